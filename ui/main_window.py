@@ -31,6 +31,7 @@ class ConversationArea(QWidget):
         self.empty = EmptyState()
         self.header = QWidget()
         self.header.setObjectName("ConversationHeader")
+        self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.title = QLabel()
         self.title.setObjectName("ConversationTitle")
         header_layout = QVBoxLayout(self.header)

@@ -13,6 +13,7 @@ class Composer(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Composer")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.edit = QPlainTextEdit()
         self.edit.setObjectName("ComposerEdit")
         self.edit.setAccessibleName(self.tr("Message"))
