@@ -1,0 +1,130 @@
+"""Small careful file operations: atomic replace, overwrite-then-delete, private directories.
+
+Honest limit: overwriting a file in place asks the file system to put new bytes where the old
+ones were. Copy-on-write and journaling file systems and flash translation layers may keep the
+old blocks anyway; that is why a wipe destroys the *key* (without which the database is noise)
+rather than trusting the overwrite of the data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+_CHUNK = 1 << 20
+_MAX_OVERWRITE = 1 << 20  # a key file is tiny; never overwrite more than this much of anything
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or unlink in ``directory`` durable (no-op where that is not possible)."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` (and parents) and make ``path`` itself readable by its owner only."""
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    if os.name != "nt":
+        os.chmod(path, DIR_MODE)
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file with owner-only permissions (fails if it exists)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), FILE_MODE)
+    os.close(fd)
+
+
+def write_all(fd: int, data: bytes | bytearray | memoryview) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def temp_name(path: Path) -> Path:
+    """A fresh hidden sibling name for a temporary file next to ``path``."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+
+
+def write_atomic(path: Path, data: bytes, *, shred_old: bool = False) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file.
+
+    temp file (0600) + write + fsync + rename + fsync of the directory. With ``shred_old`` the
+    previous file's bytes are overwritten with random bytes *after* the rename is durable (the
+    old inode is still open), so at no moment is there no valid file at ``path``.
+    """
+    old_fd: int | None = None
+    if shred_old:
+        with contextlib.suppress(FileNotFoundError):
+            old_fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    tmp = temp_name(path)
+    try:
+        fd = os.open(
+            tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), FILE_MODE
+        )
+        try:
+            write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if old_fd is not None:
+            os.close(old_fd)
+        raise
+    if old_fd is not None:
+        try:
+            _overwrite_fd(old_fd)
+        finally:
+            os.close(old_fd)
+
+
+def _overwrite_fd(fd: int) -> None:
+    size = min(os.fstat(fd).st_size, _MAX_OVERWRITE)
+    os.lseek(fd, 0, os.SEEK_SET)
+    left = size
+    while left > 0:
+        n = min(left, _CHUNK)
+        write_all(fd, secrets.token_bytes(n))
+        left -= n
+    os.fsync(fd)
+
+
+def shred(path: Path) -> bool:
+    """Overwrite a small file with random bytes, fsync, delete it; False if it was not there."""
+    try:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return False
+    try:
+        _overwrite_fd(fd)
+    finally:
+        os.close(fd)
+    os.unlink(path)
+    return True
+
+
+def remove(path: Path) -> bool:
+    """Delete ``path`` if it exists; True if something was deleted."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return False
+    return True
