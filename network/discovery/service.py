@@ -94,6 +94,7 @@ class Discovery:
         self._resolving: dict[str, asyncio.Task[None]] = {}
         self._dirty: set[str] = set()
         self._update_lock = asyncio.Lock()
+        self._announcing: asyncio.Task[None] | None = None
         self._aiozc: AsyncZeroconf | None = None
         self._browser: AsyncServiceBrowser | None = None
         self._info: AsyncServiceInfo | None = None
@@ -159,7 +160,7 @@ class Discovery:
             )
             self._info = self._service_info()
             announced = await aiozc.async_register_service(self._info, cooperating_responders=True)
-            self._tasks.spawn(self._await(announced), name="discovery-announce")
+            self._announcing = self._tasks.spawn(self._await(announced), name="discovery-announce")
             self._tasks.spawn(self._sweep(), name="discovery-sweep")
         except BaseException:
             await self.close()
@@ -183,9 +184,15 @@ class Discovery:
         async with self._update_lock:
             if self._state is not DiscoveryState.RUNNING:
                 return
+            # Stop repeating the previous announcement, so that no stale TXT goes out after
+            # the new one (receivers would flip back and forth).
+            if self._announcing is not None:
+                self._announcing.cancel()
             self._info = self._service_info()
             announced = await self._aiozc.async_update_service(self._info)
-            self._tasks.spawn(self._await(announced), name="discovery-reannounce")
+            self._announcing = self._tasks.spawn(
+                self._await(announced), name="discovery-reannounce"
+            )
 
     async def close(self) -> None:
         """Say goodbye on the LAN, stop everything, and end :meth:`events`. Idempotent."""
@@ -310,6 +317,7 @@ class Discovery:
 
     @staticmethod
     async def _await(announced: Awaitable[object]) -> None:
+        """Own zeroconf's broadcast task: cancelling this cancels the broadcasts."""
         await announced
 
     # -- delivery ---------------------------------------------------------------------------
