@@ -151,15 +151,17 @@ def user_version(conn: Any) -> int:
 
 
 def migrate(
-    conn: Any, *, upto: int = LATEST, migrations: tuple[Migration, ...] = MIGRATIONS
+    conn: Any, *, upto: int | None = None, migrations: tuple[Migration, ...] = MIGRATIONS
 ) -> int:
-    """Bring the schema to version ``upto``; returns the version it was at before.
+    """Bring the schema to version ``upto`` (default: the last); returns the version it had.
 
     ``conn`` must be in autocommit mode (``isolation_level=None``). Raises
     :class:`SchemaTooNew` for a database from a newer Hearth.
     """
     current = user_version(conn)
     newest = migrations[-1].version if migrations else 0
+    if upto is None:
+        upto = newest
     if current > newest:
         raise SchemaTooNew(
             f"this profile was written by a newer Hearth (schema {current}; "

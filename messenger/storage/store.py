@@ -400,14 +400,14 @@ class Store:
 
     def add_posts(self, posts: Iterable[PostRecord]) -> list[bytes]:
         """Store a batch in one transaction; returns the ids that were new, in batch order."""
-        batch = [(post.id, self._post_params(post)) for post in posts]
+        batch = [self._post_params(post) for post in posts]
         added: list[bytes] = []
         if not batch:
             return added
         with self._write() as db:
-            for post_id, params in batch:
+            for params in batch:
                 if db.execute(self._INSERT_POST, params).rowcount == 1:
-                    added.append(post_id)
+                    added.append(params[0])
         return added
 
     def get_post(self, post_id: bytes) -> PostRecord | None:
