@@ -15,7 +15,9 @@ BOB = b"B" * 32
 PASS = "correct horse battery staple"
 
 
-def circle(circle_id: bytes = CIRCLE, name: str = "Tuesday group", joined_at: int = 1) -> CircleRecord:
+def circle(
+    circle_id: bytes = CIRCLE, name: str = "Tuesday group", joined_at: int = 1
+) -> CircleRecord:
     return CircleRecord(id=circle_id, name=name, joined_at=joined_at, record=b"\x81\xa1k\x01")
 
 

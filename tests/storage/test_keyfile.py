@@ -23,9 +23,9 @@ from messenger.storage import (
     WrongPassphrase,
     create_profile,
     default_kdf_params,
+    keyfile,
     open_profile,
 )
-from messenger.storage import keyfile
 
 from .helpers import PASS
 
@@ -145,11 +145,15 @@ def test_read_refuses_a_huge_file_and_a_directory(tmp_path: Path) -> None:
 
 
 def test_defaults_are_moderate_and_interactive_when_memory_is_short() -> None:
-    assert MODERATE == KdfParams(
-        nacl.pwhash.argon2id.OPSLIMIT_MODERATE, nacl.pwhash.argon2id.MEMLIMIT_MODERATE
+    assert (
+        KdfParams(nacl.pwhash.argon2id.OPSLIMIT_MODERATE, nacl.pwhash.argon2id.MEMLIMIT_MODERATE)
+        == MODERATE
     )
-    assert INTERACTIVE == KdfParams(
-        nacl.pwhash.argon2id.OPSLIMIT_INTERACTIVE, nacl.pwhash.argon2id.MEMLIMIT_INTERACTIVE
+    assert (
+        KdfParams(
+            nacl.pwhash.argon2id.OPSLIMIT_INTERACTIVE, nacl.pwhash.argon2id.MEMLIMIT_INTERACTIVE
+        )
+        == INTERACTIVE
     )
     assert default_kdf_params(available=16 << 30) == MODERATE
     assert default_kdf_params(available=512 << 20) == INTERACTIVE

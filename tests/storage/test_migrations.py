@@ -6,8 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from messenger.storage import MINIMUM, DatabaseFailure, SchemaTooNew, create_profile, open_profile
-from messenger.storage import schema
+from messenger.storage import (
+    MINIMUM,
+    DatabaseFailure,
+    SchemaTooNew,
+    create_profile,
+    open_profile,
+    schema,
+)
 from messenger.storage.schema import Migration
 
 from .helpers import CIRCLE, PASS, circle, post

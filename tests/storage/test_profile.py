@@ -18,10 +18,10 @@ from messenger.storage import (
     WrongPassphrase,
     change_passphrase,
     create_profile,
+    keyfile,
     open_profile,
     profile_exists,
 )
-from messenger.storage import keyfile
 
 from .helpers import CIRCLE, PASS, all_files, circle, post, snapshot
 
@@ -52,13 +52,17 @@ def test_layout_and_private_permissions(profile_dir: Path) -> None:
     try:
         store.save_circle(circle())
         names = set(os.listdir(profile_dir))
-        assert {"key", "hearth.db", "lock"} <= names <= {
-            "key",
-            "hearth.db",
-            "hearth.db-wal",
-            "hearth.db-shm",
-            "lock",
-        }
+        assert (
+            {"key", "hearth.db", "lock"}
+            <= names
+            <= {
+                "key",
+                "hearth.db",
+                "hearth.db-wal",
+                "hearth.db-shm",
+                "lock",
+            }
+        )
         assert stat.S_IMODE(profile_dir.stat().st_mode) == 0o700
         for name in names:
             assert stat.S_IMODE((profile_dir / name).stat().st_mode) == 0o600, name
@@ -139,7 +143,7 @@ def test_damaged_key_file_is_a_clear_error(profile_dir: Path) -> None:
     data = bytearray(key.read_bytes())
     data[-5] ^= 0x40
     key.write_bytes(bytes(data))
-    with pytest.raises(ProfileCorrupt, match="damaged|not a Hearth key file") as info:
+    with pytest.raises(ProfileCorrupt, match=r"damaged|not a Hearth key file") as info:
         open_profile(profile_dir, PASS)
     assert info.value.code == "profile_corrupt"
     key.write_bytes(b'{"this": "is json"}')

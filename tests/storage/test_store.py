@@ -6,8 +6,8 @@ import pytest
 
 from messenger.storage import (
     CircleRecord,
-    DirectMessageRecord,
     Direction,
+    DirectMessageRecord,
     DmState,
     InvalidRecord,
     MemberRecord,
