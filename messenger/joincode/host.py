@@ -1,0 +1,235 @@
+"""The host's end of one join exchange: sans-IO, bytes in, bytes and events out.
+
+Drive it from any byte stream::
+
+    session = invitation.new_session()
+    events = session.receive_data(chunk, now=clock())   # whenever bytes arrive
+    writer.write(session.data_to_send())                 # after every call
+    ... session.approve() / session.deny() when the host decides (then flush again)
+    if session.finished: flush and close the connection
+    on EOF or a timeout: events = session.connection_lost()
+
+Clock and timeouts belong to the caller; the session never reads the time itself.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from spake2 import SPAKE2_B
+
+from .. import pseudonym as pseudonyms
+from .crypto import HOST_ID, NEWCOMER_ID, Role, SessionKeys
+from .errors import FrameError, JoinStateError
+from .events import (
+    AttemptFailed,
+    AttemptRefused,
+    FailureReason,
+    InvitationClosed,
+    JoinEvent,
+    JoinFailed,
+    JoinRequested,
+    NewcomerAdmitted,
+    NewcomerDenied,
+)
+from .framing import FrameDecoder, frame
+from .invitation import DEFAULT_REFUSAL, Invitation, InvitationState
+from .messages import (
+    PROTOCOL_VERSION,
+    SPAKE_MESSAGE_SIZE,
+    Abort,
+    AbortReason,
+    Answer,
+    Malformed,
+    Message,
+    Pake,
+    Reply,
+    Request,
+    decode,
+    decode_plain,
+    encode,
+    encode_plain,
+)
+
+MAX_REFUSAL = 500
+
+_REFUSALS = {
+    InvitationState.CLOSED: AbortReason.CLOSED,
+    InvitationState.EXPIRED: AbortReason.EXPIRED,
+    InvitationState.CANCELLED: AbortReason.CANCELLED,
+    InvitationState.BUSY: AbortReason.BUSY,
+}
+
+
+class HostState(Enum):
+    AWAITING_PAKE = "awaiting_pake"
+    AWAITING_REQUEST = "awaiting_request"
+    AWAITING_DECISION = "awaiting_decision"
+    ADMITTED = "admitted"
+    DENIED = "denied"
+    FAILED = "failed"
+
+
+_FINISHED = (HostState.ADMITTED, HostState.DENIED, HostState.FAILED)
+
+
+class HostSession:
+    def __init__(self, invitation: Invitation) -> None:
+        self.invitation = invitation
+        self.state = HostState.AWAITING_PAKE
+        self.request_id: str | None = None
+        self.pseudonym: str | None = None
+        self._decoder = FrameDecoder()
+        self._outgoing = bytearray()
+        self._keys: SessionKeys | None = None
+
+    @property
+    def finished(self) -> bool:
+        """No more bytes will be read: flush :meth:`data_to_send`, then close."""
+        return self.state in _FINISHED
+
+    def data_to_send(self) -> bytes:
+        data = bytes(self._outgoing)
+        self._outgoing.clear()
+        return data
+
+    def _send(self, message: Message) -> None:
+        self._outgoing += frame(encode(message))
+
+    # -- input ----------------------------------------------------------------------------
+    def receive_data(self, data: bytes, now: float) -> list[JoinEvent]:
+        if self.finished:
+            return []
+        try:
+            frames = self._decoder.feed(data)
+        except FrameError:
+            return self._fail(FailureReason.MALFORMED, AbortReason.MALFORMED)
+        events: list[JoinEvent] = []
+        for raw in frames:
+            if self.finished:
+                break
+            try:
+                message = decode(raw)
+                events += self._handle(message, now)
+            except Malformed:
+                events += self._fail(FailureReason.MALFORMED, AbortReason.MALFORMED)
+        return events
+
+    def _handle(self, message: Message, now: float) -> list[JoinEvent]:
+        if isinstance(message, Abort):
+            reason = (
+                FailureReason.WRONG_CODE
+                if message.reason is AbortReason.WRONG_CODE
+                else FailureReason.ABANDONED
+            )
+            return self._fail(reason, None)
+        if self.state is HostState.AWAITING_PAKE and isinstance(message, Pake):
+            return self._on_pake(message, now)
+        if self.state is HostState.AWAITING_REQUEST and isinstance(message, Request):
+            return self._on_request(message, now)
+        raise Malformed("unexpected message")
+
+    def _on_pake(self, message: Pake, now: float) -> list[JoinEvent]:
+        if message.version != PROTOCOL_VERSION:
+            return self._refuse(FailureReason.UNSUPPORTED_VERSION, AbortReason.UNSUPPORTED_VERSION)
+        state = self.invitation.state(now)
+        if state is not InvitationState.OPEN:
+            reason = _REFUSALS[state]
+            return self._refuse(FailureReason(reason.value), reason)
+        if len(message.spake) != SPAKE_MESSAGE_SIZE:
+            raise Malformed("spake2 message size")
+        self.invitation._begin_attempt()
+        self.state = HostState.AWAITING_REQUEST
+        spake = SPAKE2_B(self.invitation.code.password, idA=NEWCOMER_ID, idB=HOST_ID)
+        outbound = spake.start()
+        try:
+            shared = spake.finish(message.spake)
+        except Exception:  # spake2 raises ValueError, its own errors or asserts on bad points
+            self.invitation._attempt_dropped()
+            self.state = HostState.AWAITING_PAKE
+            raise Malformed("bad spake2 message") from None
+        self._keys = SessionKeys.derive(shared, message.spake, outbound)
+        self._send(Reply(outbound, self._keys.confirmation(Role.HOST)))
+        return []
+
+    def _on_request(self, message: Request, now: float) -> list[JoinEvent]:
+        assert self._keys is not None
+        if not self._keys.confirms(Role.NEWCOMER, message.confirmation):
+            return self._wrong_code()
+        self.invitation._attempt_confirmed()
+        self.state = HostState.AWAITING_DECISION
+        plain = self._keys.open(Role.NEWCOMER, message.sealed)
+        if plain is None:
+            return self._fail(FailureReason.MALFORMED, AbortReason.MALFORMED)
+        try:
+            (name,) = decode_plain(plain, 1)
+            name = pseudonyms.validate(name)
+        except (Malformed, pseudonyms.PseudonymError):
+            return self._fail(FailureReason.MALFORMED, AbortReason.MALFORMED)
+        self.pseudonym = name
+        self.request_id = self.invitation._register(self)
+        events: list[JoinEvent] = [JoinRequested(self.request_id, name)]
+        if self.invitation.auto_approve:
+            events += self.approve()
+        return events
+
+    # -- the host's decision --------------------------------------------------------------
+    def approve(self) -> list[JoinEvent]:
+        """Send the circle's invitation to this newcomer."""
+        request_id, name = self._decidable()
+        assert self._keys is not None
+        sealed = self._keys.seal(Role.HOST, encode_plain(["welcome", self.invitation.invite]))
+        self._send(Answer(sealed))
+        self.state = HostState.ADMITTED
+        self.invitation._settled(request_id, admitted=True)
+        return [NewcomerAdmitted(request_id, name)]
+
+    def deny(self, message: str | None = None) -> list[JoinEvent]:
+        """Turn this newcomer away with a kind ``message`` (a default one if ``None``)."""
+        request_id, name = self._decidable()
+        assert self._keys is not None
+        text = (message or DEFAULT_REFUSAL).strip()[:MAX_REFUSAL] or DEFAULT_REFUSAL
+        self._send(Answer(self._keys.seal(Role.HOST, encode_plain(["refused", text]))))
+        self.state = HostState.DENIED
+        self.invitation._settled(request_id, admitted=False)
+        return [NewcomerDenied(request_id, name)]
+
+    def _decidable(self) -> tuple[str, str]:
+        if (
+            self.state is not HostState.AWAITING_DECISION
+            or self.request_id is None
+            or self.pseudonym is None
+        ):
+            raise JoinStateError(f"no request is waiting for a decision ({self.state.value})")
+        return self.request_id, self.pseudonym
+
+    # -- endings --------------------------------------------------------------------------
+    def connection_lost(self) -> list[JoinEvent]:
+        """The connection closed or timed out; an unconfirmed exchange counts as a wrong code."""
+        if self.finished:
+            return []
+        return self._fail(FailureReason.ABANDONED, None)
+
+    def _refuse(self, reason: FailureReason, abort: AbortReason) -> list[JoinEvent]:
+        self._send(Abort(abort))
+        self.state = HostState.FAILED
+        return [AttemptRefused(reason)]
+
+    def _wrong_code(self) -> list[JoinEvent]:
+        return self._fail(FailureReason.WRONG_CODE, AbortReason.WRONG_CODE)
+
+    def _fail(self, reason: FailureReason, abort: AbortReason | None) -> list[JoinEvent]:
+        events: list[JoinEvent] = []
+        if self.state is HostState.AWAITING_REQUEST:
+            # Key-dependent bytes went out: whatever happened, one guess was spent.
+            self.invitation._attempt_failed()
+            events.append(AttemptFailed(self.invitation.attempts_left))
+            if self.invitation.attempts_left == 0:
+                events.append(InvitationClosed())
+        elif self.state is HostState.AWAITING_DECISION and self.request_id is not None:
+            self.invitation._settled(self.request_id, admitted=False)
+        if abort is not None:
+            self._send(Abort(abort))
+        self.state = HostState.FAILED
+        events.append(JoinFailed(reason))
+        return events
