@@ -213,7 +213,9 @@ def verify(payload: bytes, remote_static: bytes, circle_id: bytes) -> VerifiedId
         raise IdentityError(IdentityProblem.MALFORMED) from None
     if not isinstance(decoded, list) or not decoded:
         raise IdentityError(IdentityProblem.MALFORMED, "not a list")
-    if decoded[0] != STATEMENT_VERSION or isinstance(decoded[0], bool):
+    if not isinstance(decoded[0], int) or isinstance(decoded[0], bool):
+        raise IdentityError(IdentityProblem.MALFORMED, "version")
+    if decoded[0] != STATEMENT_VERSION:
         raise IdentityError(IdentityProblem.UNSUPPORTED_VERSION)
     if len(decoded) != 4:
         raise IdentityError(IdentityProblem.MALFORMED, "wrong number of fields")
