@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from nacl.exceptions import CryptoError
 
+from . import aead
 from .errors import DecryptError, MessageSizeError, NonceExhausted
-from .primitives import (
-    _NONCE,
-    KEYLEN,
-    MAX_MESSAGE_LEN,
-    MAX_NONCE,
-    TAGLEN,
-    raw_decrypt,
-    raw_encrypt,
-    rekey_key,
-)
+from .primitives import _NONCE, KEYLEN, MAX_MESSAGE_LEN, MAX_NONCE, TAGLEN, rekey_key
 
-_encrypt = raw_encrypt
-_decrypt = raw_decrypt
+_encrypt = aead.encrypt
+_decrypt = aead.decrypt
+_encrypt_into = aead.encrypt_into
+_decrypt_into = aead.decrypt_into
 _pack = _NONCE.pack
 MAX_PLAINTEXT_LEN = MAX_MESSAGE_LEN - TAGLEN
 BytesLike = bytes | bytearray | memoryview
@@ -77,6 +71,41 @@ class CipherState:
             raise DecryptError("message authentication failed") from exc
         self.n = n + 1
         return out
+
+    def encrypt_into(self, ad: bytes, buf: bytearray, offset: int, length: int) -> int:
+        """Encrypt ``buf[offset:offset+length]`` in place, the tag written right after it
+        (``buf`` must have room); returns the ciphertext's length. Saves the copies and
+        allocations of :meth:`encrypt_with_ad` for large messages."""
+        k = self._k
+        if k is None:
+            return length
+        n = self.n
+        if n >= MAX_NONCE:
+            raise NonceExhausted("nonce exhausted: the session must be ended")
+        if length > MAX_PLAINTEXT_LEN:
+            raise MessageSizeError(f"plaintext over {MAX_PLAINTEXT_LEN} bytes")
+        _encrypt_into(buf, offset, length, ad, _pack(n), k)
+        self.n = n + 1
+        return length + TAGLEN
+
+    def decrypt_into(self, ad: bytes, ciphertext: BytesLike, out: bytearray) -> int:
+        """Decrypt into the start of ``out``; returns the plaintext's length. On failure the
+        nonce is unchanged but ``out``'s contents are not preserved."""
+        k = self._k
+        if k is None:
+            out[: len(ciphertext)] = ciphertext
+            return len(ciphertext)
+        n = self.n
+        if n >= MAX_NONCE:
+            raise NonceExhausted("nonce exhausted: the session must be ended")
+        if len(ciphertext) > MAX_MESSAGE_LEN:
+            raise MessageSizeError(f"ciphertext over {MAX_MESSAGE_LEN} bytes")
+        try:
+            size = _decrypt_into(out, ciphertext, ad, _pack(n), k)
+        except CryptoError as exc:
+            raise DecryptError("message authentication failed") from exc
+        self.n = n + 1
+        return size
 
     def rekey(self) -> None:
         """Replace the key by REKEY(k); the nonce goes on counting."""

@@ -13,11 +13,12 @@ import os
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 from nacl import bindings
 from nacl.exceptions import CryptoError
 
+from . import aead
 from .errors import InvalidPublicKey, NoiseConfigError
 
 DHLEN = 32
@@ -33,56 +34,9 @@ _scalarmult = bindings.crypto_scalarmult
 _scalarmult_base = bindings.crypto_scalarmult_base
 
 
-def _bindings_encrypt(plaintext: bytes, ad: bytes, nonce: bytes, key: bytes) -> bytes:
-    return bindings.crypto_aead_chacha20poly1305_ietf_encrypt(plaintext, ad, nonce, key)
-
-
-def _bindings_decrypt(ciphertext: bytes, ad: bytes, nonce: bytes, key: bytes) -> bytes:
-    return bindings.crypto_aead_chacha20poly1305_ietf_decrypt(ciphertext, ad, nonce, key)
-
-
-def _libsodium_aead() -> tuple[Callable[..., bytes], Callable[..., bytes]] | None:
-    """ChaCha20-Poly1305 IETF straight through PyNaCl's cffi module.
-
-    ``nacl.bindings`` checks every argument and formats its error messages on each call, which
-    costs more than encrypting a short message; our callers pass checked arguments (32-byte key,
-    12-byte nonce, bytes), so this skips that and does not zero the output buffer first.
-    Falls back to ``nacl.bindings`` if PyNaCl's internals ever change shape.
-    """
-    try:
-        from nacl._sodium import ffi, lib
-
-        enc = lib.crypto_aead_chacha20poly1305_ietf_encrypt
-        dec = lib.crypto_aead_chacha20poly1305_ietf_decrypt
-        alloc = ffi.new_allocator(should_clear_after_alloc=False)
-        null = ffi.NULL
-        buffer = ffi.buffer
-    except (ImportError, AttributeError):  # pragma: no cover - depends on PyNaCl's build
-        return None
-
-    def encrypt(plaintext: bytes, ad: bytes, nonce: bytes, key: bytes) -> bytes:
-        mlen = len(plaintext)
-        out = alloc("unsigned char[]", mlen + TAGLEN)
-        enc(out, null, plaintext, mlen, ad, len(ad), null, nonce, key)
-        return cast(bytes, buffer(out)[:])
-
-    def decrypt(ciphertext: bytes, ad: bytes, nonce: bytes, key: bytes) -> bytes:
-        clen = len(ciphertext)
-        if clen < TAGLEN:
-            raise CryptoError("ciphertext shorter than its tag")
-        out = alloc("unsigned char[]", clen - TAGLEN + 1)  # +1: never a zero-length array
-        if dec(out, null, null, ciphertext, clen, ad, len(ad), nonce, key) != 0:
-            raise CryptoError("Decryption failed.")
-        return cast(bytes, buffer(out, clen - TAGLEN)[:])
-
-    return encrypt, decrypt
-
-
-_fast = _libsodium_aead()
-AeadFunction = Callable[[bytes, bytes, bytes, bytes], bytes]
-raw_encrypt: AeadFunction = _fast[0] if _fast else _bindings_encrypt
+raw_encrypt = aead.encrypt
 """``(plaintext, ad, nonce, key) -> ciphertext``; every argument must be ``bytes``."""
-raw_decrypt: AeadFunction = _fast[1] if _fast else _bindings_decrypt
+raw_decrypt = aead.decrypt
 """``(ciphertext, ad, nonce, key) -> plaintext``; raises ``nacl.exceptions.CryptoError``."""
 
 
