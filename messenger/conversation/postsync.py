@@ -1,0 +1,531 @@
+"""Replicating one circle's posts among the members connected to us (sans-IO).
+
+How it works, in the order things happen:
+
+- **Connect.** Each side sends HELLO: its per-author high-water marks (the highest seq it holds)
+  and its known gaps (seqs below those it gave up waiting for). On the other's HELLO, each sends
+  what the other lacks, within the circle's retention, chunked into POSTS messages; seqs it cannot
+  send (expired, or missing here too) ride along as ``gone`` ranges.
+- **Live.** A post we store goes to every connected peer whose high-water mark for that author is
+  below it, so posts hop across members who are not linked directly (A → B → C). We track what
+  each peer has (from its HELLO, what it sent us, what we sent it) and send only what it lacks;
+  duplicates are dropped by id before any other work.
+- **Checks.** Before a post is stored, shown or forwarded: strict decoding, this circle, the author
+  a member (``is_member``), the signature, the timestamp within retention and not far in the
+  future, and no second post with the same author and seq (first one wins).
+- **Order.** Posts are shown (``PostReceived``) exactly once and in each author's seq order. A post
+  past a gap is held back and the gap asked for (WANT) from whoever sent it, then from every peer
+  after ``want_retry_ms``. We stop waiting when a peer says the gap is gone (expired or missing
+  there too) or after ``gap_timeout_ms``: the held posts are then shown, the gap is remembered as a
+  known gap, asked for in later HELLOs, and shown late (``late=True``) if it ever arrives.
+- **Limits.** Unsolicited new posts (not catch-up we asked for: seqs at or below the peer's
+  advertised high-water mark, or in our WANTs) take a token from the peer's bucket; posts dropped
+  for that are asked for again later, paid from the same bucket, so a burst is delayed, not lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from .envelope import SignedPost, decode_post, post_id, verify_post
+from .errors import DropReason, EnvelopeError, PublishError
+from .events import (
+    ConversationEvent,
+    Dropped,
+    GapAbandoned,
+    Outgoing,
+    PeerSynced,
+    PostReceived,
+)
+from .holdback import HoldBack
+from .postlog import PostLog
+from .ranges import Range, RangeSet
+from .ratelimit import PeerLimiter
+from .stats import DropStats
+from .wire import Hello, Posts, Ranges, Want, WireLimits, encode, posts_messages
+
+IsMember = Callable[[bytes], bool]
+RetentionCutoff = Callable[[int], int | None]
+
+
+@dataclass(frozen=True)
+class SyncLimits:
+    batch_posts: int = 200  # posts per POSTS message
+    batch_bytes: int = 60 * 1024  # bytes per POSTS message (the channel carries 64 KiB)
+    max_held: int = 2000  # out-of-order posts held back, over all authors
+    max_ahead: int = 5000  # how far past an author's high-water mark a post may be held
+    gap_timeout_ms: int = 30_000  # stop waiting for a gap after this long
+    want_retry_ms: int = 5_000  # then ask every peer, not just the one that sent the later post
+    max_want_posts: int = 2000  # posts served for one WANT
+    max_clock_skew_ms: int = 10 * 60_000  # posts dated further ahead are refused
+    max_hello_gaps: int = 128  # known-gap ranges advertised in HELLO
+    max_gone_ranges: int = 256  # "gone" ranges remembered per author
+    log_page: int = 1000  # posts read from the log at a time
+
+
+@dataclass
+class Batch:
+    """What one call into the engine produces."""
+
+    out: list[Outgoing] = field(default_factory=list)
+    events: list[ConversationEvent] = field(default_factory=list)
+    changed: set[bytes] = field(default_factory=set)  # authors whose high-water mark moved
+    late: list[SignedPost] = field(default_factory=list)  # gap fills below the mark
+    held: dict[bytes, bytes] = field(default_factory=dict)  # author -> peer that sent posts ahead
+
+
+@dataclass
+class PeerView:
+    """What we know of one connected peer's posts."""
+
+    synced: bool = False  # its HELLO arrived
+    known: dict[bytes, int] = field(default_factory=dict)  # it has up to here (but its gaps)
+    advertised: dict[bytes, int] = field(default_factory=dict)  # its HELLO's marks
+    gaps: dict[bytes, RangeSet] = field(default_factory=dict)  # its known gaps, to fill
+    wanted: dict[bytes, RangeSet] = field(default_factory=dict)  # what we asked it for
+    deferred: dict[bytes, int] = field(default_factory=dict)  # dropped for rate, to ask again
+
+    def solicited(self, author: bytes, seq: int) -> bool:
+        if seq <= self.advertised.get(author, 0):
+            return True
+        wanted = self.wanted.get(author)
+        return wanted is not None and seq in wanted
+
+
+class PostSync:
+    def __init__(
+        self,
+        circle_id: bytes,
+        me: bytes,
+        log: PostLog,
+        *,
+        is_member: IsMember,
+        retention_cutoff: RetentionCutoff,
+        limits: SyncLimits,
+        wire_limits: WireLimits,
+        stats: DropStats,
+    ) -> None:
+        self.circle_id = circle_id
+        self.me = me
+        self.log = log
+        self.is_member = is_member
+        self.retention_cutoff = retention_cutoff
+        self.limits = limits
+        self.wire_limits = wire_limits
+        self.stats = stats
+        self.hwm: dict[bytes, int] = dict(log.high_water_marks())
+        self.holes: dict[bytes, RangeSet] = {}  # gaps we gave up on, below the marks
+        self.gone: dict[bytes, RangeSet] = {}  # seqs above the marks a peer cannot send
+        self.asked: dict[bytes, RangeSet] = {}  # seqs above the marks we sent a WANT for
+        self.held = HoldBack(limits.max_held)
+        self.peers: dict[bytes, PeerView] = {}
+
+    # -- peers ----------------------------------------------------------------------------
+    def add_peer(self, peer: bytes) -> Outgoing:
+        self.peers[peer] = PeerView()
+        return Outgoing(peer, encode(self.hello()))
+
+    def remove_peer(self, peer: bytes) -> None:
+        self.peers.pop(peer, None)
+
+    def hello(self) -> Hello:
+        hwm = dict(list(self.hwm.items())[: self.wire_limits.max_authors])
+        gaps: dict[bytes, Ranges] = {}
+        budget = min(self.limits.max_hello_gaps, self.wire_limits.max_ranges)
+        for author, holes in self.holes.items():
+            if budget <= 0:
+                break
+            ranges = holes.ranges()[-budget:]
+            if ranges and author in hwm:
+                gaps[author] = ranges
+                budget -= len(ranges)
+        return Hello(hwm=hwm, gaps=gaps)
+
+    def next_seq(self) -> int:
+        """Our next post's seq: past what we hold and what any peer says it holds of ours."""
+        theirs = (view.advertised.get(self.me, 0) for view in self.peers.values())
+        return max(self.hwm.get(self.me, 0), *theirs, 0) + 1
+
+    # -- incoming -------------------------------------------------------------------------
+    def on_hello(self, peer: bytes, msg: Hello, now: int, batch: Batch) -> None:
+        view = self.peers[peer]
+        view.synced = True
+        view.advertised = dict(msg.hwm)
+        view.known = dict(msg.hwm)
+        view.gaps = {a: RangeSet(rs) for a, rs in msg.gaps.items()}
+        cutoff = self.retention_cutoff(now)
+        posts: list[SignedPost] = []
+        gone: dict[bytes, Ranges] = {}
+        for author in list(self.hwm):
+            sent, missing = self._lacking(view, author, cutoff)
+            posts += sent
+            if missing:
+                gone[author] = missing
+        budget = self.limits.max_want_posts
+        for author, gaps in view.gaps.items():
+            for lo, hi in gaps.ranges():
+                sent, _, _ = self._collect(
+                    author, lo, min(hi, self.hwm.get(author, 0)), cutoff, budget
+                )
+                budget -= len(sent)
+                posts += sent
+                for post in sent:
+                    gaps.remove(post.seq, post.seq)
+        self._send_posts(peer, posts, gone, batch)
+        batch.events.append(PeerSynced(peer))
+
+    def on_want(self, peer: bytes, msg: Want, now: int, batch: Batch) -> None:
+        cutoff = self.retention_cutoff(now)
+        budget = self.limits.max_want_posts
+        posts: list[SignedPost] = []
+        gone: dict[bytes, Ranges] = {}
+        for author, ranges in msg.ranges.items():
+            missing = RangeSet()
+            for lo, hi in ranges:
+                if budget <= 0:
+                    break
+                sent, not_here, complete = self._collect(author, lo, hi, cutoff, budget)
+                budget -= len(sent)
+                posts += sent
+                for a, b in not_here:
+                    missing.add(a, b)
+                if not complete:
+                    break
+            if missing:
+                gone[author] = missing.ranges()
+        self._send_posts(peer, posts, gone, batch)
+
+    def on_posts(
+        self, peer: bytes, msg: Posts, now: int, limiter: PeerLimiter, batch: Batch
+    ) -> None:
+        view = self.peers[peer]
+        for author, ranges in msg.gone.items():
+            mark = self.hwm.get(author, 0)
+            gone = self.gone.setdefault(author, RangeSet())
+            for lo, hi in ranges:
+                if hi > mark:
+                    gone.add(max(lo, mark + 1), hi)
+            if len(gone) > self.limits.max_gone_ranges:
+                gone.discard_below(gone.ranges()[-self.limits.max_gone_ranges][0])
+        cutoff = self.retention_cutoff(now)
+        for data in msg.posts:
+            self._accept(peer, view, data, now, cutoff, limiter, batch)
+        for author in msg.gone:
+            if self.held.lowest(author) is not None:
+                batch.held.setdefault(author, peer)
+
+    def _accept(
+        self,
+        peer: bytes,
+        view: PeerView,
+        data: bytes,
+        now: int,
+        cutoff: int | None,
+        limiter: PeerLimiter,
+        batch: Batch,
+    ) -> None:
+        pid = post_id(data)
+        if self.log.contains(pid) or self.held.has_id(pid):
+            self.stats.add(peer, DropReason.DUPLICATE)
+            return
+        try:
+            post = decode_post(data, verify=False)
+        except EnvelopeError as exc:
+            self._drop(peer, exc.reason, batch)
+            return
+        env = post.envelope
+        if env.circle_id != self.circle_id:
+            self._drop(peer, DropReason.WRONG_CIRCLE, batch)
+            return
+        if not self.is_member(env.author_key):
+            self._drop(peer, DropReason.NOT_MEMBER, batch)
+            return
+        if not view.solicited(env.author_key, env.seq) and not limiter.allow_post(now):
+            self.stats.add(peer, DropReason.RATE_LIMITED)
+            view.deferred[env.author_key] = max(view.deferred.get(env.author_key, 0), env.seq)
+            return
+        try:
+            verify_post(post)
+        except EnvelopeError as exc:
+            self._drop(peer, exc.reason, batch)
+            return
+        if env.ts > now + self.limits.max_clock_skew_ms:
+            self._drop(peer, DropReason.FUTURE, batch)
+            return
+        if cutoff is not None and env.ts < cutoff:
+            self._drop(peer, DropReason.EXPIRED, batch)
+            return
+        author, seq = env.author_key, env.seq
+        view.known[author] = max(view.known.get(author, 0), seq)
+        mark = self.hwm.get(author, 0)
+        if seq <= mark:
+            if self._store(post, peer, now, batch, late=True):
+                holes = self.holes.get(author)
+                if holes is not None:
+                    holes.remove(seq, seq)
+                batch.late.append(post)
+        elif seq == mark + 1:
+            if self._store(post, peer, now, batch):
+                self._release(author, now, batch)
+        elif seq - mark > self.limits.max_ahead:
+            self._drop(peer, DropReason.TOO_FAR_AHEAD, batch)
+        elif self.held.at(author, seq) is not None:
+            self._drop(peer, DropReason.EQUIVOCATION, batch)
+        elif not self.held.hold(post, peer, now):
+            self._drop(peer, DropReason.BUFFER_FULL, batch)
+        else:
+            batch.held.setdefault(author, peer)
+
+    def _store(
+        self, post: SignedPost, peer: bytes, now: int, batch: Batch, *, late: bool = False
+    ) -> bool:
+        if not self.log.add(post, now):
+            self._drop(peer, DropReason.EQUIVOCATION, batch)
+            return False
+        if post.seq > self.hwm.get(post.author_key, 0):
+            self.hwm[post.author_key] = post.seq
+            batch.changed.add(post.author_key)
+        batch.events.append(PostReceived(post=post, peer=peer, late=late))
+        return True
+
+    def _release(self, author: bytes, now: int, batch: Batch) -> None:
+        """Store the held posts that now follow on from the author's mark."""
+        released = False
+        while (item := self.held.pop(author, self.hwm.get(author, 0) + 1)) is not None:
+            released = True
+            if not self._store(item.post, item.peer, now, batch):
+                break
+        if released:
+            self.held.gap_filled(author, now)
+        mark = self.hwm.get(author, 0)
+        for ranges in (self.gone.get(author), self.asked.get(author)):
+            if ranges is not None:
+                ranges.discard_below(mark + 1)
+        for view in self.peers.values():
+            wanted = view.wanted.get(author)
+            if wanted is not None:
+                wanted.discard_below(mark + 1)
+
+    def _give_up(self, author: bytes, now: int, batch: Batch) -> None:
+        """Stop waiting for the front gap: remember it, show the held posts after it."""
+        low = self.held.lowest(author)
+        if low is None:
+            return
+        first = self.hwm.get(author, 0) + 1
+        if low > first:
+            self.holes.setdefault(author, RangeSet()).add(first, low - 1)
+            batch.events.append(GapAbandoned(author, first, low - 1))
+        item = self.held.pop(author, low)
+        assert item is not None
+        self._store(item.post, item.peer, now, batch)
+        self._release(author, now, batch)
+        self.held.gap_filled(author, now)
+
+    def _settle(self, author: bytes, now: int, batch: Batch) -> None:
+        """Give up on front gaps that peers told us are gone (bounded by what is held)."""
+        for _ in range(self.limits.max_held + 1):
+            low = self.held.lowest(author)
+            if low is None:
+                return
+            gone = self.gone.get(author)
+            first = self.hwm.get(author, 0) + 1
+            if not (gone is not None and gone.covers(first, low - 1)):
+                return
+            self._give_up(author, now, batch)
+
+    # -- outgoing -------------------------------------------------------------------------
+    def publish(self, post: SignedPost, now: int, batch: Batch) -> None:
+        env = post.envelope
+        if env.circle_id != self.circle_id:
+            raise PublishError("the post is for another circle")
+        if env.author_key != self.me:
+            raise PublishError("the post is not ours")
+        if not self.is_member(self.me):
+            raise PublishError("we are not a member of this circle")
+        if env.seq != self.next_seq():
+            raise PublishError(f"seq {env.seq} is not the next one ({self.next_seq()})")
+        try:
+            checked = decode_post(post.signed)
+        except EnvelopeError as exc:
+            raise PublishError(f"the post does not check out: {exc.reason.value}") from None
+        if checked != post:
+            raise PublishError("the post's fields do not match its signed bytes")
+        if not self.log.add(post, now):
+            raise PublishError("the post is stored already")
+        self.hwm[self.me] = env.seq
+        batch.changed.add(self.me)
+
+    def finish(self, now: int, batch: Batch) -> None:
+        """After a call: settle gaps, ask for what is missing, forward what peers lack."""
+        waiting = {a for a in batch.changed if self.held.lowest(a) is not None}
+        for author in waiting | set(batch.held):
+            self._settle(author, now, batch)
+        for author, peer in batch.held.items():
+            self._want_missing(author, [peer], batch, again=False)
+        self._forward(now, batch)
+
+    def _want_missing(
+        self, author: bytes, peers: list[bytes], batch: Batch, *, again: bool
+    ) -> None:
+        """Ask ``peers`` for the seqs missing before the author's held posts (``again``: even
+        those asked for already, from someone else)."""
+        missing = RangeSet(self.held.missing(author, self.hwm.get(author, 0)))
+        asked = self.asked.setdefault(author, RangeSet())
+        if not again:
+            for lo, hi in asked.ranges():
+                missing.remove(lo, hi)
+        ranges = missing.ranges()[: self.wire_limits.max_ranges]
+        if not ranges:
+            return
+        for lo, hi in ranges:
+            asked.add(lo, hi)
+        data = encode(Want({author: ranges}))
+        for peer in peers:
+            view = self.peers.get(peer)
+            if view is None or not view.synced:
+                continue
+            wanted = view.wanted.setdefault(author, RangeSet())
+            for lo, hi in ranges:
+                wanted.add(lo, hi)
+            batch.out.append(Outgoing(peer, data))
+
+    def _forward(self, now: int, batch: Batch) -> None:
+        if not batch.changed and not batch.late:
+            return
+        cutoff = self.retention_cutoff(now)
+        for peer, view in self.peers.items():
+            if not view.synced:
+                continue
+            posts: list[SignedPost] = []
+            gone: dict[bytes, Ranges] = {}
+            for author in batch.changed:
+                sent, missing = self._lacking(view, author, cutoff)
+                posts += sent
+                if missing:
+                    gone[author] = missing
+            for post in batch.late:
+                gaps = view.gaps.get(post.author_key)
+                if gaps is not None and post.seq in gaps:
+                    posts.append(post)
+                    gaps.remove(post.seq, post.seq)
+            self._send_posts(peer, posts, gone, batch)
+
+    def _lacking(
+        self, view: PeerView, author: bytes, cutoff: int | None
+    ) -> tuple[list[SignedPost], Ranges]:
+        """What ``view`` lacks of ``author`` above its mark (and what we cannot send of that)."""
+        top = self.hwm.get(author, 0)
+        after = view.known.get(author, 0)
+        if top <= after:
+            return [], ()
+        sent, missing, _ = self._collect(author, after + 1, top, cutoff, None)
+        view.known[author] = top
+        return sent, tuple(missing)
+
+    def _collect(
+        self, author: bytes, lo: int, hi: int, cutoff: int | None, budget: int | None
+    ) -> tuple[list[SignedPost], list[Range], bool]:
+        """The author's posts in ``lo..hi`` within retention (at most ``budget``), the seqs of that
+        range we cannot send, and whether the whole range was covered."""
+        sent: list[SignedPost] = []
+        missing = RangeSet()
+        expected, cursor = lo, lo - 1
+        page_size = self.limits.log_page
+        complete = True
+        for _ in range((hi - lo) // max(page_size, 1) + 2):
+            if cursor >= hi:
+                break
+            page = self.log.posts_after(author, cursor, page_size)
+            for post in page:
+                if post.seq > hi:
+                    break
+                if cutoff is not None and post.ts < cutoff:
+                    continue
+                if budget is not None and len(sent) >= budget:
+                    complete = False
+                    break
+                if post.seq > expected:
+                    missing.add(expected, post.seq - 1)
+                sent.append(post)
+                expected = post.seq + 1
+            if not complete or len(page) < page_size:
+                break
+            cursor = page[-1].seq
+        top = min(hi, self.hwm.get(author, 0))  # above our mark we lack it too, for now
+        if complete and expected <= top:
+            missing.add(expected, top)
+        return sent, list(missing.ranges()), complete
+
+    def _send_posts(
+        self, peer: bytes, posts: list[SignedPost], gone: Mapping[bytes, Ranges], batch: Batch
+    ) -> None:
+        if not posts and not gone:
+            return
+        gone = _cap_ranges(gone, self.wire_limits.max_ranges)
+        for data in posts_messages(
+            [p.signed for p in posts], gone, self.limits.batch_posts, self.limits.batch_bytes
+        ):
+            batch.out.append(Outgoing(peer, data))
+
+    # -- time -----------------------------------------------------------------------------
+    def tick(self, now: int, limiters: Mapping[bytes, PeerLimiter], batch: Batch) -> None:
+        """Time-driven work: give up on old gaps, ask everyone for young ones, recover drops."""
+        everyone = [p for p, v in self.peers.items() if v.synced]
+        for author in self.held.authors():
+            since = self.held.gap_since.get(author, now)
+            if now - since >= self.limits.gap_timeout_ms:
+                self._give_up(author, now, batch)
+                self._settle(author, now, batch)
+            elif now - since >= self.limits.want_retry_ms and author not in self.held.retried:
+                self.held.retried.add(author)
+                self._want_missing(author, everyone, batch, again=True)
+        for peer, view in self.peers.items():
+            limiter = limiters.get(peer)
+            if limiter is not None and view.deferred and view.synced:
+                self._recover(peer, view, now, limiter, batch)
+        self._forward(now, batch)
+
+    def _recover(
+        self, peer: bytes, view: PeerView, now: int, limiter: PeerLimiter, batch: Batch
+    ) -> None:
+        """Ask again, as far as the peer's bucket allows, for posts dropped for its rate."""
+        asks: dict[bytes, Ranges] = {}
+        for author, top in list(view.deferred.items()):
+            mark = self.hwm.get(author, 0)
+            if top <= mark:
+                del view.deferred[author]
+                continue
+            wanted = view.wanted.setdefault(author, RangeSet())
+            seqs = [
+                s
+                for s in range(mark + 1, min(top, mark + self.limits.max_ahead) + 1)
+                if self.held.at(author, s) is None and s not in wanted
+            ]
+            granted = limiter.posts.take_up_to(now, len(seqs))
+            if not granted:
+                continue
+            ranges = RangeSet()
+            for s in seqs[:granted]:
+                ranges.add(s, s)
+            for lo, hi in ranges.ranges():
+                wanted.add(lo, hi)
+            asks[author] = ranges.ranges()
+        if asks:
+            batch.out.append(
+                Outgoing(peer, encode(Want(_cap_ranges(asks, self.wire_limits.max_ranges))))
+            )
+
+    def _drop(self, peer: bytes, reason: DropReason, batch: Batch) -> None:
+        self.stats.add(peer, reason)
+        batch.events.append(Dropped(peer=peer, reason=reason, what="post"))
+
+
+def _cap_ranges(ranges: Mapping[bytes, Ranges], limit: int) -> dict[bytes, Ranges]:
+    out: dict[bytes, Ranges] = {}
+    for author, rs in ranges.items():
+        if limit <= 0:
+            break
+        out[author] = tuple(rs[:limit])
+        limit -= len(out[author])
+    return out
