@@ -36,6 +36,7 @@ from .framing import MAX_FRAME, FrameDecoder, frame
 from .host import HostSession, HostState
 from .invitation import DEFAULT_REFUSAL, MAX_FAILURES, Invitation, InvitationState
 from .newcomer import NewcomerSession, NewcomerState
+from .stream import HostConnection, join_over_stream
 
 __all__ = [
     "CHANNEL_MAX",
@@ -50,6 +51,7 @@ __all__ = [
     "FailureReason",
     "FrameDecoder",
     "FrameError",
+    "HostConnection",
     "HostSession",
     "HostState",
     "Invitation",
@@ -72,6 +74,7 @@ __all__ = [
     "discovery_key",
     "frame",
     "generate",
+    "join_over_stream",
     "looks_like_code",
     "parse",
     "words",

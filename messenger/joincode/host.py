@@ -14,6 +14,7 @@ Clock and timeouts belong to the caller; the session never reads the time itself
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 
 from spake2 import SPAKE2_B
@@ -82,6 +83,8 @@ class HostSession:
         self._decoder = FrameDecoder()
         self._outgoing = bytearray()
         self._keys: SessionKeys | None = None
+        self.on_output: Callable[[], None] | None = None
+        """Called when a decision (approve/deny) queued bytes: an adapter's cue to flush."""
 
     @property
     def finished(self) -> bool:
@@ -182,6 +185,7 @@ class HostSession:
         self._send(Answer(sealed))
         self.state = HostState.ADMITTED
         self.invitation._settled(request_id, admitted=True)
+        self._output_ready()
         return [NewcomerAdmitted(request_id, name)]
 
     def deny(self, message: str | None = None) -> list[JoinEvent]:
@@ -192,7 +196,12 @@ class HostSession:
         self._send(Answer(self._keys.seal(Role.HOST, encode_plain(["refused", text]))))
         self.state = HostState.DENIED
         self.invitation._settled(request_id, admitted=False)
+        self._output_ready()
         return [NewcomerDenied(request_id, name)]
+
+    def _output_ready(self) -> None:
+        if self.on_output is not None:
+            self.on_output()
 
     def _decidable(self) -> tuple[str, str]:
         if (
