@@ -7,11 +7,13 @@ the call, so the genuine message can still be processed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .cipher_state import CipherState
 from .errors import MessageFormatError, MessageSizeError, NoiseConfigError, NoiseStateError
-from .patterns import parse_protocol
+from .patterns import Protocol, parse_protocol
 from .primitives import (
     DHLEN,
     MAX_MESSAGE_LEN,
@@ -33,6 +35,34 @@ def _keypair(name: str, key: PrivateKey | None) -> KeyPair | None:
     checked = check_key(name, key)
     assert checked is not None
     return KeyPair(checked, public_key(checked))
+
+
+@dataclass(frozen=True)
+class _RolePlan:
+    """What one role of one protocol needs, worked out once per (name, role)."""
+
+    protocol: Protocol
+    initiator: bool
+    needs_static: bool
+    needs_remote_static: bool
+    premessages: tuple[tuple[str, bool], ...]
+    """(token, is it our own key), initiator's pre-message first."""
+
+
+@functools.lru_cache(maxsize=128)
+def _role_plan(protocol_name: str, initiator: bool) -> _RolePlan:
+    protocol = parse_protocol(protocol_name)
+    pattern = protocol.pattern
+    premessages = tuple((t, initiator) for t in pattern.initiator_pre) + tuple(
+        (t, not initiator) for t in pattern.responder_pre
+    )
+    return _RolePlan(
+        protocol=protocol,
+        initiator=initiator,
+        needs_static=pattern.needs_local_static(initiator),
+        needs_remote_static=pattern.remote_static_premessage(initiator),
+        premessages=premessages,
+    )
 
 
 class HandshakeState:
@@ -70,12 +100,12 @@ class HandshakeState:
         re: bytes | None = None,
         psks: Sequence[bytes] = (),
     ) -> None:
-        protocol = parse_protocol(protocol_name)
-        pattern = protocol.pattern
+        plan = _role_plan(protocol_name, bool(initiator))
+        pattern = plan.protocol.pattern
         self.protocol_name = protocol_name
-        self._initiator = bool(initiator)
-        self._s = _keypair("s", s)
-        self._e = _keypair("e", e)
+        self._initiator = plan.initiator
+        self._s = s if isinstance(s, KeyPair) else _keypair("s", s)
+        self._e = e if isinstance(e, KeyPair) else _keypair("e", e)
         self._rs = check_key("rs", rs)
         self._re = check_key("re", re)
         psk_list = [bytes(p) for p in psks]
@@ -87,30 +117,26 @@ class HandshakeState:
             raise NoiseConfigError("each psk must be 32 bytes")
         self._psks = psk_list
         self._psk = pattern.has_psk
-        if pattern.needs_local_static(self._initiator) and self._s is None:
+        if plan.needs_static and self._s is None:
             raise NoiseConfigError(f"{pattern.name} needs a local static key (s)")
-        if pattern.remote_static_premessage(self._initiator) and self._rs is None:
+        if plan.needs_remote_static and self._rs is None:
             raise NoiseConfigError(f"{pattern.name} needs the peer's static public key (rs)")
         self._messages = pattern.messages
         self._i = 0
         self._split_done = False
 
-        ss = SymmetricState(protocol)
-        ss.mix_hash(bytes(prologue))
-        for pre, mine in (
-            (pattern.initiator_pre, self._initiator),
-            (pattern.responder_pre, not self._initiator),
-        ):
-            for token in pre:
-                if token == "s":
-                    key = self._s.public if mine and self._s else self._rs
-                else:
-                    key = self._e.public if mine and self._e else self._re
-                if key is None:
-                    raise NoiseConfigError(f"pre-message key {token!r} missing")
-                ss.mix_hash(key)
-                if token == "e" and self._psk:
-                    ss.mix_key(key)
+        ss = SymmetricState(plan.protocol)
+        ss.mix_hash(prologue if type(prologue) is bytes else bytes(prologue))
+        for token, mine in plan.premessages:
+            if token == "s":
+                key = self._s.public if mine and self._s else self._rs
+            else:
+                key = self._e.public if mine and self._e else self._re
+            if key is None:
+                raise NoiseConfigError(f"pre-message key {token!r} missing")
+            ss.mix_hash(key)
+            if token == "e" and self._psk:
+                ss.mix_key(key)
         self._ss = ss
 
     # -- state ---------------------------------------------------------------------------

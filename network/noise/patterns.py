@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from .errors import NoiseConfigError
-from .primitives import HASHES, HashSpec
+from .primitives import HASHES, HashSpec, make_hkdf
 
 # name: (initiator pre-message, responder pre-message, messages alternating from the initiator)
 _TABLE: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -120,6 +121,7 @@ class Protocol:
     hash: HashSpec
     initial_h: bytes
     """``h`` (and ``ck``) after InitializeSymmetric(protocol_name), before the prologue."""
+    hkdf: Callable[[bytes, bytes, int], tuple[bytes, ...]] = field(compare=False, repr=False)
 
 
 @functools.lru_cache(maxsize=64)
@@ -138,4 +140,4 @@ def parse_protocol(name: str) -> Protocol:
     pattern = parse_pattern(pattern_name)
     raw = name.encode("ascii")
     initial = raw.ljust(spec.hashlen, b"\0") if len(raw) <= spec.hashlen else spec.hash(raw)
-    return Protocol(name, pattern, spec, initial)
+    return Protocol(name, pattern, spec, initial, make_hkdf(spec))

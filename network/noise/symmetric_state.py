@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .cipher_state import CipherState
 from .patterns import Protocol
-from .primitives import KEYLEN, make_hkdf
+from .primitives import KEYLEN
 
 Snapshot = tuple[bytes, bytes, CipherState, int]
 
@@ -14,7 +14,7 @@ class SymmetricState:
 
     def __init__(self, protocol: Protocol) -> None:
         self._new = protocol.hash.new
-        self._hkdf = make_hkdf(protocol.hash)
+        self._hkdf = protocol.hkdf
         self.ck = protocol.initial_h
         self.h = protocol.initial_h
         self.cipher = CipherState()
