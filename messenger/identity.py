@@ -93,6 +93,20 @@ class VerifiedIdentity:
         return self.member_key.hex()
 
 
+@dataclass(frozen=True)
+class IdentityStatement:
+    """What the handshake payload carries; :meth:`encode` gives the payload bytes."""
+
+    member_key: bytes
+    signature: bytes
+    pseudonym: str
+    version: int = STATEMENT_VERSION
+
+    def encode(self) -> bytes:
+        fields = [self.version, self.member_key, self.signature, self.pseudonym]
+        return bytes(msgpack.packb(fields, use_bin_type=True))
+
+
 @dataclass(frozen=True, repr=False)
 class Membership:
     """One's own identity in one circle. Holds private keys: ``repr`` never shows them."""
@@ -146,11 +160,14 @@ class Membership:
         """A detached Ed25519 signature over ``message``."""
         return self.signing_key.sign(message).signature
 
+    def identity_statement(self) -> IdentityStatement:
+        """The signed statement binding this membership's keys, circle and pseudonym."""
+        signed = _signed_bytes(self.noise_public, self.circle_id, self.pseudonym)
+        return IdentityStatement(self.member_key, self.sign(signed), self.pseudonym)
+
     def statement(self) -> bytes:
         """The Noise handshake payload proving this membership (see the module docstring)."""
-        signed = _signed_bytes(self.noise_public, self.circle_id, self.pseudonym)
-        payload = [STATEMENT_VERSION, self.member_key, self.sign(signed), self.pseudonym]
-        return bytes(msgpack.packb(payload, use_bin_type=True))
+        return self.identity_statement().encode()
 
     def with_pseudonym(self, name: str) -> Membership:
         return replace(self, pseudonym=pseudonyms.validate(name))

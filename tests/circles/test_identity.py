@@ -31,6 +31,12 @@ def _problem(payload: bytes, static: bytes, circle: bytes = CIRCLE) -> IdentityP
     return caught.value.problem
 
 
+def test_statement_encodes_to_the_payload(member: Membership) -> None:
+    statement = member.identity_statement()
+    assert statement.encode() == member.statement()
+    assert statement.member_key == member.member_key and statement.version == 1
+
+
 def test_statement_verifies(member: Membership) -> None:
     identity = verify(member.statement(), member.noise_public, CIRCLE)
     assert identity.member_key == member.member_key
