@@ -111,14 +111,14 @@ class CircleSync:
     def connected(self) -> list[bytes]:
         return list(self._limiters)
 
-    def peer_connected(self, peer: bytes, now: int) -> list[Outgoing]:
-        """A channel to ``peer`` opened: our HELLO, then its queued direct messages."""
+    def peer_connected(self, peer: bytes, now: int) -> Result:
+        """A channel to ``peer`` opened: our HELLO, then the direct messages queued for it
+        (their :class:`DmStateChanged` to sent come as events)."""
         if peer == self.me:
             raise ValueError("a peer cannot be ourselves")
         self._limiters[peer] = PeerLimiter(self.rate_limits, now)
-        out = [self.posts.add_peer(peer)]
-        out += self.dms.peer_connected(peer).out
-        return out
+        result = self.dms.peer_connected(peer)
+        return [self.posts.add_peer(peer), *result.out], result.events
 
     def peer_lost(self, peer: bytes) -> None:
         self._limiters.pop(peer, None)

@@ -263,11 +263,10 @@ def _ranges_in(value: object, limits: WireLimits, what: str) -> dict[bytes, Rang
         checked: list[Range] = []
         previous = 0
         for item in items:
-            pair = codec.need_list(item, _E, f"{what} range", 2)
-            if len(pair) != 2:
+            if not isinstance(item, list) or len(item) != 2:
                 codec.fail(_E, DropReason.BAD_FIELDS, f"{what} range is not [lo, hi]")
-            lo = codec.need_int(pair[0], _E, f"{what} range", 1)
-            hi = codec.need_int(pair[1], _E, f"{what} range", 1)
+            lo = codec.need_int(item[0], _E, f"{what} range", 1)
+            hi = codec.need_int(item[1], _E, f"{what} range", 1)
             if lo > hi or lo <= previous:
                 codec.fail(_E, DropReason.BAD_VALUE, f"{what} ranges not ascending and disjoint")
             checked.append((lo, hi))

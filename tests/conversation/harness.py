@@ -35,12 +35,18 @@ class Solo:
         self.pks = {name: bytes(k.verify_key) for name, k in self.keys.items()}
         self.member_keys = {self.me} | {self.pks[n] for n in peers}
         self.log = MemoryPostLog()
-        self.engine = CircleSync(
-            CIRCLE, self.me, self.log, is_member=self.member_keys.__contains__, **engine_args
-        )
+        self.engine_args = engine_args
+        self.engine = self.rebuild()
         self.events: list[ConversationEvent] = []
         self.sent: list[tuple[str, WireMessage]] = []  # what the engine sent, decoded
         self._names = {pk: name for name, pk in self.pks.items()}
+
+    def rebuild(self) -> CircleSync:
+        """A fresh engine over the current log (as after a restart)."""
+        self.engine = CircleSync(
+            CIRCLE, self.me, self.log, is_member=self.member_keys.__contains__, **self.engine_args
+        )
+        return self.engine
 
     def _record(self, outs: list[Outgoing]) -> list[tuple[str, WireMessage]]:
         decoded = [(self._names[o.peer], decode(o.data)) for o in outs]
@@ -49,7 +55,9 @@ class Solo:
 
     def connect(self, name: str, hwm: dict[bytes, int] | None = None) -> list[Any]:
         """Open a channel to ``name`` and deliver its HELLO; returns what the engine sent."""
-        sent = self._record(self.engine.peer_connected(self.pks[name], self.now))
+        outs, events = self.engine.peer_connected(self.pks[name], self.now)
+        self.events += events
+        sent = self._record(outs)
         return sent + self.recv(name, Hello(hwm=hwm or {}))
 
     def recv(self, name: str, msg: WireMessage | bytes) -> list[tuple[str, WireMessage]]:
@@ -67,9 +75,7 @@ class Solo:
     def post(self, author: str, seq: int, body: str | None = None, **kw: Any) -> SignedPost:
         ts = kw.pop("ts", self.now)
         circle = kw.pop("circle", CIRCLE)
-        return sign_post(
-            self.keys[author], circle, seq, body or f"{author}-{seq}", ts, **kw
-        )
+        return sign_post(self.keys[author], circle, seq, body or f"{author}-{seq}", ts, **kw)
 
     def send_posts(self, name: str, *posts: SignedPost | bytes, **kw: Any) -> list[Any]:
         data = tuple(p if isinstance(p, bytes) else p.signed for p in posts)
@@ -78,7 +84,9 @@ class Solo:
     def shown(self) -> list[tuple[str, int]]:
         names = {**self._names, self.me: "me"}
         return [
-            (names[e.post.author_key], e.post.seq) for e in self.events if isinstance(e, PostReceived)
+            (names[e.post.author_key], e.post.seq)
+            for e in self.events
+            if isinstance(e, PostReceived)
         ]
 
     def dropped(self) -> list[str]:

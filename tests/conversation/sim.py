@@ -120,8 +120,8 @@ class Network:
         self.links.add(pair)
         self.queues[(a, b)] = deque()
         self.queues[(b, a)] = deque()
-        self._send(a, self[a].engine.peer_connected(self[b].pk, self.now))
-        self._send(b, self[b].engine.peer_connected(self[a].pk, self.now))
+        self._handle(a, self[a].engine.peer_connected(self[b].pk, self.now))
+        self._handle(b, self[b].engine.peer_connected(self[a].pk, self.now))
 
     def mesh(self) -> None:
         names = list(self.members)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from messenger.conversation import DropReason, Dropped, GapAbandoned, SyncLimits
+from messenger.conversation import Dropped, DropReason, GapAbandoned, SyncLimits
 from messenger.conversation.wire import Posts, decode
 
 from .sim import Member, Network
