@@ -1,0 +1,110 @@
+"""Conversions between the core's signed values and the store's records, and a store-backed log.
+
+Records keep the exact signed bytes; reading one back decodes those bytes strictly (they were
+verified before they were stored, so the signature is not checked again) and checks that the
+record's columns agree with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..storage.records import Direction, DirectMessageRecord, DmState, PostRecord
+from ..storage.store import Store
+from ..views import DeliveryState
+from .dm_envelope import DirectMessage, decode_dm
+from .envelope import SignedPost, decode_post
+from .errors import DropReason, EnvelopeError
+
+
+def post_to_record(post: SignedPost, received_at: int, *, hidden: bool = False) -> PostRecord:
+    env = post.envelope
+    return PostRecord(
+        id=post.id,
+        circle_id=env.circle_id,
+        author_key=env.author_key,
+        seq=env.seq,
+        ts=env.ts,
+        received_at=received_at,
+        body=env.body,
+        signed=post.signed,
+        reply_to=env.reply_to,
+        content_warning=env.content_warning,
+        hidden=hidden,
+    )
+
+
+def post_from_record(record: PostRecord) -> SignedPost:
+    """The signed post a record holds; :class:`EnvelopeError` if the record disagrees with it."""
+    post = decode_post(record.signed, verify=False)
+    env = post.envelope
+    if (post.id, env.circle_id, env.author_key, env.seq, env.ts, env.body) != (
+        record.id,
+        record.circle_id,
+        record.author_key,
+        record.seq,
+        record.ts,
+        record.body,
+    ):
+        raise EnvelopeError(DropReason.BAD_VALUE, "the record does not match its signed bytes")
+    return post
+
+
+_DM_STATES = {
+    DeliveryState.QUEUED: DmState.QUEUED,
+    DeliveryState.SENT: DmState.SENT,
+    DeliveryState.DELIVERED: DmState.DELIVERED,
+    DeliveryState.READ: DmState.READ,
+}
+
+
+def dm_to_record(message: DirectMessage, *, me: bytes, state: DeliveryState) -> DirectMessageRecord:
+    """A direct message as stored by ``me`` (its sender or its recipient)."""
+    env = message.envelope
+    outgoing = env.sender_key == me
+    if state not in _DM_STATES:
+        raise ValueError(f"the store has no state {state.value!r}")
+    return DirectMessageRecord(
+        id=message.id,
+        circle_id=env.circle_id,
+        peer_key=env.recipient_key if outgoing else env.sender_key,
+        direction=Direction.OUT if outgoing else Direction.IN,
+        state=_DM_STATES[state],
+        ts=env.ts,
+        body=env.body,
+        signed=message.signed,
+    )
+
+
+def dm_from_record(record: DirectMessageRecord) -> tuple[DirectMessage, DeliveryState]:
+    message = decode_dm(record.signed, verify=False)
+    if message.id != record.id or message.envelope.circle_id != record.circle_id:
+        raise EnvelopeError(DropReason.BAD_VALUE, "the record does not match its signed bytes")
+    return message, DeliveryState(record.state.value)
+
+
+class StorePostLog:
+    """A :class:`~.postlog.PostLog` over the profile store, for one circle.
+
+    Synchronous: use it on the thread that owns the :class:`Store` (or load a
+    :class:`~.postlog.MemoryPostLog` from the store and persist ``PostReceived`` events instead).
+    """
+
+    def __init__(self, store: Store, circle_id: bytes) -> None:
+        self.store = store
+        self.circle_id = circle_id
+
+    def contains(self, post_id: bytes) -> bool:
+        return self.store.get_post(post_id) is not None
+
+    def add(self, post: SignedPost, received_at: int) -> bool:
+        if post.circle_id != self.circle_id:
+            return False
+        return self.store.add_post(post_to_record(post, received_at))
+
+    def high_water_marks(self) -> dict[bytes, int]:
+        return self.store.high_water_marks(self.circle_id)
+
+    def posts_after(self, author_key: bytes, seq: int, limit: int) -> Sequence[SignedPost]:
+        records = self.store.posts_after(self.circle_id, author_key, seq, limit)
+        return [post_from_record(r) for r in records]
