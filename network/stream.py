@@ -257,6 +257,7 @@ class SecureStream:
                         waiter.set_result(event.rtt)
             elif isinstance(event, ChannelClosed):
                 self._readable.set()
+                self._room.set()  # let the read loop see the close and end
                 self._fail_pings()
                 if not self._opened.done():
                     self._opened.set_exception(self._closed_error())
@@ -273,6 +274,8 @@ class SecureStream:
         try:
             while not channel.closed:
                 await self._room.wait()
+                if channel.closed:
+                    break
                 try:
                     data = await self._reader.read(READ_SIZE)
                 except (ConnectionError, OSError) as exc:

@@ -244,7 +244,7 @@ class HandshakeState:
                     if self._psk:
                         ss.mix_key(self._re)
                 elif token == "s":
-                    size = DHLEN + TAGLEN if ss.cipher.has_key else DHLEN
+                    size = DHLEN + TAGLEN if ss.k is not None else DHLEN
                     if len(message) - pos < size:
                         raise MessageFormatError("handshake message too short for a key")
                     self._rs = ss.decrypt_and_hash(message[pos : pos + size])

@@ -280,3 +280,24 @@ async def test_a_byte_flipped_in_flight_is_detected() -> None:
         finally:
             proxy.close()
             await proxy.wait_closed()
+
+
+async def test_a_slow_reader_gets_every_message_in_order() -> None:
+    """More messages than the receive queue holds: reading pauses, nothing is lost."""
+    config_a, config_b = configs()
+    count = 300
+
+    async def flood(stream: SecureStream) -> None:
+        for i in range(count):
+            await stream.send(i.to_bytes(4, "big") + bytes(1000))
+        await stream.close()
+
+    async with serving(Server(config_b, flood)) as server:
+        client = await dial(server.port, config_a)
+        await asyncio.sleep(0.2)  # let the queue fill up while nobody reads
+        received = []
+        async with asyncio.timeout(LIMIT):
+            async for message in client:
+                received.append(int.from_bytes(message[:4], "big"))
+        assert received == list(range(count))
+        assert client.close_code == CloseCode.NORMAL and client.closed_by_peer
