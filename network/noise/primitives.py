@@ -34,12 +34,6 @@ _scalarmult = bindings.crypto_scalarmult
 _scalarmult_base = bindings.crypto_scalarmult_base
 
 
-raw_encrypt = aead.encrypt
-"""``(plaintext, ad, nonce, key) -> ciphertext``; every argument must be ``bytes``."""
-raw_decrypt = aead.decrypt
-"""``(ciphertext, ad, nonce, key) -> plaintext``; raises ``nacl.exceptions.CryptoError``."""
-
-
 def nonce_bytes(n: int) -> bytes:
     """The ChaChaPoly nonce: 4 zero bytes, then the counter as 8 little-endian bytes."""
     return _NONCE.pack(n)
@@ -47,7 +41,7 @@ def nonce_bytes(n: int) -> bytes:
 
 def rekey_key(key: bytes) -> bytes:
     """Noise's default REKEY: the first 32 bytes of ENCRYPT(k, 2^64-1, "", 32 zero bytes)."""
-    return raw_encrypt(_ZEROS32, b"", _NONCE.pack(MAX_NONCE), key)[:KEYLEN]
+    return aead.encrypt(_ZEROS32, b"", _NONCE.pack(MAX_NONCE), key)[:KEYLEN]
 
 
 def dh(private: bytes, public: bytes) -> bytes:

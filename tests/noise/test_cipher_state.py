@@ -100,3 +100,59 @@ def test_accepts_bytes_like_input() -> None:
 def test_bad_key_length() -> None:
     with pytest.raises(ValueError):
         CipherState(bytes(31))
+
+
+def test_fast_and_fallback_aead_paths_agree() -> None:
+    from nacl.exceptions import CryptoError
+
+    from network.noise import aead
+
+    key, nonce, ad = os.urandom(32), os.urandom(12), b"associated"
+    for size in (0, 1, 100, 65519):
+        plaintext = os.urandom(size)
+        sealed = aead.encrypt(plaintext, ad, nonce, key)
+        assert sealed == aead._slow_encrypt(plaintext, ad, nonce, key)
+        assert aead.decrypt(sealed, ad, nonce, key) == plaintext
+        assert aead._slow_decrypt(sealed, ad, nonce, key) == plaintext
+        for encrypt_into in (aead.encrypt_into, aead._slow_encrypt_into):
+            buf = bytearray(b"\xaa" * 3) + bytearray(plaintext) + bytearray(16)
+            encrypt_into(buf, 3, size, ad, nonce, key)
+            assert bytes(buf[3:]) == sealed
+        for decrypt_into in (aead.decrypt_into, aead._slow_decrypt_into):
+            out = bytearray(size + 1)
+            assert decrypt_into(out, memoryview(sealed), ad, nonce, key) == size
+            assert bytes(out[:size]) == plaintext
+        for decrypt in (aead.decrypt, aead._slow_decrypt):
+            with pytest.raises(CryptoError):
+                decrypt(sealed[:-1] + bytes([sealed[-1] ^ 1]), ad, nonce, key)
+            with pytest.raises(CryptoError):
+                decrypt(sealed[:15], ad, nonce, key)
+
+
+def test_rekey_is_the_spec_rekey() -> None:
+    from nacl import bindings
+
+    key = os.urandom(32)
+    cipher = CipherState(key)
+    cipher.rekey()
+    nonce = bytes(4) + (2**64 - 1).to_bytes(8, "little")
+    expected = bindings.crypto_aead_chacha20poly1305_ietf_encrypt(bytes(32), b"", nonce, key)
+    assert cipher._k == expected[:32]
+
+
+def test_in_place_encrypt_and_decrypt_into() -> None:
+    tx, rx = _pair()
+    buf = bytearray(b"..hello" + bytes(16))
+    assert tx.encrypt_into(b"ad", buf, 2, 5) == 21
+    sealed = bytes(buf[2:])
+    out = bytearray(100)
+    tampered = bytearray(sealed)
+    tampered[0] ^= 1
+    with pytest.raises(DecryptError):
+        rx.decrypt_into(b"ad", bytes(tampered), out)
+    assert rx.n == 0
+    assert rx.decrypt_into(b"ad", sealed, out) == 5 and out[:5] == b"hello"
+    assert tx.n == rx.n == 1
+    tx.set_nonce(MAX_NONCE)
+    with pytest.raises(NonceExhausted):
+        tx.encrypt_into(b"", buf, 0, 5)
