@@ -36,6 +36,7 @@ from .records import (
 
 MAX_PAGE = 1000
 MAX_SEQS = 10_000
+_SEARCH_PROBE = 500  # index hits above which search walks the timeline instead
 Cursor = tuple[int, bytes]  # (ts, id): where a page of a conversation ends
 
 _POST_COLUMNS = (
@@ -453,9 +454,18 @@ class Store:
         return int(self._one("SELECT count(*) FROM posts WHERE circle_id = ?", (circle_id,))[0])
 
     def high_water_marks(self, circle_id: bytes) -> dict[bytes, int]:
-        """For each author in the circle, the highest seq stored."""
+        """For each author in the circle, the highest seq stored.
+
+        A skip-scan of the (circle_id, author_key, seq) index: a few seeks per author instead of
+        reading every post's index entry (it runs on every reconnect).
+        """
         rows = self._read(
-            "SELECT author_key, max(seq) FROM posts WHERE circle_id = ? GROUP BY author_key",
+            "WITH RECURSIVE a (k) AS ("
+            " SELECT (SELECT min(author_key) FROM posts WHERE circle_id = ?1)"
+            " UNION ALL SELECT (SELECT min(author_key) FROM posts"
+            " WHERE circle_id = ?1 AND author_key > a.k) FROM a WHERE a.k IS NOT NULL)"
+            " SELECT k, (SELECT max(seq) FROM posts WHERE circle_id = ?1 AND author_key = a.k)"
+            " FROM a WHERE k IS NOT NULL",
             (circle_id,),
         )
         return {bytes(r[0]): int(r[1]) for r in rows}
@@ -542,19 +552,33 @@ class Store:
     ) -> list[PostRecord]:
         """Posts of one circle matching the words of ``query`` (any text is safe), newest first.
 
-        Every word must match (the last as a prefix); case and diacritics are ignored.
+        Every word must match (the last as a prefix); case and diacritics (Latin) are folded.
+        Two plans, picked by a cheap count of the index's hits: few hits → read just those
+        posts (CROSS JOIN keeps the index first); many → walk the circle's newest posts and stop
+        at the first ``limit`` that are hits (each plan is ruinous in the other's case).
         """
         match = fts_query(query)
         if match is None:
             return []
-        sql = (
-            f"SELECT {', '.join('p.' + c.strip() for c in _POST_COLUMNS.split(','))}"
-            " FROM posts_fts JOIN posts AS p ON p.rid = posts_fts.rowid"
-            " WHERE posts_fts MATCH ? AND p.circle_id = ?"
-        )
-        if not include_hidden:
-            sql += " AND p.hidden = 0"
-        sql += " ORDER BY p.ts DESC, p.id DESC LIMIT ?"
+        hidden = "" if include_hidden else " AND hidden = 0"
+        hits = self._one(
+            "SELECT count(*) FROM (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ? LIMIT ?)",
+            (match, _SEARCH_PROBE),
+        )[0]
+        if hits < _SEARCH_PROBE:
+            sql = (
+                f"SELECT {_POST_COLUMNS} FROM posts WHERE rid IN ("
+                " SELECT p.rid FROM posts_fts CROSS JOIN posts AS p ON p.rid = posts_fts.rowid"
+                f" WHERE posts_fts MATCH ?1 AND p.circle_id = ?2{hidden.replace(' h', ' p.h')}"
+                " ORDER BY p.ts DESC, p.id DESC LIMIT ?3)"
+                " ORDER BY ts DESC, id DESC"
+            )
+        else:
+            sql = (
+                f"SELECT {_POST_COLUMNS} FROM posts WHERE circle_id = ?2"
+                f" AND rid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?1){hidden}"
+                " ORDER BY ts DESC, id DESC LIMIT ?3"
+            )
         return [_post(r) for r in self._read(sql, (match, circle_id, _limit(limit)))]
 
     # -- retention ------------------------------------------------------------------------

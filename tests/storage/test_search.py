@@ -154,3 +154,23 @@ def test_fts_secure_delete_is_on(store: Store) -> None:
 
 def _fts_integrity(store: Store) -> None:
     store._db().execute("INSERT INTO posts_fts (posts_fts, rank) VALUES ('integrity-check', 1)")
+
+
+@pytest.mark.parametrize("probe", [500, 10_000])  # the many-hits plan, and the few-hits plan
+def test_both_search_plans_agree(monkeypatch: pytest.MonkeyPatch, probe: int) -> None:
+    from messenger.storage import store as store_module
+
+    monkeypatch.setattr(store_module, "_SEARCH_PROBE", probe)
+    memory = open_ephemeral()
+    memory.save_circle(circle())
+    memory.save_circle(circle(OTHER_CIRCLE))
+    mine = [
+        post(i, ts=10_000 - i * 7 % 1000, body=f"river {i}", hidden=i % 5 == 0) for i in range(700)
+    ]
+    memory.add_posts(mine)
+    memory.add_posts([post(i, circle_id=OTHER_CIRCLE, ts=20_000, body="river") for i in range(50)])
+    expected = sorted((p for p in mine if not p.hidden), key=lambda p: (p.ts, p.id), reverse=True)
+    assert memory.search(CIRCLE, "river", limit=60) == expected[:60]
+    with_hidden = sorted(mine, key=lambda p: (p.ts, p.id), reverse=True)
+    assert memory.search(CIRCLE, "river", limit=60, include_hidden=True) == with_hidden[:60]
+    memory.close()

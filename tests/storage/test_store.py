@@ -303,3 +303,18 @@ def test_a_closed_store_says_so(store: Store) -> None:
     assert info.value.code == "store_closed"
     with pytest.raises(StoreClosed):
         store.add_post(post(1))
+
+
+def test_high_water_marks_match_a_brute_force_count(store: Store) -> None:
+    import random
+
+    rng = random.Random(3)
+    authors = [bytes([n]) * 32 for n in range(1, 31)]
+    posts = [post(rng.randrange(200), author=rng.choice(authors)) for _ in range(1500)]
+    store.save_circle(circle(OTHER_CIRCLE))
+    store.add_post(post(999, author=authors[0], circle_id=OTHER_CIRCLE))
+    store.add_posts(posts)
+    expected: dict[bytes, int] = {}
+    for p in posts:
+        expected[p.author_key] = max(expected.get(p.author_key, -1), p.seq)
+    assert store.high_water_marks(CIRCLE) == expected
