@@ -34,9 +34,12 @@ class Listener:
         self.bound: list[ListenAddress] = []
 
     async def start(self) -> list[ListenAddress]:
+        """Bind every address on one port (the first one's ephemeral port), so that one port
+        can be announced for all of them."""
+        port = 0
         for host in self._addresses:
             try:
-                server = await asyncio.start_server(self._handler, host=host, port=0)
+                server = await asyncio.start_server(self._handler, host=host, port=port)
             except OSError as exc:
                 await self.close()
                 raise ListenError(f"cannot listen on {host}: {exc.strerror or exc}") from exc
@@ -44,7 +47,12 @@ class Listener:
             for sock in server.sockets:
                 name = sock.getsockname()
                 self.bound.append(ListenAddress(name[0], name[1]))
+                port = name[1]
         return self.bound
+
+    @property
+    def port(self) -> int:
+        return self.bound[0].port if self.bound else 0
 
     async def close(self) -> None:
         servers, self._servers = self._servers, []

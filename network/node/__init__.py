@@ -1,0 +1,19 @@
+"""The node: one listener, dials to discovered peers, one secure link per (member, circle)."""
+
+from .config import CircleBinding, NodeConfig, PayloadVerifier
+from .events import NodeEvent, PeerConnected, PeerKey, PeerLost, PeerMessage
+from .node import ConnectError, Node, NodeError
+
+__all__ = [
+    "CircleBinding",
+    "ConnectError",
+    "Node",
+    "NodeConfig",
+    "NodeError",
+    "NodeEvent",
+    "PayloadVerifier",
+    "PeerConnected",
+    "PeerKey",
+    "PeerLost",
+    "PeerMessage",
+]

@@ -1,0 +1,40 @@
+"""How the node runs: which circles it serves, on which interfaces, with which timers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..noise import KeyPair
+
+PayloadVerifier = Callable[[bytes, bytes], object]
+"""(peer's app payload, peer's Noise static key) -> the peer's identity; raise to refuse."""
+
+
+@dataclass(frozen=True)
+class CircleBinding:
+    """One circle the node serves: how to find its members and how to shake hands with them."""
+
+    tag: bytes  # the circle's id, opaque to the node
+    discovery_key: bytes = field(repr=False)
+    static: KeyPair = field(repr=False)  # my Noise static key in this circle
+    payload: bytes = field(repr=False)  # my handshake payload (a signed identity statement)
+    verify: PayloadVerifier = field(repr=False)
+    psk: bytes | None = field(default=None, repr=False)  # None: the open lobby (Noise_XX)
+
+
+@dataclass(frozen=True)
+class NodeConfig:
+    interfaces: tuple[str, ...] = ()
+    discovery: bool = True
+    handshake_timeout: float = 5.0
+    keepalive_interval: float = 5.0
+    idle_timeout: float = 15.0
+    dial_timeout: float = 5.0
+    max_pending_handshakes: int = 64
+    max_links: int = 256
+    higher_label_delay: float = 1.5
+    """The peer whose discovery label sorts higher waits this long before dialing, so that in
+    the common case only one side dials."""
+    backoff_base: float = 1.0
+    backoff_cap: float = 60.0

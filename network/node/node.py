@@ -1,0 +1,342 @@
+"""The node: one listener, discovery, and one verified secure link per (member, circle).
+
+- Incoming: read the clear hello, pick the circle whose key the hint matches, run the circle's
+  Noise handshake as responder (at most ``max_pending_handshakes`` at once; the rest are dropped).
+- Outgoing: for each discovered peer that shares a circle, a dialer task connects, runs the
+  handshake as initiator, waits while the link lives, then redials with backoff and jitter while
+  the peer is still announced. The peer whose label sorts higher waits a moment first, so that
+  usually only one side dials.
+- Duplicates (both sides dialed at once): the link dialed by the side with the smaller Noise
+  static key survives (:mod:`.tiebreak`); both sides reach the same answer.
+- Keepalives and the idle timeout live in the channel; an mDNS goodbye closes the peer's links
+  at once.
+
+Logs at INFO never carry addresses, keys or labels.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..channel import ChannelConfig, ChannelError, CloseCode, PeerHandshake, describe_code
+from ..discovery import Discovery, PeerFound, PeerGone, PeerUpdated
+from ..discovery.events import DiscoveryEvent
+from ..discovery.labels import random_label
+from ..errors import NetworkError
+from ..interfaces import default_interfaces, validate_interfaces
+from ..stream import SecureStream, accept_channel, connect_channel
+from ..tasks import TaskSet
+from ..transport import ListenAddress, Listener
+from . import hello as hello_mod
+from . import payload as payload_mod
+from .backoff import Backoff
+from .config import CircleBinding, NodeConfig
+from .events import NodeEvent, PeerConnected, PeerKey, PeerLost, PeerMessage
+from .tiebreak import keep_outgoing
+
+log = logging.getLogger(__name__)
+
+
+class NodeError(NetworkError):
+    """A request the node cannot serve (no such link, not started, closed)."""
+
+
+class ConnectError(NodeError):
+    """No address of the peer accepted a connection."""
+
+
+@dataclass(frozen=True)
+class _Verified:
+    identity: object
+    label: str
+
+
+@dataclass
+class _Link:
+    key: PeerKey
+    stream: SecureStream
+    identity: object
+    label: str
+    initiator: bool
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class Node:
+    def __init__(self, on_event: Callable[[NodeEvent], None], config: NodeConfig | None = None):
+        self._on_event = on_event
+        self._config = config or NodeConfig()
+        self._bindings: dict[bytes, CircleBinding] = {}
+        self._listener = Listener(self._accept, self._config.interfaces)
+        self._discovery = Discovery(self._on_discovery) if self._config.discovery else None
+        self.label = self._discovery.peer_id if self._discovery else random_label()
+        self._tasks = TaskSet()
+        self._links: dict[PeerKey, _Link] = {}
+        self._dialers: dict[tuple[str, bytes], asyncio.Task[None]] = {}
+        self._peers: dict[str, PeerFound | PeerUpdated] = {}
+        self._pending = 0
+        self._closing = False
+        self.refused = 0
+        """Incoming connections refused before a link came up (garbage, wrong circle, ...)."""
+
+    # -- life cycle ---------------------------------------------------------------------
+
+    @property
+    def pending_handshakes(self) -> int:
+        return self._pending
+
+    @property
+    def listen_addresses(self) -> list[ListenAddress]:
+        return list(self._listener.bound)
+
+    async def start(self) -> list[ListenAddress]:
+        bound = await self._listener.start()
+        if self._discovery is not None:
+            interfaces = validate_interfaces(self._config.interfaces) or default_interfaces()
+            await self._discovery.set_circles(self._discovery_keys())
+            await self._discovery.start(interfaces, self._listener.port)
+        log.info("node listening (%d socket(s))", len(bound))
+        return bound
+
+    async def close(self) -> None:
+        self._closing = True
+        for task in list(self._dialers.values()):
+            task.cancel()
+        self._dialers.clear()
+        if self._discovery is not None:
+            await self._discovery.close()
+        await self._listener.close()
+        links = list(self._links.values())
+        await asyncio.gather(
+            *(link.stream.close(CloseCode.GOING_AWAY) for link in links), return_exceptions=True
+        )
+        await self._tasks.close()
+
+    # -- circles ------------------------------------------------------------------------
+
+    def _discovery_keys(self) -> list[bytes]:
+        return [b.discovery_key for b in self._bindings.values()]
+
+    async def set_circles(self, bindings: Sequence[CircleBinding]) -> None:
+        """Serve exactly these circles: announce them, dial their members, drop the others."""
+        old = self._bindings
+        self._bindings = {b.tag: b for b in bindings}
+        for key, link in list(self._links.items()):
+            binding = self._bindings.get(key.circle)
+            if binding is None or binding != old.get(key.circle):
+                self._tasks.spawn(link.stream.close(CloseCode.GOING_AWAY), "node-drop-link")
+        for (label, tag), task in list(self._dialers.items()):
+            if tag not in self._bindings:
+                task.cancel()
+                self._dialers.pop((label, tag), None)
+        if self._discovery is not None:
+            await self._discovery.set_circles(self._discovery_keys())
+        for peer in list(self._peers.values()):
+            self._want_dials(peer)
+
+    # -- links --------------------------------------------------------------------------
+
+    def links(self) -> list[PeerKey]:
+        return list(self._links)
+
+    def is_connected(self, peer: PeerKey) -> bool:
+        return peer in self._links
+
+    async def send(self, peer: PeerKey, data: bytes) -> None:
+        link = self._links.get(peer)
+        if link is None:
+            raise NodeError("no link to that member")
+        await link.stream.send(data)
+
+    async def disconnect(self, peer: PeerKey, code: int = CloseCode.NORMAL) -> None:
+        link = self._links.get(peer)
+        if link is not None:
+            await link.stream.close(code)
+
+    async def connect(self, host: str, port: int, circle: bytes) -> PeerKey:
+        """Dial ``host:port`` for ``circle`` directly (no discovery needed)."""
+        binding = self._bindings.get(circle)
+        if binding is None:
+            raise NodeError("not serving that circle")
+        link = await self._connect([host], port, binding)
+        return link.key
+
+    # -- handshakes ---------------------------------------------------------------------
+
+    def _channel_config(self, binding: CircleBinding) -> ChannelConfig:
+        def verify(peer: PeerHandshake) -> _Verified:
+            label, app = payload_mod.unwrap(peer.payload)
+            return _Verified(binding.verify(app, peer.remote_static), label)
+
+        return ChannelConfig(
+            static=binding.static,
+            psk=binding.psk,
+            handshake_payload=payload_mod.wrap(self.label, binding.payload),
+            verify_peer=verify,
+            handshake_timeout=self._config.handshake_timeout,
+            idle_timeout=self._config.idle_timeout,
+            keepalive_interval=self._config.keepalive_interval,
+        )
+
+    async def _connect(self, addresses: Sequence[str], port: int, binding: CircleBinding) -> _Link:
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                reader, writer = await asyncio.wait_for(
+                    asyncio.open_connection(address, port), self._config.dial_timeout
+                )
+            except (OSError, TimeoutError) as exc:
+                last = exc
+                continue
+            clear = hello_mod.Hello.for_key(binding.discovery_key).encode()
+            writer.write(clear)
+            try:
+                stream = await connect_channel(
+                    reader, writer, self._channel_config(binding), cleartext=clear
+                )
+            except ChannelError as exc:
+                writer.close()
+                last = exc
+                continue
+            return self._register(binding, stream, initiator=True)
+        raise ConnectError(f"could not reach the member: {last}") from last
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self._closing or self._pending >= self._config.max_pending_handshakes:
+            self.refused += 1
+            log.debug("refusing a connection: too many handshakes in progress")
+            writer.close()
+            return
+        self._pending += 1
+        try:
+            clear = await asyncio.wait_for(
+                reader.readexactly(hello_mod.SIZE), self._config.handshake_timeout
+            )
+            hello = hello_mod.Hello.decode(clear)
+            bindings = list(self._bindings.values())
+            binding = bindings[hello.match([b.discovery_key for b in bindings])]
+            stream = await accept_channel(
+                reader, writer, self._channel_config(binding), cleartext=clear
+            )
+        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError, NetworkError) as exc:
+            self.refused += 1
+            log.info("refused an incoming connection: %s", _reason(exc))
+            writer.close()
+            return
+        finally:
+            self._pending -= 1
+        self._register(binding, stream, initiator=False)
+
+    def _register(self, binding: CircleBinding, stream: SecureStream, initiator: bool) -> _Link:
+        verified = stream.peer_identity
+        assert isinstance(verified, _Verified)
+        key = PeerKey(binding.tag, stream.remote_static)
+        link = _Link(key, stream, verified.identity, verified.label, initiator)
+        existing = self._links.get(key)
+        if existing is not None:
+            if existing.initiator == initiator:
+                winner = link  # the same role twice: the fresher connection is the live one
+            else:
+                outgoing_wins = keep_outgoing(binding.static.public, stream.remote_static)
+                winner = link if initiator == outgoing_wins else existing
+            loser = existing if winner is link else link
+            log.debug("two links to one member: keeping the %s", "new" if winner is link else "old")
+            self._tasks.spawn(loser.stream.close(CloseCode.REPLACED), "node-replace-link")
+            if winner is existing:
+                link.done.set()
+                return existing
+        elif self._closing or len(self._links) >= self._config.max_links:
+            self._tasks.spawn(link.stream.close(CloseCode.GOING_AWAY), "node-refuse-link")
+            link.done.set()
+            raise NodeError("link limit reached")
+        self._links[key] = link
+        self._tasks.spawn(self._pump(link), "node-link")
+        log.info("member link up (%d link(s))", len(self._links))
+        self._on_event(PeerConnected(key, link.identity))
+        return link
+
+    async def _pump(self, link: _Link) -> None:
+        reason = "closed"
+        try:
+            async for data in link.stream:
+                self._on_event(PeerMessage(link.key, data))
+            code = link.stream.close_code
+            reason = describe_code(code if code is not None else CloseCode.NORMAL)
+        except ChannelError as exc:
+            reason = _reason(exc)
+        finally:
+            link.done.set()
+            if self._links.get(link.key) is link:
+                del self._links[link.key]
+                log.info("member link down: %s (%d link(s))", reason, len(self._links))
+                if not self._closing:
+                    self._on_event(PeerLost(link.key, link.identity, reason))
+
+    # -- discovery ----------------------------------------------------------------------
+
+    def _on_discovery(self, event: DiscoveryEvent) -> None:
+        if self._closing:
+            return
+        if isinstance(event, PeerGone):
+            self._peers.pop(event.peer_id, None)
+            for (label, tag), task in list(self._dialers.items()):
+                if label == event.peer_id:
+                    task.cancel()
+                    self._dialers.pop((label, tag), None)
+            for link in list(self._links.values()):
+                if link.label == event.peer_id:
+                    self._tasks.spawn(link.stream.close(CloseCode.GOING_AWAY), "node-peer-gone")
+            return
+        self._peers[event.peer_id] = event
+        self._want_dials(event)
+
+    def _want_dials(self, peer: PeerFound | PeerUpdated) -> None:
+        for binding in self._bindings.values():
+            if binding.discovery_key not in peer.matched_keys:
+                continue
+            slot = (peer.peer_id, binding.tag)
+            task = self._dialers.get(slot)
+            if task is None or task.done():
+                self._dialers[slot] = self._tasks.spawn(self._dial_loop(*slot), "node-dialer")
+
+    def _link_for(self, label: str, tag: bytes) -> _Link | None:
+        for link in self._links.values():
+            if link.label == label and link.key.circle == tag:
+                return link
+        return None
+
+    async def _dial_loop(self, label: str, tag: bytes) -> None:
+        backoff = Backoff(self._config.backoff_base, self._config.backoff_cap)
+        try:
+            if label < self.label:
+                await asyncio.sleep(self._config.higher_label_delay)
+            while not self._closing:
+                peer = self._peers.get(label)
+                binding = self._bindings.get(tag)
+                if peer is None or binding is None:
+                    return
+                if binding.discovery_key not in peer.matched_keys:
+                    return
+                link = self._link_for(label, tag)
+                if link is None:
+                    try:
+                        link = await self._connect(peer.addresses, peer.port, binding)
+                    except NetworkError as exc:
+                        log.debug("dial failed: %s", _reason(exc))
+                        await asyncio.sleep(backoff.next_delay())
+                        continue
+                await link.done.wait()
+                if link.stream.close_code != CloseCode.REPLACED:
+                    await asyncio.sleep(backoff.next_delay())
+                if backoff.attempts > 3 and link.stream.close_code is not None:
+                    backoff.reset()
+        finally:
+            if self._dialers.get((label, tag)) is asyncio.current_task():
+                self._dialers.pop((label, tag), None)
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
