@@ -9,6 +9,9 @@
   recipient is away it is queued; when it connects, queued and unacknowledged messages are sent
   (again), in order; the recipient drops repeats by id (and acknowledges them again).
 - **States.** queued → sent (on the channel) → delivered (DM_ACK) → read (DM_RECEIPT); forward only.
+- **Policy.** A message the circle's policy refuses (``allowed`` says no), or not from the
+  channel's peer, or not to us, is dropped and not acknowledged: a conforming client never sends
+  one.
 - **Receipts and typing** are off by default. With read receipts off we neither send receipts nor
   show theirs; with typing indicators off we neither send nor show typing. Both only between
   members who have accepted each other.

@@ -143,9 +143,11 @@ class PostSync:
         return Hello(hwm=hwm, gaps=gaps)
 
     def next_seq(self) -> int:
-        """Our next post's seq: past what we hold and what any peer says it holds of ours."""
+        """Our next post's seq: past what we hold and what any peer says it holds of ours
+        (after we lost our history), believing a peer only up to ``max_ahead`` past our mark."""
+        mark = self.hwm.get(self.me, 0)
         theirs = (view.advertised.get(self.me, 0) for view in self.peers.values())
-        return max(self.hwm.get(self.me, 0), *theirs, 0) + 1
+        return min(max(mark, *theirs, 0), mark + self.limits.max_ahead) + 1
 
     # -- incoming -------------------------------------------------------------------------
     def on_hello(self, peer: bytes, msg: Hello, now: int, batch: Batch) -> None:
@@ -268,7 +270,7 @@ class PostSync:
         elif seq == mark + 1:
             if self._store(post, peer, now, batch):
                 self._release(author, now, batch)
-        elif seq - mark > self.limits.max_ahead:
+        elif seq - self._front(author, mark) > self.limits.max_ahead:
             self._drop(peer, DropReason.TOO_FAR_AHEAD, batch)
         elif self.held.at(author, seq) is not None:
             self._drop(peer, DropReason.EQUIVOCATION, batch)
@@ -276,6 +278,15 @@ class PostSync:
             self._drop(peer, DropReason.BUFFER_FULL, batch)
         else:
             batch.held.setdefault(author, peer)
+
+    def _front(self, author: bytes, mark: int) -> int:
+        """The author's mark, moved past the seqs just above it that a peer said are gone."""
+        gone = self.gone.get(author)
+        if gone is not None:
+            for lo, hi in gone.ranges():
+                if lo <= mark + 1 <= hi:
+                    return hi
+        return mark
 
     def _store(
         self, post: SignedPost, peer: bytes, now: int, batch: Batch, *, late: bool = False
@@ -369,26 +380,30 @@ class PostSync:
         self, author: bytes, peers: list[bytes], batch: Batch, *, again: bool
     ) -> None:
         """Ask ``peers`` for the seqs missing before the author's held posts (``again``: even
-        those asked for already, from someone else)."""
-        missing = RangeSet(self.held.missing(author, self.hwm.get(author, 0)))
+        those asked for already, from someone else). Seqs we dropped for a peer's rate are not
+        asked of that peer here: they come back only as its bucket allows (see ``_recover``)."""
+        mark = self.hwm.get(author, 0)
+        missing = RangeSet(self.held.missing(author, mark))
         asked = self.asked.setdefault(author, RangeSet())
         if not again:
             for lo, hi in asked.ranges():
                 missing.remove(lo, hi)
-        ranges = missing.ranges()[: self.wire_limits.max_ranges]
-        if not ranges:
+        if not missing:
             return
-        for lo, hi in ranges:
-            asked.add(lo, hi)
-        data = encode(Want({author: ranges}))
         for peer in peers:
             view = self.peers.get(peer)
             if view is None or not view.synced:
                 continue
+            mine = RangeSet(missing.ranges())
+            mine.remove(mark + 1, view.deferred.get(author, 0))
+            ranges = mine.ranges()[: self.wire_limits.max_ranges]
+            if not ranges:
+                continue
             wanted = view.wanted.setdefault(author, RangeSet())
             for lo, hi in ranges:
                 wanted.add(lo, hi)
-            batch.out.append(Outgoing(peer, data))
+                asked.add(lo, hi)
+            batch.out.append(Outgoing(peer, encode(Want({author: ranges}))))
 
     def _forward(self, now: int, batch: Batch) -> None:
         if not batch.changed and not batch.late:

@@ -10,7 +10,7 @@ from messenger.conversation import (
     SlowDown,
 )
 from messenger.conversation.ratelimit import PeerLimiter, TokenBucket
-from messenger.conversation.wire import Limited, Typing
+from messenger.conversation.wire import Limited, Typing, Want
 
 from .harness import Solo
 from .sim import Network
@@ -118,3 +118,21 @@ def test_a_burst_is_delayed_not_lost_and_the_sender_hears_of_it() -> None:
     assert net["a"].of(SlowDown)
     net.settle(seconds=60)
     assert net["b"].shown_bodies() == [f"burst {i}" for i in range(60)]
+
+
+def test_a_later_post_does_not_fetch_the_dropped_ones_for_free() -> None:
+    solo = Solo()
+    solo.connect("p")
+    solo.send_posts("p", *[solo.post("p", s) for s in range(1, 101)])
+    assert len(solo.shown()) == 20
+    solo.now += 1000  # one token back
+    solo.send_posts("p", solo.post("p", 101))
+    assert solo.sent_of(Want) == []  # 21..100 were dropped for p's rate: not asked again here
+    asked = 0
+    for _ in range(10):
+        for want in solo.sent_of(Want)[asked:]:
+            asked += 1
+            (ranges,) = want.ranges.values()
+            assert sum(hi - lo + 1 for lo, hi in ranges) <= 3  # only as the bucket allows
+        solo.tick(1000)
+    assert asked >= 5

@@ -158,3 +158,23 @@ def test_next_seq_respects_what_peers_hold_of_ours() -> None:
     solo.engine.peer_connected(solo.pks["p"], solo.now)
     solo.recv("p", Hello(hwm={solo.me: 41}))
     assert solo.engine.next_seq() == 42
+    solo.engine.peer_connected(solo.pks["q"], solo.now)
+    solo.recv("q", Hello(hwm={solo.me: 2**63 - 1}))  # a lie cannot push us off the end
+    assert solo.engine.next_seq() == SyncLimits().max_ahead + 1
+
+
+def test_a_long_expired_prefix_does_not_count_as_too_far_ahead() -> None:
+    now = 1_700_000_000_000
+    cutoff = lambda t: t - 24 * HOUR  # noqa: E731
+    sender = Solo(now=now, retention_cutoff=cutoff)
+    for seq in range(1, 7001):
+        ts = now - 48 * HOUR if seq <= 6000 else now - HOUR
+        sender.log.add(sender.post("p", seq, ts=ts), now)
+    sender.rebuild()
+    receiver = Solo(now=now, retention_cutoff=cutoff)
+    sent = sender.connect("q", hwm={})
+    receiver.connect("q", hwm={receiver.pks["p"]: 7000})
+    for _, msg in sent:
+        receiver.recv("q", msg)
+    assert receiver.shown() == [("p", s) for s in range(6001, 7001)]
+    assert not receiver.dropped()
