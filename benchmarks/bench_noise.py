@@ -17,8 +17,8 @@ from network.channel import ChannelConfig, MessageReceived, SecureChannel
 from network.noise import HandshakeState, KeyPair
 
 XX = "Noise_XX_25519_ChaChaPoly_BLAKE2b"
-ROUNDS = 5
-ROUND_TIME = 0.25
+ROUNDS = 10
+ROUND_TIME = 0.15
 NOISE_MAX_PLAINTEXT = 65535 - 16
 
 

@@ -56,6 +56,7 @@ DEFAULT_MAX_MESSAGE = 256 * 1024
 _ZEROS = memoryview(bytes(BUCKETS[-1]))
 _CODE = struct.Struct(">H")
 _MAX_PINGS = 16
+_KEEP_OUTPUT_BUFFER = 2 * (HEADER_SIZE + BUCKETS[-1])
 
 
 class RecordType(IntEnum):
@@ -377,7 +378,10 @@ class SecureChannel:
             return b""
         self._opos = 0
         with memoryview(self._obuf) as view:
-            return bytes(view[:size])
+            data = bytes(view[:size])
+        if len(self._obuf) > _KEEP_OUTPUT_BUFFER:  # after a burst: do not hold on to it
+            self._obuf = bytearray()
+        return data
 
     def _reserve(self, size: int) -> int:
         """Room for ``size`` more bytes of output; returns where they start."""
