@@ -1,82 +1,412 @@
-"""The main window: sidebar, conversation area (welcome or conversation) and composer."""
+"""The main window: sidebar, conversation, circle panel; shortcuts, dialogs, tray, quick hide.
+
+The window shows what it is fed (views from the core, through the controller) and emits what
+the person asks for. Dialogs are opened with ``open()`` by the ``open_*`` methods, which also
+emit :attr:`MainWindow.dialogOpened` so the controller can connect to each new dialog.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel,
-    QListView,
+    QApplication,
+    QDialog,
     QMainWindow,
+    QMessageBox,
     QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from messenger import APP_NAME
+from messenger.errors import HearthError
+from messenger.goodbyes import goodbyes as core_goodbyes
+from messenger.paths import resource
+from messenger.views import CircleView, MemberView, PostView
 
-from .widgets.composer import Composer
-from .widgets.empty_state import EmptyState
+from .dialogs import (
+    AboutDialog,
+    CreateCircleDialog,
+    FirstRunDialog,
+    InviteDialog,
+    JoinDialog,
+    LeaveDialog,
+    ModerationQueueDialog,
+    ReportDialog,
+    SafetyNumberDialog,
+    SettingsDialog,
+    SupportDialog,
+    UnlockDialog,
+)
+from .preferences import Preferences
+from .reply_cue import describe_reply_cue, typical_reply_seconds
+from .requests import ModerationReport
+from .texts import faq_markdown, intro_templates, support_entries, support_file
+from .theme import apply_theme
+from .tray import Tray
+from .widgets.circle_panel import CirclePanel
+from .widgets.conversation_area import ConversationArea, Mode
 from .widgets.sidebar import Sidebar
 
-
-class ConversationArea(QWidget):
-    """The right-hand side: a welcome while there is no conversation, else the conversation."""
-
-    WELCOME, CONVERSATION = 0, 1
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.empty = EmptyState()
-        self.header = QWidget()
-        self.header.setObjectName("ConversationHeader")
-        self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.title = QLabel()
-        self.title.setObjectName("ConversationTitle")
-        header_layout = QVBoxLayout(self.header)
-        header_layout.setContentsMargins(16, 12, 16, 12)
-        header_layout.addWidget(self.title)
-        self.messages = QListView()
-        self.messages.setAccessibleName(self.tr("Messages"))
-        self.messages.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
-        conversation = QWidget()
-        conv_layout = QVBoxLayout(conversation)
-        conv_layout.setContentsMargins(0, 0, 0, 0)
-        conv_layout.setSpacing(0)
-        conv_layout.addWidget(self.header)
-        conv_layout.addWidget(self.messages, 1)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(conversation)
-        self.composer = Composer()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.stack, 1)
-        layout.addWidget(self.composer)
-
-    def show_welcome(self) -> None:
-        self.stack.setCurrentIndex(self.WELCOME)
-        self.composer.set_available(False)
+D = TypeVar("D", bound=QDialog)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    dialogOpened = Signal(object)  # every dialog the window opens, right after open()
+    panicWipeRequested = Signal()  # wipe everything now (confirmed when the settings ask)
+    preferencesChanged = Signal(object)  # Preferences, saved in the settings dialog
+    moderationQueueRequested = Signal(bytes)  # circle id: feed open_moderation(reports)
+    membersRequested = Signal(bytes)  # circle id: feed show_members(circle_id, members)
+    directConversationRequested = Signal(object)  # MemberView: open a DM with them
+    quitRequested = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        preferences: Preferences | None = None,
+        suggest_pseudonym: Callable[[], str] | None = None,
+        goodbyes: Callable[[], Sequence[str]] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
+        self.setAccessibleName(APP_NAME)
         self.resize(1040, 680)
         self.setMinimumSize(720, 480)
+        self.preferences = preferences or Preferences()
+        self.suggest_pseudonym = suggest_pseudonym
+        self.goodbyes = goodbyes or core_goodbyes
+        self.circles: dict[bytes, CircleView] = {}
+        self.dialogs: dict[type[QDialog], QDialog] = {}
+
         self.sidebar = Sidebar()
         self.conversation = ConversationArea()
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.sidebar)
-        splitter.addWidget(self.conversation)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([270, 770])
-        self.setCentralWidget(splitter)
+        self.panel = CirclePanel()
+        self.panel.setVisible(False)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.conversation)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([270, 770, 340])
+        self.setCentralWidget(self.splitter)
+
+        self._wire()
+        self._actions: dict[str, QAction] = {}
+        self._make_actions()
+        icon = resource("icons", "hearth.svg")
+        self.tray = Tray(QIcon(str(icon)) if icon.exists() else QIcon(), self)
+        self.tray.showRequested.connect(self.show_again)
+        self.tray.hideRequested.connect(self.quick_hide)
+        self.tray.quitRequested.connect(self.quitRequested)
+        self.apply_preferences(self.preferences, apply_look=False)
         self.conversation.show_welcome()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
+    # -- wiring ----------------------------------------------------------------------------
+    def _wire(self) -> None:
+        s, c, p = self.sidebar, self.conversation, self.panel
+        s.createCircleRequested.connect(self.open_create_circle)
+        s.joinCircleRequested.connect(self.open_join)
+        s.settingsRequested.connect(self.open_settings)
+        s.helpRequested.connect(self.open_support)
+        s.aboutRequested.connect(self.open_about)
+        c.empty.createCircleRequested.connect(self.open_create_circle)
+        c.empty.joinCircleRequested.connect(self.open_join)
+        c.inviteRequested.connect(self._invite_circle)
+        c.circlePanelRequested.connect(self.toggle_panel)
+        p.closeRequested.connect(self.hide_panel)
+        p.inviteRequested.connect(self._invite_circle)
+        p.leaveRequested.connect(self._leave_circle)
+        p.moderationRequested.connect(self.moderationQueueRequested)
+        p.safetyNumberRequested.connect(self.open_safety)
+        p.reportRequested.connect(self.open_report)
+        p.directMessageRequested.connect(self.directConversationRequested)
+        s.personActivated.connect(self.directConversationRequested)
+
+    def _make_actions(self) -> None:
+        for name, text, keys, slot in (
+            ("new", self.tr("Create a circle"), "Ctrl+N", self.open_create_circle),
+            ("join", self.tr("Join a circle"), "Ctrl+J", self.open_join),
+            ("circles", self.tr("Go to circles"), "Ctrl+K", self.sidebar.focus_circles),
+            ("compose", self.tr("Write a message"), "Ctrl+L", self.focus_composer),
+            ("panel", self.tr("About this circle"), "Ctrl+I", self._toggle_current_panel),
+            ("settings", self.tr("Settings"), "Ctrl+,", self.open_settings),
+            ("help", self.tr("Help elsewhere"), "F1", self.open_support),
+            ("hide", self.tr("Quick hide"), self.preferences.hide_shortcut, self.quick_hide),
+            ("panic", self.tr("Panic wipe"), self.preferences.panic_shortcut, self._panic_key),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            self._actions[name] = action
+
+    def action(self, name: str) -> QAction:
+        return self._actions[name]
+
+    # -- preferences -----------------------------------------------------------------------
+    def apply_preferences(self, preferences: Preferences, apply_look: bool = True) -> None:
+        """Shortcuts, typing indicators, reply cues and (when ``apply_look``) the theme."""
+        self.preferences = preferences
+        self._actions["panic"].setShortcut(QKeySequence(preferences.panic_shortcut))
+        self._actions["hide"].setShortcut(QKeySequence(preferences.hide_shortcut))
+        self.conversation.composer.typing_enabled = preferences.typing_indicators
+        if not preferences.typing_indicators:
+            self.conversation.set_typing([])
+        self._refresh_cues()
+        app = QApplication.instance()
+        if apply_look and isinstance(app, QApplication):
+            apply_theme(app, preferences.theme)
+
+    def _settings_saved(self, preferences: object) -> None:
+        assert isinstance(preferences, Preferences)
+        self.apply_preferences(preferences)
+        self.preferencesChanged.emit(preferences)
+
+    # -- feeding ---------------------------------------------------------------------------
+    def set_circles(self, circles: Iterable[CircleView]) -> None:
+        items = list(circles)
+        self.circles = {c.id: c for c in items}
+        self.sidebar.circle_model.set_circles(items)
+
+    def update_circle(self, circle: CircleView) -> None:
+        self.circles[circle.id] = circle
+        self.sidebar.circle_model.upsert(circle)
+        self.conversation.update_circle(circle)
+        if self.panel.circle is not None and self.panel.circle.id == circle.id:
+            self.panel.show_circle(circle, self.panel.members_model.members())
+
+    def remove_circle(self, circle_id: bytes) -> None:
+        self.circles.pop(circle_id, None)
+        self.sidebar.circle_model.remove(circle_id)
+        self.sidebar.direct_model.remove_circle(circle_id)
+        self.sidebar.people_model.remove_circle(circle_id)
+        if self.conversation.current_circle_id() == circle_id:
+            self.conversation.show_welcome()
+            self.hide_panel()
+
+    def show_circle(self, circle: CircleView, posts: Iterable[PostView], has_older: bool) -> None:
+        """Open ``circle``'s conversation with its newest page of posts."""
+        self.circles[circle.id] = circle
+        self.conversation.show_circle(circle, posts, has_older)
+        self.conversation.composer.warning_button.setVisible(True)
+        self.sidebar.select_circle(circle.id)
+        if self.panel.isVisible():
+            self.show_panel(circle)
+        self.focus_composer()
+
+    def show_direct(
+        self,
+        circle_id: bytes,
+        peer_key: bytes,
+        peer: str,
+        posts: Iterable[PostView],
+        has_older: bool,
+    ) -> None:
+        self.conversation.show_direct(circle_id, peer_key, peer, posts, has_older)
+        self.conversation.composer.warning_button.setVisible(False)
+        self.sidebar.direct_model.mark_read(circle_id, peer_key)
+        self.hide_panel()
+        self.focus_composer()
+
+    def show_members(self, circle_id: bytes, members: Iterable[MemberView]) -> None:
+        """The members of ``circle_id`` for the panel (and the "people here" list)."""
+        items = list(members)
+        circle = self.circles.get(circle_id)
+        if (
+            circle is not None
+            and self.panel.circle is not None
+            and self.panel.circle.id == (circle_id)
+        ):
+            self.panel.show_circle(circle, items)
+            self._refresh_cues()
+        for member in items:
+            self.sidebar.people_model.update_member(member)
+
+    def update_member(self, member: MemberView) -> None:
+        self.panel.update_member(member)
+        self.sidebar.people_model.update_member(member)
+
+    def notify(self, circle_name: str, sender: str, body: str) -> tuple[str, str]:
+        """A message arrived while the window is not in front: a notification per settings."""
+        return self.tray.notify(self.preferences.notifications, circle_name, sender, body)
+
+    # -- the circle panel ------------------------------------------------------------------
+    def show_panel(self, circle: CircleView) -> None:
+        same = self.panel.circle is not None and self.panel.circle.id == circle.id
+        members = self.panel.members_model.members() if same else []
+        self.panel.show_circle(circle, members)
+        self.panel.setVisible(True)
+        self.conversation.panel_button.setChecked(True)
+        self.membersRequested.emit(circle.id)
+
+    def hide_panel(self) -> None:
+        self.panel.setVisible(False)
+        self.conversation.panel_button.setChecked(False)
+
+    def toggle_panel(self, circle_id: bytes) -> None:
+        circle = self.circles.get(circle_id) or self.conversation.circle
+        if self.panel.isVisible() or circle is None:
+            self.hide_panel()
+        else:
+            self.show_panel(circle)
+
+    def _toggle_current_panel(self) -> None:
+        if self.conversation.mode is Mode.CIRCLE and self.conversation.circle is not None:
+            self.toggle_panel(self.conversation.circle.id)
+
+    def _refresh_cues(self) -> None:
+        if not self.preferences.reply_cues:
+            self.panel.set_cues({})
+            return
+        posts = self.conversation.model.posts() if self.conversation.mode is Mode.CIRCLE else []
+        cues = {
+            m.key: describe_reply_cue(typical_reply_seconds(posts, m.key))
+            for m in self.panel.members_model.members()
+            if not m.is_me
+        }
+        self.panel.set_cues({k: v for k, v in cues.items() if v})
+
+    # -- focus, hiding, panic --------------------------------------------------------------
+    def focus_composer(self) -> None:
+        edit = self.conversation.composer.edit
+        if edit.isEnabled():
+            edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def quick_hide(self) -> None:
+        """Get the window off the screen at once (to the tray, or minimised without one)."""
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.hide()
+        if self.tray.available:
+            self.hide()
+        else:
+            self.showMinimized()
+
+    def show_again(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def _panic_key(self) -> None:
+        self.panic()
+
+    def panic(self, confirm: bool | None = None) -> QMessageBox | None:
+        """Wipe everything: asks first when the settings (or ``confirm``) say so."""
+        if confirm is None:
+            confirm = self.preferences.panic_confirm
+        if not confirm:
+            self.quick_hide()
+            self.panicWipeRequested.emit()
+            return None
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Wipe everything?"))
+        box.setText(self.tr("Wipe everything now?"))
+        box.setInformativeText(
+            self.tr(
+                "Your circles, names, keys and history on this computer are destroyed and "
+                "Hearth quits. This cannot be undone."
+            )
+        )
+        wipe = box.addButton(self.tr("Wipe now"), QMessageBox.ButtonRole.DestructiveRole)
+        wipe.setAccessibleName(self.tr("Wipe everything now"))
+        cancel = box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        cancel.setAccessibleName(self.tr("Cancel"))
+        box.setDefaultButton(cancel)
+        box.setAccessibleName(self.tr("Wipe everything?"))
+
+        def decided() -> None:
+            if box.clickedButton() is wipe:
+                self.quick_hide()
+                self.panicWipeRequested.emit()
+
+        box.finished.connect(decided)
+        box.open()
+        self.dialogOpened.emit(box)
+        return box
+
+    # -- dialogs ---------------------------------------------------------------------------
+    def _open(self, dialog: D) -> D:
+        previous = self.dialogs.get(type(dialog))
+        if previous is not None and previous.isVisible():
+            previous.reject()
+        self.dialogs[type(dialog)] = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.finished.connect(lambda _=0, d=dialog: self._forget(d))
+        dialog.open()
+        self.dialogOpened.emit(dialog)
+        return dialog
+
+    def _forget(self, dialog: QDialog) -> None:
+        if self.dialogs.get(type(dialog)) is dialog:
+            del self.dialogs[type(dialog)]
+
+    def dialog(self, kind: type[D]) -> D | None:
+        """The open dialog of ``kind`` (e.g. to feed JoinDialog.show_preview), if any."""
+        found = self.dialogs.get(kind)
+        return found if isinstance(found, kind) else None
+
+    def open_first_run(self) -> FirstRunDialog:
+        return self._open(FirstRunDialog(self.suggest_pseudonym, self))
+
+    def open_unlock(self) -> UnlockDialog:
+        return self._open(UnlockDialog(self))
+
+    def open_create_circle(self) -> CreateCircleDialog:
+        return self._open(CreateCircleDialog(self.suggest_pseudonym, self))
+
+    def open_join(self) -> JoinDialog:
+        return self._open(JoinDialog(intro_templates(), self.suggest_pseudonym, self))
+
+    def open_invite(self, circle: CircleView) -> InviteDialog:
+        return self._open(InviteDialog(circle, self))
+
+    def open_leave(self, circle: CircleView) -> LeaveDialog:
+        try:
+            goodbyes = list(self.goodbyes())
+        except HearthError:  # a missing or unreadable file: offer leaving quietly
+            goodbyes = []
+        return self._open(LeaveDialog(circle, goodbyes, self))
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.preferences, self)
+        dialog.settingsChanged.connect(self._settings_saved)
+        dialog.wipeRequested.connect(lambda: self.panic(confirm=True))
+        return self._open(dialog)
+
+    def open_safety(self, member: MemberView) -> SafetyNumberDialog:
+        return self._open(SafetyNumberDialog(member, self))
+
+    def open_report(self, member: MemberView, post: PostView | None = None) -> ReportDialog:
+        return self._open(ReportDialog(member, post, self))
+
+    def open_moderation(self, reports: Iterable[ModerationReport]) -> ModerationQueueDialog:
+        return self._open(ModerationQueueDialog(reports, self))
+
+    def open_about(self) -> AboutDialog:
+        dialog = AboutDialog(self)
+        dialog.supportRequested.connect(self.open_support)
+        return self._open(dialog)
+
+    def open_support(self) -> SupportDialog:
+        path = support_file()
+        return self._open(SupportDialog(support_entries(path=path), faq_markdown(), path, self))
+
+    def _invite_circle(self, circle_id: bytes) -> None:
+        circle = self.circles.get(circle_id)
+        if circle is not None:
+            self.open_invite(circle)
+
+    def _leave_circle(self, circle_id: bytes) -> None:
+        circle = self.circles.get(circle_id)
+        if circle is not None:
+            self.open_leave(circle)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.tray.close()
         event.accept()

@@ -1,50 +1,176 @@
-"""Render the main screens offscreen, in light and dark, into a folder (``make screenshots``)."""
+"""Render the main screens offscreen, in light and dark, into a folder (``make screenshots``).
+
+Every scene is built from :mod:`ui.sample_data` views directly: no core, no network.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
-from .app import make_application  # noqa: E402
-from .main_window import MainWindow  # noqa: E402
-from .theme import ThemeChoice, apply_theme  # noqa: E402
+from messenger.views import DeliveryState, DirectMessageView, MemberView, Role
+
+from . import sample_data as sample
+from .app import make_application
+from .dialogs import (
+    CreateCircleDialog,
+    FirstRunDialog,
+    InviteDialog,
+    JoinDialog,
+    SettingsDialog,
+    SupportDialog,
+)
+from .main_window import MainWindow
+from .preferences import Preferences
+from .texts import faq_markdown, intro_templates, support_entries, support_file
+from .theme import ThemeChoice, apply_theme
 
 Scene = Callable[[], QWidget]
 
 
+def _suggest() -> str:
+    return "Gentle Fern"
+
+
 def _welcome() -> QWidget:
-    return MainWindow()
+    return MainWindow(suggest_pseudonym=_suggest)
 
 
-SCENES: dict[str, Scene] = {"welcome": _welcome}
+def _window_with_conversation() -> MainWindow:
+    now = time.time()
+    window = MainWindow(
+        preferences=Preferences(typing_indicators=True, reply_cues=True),
+        suggest_pseudonym=_suggest,
+    )
+    circle = sample.circle()
+    window.set_circles(sample.other_circles())
+    window.show_circle(circle, sample.conversation(now), has_older=True)
+    people = [m for m in sample.members() if not m.is_me]
+    window.show_members(circle.id, people)
+    window.sidebar.direct_model.set_latest(
+        [
+            (
+                DirectMessageView(
+                    circle_id=circle.id,
+                    id=sample.post_id(99),
+                    peer_key=sample.key("Amber Fox"),
+                    peer="Amber Fox",
+                    outgoing=False,
+                    ts=now - 900,
+                    body="See you Tuesday!",
+                    state=DeliveryState.READ,
+                ),
+                1,
+            )
+        ]
+    )
+    window.conversation.set_typing(["Bright Wren"])
+    return window
 
 
-def render_all(folder: Path) -> list[Path]:
+def _conversation() -> QWidget:
+    return _window_with_conversation()
+
+
+def _circle_panel() -> QWidget:
+    window = _window_with_conversation()
+    circle = sample.circle()
+    window.show_panel(circle)
+    window.show_members(circle.id, sample.members())
+    changed: MemberView = next(m for m in sample.members() if m.key_changed)
+    window.panel.select_member(changed.key)
+    window.resize(1280, 760)
+    window.splitter.setSizes([260, 660, 360])
+    return window
+
+
+def _dialog(dialog: QDialog) -> QDialog:
+    dialog.adjustSize()
+    return dialog
+
+
+def _first_run() -> QWidget:
+    return _dialog(FirstRunDialog(_suggest))
+
+
+def _create_circle() -> QWidget:
+    dialog = CreateCircleDialog(_suggest)
+    dialog.name.setText("Tuesday evening group")
+    dialog.description.setText("A small peer-support circle for the community room.")
+    return _dialog(dialog)
+
+
+def _invite() -> QWidget:
+    now = time.time()
+    dialog = InviteDialog(sample.circle(), clock=lambda: now)
+    dialog.show_code(sample.join_code(now))
+    dialog.add_join_request(sample.join_request())
+    return _dialog(dialog)
+
+
+def _join() -> QWidget:
+    dialog = JoinDialog(intro_templates(), _suggest)
+    dialog.input.setText("7-amber-lantern")
+    dialog.next()
+    dialog.show_preview(sample.circle(Role.MEMBER).name, sample.RULES, sample.circle().description)
+    dialog.template.setCurrentIndex(1)
+    return _dialog(dialog)
+
+
+def _settings() -> QWidget:
+    return _dialog(SettingsDialog(Preferences()))
+
+
+def _support() -> QWidget:
+    path = support_file()
+    return _dialog(SupportDialog(support_entries(path=path), faq_markdown(), path))
+
+
+SCENES: dict[str, Scene] = {
+    "welcome": _welcome,
+    "first-run": _first_run,
+    "conversation": _conversation,
+    "circle-panel": _circle_panel,
+    "create-circle": _create_circle,
+    "invite": _invite,
+    "join": _join,
+    "settings": _settings,
+    "support": _support,
+}
+
+
+def render_all(folder: Path, names: list[str] | None = None) -> list[Path]:
     app = make_application()
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for theme in (ThemeChoice.LIGHT, ThemeChoice.DARK):
         apply_theme(app, theme)
         for name, scene in SCENES.items():
+            if names and name not in names:
+                continue
             widget = scene()
             widget.show()
-            QApplication.processEvents()
+            for _ in range(3):
+                QApplication.processEvents()
             path = folder / f"{name}-{theme.value}.png"
             widget.grab().save(str(path))
             widget.close()
+            widget.deleteLater()
+            QApplication.processEvents()
             written.append(path)
     return written
 
 
 def main(argv: list[str]) -> int:
     folder = Path(argv[0]) if argv else Path("docs/screenshots")
-    for path in render_all(folder):
+    for path in render_all(folder, argv[1:] or None):
         print(path)
     return 0
 

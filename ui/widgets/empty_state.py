@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 
 class EmptyState(QWidget):
-    createCircleRequested = Signal()  # noqa: N815 (Qt naming)
-    joinCircleRequested = Signal()  # noqa: N815
+    createCircleRequested = Signal()
+    joinCircleRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

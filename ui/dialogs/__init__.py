@@ -1,0 +1,29 @@
+"""Hearth's dialogs: opened with ``open()``, reporting through typed signals."""
+
+from .about import AboutDialog
+from .create_circle import CreateCircleDialog
+from .first_run import FirstRunDialog
+from .invite import InviteDialog
+from .join import JoinDialog
+from .leave import LeaveDialog
+from .moderation import ModerationQueueDialog
+from .report import ReportDialog
+from .safety import SafetyNumberDialog
+from .settings import SettingsDialog
+from .support import SupportDialog
+from .unlock import UnlockDialog
+
+__all__ = [
+    "AboutDialog",
+    "CreateCircleDialog",
+    "FirstRunDialog",
+    "InviteDialog",
+    "JoinDialog",
+    "LeaveDialog",
+    "ModerationQueueDialog",
+    "ReportDialog",
+    "SafetyNumberDialog",
+    "SettingsDialog",
+    "SupportDialog",
+    "UnlockDialog",
+]

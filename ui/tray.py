@@ -1,0 +1,80 @@
+"""The tray icon and its notifications: redacted by default; skipped where there is no tray."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from .preferences import NotificationContent
+
+translate = QCoreApplication.translate
+MAX_NOTIFIED_BODY = 160
+
+
+def notification_text(
+    content: NotificationContent, circle: str, sender: str, body: str
+) -> tuple[str, str]:
+    """The (title, message) a notification shows under the chosen level of detail."""
+    if content is NotificationContent.REDACTED:
+        return "Hearth", translate("Tray", "New message in a circle")
+    who = sender or translate("Tray", "someone")
+    if content is NotificationContent.WITH_SENDER:
+        return "Hearth", translate("Tray", "New message from {sender} in {circle}").format(
+            sender=who, circle=circle
+        )
+    text = body if len(body) <= MAX_NOTIFIED_BODY else body[: MAX_NOTIFIED_BODY - 1] + "…"
+    return translate("Tray", "{sender} in {circle}").format(sender=who, circle=circle), text
+
+
+class Tray(QObject):
+    """A tray icon with Show / Hide / Quit; ``icon`` is None where the system has no tray."""
+
+    showRequested = Signal()
+    hideRequested = Signal()
+    quitRequested = Signal()
+
+    def __init__(self, icon: QIcon, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.icon: QSystemTrayIcon | None = None
+        self.last: tuple[str, str] | None = None  # the last notification (title, message)
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        tray = QSystemTrayIcon(icon, self)
+        tray.setToolTip("Hearth")
+        menu = QMenu()
+        for text, signal in (
+            (translate("Tray", "Show Hearth"), self.showRequested),
+            (translate("Tray", "Hide Hearth"), self.hideRequested),
+            (translate("Tray", "Quit"), self.quitRequested),
+        ):
+            action = QAction(text, menu)
+            action.triggered.connect(signal)
+            menu.addAction(action)
+        tray.setContextMenu(menu)
+        self._menu = menu
+        tray.activated.connect(self._activated)
+        tray.show()
+        self.icon = tray
+
+    @property
+    def available(self) -> bool:
+        return self.icon is not None
+
+    def notify(
+        self, content: NotificationContent, circle: str, sender: str, body: str
+    ) -> tuple[str, str]:
+        """Show a notification (when there is a tray); returns what it said."""
+        title, message = notification_text(content, circle, sender, body)
+        self.last = (title, message)
+        if self.icon is not None and QSystemTrayIcon.supportsMessages():
+            self.icon.showMessage(title, message, QSystemTrayIcon.MessageIcon.NoIcon, 5000)
+        return title, message
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.showRequested.emit()
+
+    def close(self) -> None:
+        if self.icon is not None:
+            self.icon.hide()

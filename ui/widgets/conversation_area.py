@@ -1,0 +1,237 @@
+"""The right-hand side: a welcome while there is no conversation, else header, bubbles, composer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from enum import Enum
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from messenger.views import CircleView, PostView, Role
+
+from ..models.conversation import ConversationModel
+from .composer import Composer
+from .conversation_view import ConversationView
+from .empty_state import EmptyState
+
+translate = QCoreApplication.translate
+TYPING_TIMEOUT_MS = 6000  # a typing indicator fades if not renewed
+
+
+def typing_text(names: Sequence[str]) -> str:
+    """ "Ana is typing…", "Ana and Ben are typing…", "Several people are typing…", or ""."""
+
+    names = [n for n in names if n]
+    if not names:
+        return ""
+    if len(names) == 1:
+        return translate("TypingIndicator", "{a} is typing…").format(a=names[0])
+    if len(names) == 2:
+        return translate("TypingIndicator", "{a} and {b} are typing…").format(
+            a=names[0], b=names[1]
+        )
+    return translate("TypingIndicator", "Several people are typing…")
+
+
+class Mode(Enum):
+    WELCOME = "welcome"
+    CIRCLE = "circle"
+    DIRECT = "direct"
+
+
+class ConversationArea(QWidget):
+    """Shows one conversation (a circle's posts or direct messages) and sends what is written."""
+
+    WELCOME, CONVERSATION = 0, 1
+
+    postRequested = Signal(bytes, str, str)  # circle id, text, warning ("" = none)
+    directMessageRequested = Signal(bytes, bytes, str)  # circle, peer key, text
+    typingActivity = Signal(bytes)  # circle id: I am typing there
+    circlePanelRequested = Signal(bytes)  # circle id
+    inviteRequested = Signal(bytes)  # circle id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.mode = Mode.WELCOME
+        self.circle: CircleView | None = None
+        self.peer: tuple[bytes, bytes, str] | None = None  # circle id, peer key, pseudonym
+        self.empty = EmptyState()
+
+        self.header = QWidget()
+        self.header.setObjectName("ConversationHeader")
+        self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.title = QLabel()
+        self.title.setObjectName("ConversationTitle")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("ConversationSubtitle")
+        self.invite_button = QPushButton(self.tr("Invite"))
+        self.invite_button.setAccessibleName(self.tr("Invite someone to this circle"))
+        self.invite_button.setToolTip(self.tr("Share a link or read a code aloud"))
+        self.invite_button.clicked.connect(self._invite)
+        self.panel_button = QPushButton(self.tr("About this circle"))
+        self.panel_button.setAccessibleName(self.tr("Show the circle's rules and members"))
+        self.panel_button.setToolTip(self.tr("Rules, members, safety numbers (Ctrl+I)"))
+        self.panel_button.setCheckable(True)
+        self.panel_button.clicked.connect(self._panel)
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        header_layout = QHBoxLayout(self.header)
+        header_layout.setContentsMargins(18, 10, 14, 10)
+        header_layout.addLayout(titles, 1)
+        header_layout.addWidget(self.invite_button)
+        header_layout.addWidget(self.panel_button)
+
+        self.model = ConversationModel(self)
+        self.messages = ConversationView(self.model)
+        self.no_posts = QLabel(
+            self.tr("No messages yet. Say hello, or try a conversation starter.")
+        )
+        self.no_posts.setObjectName("Hint")
+        self.no_posts.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_posts.setWordWrap(True)
+        self.typing_label = QLabel()
+        self.typing_label.setObjectName("TypingIndicator")
+        self.typing_label.setAccessibleName(self.tr("Who is typing"))
+        self.typing_label.setVisible(False)
+        self._typing_timer = QTimer(self)
+        self._typing_timer.setSingleShot(True)
+        self._typing_timer.setInterval(TYPING_TIMEOUT_MS)
+        self._typing_timer.timeout.connect(lambda: self.set_typing([]))
+
+        conversation = QWidget()
+        conv_layout = QVBoxLayout(conversation)
+        conv_layout.setContentsMargins(0, 0, 0, 0)
+        conv_layout.setSpacing(0)
+        conv_layout.addWidget(self.header)
+        conv_layout.addWidget(self.no_posts, 1)
+        conv_layout.addWidget(self.messages, 1)
+        conv_layout.addWidget(self.typing_label)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(conversation)
+        self.composer = Composer()
+        self.composer.submitted.connect(self._submitted)
+        self.composer.typing.connect(self._typing)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.composer)
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
+            signal.connect(self._refresh_empty)
+        self._refresh_empty()
+
+    # -- what is shown ---------------------------------------------------------------------
+    def show_welcome(self) -> None:
+        self.mode = Mode.WELCOME
+        self.circle = self.peer = None
+        self.model.clear()
+        self.set_typing([])
+        self.stack.setCurrentIndex(self.WELCOME)
+        self.composer.set_available(False)
+
+    def show_circle(self, circle: CircleView, posts: Iterable[PostView], has_older: bool) -> None:
+        """Open ``circle`` with its newest page of posts; older ones are asked for on scroll."""
+        self.mode = Mode.CIRCLE
+        self.circle, self.peer = circle, None
+        self.update_circle(circle)
+        self.set_typing([])
+        self.model.reset(posts, has_older)
+        self.stack.setCurrentIndex(self.CONVERSATION)
+        self.composer.set_available(True)
+        self.invite_button.setVisible(True)
+        self.panel_button.setVisible(True)
+
+    def show_direct(
+        self,
+        circle_id: bytes,
+        peer_key: bytes,
+        peer: str,
+        posts: Iterable[PostView],
+        has_older: bool,
+    ) -> None:
+        """Open the direct conversation with ``peer`` (rows: :func:`ui.direct.post_from_direct`)."""
+        self.mode = Mode.DIRECT
+        self.circle, self.peer = None, (circle_id, peer_key, peer)
+        self.title.setText(peer)
+        self.subtitle.setText(self.tr("Direct messages — only the two of you can read them"))
+        self.set_typing([])
+        self.model.reset(posts, has_older)
+        self.stack.setCurrentIndex(self.CONVERSATION)
+        self.composer.set_available(
+            True,
+            self.tr("Write to {peer}…  (Enter sends, Shift+Enter for a new line)").format(
+                peer=peer
+            ),
+        )
+        self.invite_button.setVisible(False)
+        self.panel_button.setVisible(False)
+
+    def update_circle(self, circle: CircleView) -> None:
+        """Refresh the header when the open circle changed (name, people present, role)."""
+        if self.circle is not None and self.circle.id != circle.id:
+            return
+        self.circle = circle
+        self.title.setText(circle.name)
+        if circle.members_present == 1:
+            present = self.tr("1 person here")
+        else:
+            present = self.tr("{n} people here").format(n=circle.members_present)
+        parts = [present, self.tr("you are {name}").format(name=circle.my_pseudonym)]
+        if circle.role is Role.HOST:
+            parts.append(self.tr("you host it"))
+        elif circle.role is Role.MODERATOR:
+            parts.append(self.tr("you moderate it"))
+        self.subtitle.setText(" · ".join(parts))
+        self.invite_button.setEnabled(circle.role in (Role.HOST, Role.MODERATOR))
+
+    def set_typing(self, names: Sequence[str]) -> None:
+        """Who is typing in the open conversation (only when typing indicators are on)."""
+        text = typing_text(names)
+        self.typing_label.setText(text)
+        self.typing_label.setVisible(bool(text))
+        if text:
+            self._typing_timer.start()
+        else:
+            self._typing_timer.stop()
+
+    def current_circle_id(self) -> bytes | None:
+        if self.circle is not None:
+            return self.circle.id
+        return self.peer[0] if self.peer is not None else None
+
+    # -- signals ---------------------------------------------------------------------------
+    def _submitted(self, text: str, warning: str) -> None:
+        if self.mode is Mode.CIRCLE and self.circle is not None:
+            self.postRequested.emit(self.circle.id, text, warning)
+        elif self.mode is Mode.DIRECT and self.peer is not None:
+            self.directMessageRequested.emit(self.peer[0], self.peer[1], text)
+
+    def _typing(self) -> None:
+        circle_id = self.current_circle_id()
+        if circle_id is not None:
+            self.typingActivity.emit(circle_id)
+
+    def _invite(self) -> None:
+        if self.circle is not None:
+            self.inviteRequested.emit(self.circle.id)
+
+    def _panel(self) -> None:
+        if self.circle is not None:
+            self.circlePanelRequested.emit(self.circle.id)
+
+    def _refresh_empty(self) -> None:
+        empty = self.model.rowCount() == 0
+        self.no_posts.setVisible(empty)
+        self.messages.setVisible(not empty)

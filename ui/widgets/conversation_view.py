@@ -1,0 +1,141 @@
+"""The list of bubbles: keeps to the newest post, asks for older ones near the top, stays put."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+
+from ..models.conversation import ConversationModel
+from .bubble_delegate import BubbleDelegate
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+MAX_ROWS = 3000  # at the bottom with more rows than this, the oldest are let go …
+KEEP_ROWS = 2000  # … down to this many (scrolling up pages them in again)
+
+
+class ConversationView(QListView):
+    """A QListView of :class:`ConversationModel` rows painted by :class:`BubbleDelegate`.
+
+    Older pages are fetched when the person scrolls within a screen of the top (never because
+    the newest post is visible); after a page is prepended the view keeps what was on screen
+    in place; a live post keeps the view at the bottom when it was there. While the person
+    reads the newest posts, rows beyond :data:`MAX_ROWS` are let go so that a live post never
+    waits for a long history to be laid out again.
+    """
+
+    def __init__(self, model: ConversationModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConversationView")
+        self.setAccessibleName(self.tr("Messages"))
+        self.conversation_model = model
+        self.delegate = BubbleDelegate(model, self)
+        self.delegate.set_font(self.font())
+        self.setModel(model)
+        self.setItemDelegate(self.delegate)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.verticalScrollBar().setSingleStep(24)
+        self.setUniformItemSizes(False)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setMouseTracking(False)
+        self.setSpacing(0)
+        self.setViewportMargins(0, 0, 0, 10)
+        self._pin_bottom = True
+        self._prepend_distance: int | None = None
+        self.max_rows, self.keep_rows = MAX_ROWS, KEEP_ROWS
+        model.set_fetch_gate(self.near_top)
+        model.sizeChanged.connect(self._size_changed)
+        model.rowsAboutToBeInserted.connect(self._before_insert)
+        model.modelReset.connect(self._after_reset)
+
+    # -- paging ----------------------------------------------------------------------------
+    def near_top(self) -> bool:
+        """Within one screen of the oldest post held (or everything fits on screen)."""
+        bar = self.verticalScrollBar()
+        return bar.value() <= max(self.viewport().height(), 200)
+
+    def at_bottom(self) -> bool:
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum() - 4
+
+    def verticalScrollbarValueChanged(self, value: int) -> None:
+        # Not the base behaviour (it fetches when the bottom is reached): older posts are above.
+        self._pin_bottom = self.at_bottom()
+        model = self.conversation_model
+        if model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+
+    def _before_insert(self, parent: ModelIndex, first: int, last: int) -> None:
+        bar = self.verticalScrollBar()
+        rows = self.conversation_model.rowCount()
+        if first == 0 and rows > 0:
+            self._prepend_distance = bar.maximum() - bar.value()
+        else:
+            self._pin_bottom = self.at_bottom() or rows == 0
+
+    def rowsInserted(self, parent: ModelIndex, start: int, end: int) -> None:
+        super().rowsInserted(parent, start, end)
+        if self._prepend_distance is not None:
+            distance, self._prepend_distance = self._prepend_distance, None
+            self.executeDelayedItemsLayout()
+            self.updateGeometries()
+            bar = self.verticalScrollBar()
+            bar.setValue(max(0, bar.maximum() - distance))
+        elif self._pin_bottom:
+            self.scrollToBottom()
+            if self.conversation_model.rowCount() > self.max_rows:
+                QTimer.singleShot(0, self.trim)
+
+    def trim(self) -> int:
+        """Let the oldest rows go when the view is at the bottom and holds too many."""
+        model = self.conversation_model
+        if not self.at_bottom() or model.rowCount() <= self.max_rows:
+            return 0
+        removed = model.trim_oldest(self.keep_rows)
+        self.scrollToBottom()
+        return removed
+
+    def _after_reset(self) -> None:
+        self._pin_bottom = True
+        self.scrollToBottom()
+
+    def _size_changed(self, first: int, last: int) -> None:
+        pinned = self.at_bottom()
+        self.delegate.forget_rows(first, last)
+        self.delegate.sizeHintChanged.emit(self.conversation_model.index(first))
+        if pinned:
+            self.scrollToBottom()
+
+    def scrollToBottom(self) -> None:
+        self.executeDelayedItemsLayout()
+        super().scrollToBottom()
+
+    # -- events ----------------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        pinned = self.at_bottom()
+        if self.delegate.set_width(self.viewport().width()):
+            self.scheduleDelayedItemsLayout()
+        super().resizeEvent(event)
+        if pinned:
+            self.scrollToBottom()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.delegate.set_font(self.font())
+            self.scheduleDelayedItemsLayout()
+        super().changeEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        index = self.currentIndex()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and (
+            index.isValid()
+        ):
+            self.conversation_model.toggle_revealed(index.row())
+            event.accept()
+            return
+        super().keyPressEvent(event)
