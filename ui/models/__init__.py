@@ -1,0 +1,1 @@
+"""Qt models fed with messenger.views snapshots: the conversation, sidebar lists, members."""
