@@ -35,6 +35,7 @@ from .channel_types import (
     DEFAULT_MAX_MESSAGE,
     HANDSHAKE_PAYLOAD_BUCKETS,
     LOBBY_PROTOCOL,
+    MAX_HANDSHAKE_FRAME,
     MAX_HANDSHAKE_PAYLOAD,
     MAX_RECORD_BODY,
     PROLOGUE_BASE,
@@ -64,7 +65,7 @@ from .channel_types import (
     Verifier,
     describe_code,
 )
-from .framing import HEADER_SIZE, FrameDecoder, FramingError
+from .framing import HEADER_SIZE, MAX_FRAME, FrameDecoder, FramingError
 from .noise import CipherState, HandshakeState, NoiseError
 from .noise.primitives import TAGLEN
 
@@ -142,7 +143,7 @@ class SecureChannel:
         self.error: ChannelError | None = None
         self.close_code: int | None = None
         self.closed_by_peer = False
-        self._decoder = FrameDecoder()
+        self._decoder = FrameDecoder(MAX_HANDSHAKE_FRAME)
         self._obuf = bytearray()  # frames to send, sealed in place; only ever grows
         self._opos = 0
         self._rbuf = bytearray()  # one decrypted record (allocated on the first)
@@ -347,6 +348,7 @@ class SecureChannel:
     def _split(self) -> None:
         hs = self._hs
         assert hs is not None
+        self._decoder.max_frame = MAX_FRAME  # transport records may fill a whole frame
         c1, c2 = hs.split()
         self._send, self._recv = (c1, c2) if self.initiator else (c2, c1)
         self.handshake_hash = hs.handshake_hash
@@ -550,6 +552,7 @@ __all__ = [
     "DEFAULT_MAX_MESSAGE",
     "HANDSHAKE_PAYLOAD_BUCKETS",
     "LOBBY_PROTOCOL",
+    "MAX_HANDSHAKE_FRAME",
     "MAX_HANDSHAKE_PAYLOAD",
     "MAX_RECORD_BODY",
     "PROLOGUE_BASE",

@@ -21,6 +21,9 @@ BUCKETS = (256, 1024, 4096, 16384, 65535)
 """The sizes (ciphertext bytes, i.e. frame bodies) every transport record is padded to."""
 HANDSHAKE_PAYLOAD_BUCKETS = (256, 1024, 4096, 16384)
 MAX_HANDSHAKE_PAYLOAD = HANDSHAKE_PAYLOAD_BUCKETS[-1] - 2
+MAX_HANDSHAKE_FRAME = 32 + (32 + TAGLEN) + HANDSHAKE_PAYLOAD_BUCKETS[-1] + TAGLEN
+"""The longest XX handshake message (e, encrypted s, the largest padded payload): frames
+announcing more are refused from their length alone while the handshake runs."""
 
 RECORD_HEADER = 3
 """Record header: type (1 byte) and body length (2 bytes, big-endian)."""

@@ -12,6 +12,7 @@ from network.channel import (
     BUCKETS,
     CIRCLE_PROTOCOL,
     LOBBY_PROTOCOL,
+    MAX_HANDSHAKE_PAYLOAD,
     MAX_RECORD_BODY,
     ChannelClosed,
     ChannelClosedError,
@@ -324,6 +325,24 @@ def test_zero_length_frame_is_a_protocol_violation() -> None:
     closed = _closed(b.receive_data(b"\x00\x00", 1.0))
     assert isinstance(closed.error, ProtocolViolation)
     assert b.receive_data(b"more", 1.0) == []  # closed: input is ignored
+
+
+def test_oversize_length_during_the_handshake_is_refused_from_the_header() -> None:
+    _, config_b = configs()
+    b = SecureChannel(config_b, initiator=False, now=0.0)
+    closed = _closed(b.receive_data(b"\xff\xff", 0.0))  # 65535: no handshake message is that long
+    assert isinstance(closed.error, HandshakeError) and "over the" in str(closed.error)
+
+
+def test_largest_handshake_payloads_fit() -> None:
+    big = bytes(range(256)) * 63 + bytes(range(254))
+    assert len(big) == MAX_HANDSHAKE_PAYLOAD
+    config_a, config_b = configs(pad=False)
+    a, b = open_pair(
+        dataclasses.replace(config_a, handshake_payload=big, verify_peer=None),
+        dataclasses.replace(config_b, handshake_payload=big, verify_peer=None),
+    )
+    assert a.peer_payload == big and b.peer_payload == big
 
 
 def _forge(sender: SecureChannel, plaintext: bytes) -> bytes:
