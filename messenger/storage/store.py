@@ -37,6 +37,7 @@ from .records import (
 MAX_PAGE = 1000
 MAX_SEQS = 10_000
 _SEARCH_PROBE = 500  # index hits above which search walks the timeline instead
+_BULK_DELETE_MIN = 64  # posts deleted at once above which the search index is rewritten
 Cursor = tuple[int, bytes]  # (ts, id): where a page of a conversation ends
 
 _POST_COLUMNS = (
@@ -274,7 +275,37 @@ class Store:
     def delete_circle(self, circle_id: bytes) -> bool:
         """Forget a circle and everything in it (membership, members, posts, messages, outbox)."""
         with self._write() as db:
+            self._forget_posts(db, "circle_id = ?", (circle_id,))
             return bool(db.execute("DELETE FROM circles WHERE id = ?", (circle_id,)).rowcount)
+
+    def _forget_posts(self, db: Any, where: str, params: Sequence[Any]) -> int:
+        """Delete posts so that no trace of them stays in the search index either.
+
+        FTS5 ``secure-delete`` scrubs each deleted row from the index at commit, at about a
+        millisecond per post; past a threshold it is cheaper to switch it off for the batch and
+        rewrite the whole index (``optimize`` merges every segment into one, dropping deleted
+        entries), which costs time in proportion to the index. The freed pages are zeroed by
+        ``PRAGMA secure_delete`` either way.
+        """
+        count = int(db.execute(f"SELECT count(*) FROM posts WHERE {where}", params).fetchone()[0])
+        if count == 0:
+            return 0
+        newest_rid = db.execute("SELECT max(rid) FROM posts").fetchone()[0] or 0
+        bulk = count > max(_BULK_DELETE_MIN, int(newest_rid) // 200)
+        if bulk:
+            self._fts_secure_delete(db, False)
+        db.execute(f"DELETE FROM posts WHERE {where}", params)
+        if bulk:
+            db.execute("INSERT INTO posts_fts (posts_fts) VALUES ('optimize')")
+            self._fts_secure_delete(db, True)
+        return count
+
+    def _fts_secure_delete(self, db: Any, on: bool) -> None:
+        if self._driver is not sqlcipher3:
+            return  # the benchmark's older stdlib engine has no such option
+        db.execute(
+            "INSERT INTO posts_fts (posts_fts, rank) VALUES ('secure-delete', ?)", (int(on),)
+        )
 
     # -- memberships (our identity per circle) --------------------------------------------
     def save_membership(self, membership: MembershipRecord) -> None:
@@ -586,9 +617,7 @@ class Store:
         """Delete the circle's posts and direct messages with ``ts < cutoff_ts`` (and their index
         entries), zeroing the freed space, then checkpoint so the WAL lets go of them too."""
         with self._write() as db:
-            posts = db.execute(
-                "DELETE FROM posts WHERE circle_id = ? AND ts < ?", (circle_id, cutoff_ts)
-            ).rowcount
+            posts = self._forget_posts(db, "circle_id = ? AND ts < ?", (circle_id, cutoff_ts))
             dms = db.execute(
                 "DELETE FROM direct_messages WHERE circle_id = ? AND ts < ?",
                 (circle_id, cutoff_ts),

@@ -174,3 +174,48 @@ def test_both_search_plans_agree(monkeypatch: pytest.MonkeyPatch, probe: int) ->
     with_hidden = sorted(mine, key=lambda p: (p.ts, p.id), reverse=True)
     assert memory.search(CIRCLE, "river", limit=60, include_hidden=True) == with_hidden[:60]
     memory.close()
+
+
+def _index_bytes(store: Store) -> bytes:
+    return b"".join(bytes(r[0]) for r in store._db().execute("SELECT block FROM posts_fts_data"))
+
+
+@pytest.mark.parametrize("purged", [5, 250])  # secure-delete row by row, and the bulk rewrite
+def test_purged_words_leave_the_index_physically(store: Store, purged: int) -> None:
+    _no_automerge(store)  # so that no lucky merge does the scrubbing for us
+    old = [post(i, ts=i, body=f"xylophonequartz entry {i}") for i in range(purged)]
+    new = [post(i, ts=10_000 + i, body=f"ordinary entry {i}") for i in range(purged, 300)]
+    store.add_posts(old + new)
+    assert b"xylophonequartz" in _index_bytes(store)  # the check can see a term
+    assert store.purge_older_than(CIRCLE, 10_000).posts == purged
+    assert b"xylophonequartz" not in _index_bytes(store)
+    assert store.search(CIRCLE, "xylophonequartz") == []
+    assert len(store.search(CIRCLE, "ordinary", limit=1000)) == 300 - purged
+    _fts_integrity(store)
+    rows = dict(store._db().execute("SELECT k, v FROM posts_fts_config").fetchall())
+    assert rows.get("secure-delete") == 1  # switched back on after a bulk purge
+
+
+def test_without_scrubbing_a_deleted_word_would_stay_in_the_index(store: Store) -> None:
+    _no_automerge(store)
+    store._db().execute("INSERT INTO posts_fts (posts_fts, rank) VALUES ('secure-delete', 0)")
+    store.add_posts([post(i, body=f"xylophonequartz {i}") for i in range(5)])
+    store.add_posts([post(i, body="ordinary") for i in range(5, 10)])
+    store._db().execute("DELETE FROM posts WHERE body LIKE 'xylophonequartz%'")
+    assert store.search(CIRCLE, "xylophonequartz") == []
+    assert b"xylophonequartz" in _index_bytes(store)  # what the tests above rule out
+
+
+def _no_automerge(store: Store) -> None:
+    store._db().execute("INSERT INTO posts_fts (posts_fts, rank) VALUES ('automerge', 0)")
+
+
+def test_deleting_a_big_circle_leaves_no_index_trace(store: Store) -> None:
+    _no_automerge(store)
+    store.save_circle(circle(OTHER_CIRCLE))
+    store.add_posts([post(i, body=f"xylophonequartz {i}") for i in range(200)])
+    store.add_posts([post(i, circle_id=OTHER_CIRCLE, body="kept") for i in range(10)])
+    store.delete_circle(CIRCLE)
+    assert b"xylophonequartz" not in _index_bytes(store)
+    assert len(store.search(OTHER_CIRCLE, "kept")) == 10
+    _fts_integrity(store)
