@@ -15,6 +15,7 @@ from messenger.storage import (
     AsyncStore,
     DatabaseFailure,
     ProfileLocked,
+    ProfileMissing,
     Store,
     StoreClosed,
     WrongPassphrase,
@@ -108,7 +109,7 @@ async def test_async_wipe_drops_queued_work_and_leaves_nothing(profile_dir: Path
 @pytest.mark.asyncio
 async def test_a_failed_open_shuts_its_thread_down(profile_dir: Path) -> None:
     before = {t.name for t in threading.enumerate()}
-    with pytest.raises(Exception):  # noqa: B017 - any failure; the point is the thread
+    with pytest.raises(ProfileMissing):
         await AsyncStore.open(lambda: open_profile(profile_dir, PASS))
     await asyncio.sleep(0.05)
     after = {t.name for t in threading.enumerate() if t.name.startswith("hearth-db")}
