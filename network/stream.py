@@ -75,6 +75,7 @@ class SecureStream:
         self._flush()
         self._arm_timer()
         self._task = self._loop.create_task(self._read_loop(), name="secure-stream-reader")
+        self._task.add_done_callback(_report_failure)
 
     # -- what the peer showed ---------------------------------------------------------
 
@@ -309,8 +310,7 @@ class SecureStream:
         self._writer.close()
         if not self._task.done():
             self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+            await asyncio.wait({self._task}, timeout=CLOSE_FLUSH_TIMEOUT)
         with contextlib.suppress(ConnectionError, OSError, TimeoutError):
             async with asyncio.timeout(CLOSE_FLUSH_TIMEOUT):
                 await self._writer.wait_closed()
@@ -324,6 +324,12 @@ class SecureStream:
         except ChannelError:
             await self._shutdown()
             raise
+
+
+def _report_failure(task: asyncio.Task[None]) -> None:
+    """The read loop never raises on purpose: anything it does raise is a bug, logged here."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("secure stream reader failed", exc_info=task.exception())
 
 
 async def connect_channel(
