@@ -1,14 +1,33 @@
-"""Events the core emits to its front ends. Frozen dataclasses; ``name`` is the JSON event name."""
+"""Events the core emits to its front ends. Frozen dataclasses; ``name`` is the JSON event name.
+
+:meth:`Event.fields` gives the JSON fields of ../shared/HEADLESS.md (bytes as hex); the desktop
+app reads the attributes (views from :mod:`messenger.views`) instead.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import ClassVar
+from enum import Enum
+from typing import Any, ClassVar
+
+from .views import CircleView, DirectMessageView, PostView
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, Enum):
+        return value.value
+    return value
 
 
 @dataclass(frozen=True)
 class Event:
     name: ClassVar[str] = "event"
+
+    def fields(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
 
 @dataclass(frozen=True)
@@ -35,6 +54,120 @@ class Info(Event):
 
     name: ClassVar[str] = "info"
     message: str
+
+
+@dataclass(frozen=True)
+class CircleEvent(Event):
+    """A circle was created, joined, or its invite asked for."""
+
+    name: ClassVar[str] = "circle"
+    circle: CircleView
+
+    def fields(self) -> dict[str, Any]:
+        c = self.circle
+        return {"id": c.id.hex(), "name": c.name, "invite": c.invite_link, "role": c.role.value}
+
+
+@dataclass(frozen=True)
+class CirclesChanged(Event):
+    """The list of circles changed (joined, left, renamed); front ends refresh."""
+
+    name: ClassVar[str] = "circles_changed"
+
+
+@dataclass(frozen=True)
+class PeerConnectedEvent(Event):
+    name: ClassVar[str] = "peer_connected"
+    circle: bytes
+    member: str
+    key: bytes
+
+
+@dataclass(frozen=True)
+class PeerLostEvent(Event):
+    name: ClassVar[str] = "peer_lost"
+    circle: bytes
+    member: str
+    key: bytes
+
+
+@dataclass(frozen=True)
+class PostEvent(Event):
+    """A post to show: once per post, live or synced, ours included."""
+
+    name: ClassVar[str] = "post"
+    post: PostView
+
+    def fields(self) -> dict[str, Any]:
+        p = self.post
+        return {
+            "circle": p.circle_id.hex(),
+            "id": p.id.hex(),
+            "author": p.author,
+            "author_key": p.author_key.hex(),
+            "seq": p.seq,
+            "ts": p.ts,
+            "body": p.body,
+            **({"content_warning": p.content_warning} if p.content_warning else {}),
+            **({"reply_to": p.reply_to.hex()} if p.reply_to else {}),
+        }
+
+
+@dataclass(frozen=True)
+class DmEvent(Event):
+    """A direct message arrived (or, with ``outgoing``, one of ours changed state)."""
+
+    name: ClassVar[str] = "dm"
+    message: DirectMessageView
+
+    def fields(self) -> dict[str, Any]:
+        m = self.message
+        return {
+            "circle": m.circle_id.hex(),
+            "from": m.peer,
+            "from_key": m.peer_key.hex(),
+            "id": m.id.hex(),
+            "ts": m.ts,
+            "body": m.body,
+        }
+
+
+@dataclass(frozen=True)
+class DmRequestEvent(Event):
+    """Someone asks to talk privately; accept (``/accept NAME``) or ignore."""
+
+    name: ClassVar[str] = "dm_request"
+    circle: bytes
+    member: str
+    key: bytes
+
+
+@dataclass(frozen=True)
+class DmStateEvent(Event):
+    name: ClassVar[str] = "dm_state"
+    circle: bytes
+    id: bytes
+    state: str
+
+
+@dataclass(frozen=True)
+class MemberRemovedEvent(Event):
+    name: ClassVar[str] = "member_removed"
+    circle: bytes
+    member: str
+    key: bytes
+
+
+@dataclass(frozen=True)
+class Listing(Event):
+    """An answer to a question from the terminal: ``/circles``, ``/members``, ``/history``."""
+
+    name: ClassVar[str] = "list"
+    what: str
+    items: tuple[dict[str, Any], ...]
+
+    def fields(self) -> dict[str, Any]:
+        return {"what": self.what, "items": list(self.items)}
 
 
 @dataclass(frozen=True)

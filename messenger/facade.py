@@ -1,35 +1,117 @@
-"""The :class:`Messenger` facade: the one object the desktop app and the headless peer drive."""
+"""The :class:`Messenger` facade: the one object the desktop app and the headless peer drive.
+
+It owns the profile's store, the network node and one :class:`CircleRuntime` per circle. Node
+events are handled one at a time, in order, by one task; each circle's conversation engine runs
+on the store's database thread (its post log is the SQLCipher store), so the event loop, which
+is Qt's in the desktop app, never waits on SQL.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
+import msgpack
+
+from network.errors import NetworkError
+from network.node import Node, NodeConfig, NodeEvent, PeerConnected, PeerKey, PeerLost, PeerMessage
 from network.tasks import TaskSet
-from network.transport import Listener, ListenError
 
+from . import pseudonym as pseudonyms
+from .circle import Circle, CircleSettings, DirectMessages, RetentionPolicy, create_circle
+from .conversation import (
+    CircleSync,
+    ConversationEvent,
+    CoolDown,
+    DmReceived,
+    DmRequest,
+    DmStateChanged,
+    Outgoing,
+    PeerGoodbye,
+    PostReceived,
+    SignedPost,
+    sign_dm,
+    sign_post,
+)
+from .conversation.records import StorePostLog, post_from_record
 from .errors import HearthError
-from .events import Event
+from .events import (
+    CircleEvent,
+    CirclesChanged,
+    DmEvent,
+    DmRequestEvent,
+    DmStateEvent,
+    Event,
+    Info,
+    PeerConnectedEvent,
+    PeerLostEvent,
+    PostEvent,
+)
+from .identity import Membership
+from .invite_link import parse as parse_link
+from .mux import Lane, MuxError, pack, unpack
 from .options import LaunchOptions
+from .profile_open import open_store
+from .roster import Roster, RosterEntry, RosterError
+from .runtime import CircleRuntime, LinkedPeer
+from .safety import pair_code
+from .storage import AsyncStore, CircleRecord, KdfParams, MembershipRecord, wipe_profile_async
+from .views import (
+    CircleSettingsView,
+    CircleView,
+    DeliveryState,
+    DirectMessageView,
+    DmPolicy,
+    MemberView,
+    PostView,
+    Retention,
+    Role,
+)
 
 log = logging.getLogger(__name__)
 
 Subscriber = Callable[[Event], None]
+T = TypeVar("T")
+TICK_SECONDS = 1.0
 
 
 class StartError(HearthError):
     code = "start_failed"
 
 
+class NotFound(HearthError):
+    code = "not_found"
+
+
+class NotRunning(HearthError):
+    code = "not_running"
+
+
 class Messenger:
     """Owns the profile, the circles and the network node for one running peer."""
 
-    def __init__(self, options: LaunchOptions) -> None:
+    def __init__(
+        self,
+        options: LaunchOptions,
+        *,
+        node_config: NodeConfig | None = None,
+        kdf: KdfParams | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.options = options
+        self._node_config = node_config or NodeConfig(interfaces=options.interfaces)
+        self._kdf = kdf
+        self._clock = clock
         self._subscribers: list[Subscriber] = []
         self._tasks = TaskSet(self._task_failed)
-        self._listener = Listener(self._on_connection, options.interfaces)
+        self._inbox: asyncio.Queue[NodeEvent] = asyncio.Queue()
+        self._store: AsyncStore | None = None
+        self._node: Node | None = None
+        self._circles: dict[bytes, CircleRuntime] = {}
         self._started = False
 
     # -- events ---------------------------------------------------------------------------
@@ -49,27 +131,496 @@ class Messenger:
 
     @property
     def listen_addresses(self) -> list[str]:
-        return [str(a) for a in self._listener.bound]
+        return [str(a) for a in self._node.listen_addresses] if self._node else []
 
-    async def start(self) -> None:
+    @property
+    def running(self) -> bool:
+        return self._started
+
+    async def start(self, passphrase: str | None = None) -> None:
+        """Open the profile (Argon2id off the loop), load its circles, start the node."""
+        self._store = await open_store(self.options, passphrase, kdf=self._kdf)
         try:
-            await self._listener.start()
-        except ListenError as exc:
-            raise StartError(str(exc)) from exc
+            self._node = Node(self._inbox.put_nowait, self._node_config)
+            await self._load_circles()
+            await self._node.set_circles([rt.binding() for rt in self._circles.values()])
+            await self._node.start()
+        except (NetworkError, OSError) as exc:
+            await self.close()
+            raise StartError(f"cannot start the network: {exc}") from exc
+        except BaseException:
+            await self.close()
+            raise
+        self._tasks.spawn(self._process_inbox(), "messenger-inbox")
+        self._tasks.spawn(self._ticker(), "messenger-ticker")
         self._started = True
-        log.info("peer started (%d listening socket(s))", len(self._listener.bound))
+        log.info("peer started with %d circle(s)", len(self._circles))
 
     async def close(self) -> None:
-        await self._listener.close()
-        await self._tasks.close()
+        """Leave the network (mDNS goodbye, links closed), close the database."""
         self._started = False
+        await self._tasks.close()
+        if self._node is not None:
+            await self._node.close()
+            self._node = None
+        if self._store is not None:
+            await self._store.close()
+            self._store = None
+        self._circles.clear()
 
-    # -- network --------------------------------------------------------------------------
-    async def _on_connection(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    async def wipe(self) -> None:
+        """Crypto-erase the whole profile now: keys gone, database deleted, nothing readable."""
+        self._started = False
+        await self._tasks.close()
+        if self._node is not None:
+            await self._node.close()
+            self._node = None
+        store, self._store = self._store, None
+        self._circles.clear()
+        if store is None:
+            return
+        if store.ephemeral:
+            await store.close()
+        else:
+            await wipe_profile_async(self.options.profile, store)
+
+    def _require(self) -> tuple[AsyncStore, Node]:
+        if self._store is None or self._node is None:
+            raise NotRunning("the peer is not running")
+        return self._store, self._node
+
+    def _now_ms(self) -> int:
+        return int(self._clock() * 1000)
+
+    # -- circles --------------------------------------------------------------------------
+    async def _load_circles(self) -> None:
+        store, _ = self._require()
+        memberships = {m.circle_id: m for m in await store.memberships()}
+        for record in await store.circles(include_left=False):
+            mrec = memberships.get(record.id)
+            if mrec is None:
+                continue
+            circle = Circle.from_dict(msgpack.unpackb(record.record, raw=False))
+            membership = Membership.from_dict(msgpack.unpackb(mrec.record, raw=False))
+            await self._make_runtime(circle, membership)
+
+    async def _make_runtime(self, circle: Circle, membership: Membership) -> CircleRuntime:
+        store, _ = self._require()
+        policy = circle.settings.retention
+
+        def cutoff(now_ms: int) -> int | None:
+            value = policy.cutoff(now_ms / 1000)
+            return None if value is None else int(value * 1000)
+
+        def build(s: object) -> CircleSync:
+            return CircleSync(
+                circle.circle_id,
+                membership.member_key,
+                StorePostLog(s, circle.circle_id),  # type: ignore[arg-type]
+                is_member=lambda key: True,
+                retention_cutoff=cutoff,
+            )
+
+        engine = await store.run(build)
+        rt = CircleRuntime(circle, membership, engine, Roster(circle.circle_id))
+        rt.rendezvous = self.options.rendezvous
+        self._circles[circle.circle_id] = rt
+        return rt
+
+    async def _save(self, rt: CircleRuntime) -> None:
+        store, _ = self._require()
+        await store.save_circle(
+            CircleRecord(
+                rt.id,
+                rt.circle.name,
+                self._now_ms(),
+                bytes(msgpack.packb(rt.circle.to_dict(), use_bin_type=True)),
+            )
+        )
+        await store.save_membership(
+            MembershipRecord(
+                rt.id, bytes(msgpack.packb(rt.membership.to_dict(), use_bin_type=True))
+            )
+        )
+
+    async def _rebind(self) -> None:
+        _, node = self._require()
+        await node.set_circles([rt.binding() for rt in self._circles.values()])
+
+    def circles(self) -> list[CircleView]:
+        return [rt.view() for rt in self._circles.values()]
+
+    def circle(self, circle_id: bytes) -> CircleView:
+        return self._runtime(circle_id).view()
+
+    def _runtime(self, circle_id: bytes) -> CircleRuntime:
+        rt = self._circles.get(circle_id)
+        if rt is None:
+            raise NotFound("no such circle")
+        return rt
+
+    def find_circle(self, name_or_id: str) -> CircleView:
+        """A circle by its id (hex, or a prefix of it) or its name (ignoring case)."""
+        wanted = name_or_id.strip().lower()
+        for rt in self._circles.values():
+            if rt.circle.name.lower() == wanted:
+                return rt.view()
+        matches = [rt for rt in self._circles.values() if rt.id.hex().startswith(wanted)]
+        if wanted and len(matches) == 1:
+            return matches[0].view()
+        raise NotFound(f"no circle called {name_or_id!r}")
+
+    async def create_circle(
+        self,
+        name: str,
+        *,
+        description: str = "",
+        rules: str = "",
+        settings: CircleSettingsView | None = None,
+        pseudonym: str | None = None,
+    ) -> CircleView:
+        circle, membership = create_circle(
+            name,
+            pseudonym or pseudonyms.generate(),
+            description=description,
+            rules=rules,
+            settings=_settings_from_view(settings) if settings else None,
+        )
+        rt = await self._make_runtime(circle, membership)
+        await self._save(rt)
+        await self._rebind()
+        view = rt.view()
+        self.emit(CirclesChanged())
+        self.emit(CircleEvent(view))
+        return view
+
+    async def join_link(self, text: str, *, pseudonym: str | None = None) -> CircleView:
+        """Join the circle of an invite link (a damaged or foreign link raises a clear error)."""
+        link = parse_link(text)
+        existing = self._circles.get(link.circle_id)
+        if existing is not None:
+            view = existing.view()
+            self.emit(CircleEvent(view))
+            return view
+        circle = link.to_circle()
+        membership = Membership.generate(circle.circle_id, pseudonym or pseudonyms.generate())
+        rt = await self._make_runtime(circle, membership)
+        rt.rendezvous = link.rendezvous or self.options.rendezvous
+        await self._save(rt)
+        await self._rebind()
+        view = rt.view()
+        self.emit(CirclesChanged())
+        self.emit(CircleEvent(view))
+        return view
+
+    def invite_link(self, circle_id: bytes) -> str:
+        return self._runtime(circle_id).invite_link()
+
+    async def set_pseudonym(self, circle_id: bytes, name: str) -> CircleView:
+        rt = self._runtime(circle_id)
+        rt.membership = rt.membership.with_pseudonym(name)
+        await self._save(rt)
+        await self._rebind()  # links come back with the new signed statement
+        self.emit(CirclesChanged())
+        return rt.view()
+
+    async def leave(self, circle_id: bytes, goodbye: str | None = None) -> None:
+        """Say goodbye, then delete this circle's keys and history here."""
+        store, _ = self._require()
+        rt = self._runtime(circle_id)
+        out = await self._engine(lambda: rt.engine.goodbye(goodbye))
+        await self._deliver(rt, out)
+        del self._circles[circle_id]
+        await self._rebind()
+        await store.delete_circle(circle_id)
+        self.emit(CirclesChanged())
+
+    def members(self, circle_id: bytes) -> list[MemberView]:
+        rt = self._runtime(circle_id)
+        me = rt.membership
+        present = rt.present()
+        views = [MemberView(circle_id, me.member_key, me.pseudonym, rt.role, True, is_me=True)]
+        for entry in rt.roster.entries():
+            role = Role.HOST if rt.circle.is_host(entry.member_key) else Role.MEMBER
+            views.append(
+                MemberView(
+                    circle_id,
+                    entry.member_key,
+                    entry.pseudonym,
+                    role,
+                    entry.member_key in present,
+                    safety_number=str(pair_code(circle_id, me.member_key, entry.member_key)),
+                )
+            )
+        return views
+
+    def _member_key(self, rt: CircleRuntime, who: str) -> bytes:
+        wanted = pseudonyms.comparison_key(who)
+        for entry in rt.roster.entries():
+            if pseudonyms.comparison_key(entry.pseudonym) == wanted:
+                return entry.member_key
+        for entry in rt.roster.entries():
+            if entry.member_key.hex().startswith(who.lower()) and len(who) >= 6:
+                return entry.member_key
+        raise NotFound(f"no member called {who!r} in this circle")
+
+    # -- posts ----------------------------------------------------------------------------
+    async def post(
+        self,
+        circle_id: bytes,
+        body: str,
+        *,
+        reply_to: bytes | None = None,
+        content_warning: str | None = None,
+    ) -> PostView:
+        rt = self._runtime(circle_id)
+        now = self._now_ms()
+        key = rt.membership.signing_key
+
+        def publish() -> tuple[SignedPost, list[Outgoing]]:
+            signed = sign_post(
+                key,
+                circle_id,
+                rt.engine.next_seq(),
+                body,
+                now,
+                reply_to=reply_to,
+                content_warning=content_warning or None,
+                anonymous=rt.circle.settings.anonymous_posting,
+            )
+            return signed, rt.engine.publish(signed, now)
+
+        signed, out = await self._engine(publish)
+        view = self._post_view(rt, signed)
+        self.emit(PostEvent(view))
+        await self._deliver(rt, out)
+        return view
+
+    async def history(
+        self, circle_id: bytes, limit: int = 50, before: PostView | None = None
+    ) -> list[PostView]:
+        """The newest ``limit`` posts (older than ``before``), oldest first."""
+        store, _ = self._require()
+        rt = self._runtime(circle_id)
+        cursor = (int(before.ts * 1000), before.id) if before is not None else None
+        records = await store.newest_posts(circle_id, limit, cursor)
+        return [
+            self._post_view(rt, post_from_record(r), hidden=r.hidden) for r in reversed(records)
+        ]
+
+    def _post_view(self, rt: CircleRuntime, post: SignedPost, *, hidden: bool = False) -> PostView:
+        env = post.envelope
+        return PostView(
+            circle_id=env.circle_id,
+            id=post.id,
+            author_key=env.author_key,
+            author="" if env.anonymous else rt.name_of(env.author_key),
+            seq=env.seq,
+            ts=env.ts / 1000,
+            body=env.body,
+            reply_to=env.reply_to,
+            content_warning=env.content_warning,
+            mine=env.author_key == rt.membership.member_key,
+            hidden=hidden,
+        )
+
+    # -- direct messages ------------------------------------------------------------------
+    async def send_dm(self, circle_id: bytes, who: str | bytes, body: str) -> DirectMessageView:
+        rt = self._runtime(circle_id)
+        peer = who if isinstance(who, bytes) else self._member_key(rt, who)
+        now = self._now_ms()
+        message = sign_dm(rt.membership.signing_key, circle_id, peer, body, now)
+        out, events = await self._engine(lambda: rt.engine.send_dm(message, now))
+        await self._deliver(rt, out)
+        self._handle(rt, events)
+        return self._dm_view(rt, message.envelope.recipient_key, message, outgoing=True)
+
+    async def accept_dm(self, circle_id: bytes, who: str | bytes) -> None:
+        rt = self._runtime(circle_id)
+        peer = who if isinstance(who, bytes) else self._member_key(rt, who)
+        out, events = await self._engine(lambda: rt.engine.accept_dm(peer))
+        await self._deliver(rt, out)
+        self._handle(rt, events)
+
+    async def decline_dm(self, circle_id: bytes, who: str | bytes) -> None:
+        rt = self._runtime(circle_id)
+        peer = who if isinstance(who, bytes) else self._member_key(rt, who)
+        await self._engine(lambda: rt.engine.decline_dm(peer))
+
+    def _dm_view(
+        self, rt: CircleRuntime, peer: bytes, message: object, *, outgoing: bool
+    ) -> DirectMessageView:
+        from .conversation import DirectMessage
+
+        assert isinstance(message, DirectMessage)
+        env = message.envelope
+        return DirectMessageView(
+            circle_id=env.circle_id,
+            id=message.id,
+            peer_key=peer,
+            peer=rt.name_of(peer),
+            outgoing=outgoing,
+            ts=env.ts / 1000,
+            body=env.body,
+            state=DeliveryState.QUEUED if outgoing else DeliveryState.DELIVERED,
+        )
+
+    # -- the engine and the wire ----------------------------------------------------------
+    async def _engine(self, fn: Callable[[], T]) -> T:
+        store, _ = self._require()
+        return await store.run(lambda _store: fn())
+
+    async def _send(self, peer: PeerKey, lane: Lane, body: bytes) -> None:
+        node = self._node
+        if node is None:
+            return
+        try:
+            await node.send(peer, pack(lane, body))
+        except NetworkError as exc:
+            log.debug("send failed: %s", exc)
+
+    async def _deliver(self, rt: CircleRuntime, out: Sequence[Outgoing]) -> None:
+        for item in out:
+            peer = rt.link_for(item.peer)
+            if peer is not None:
+                await self._send(peer, Lane.CONVERSATION, item.data)
+
+    async def _ticker(self) -> None:
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            for rt in list(self._circles.values()):
+                engine, now = rt.engine, self._now_ms()
+                out, events = await self._engine(functools.partial(engine.tick, now))
+                await self._deliver(rt, out)
+                self._handle(rt, events)
+
+    async def _process_inbox(self) -> None:
+        while True:
+            event = await self._inbox.get()
+            try:
+                if isinstance(event, PeerMessage):
+                    await self._on_message(event)
+                elif isinstance(event, PeerConnected):
+                    await self._on_connected(event)
+                elif isinstance(event, PeerLost):
+                    await self._on_lost(event)
+            except HearthError as exc:
+                log.info("dropped a message from a member: %s", exc.code)
+            except Exception:
+                log.exception("failed to handle a network event")
+
+    async def _on_connected(self, event: PeerConnected) -> None:
+        rt = self._circles.get(event.peer.circle)
+        linked = event.identity
+        if rt is None or not isinstance(linked, LinkedPeer):
+            return
+        member = linked.identity.member_key
+        was_present = member in rt.present()
+        rt.links[event.peer] = member
+        entry = RosterEntry.from_verified(linked.identity, linked.statement)
+        learned = rt.roster.add(entry)
+        await self._send(
+            event.peer, Lane.ROSTER, Roster.encode([rt.me_entry(), *rt.roster.entries()])
+        )
+        if learned:
+            await self._gossip(rt, [entry], exclude=event.peer)
+        if not was_present:
+            self.emit(PeerConnectedEvent(rt.id, entry.pseudonym, member))
+        now = self._now_ms()
+        out, events = await self._engine(lambda: rt.engine.peer_connected(member, now))
+        await self._deliver(rt, out)
+        self._handle(rt, events)
+
+    async def _on_lost(self, event: PeerLost) -> None:
+        rt = self._circles.get(event.peer.circle)
+        if rt is None:
+            return
+        member = rt.links.pop(event.peer, None)
+        if member is None or member in rt.present():
+            return
+        await self._engine(lambda: rt.engine.peer_lost(member))
+        self.emit(PeerLostEvent(rt.id, rt.name_of(member), member))
+
+    async def _on_message(self, event: PeerMessage) -> None:
+        rt = self._circles.get(event.peer.circle)
+        if rt is None:
+            return
+        member = rt.links.get(event.peer)
+        if member is None:
+            return
+        try:
+            lane, body = unpack(event.data)
+        except MuxError as exc:
+            log.info("dropped a message: %s", exc)
+            return
+        if lane is Lane.CONVERSATION:
+            now = self._now_ms()
+            out, events = await self._engine(lambda: rt.engine.receive(member, body, now))
+            await self._deliver(rt, out)
+            self._handle(rt, events)
+        elif lane is Lane.ROSTER:
+            try:
+                entries = rt.roster.decode(body)
+            except RosterError as exc:
+                log.info("dropped a roster update: %s", exc)
+                return
+            learned = [
+                e for e in entries if e.member_key != rt.membership.member_key and rt.roster.add(e)
+            ]
+            if learned:
+                await self._gossip(rt, learned, exclude=event.peer)
+
+    async def _gossip(
+        self, rt: CircleRuntime, entries: list[RosterEntry], *, exclude: PeerKey
     ) -> None:
-        # The node (issue 4) takes over incoming connections; until then none is served.
-        writer.close()
+        update = Roster.encode(entries)
+        for peer in list(rt.links):
+            if peer != exclude:
+                await self._send(peer, Lane.ROSTER, update)
+
+    def _handle(self, rt: CircleRuntime, events: Sequence[ConversationEvent]) -> None:
+        for event in events:
+            if isinstance(event, PostReceived):
+                rt.unread += 1
+                self.emit(PostEvent(self._post_view(rt, event.post)))
+            elif isinstance(event, DmReceived):
+                sender = event.message.envelope.sender_key
+                self.emit(DmEvent(self._dm_view(rt, sender, event.message, outgoing=False)))
+            elif isinstance(event, DmRequest):
+                sender = event.message.envelope.sender_key
+                self.emit(DmRequestEvent(rt.id, rt.name_of(sender), sender))
+            elif isinstance(event, DmStateChanged):
+                self.emit(DmStateEvent(rt.id, event.message_id, event.state.value))
+            elif isinstance(event, PeerGoodbye):
+                text = f": {event.text}" if event.text else ""
+                self.emit(Info(f"{rt.name_of(event.peer)} left {rt.circle.name}{text}"))
+            elif isinstance(event, CoolDown):
+                peer = rt.link_for(event.peer)
+                if peer is not None and self._node is not None:
+                    self._tasks.spawn(self._node.disconnect(peer), "messenger-cooldown")
+            else:
+                log.debug("conversation event %s", type(event).__name__)
 
     def _task_failed(self, task: asyncio.Task[object], exc: BaseException) -> None:
         log.error("background task %s failed", task.get_name(), exc_info=exc)
+
+
+def _settings_from_view(view: CircleSettingsView) -> CircleSettings:
+    if view.retention is Retention.SESSION:
+        retention = RetentionPolicy.session()
+    elif view.retention is Retention.HOURS:
+        retention = RetentionPolicy.hours(max(1, view.retention_amount))
+    elif view.retention is Retention.DAYS:
+        retention = RetentionPolicy.days(max(1, view.retention_amount))
+    else:
+        retention = RetentionPolicy.forever()
+    dms = {
+        DmPolicy.EVERYONE: DirectMessages.ANYONE,
+        DmPolicy.MODERATORS: DirectMessages.MODERATORS,
+    }.get(view.dm_policy, DirectMessages.NOBODY)
+    return CircleSettings(
+        retention=retention,
+        direct_messages=dms,
+        slow_mode_seconds=view.slow_mode_seconds,
+        anonymous_posting=view.anonymous_posting,
+    )

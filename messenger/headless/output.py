@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Any, TextIO
 
@@ -10,11 +9,7 @@ from ..events import Event
 
 
 def event_fields(event: Event) -> dict[str, Any]:
-    fields: dict[str, Any] = {"event": event.name}
-    for f in dataclasses.fields(event):
-        value = getattr(event, f.name)
-        fields[f.name] = value.hex() if isinstance(value, bytes) else value
-    return fields
+    return {"event": event.name, **event.fields()}
 
 
 def human_line(event: Event) -> str:
@@ -24,12 +19,28 @@ def human_line(event: Event) -> str:
         return f"! {fields['message']}"
     if name == "ready":
         return f"* ready: listening on {fields['listen']}, profile {fields['profile']}"
+    if name == "post":
+        author = fields["author"] or "anonymous"
+        return f"[{author}] {fields['body']}"
+    if name == "dm":
+        return f"[dm from {fields['from']}] {fields['body']}"
+    if name == "circle":
+        return f"* circle {fields['name']} ({fields['role']}): {fields['invite']}"
+    if name in ("peer_connected", "peer_lost"):
+        verb = "is here" if name == "peer_connected" else "left"
+        return f"* {fields['member']} {verb}"
+    if name == "list":
+        return "\n".join(f"  {item}" for item in fields["items"]) or "  (none)"
     if name == "info":
         return str(fields["message"])
     if name == "bye":
         return "* bye"
     rest = " ".join(f"{k}={v}" for k, v in fields.items())
     return f"* {name} {rest}".rstrip()
+
+
+INTERNAL = frozenset({"circles_changed"})
+"""Events for the desktop app's refreshes, not part of the headless contract."""
 
 
 class EventPrinter:
@@ -40,6 +51,8 @@ class EventPrinter:
         self._json = as_json
 
     def __call__(self, event: Event) -> None:
+        if event.name in INTERNAL:
+            return
         if self._json:
             line = json.dumps(event_fields(event), ensure_ascii=False, separators=(",", ":"))
         else:

@@ -7,11 +7,13 @@ import sys
 from typing import TextIO
 
 from ..errors import HearthError
-from ..events import Bye, ErrorEvent, Info, Ready
+from ..events import Bye, ErrorEvent, Ready
 from ..facade import Messenger
 from ..options import LaunchOptions
-from .commands import Command, parse_line
+from ..profile_open import headless_passphrase
+from .commands import parse_line
 from .output import EventPrinter
+from .session import Session
 from .stdin import LineReader
 
 log = logging.getLogger(__name__)
@@ -19,45 +21,25 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_START_FAILED = 1
 
-HELP = (
-    "commands: /create NAME, /invite, /code, /approve REQ, /deny REQ, /join LINK-OR-CODE, "
-    "/circles, /use NAME, /members, /say TEXT, /dm NAME TEXT, /history [N], /nick NAME, "
-    "/remove NAME, /block NAME, /report NAME REASON, /leave, /wipe, /quit"
-)
-
-
-class _Session:
-    def __init__(self, messenger: Messenger, printer: EventPrinter) -> None:
-        self.messenger = messenger
-        self.printer = printer
-        self.done = False
-
-    async def handle(self, command: Command) -> None:
-        if command.name in ("quit", "exit"):
-            self.done = True
-            return
-        if command.name == "help":
-            self.printer(Info(HELP))
-            return
-        self.printer(
-            ErrorEvent("unknown_command", f"unknown or not yet available command: /{command.name}")
-        )
-
 
 async def run_headless(
-    options: LaunchOptions, stdin: TextIO | None = None, stdout: TextIO | None = None
+    options: LaunchOptions,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    *,
+    messenger: Messenger | None = None,
 ) -> int:
     printer = EventPrinter(stdout or sys.stdout, options.json)
-    messenger = Messenger(options)
+    messenger = messenger or Messenger(options)
     messenger.subscribe(printer)
     try:
-        await messenger.start()
+        await messenger.start(headless_passphrase(options))
     except HearthError as exc:
         printer(ErrorEvent(exc.code, str(exc)))
         await messenger.close()
         return EXIT_START_FAILED
     printer(Ready(listen=", ".join(messenger.listen_addresses), profile=messenger.profile_label))
-    session = _Session(messenger, printer)
+    session = Session(messenger, printer)
     reader = LineReader(stdin or sys.stdin)
     try:
         while not session.done:
@@ -72,6 +54,7 @@ async def run_headless(
             except HearthError as exc:
                 printer(ErrorEvent(exc.code, str(exc)))
     finally:
-        await messenger.close()
+        if not session.wiped:
+            await messenger.close()
         printer(Bye())
     return EXIT_OK

@@ -7,6 +7,7 @@ loop; ``None`` marks the end of input.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from typing import TextIO
 
@@ -26,10 +27,9 @@ class LineReader:
         except (OSError, ValueError):
             pass
         finally:
-            try:
+            # RuntimeError: the loop is already closed, nobody is listening.
+            with contextlib.suppress(RuntimeError):
                 self._loop.call_soon_threadsafe(self._queue.put_nowait, None)
-            except RuntimeError:  # the loop is already closed: nobody is listening
-                pass
 
     async def readline(self) -> str | None:
         return await self._queue.get()

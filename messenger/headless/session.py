@@ -1,0 +1,186 @@
+"""The headless commands of ../shared/HEADLESS.md, served against a running :class:`Messenger`."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Awaitable, Callable
+
+from .. import joincode
+from ..errors import HearthError
+from ..events import CircleEvent, Event, Info, Listing, PostEvent
+from ..facade import Messenger
+from ..invite_link import looks_like_link
+from ..views import CircleView
+from .commands import Command
+
+HELP = (
+    "commands: /create NAME, /invite, /join LINK, /circles, /use NAME, /members, "
+    "/say TEXT (or any line without /), /dm NAME TEXT, /accept NAME, /history [N], "
+    "/nick NAME, /leave [GOODBYE], /wipe, /quit"
+)
+
+
+class UsageProblem(HearthError):
+    code = "usage"
+
+
+class NotAvailable(HearthError):
+    code = "not_available"
+
+
+class Session:
+    """One terminal's state: the current circle, and whether to stop."""
+
+    def __init__(self, messenger: Messenger, emit: Callable[[Event], None]) -> None:
+        self.messenger = messenger
+        self.emit = emit
+        self.current: bytes | None = None
+        self.done = False
+        self.wiped = False
+        circles = messenger.circles()
+        if circles:
+            self.current = circles[0].id
+        self._handlers: dict[str, Callable[[str], Awaitable[None]]] = {
+            "create": self._create,
+            "invite": self._invite,
+            "join": self._join,
+            "circles": self._circles,
+            "use": self._use,
+            "members": self._members,
+            "say": self._say,
+            "dm": self._dm,
+            "accept": self._accept,
+            "history": self._history,
+            "nick": self._nick,
+            "leave": self._leave,
+            "wipe": self._wipe,
+            "help": self._help,
+        }
+
+    async def handle(self, command: Command) -> None:
+        if command.name in ("quit", "exit"):
+            self.done = True
+            return
+        handler = self._handlers.get(command.name)
+        if handler is None:
+            if command.name in ("code", "approve", "deny", "remove", "block", "report"):
+                raise NotAvailable(f"/{command.name} is not available yet in this version")
+            raise UsageProblem(f"unknown command: /{command.name} (try /help)")
+        await handler(command.arg)
+
+    def _circle(self) -> CircleView:
+        if self.current is None:
+            raise UsageProblem("no current circle: /create NAME or /join LINK first")
+        return self.messenger.circle(self.current)
+
+    @staticmethod
+    def _need(arg: str, what: str) -> str:
+        if not arg:
+            raise UsageProblem(f"missing {what}")
+        return arg
+
+    async def _help(self, arg: str) -> None:
+        self.emit(Info(HELP))
+
+    async def _create(self, arg: str) -> None:
+        view = await self.messenger.create_circle(self._need(arg, "circle name"))
+        self.current = view.id
+
+    async def _invite(self, arg: str) -> None:
+        self.emit(CircleEvent(self._circle()))
+
+    async def _join(self, arg: str) -> None:
+        text = self._need(arg, "invite link or code")
+        if looks_like_link(text):
+            view = await self.messenger.join_link(text)
+            self.current = view.id
+        elif joincode.looks_like_code(text):
+            raise NotAvailable("joining by spoken code is not available yet: paste the link")
+        else:
+            view = await self.messenger.join_link(text)  # gives the link parser's clear error
+            self.current = view.id
+
+    async def _circles(self, arg: str) -> None:
+        items = tuple(
+            {
+                "id": c.id.hex(),
+                "name": c.name,
+                "role": c.role.value,
+                "current": c.id == self.current,
+            }
+            for c in self.messenger.circles()
+        )
+        self.emit(Listing("circles", items))
+
+    async def _use(self, arg: str) -> None:
+        view = self.messenger.find_circle(self._need(arg, "circle name or id"))
+        self.current = view.id
+        self.emit(Info(f"now in {view.name}"))
+
+    async def _members(self, arg: str) -> None:
+        circle = self._circle()
+        items = tuple(
+            {
+                "member": m.pseudonym,
+                "key": m.key.hex(),
+                "role": m.role.value,
+                "present": m.present,
+                "me": m.is_me,
+                **({"safety_number": m.safety_number} if m.safety_number else {}),
+            }
+            for m in self.messenger.members(circle.id)
+        )
+        self.emit(Listing("members", items))
+
+    async def _say(self, arg: str) -> None:
+        await self.messenger.post(self._circle().id, self._need(arg, "text"))
+
+    def _split_member(self, arg: str) -> tuple[str, str]:
+        """``NAME TEXT`` where NAME may have spaces: the longest known pseudonym that starts
+        the line wins; ``"Quoted Name" text`` works too."""
+        circle = self._circle()
+        if arg.startswith('"'):
+            parts = shlex.split(arg)
+            if len(parts) < 2:
+                raise UsageProblem("usage: /dm NAME TEXT")
+            return parts[0], arg[arg.index('"', 1) + 1 :].strip()
+        lowered = arg.lower()
+        names = sorted((m.pseudonym for m in self.messenger.members(circle.id)), key=len)
+        for name in reversed(names):
+            if lowered.startswith(name.lower() + " "):
+                return name, arg[len(name) :].strip()
+        head, _, rest = arg.partition(" ")
+        return head, rest.strip()
+
+    async def _dm(self, arg: str) -> None:
+        who, text = self._split_member(self._need(arg, "member and text"))
+        if not text:
+            raise UsageProblem("usage: /dm NAME TEXT")
+        await self.messenger.send_dm(self._circle().id, who, text)
+
+    async def _accept(self, arg: str) -> None:
+        await self.messenger.accept_dm(self._circle().id, self._need(arg, "member"))
+
+    async def _history(self, arg: str) -> None:
+        try:
+            count = int(arg) if arg else 20
+        except ValueError:
+            raise UsageProblem("usage: /history [N]") from None
+        posts = await self.messenger.history(self._circle().id, max(1, min(count, 1000)))
+        self.emit(Listing("history", tuple(PostEvent(p).fields() for p in posts)))
+
+    async def _nick(self, arg: str) -> None:
+        view = await self.messenger.set_pseudonym(self._circle().id, self._need(arg, "name"))
+        self.emit(Info(f"you are now {view.my_pseudonym} in {view.name}"))
+
+    async def _leave(self, arg: str) -> None:
+        circle = self._circle()
+        await self.messenger.leave(circle.id, arg or None)
+        circles = self.messenger.circles()
+        self.current = circles[0].id if circles else None
+        self.emit(Info(f"left {circle.name}"))
+
+    async def _wipe(self, arg: str) -> None:
+        await self.messenger.wipe()
+        self.wiped = True
+        self.done = True

@@ -1,0 +1,72 @@
+"""Two real headless peers on 127.0.0.1: create, invite by link, join, talk, leave."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.headless_peer import HeadlessPeer
+
+pytestmark = pytest.mark.timeout(90)
+
+ARGS = ["--ephemeral", "--interface", "127.0.0.1"]
+
+
+@pytest.fixture
+def peers() -> Iterator[list[HeadlessPeer]]:
+    made: list[HeadlessPeer] = []
+    yield made
+    for peer in made:
+        peer.close()
+
+
+def start(peers: list[HeadlessPeer], name: str) -> HeadlessPeer:
+    peer = HeadlessPeer(ARGS, name=name)
+    peers.append(peer)
+    peer.wait_event("ready")
+    return peer
+
+
+def test_create_join_by_link_and_talk(peers: list[HeadlessPeer]) -> None:
+    host, guest = start(peers, "host"), start(peers, "guest")
+    circle = host.command("/create Tuesday Circle", "circle")
+    assert circle["role"] == "host" and circle["invite"].startswith("hearth://join/")
+    joined = guest.command(f"/join {circle['invite']}", "circle")
+    assert joined["id"] == circle["id"] and joined["role"] == "member"
+    assert joined["name"] == "Tuesday Circle"
+
+    came = host.wait_event("peer_connected", 20)
+    saw = guest.wait_event("peer_connected", 20)
+    assert came["circle"] == circle["id"] and saw["circle"] == circle["id"]
+
+    host.send("/say welcome, take your time")
+    post = guest.wait_event("post", body="welcome, take your time")
+    assert post["author"] == saw["member"] and post["seq"] == 1
+    guest.send("thank you")  # a plain line is /say
+    reply = host.wait_event("post", body="thank you")
+    assert reply["author"] == came["member"]
+
+    members = host.command("/members", "list")["items"]
+    assert {m["member"] for m in members} == {saw["member"], came["member"]}
+    assert all(m["present"] for m in members)
+
+    history = guest.command("/history 10", "list")["items"]
+    assert [p["body"] for p in history] == ["welcome, take your time", "thank you"]
+
+    assert guest.quit() == 0
+    lost = host.wait_event("peer_lost", 10)
+    assert lost["member"] == came["member"]
+    assert host.quit() == 0
+    assert host.events[-1] == {"event": "bye"}
+
+
+def test_a_tampered_link_is_refused_with_a_clear_error(peers: list[HeadlessPeer]) -> None:
+    host, guest = start(peers, "host"), start(peers, "guest")
+    link = host.command("/create Circle", "circle")["invite"]
+    tampered = link[:-6] + ("a" if link[-6] != "a" else "b") + link[-5:]
+    error = guest.command(f"/join {tampered}", "error")
+    assert error["code"] == "damaged" or "damaged" in error["message"].lower()
+    foreign = guest.command("/join https://example.org/join/abc", "error")
+    assert foreign["code"] in {"not_hearth_link", "usage"} or "link" in foreign["message"]
+    assert guest.command("/circles", "list")["items"] == []
