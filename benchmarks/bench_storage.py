@@ -101,11 +101,18 @@ def _circle(store: Store) -> None:
     store.save_circle(CircleRecord(CIRCLE, "bench", 1, b"\x80"))
 
 
-def _insert_all(store: Store, posts: list[PostRecord]) -> float:
-    start = time.perf_counter()
-    for i in range(0, len(posts), BATCH):
-        store.add_posts(posts[i : i + BATCH])
-    return time.perf_counter() - start
+def _insert_interleaved(stores: list[Store], posts: list[PostRecord]) -> list[float]:
+    """Insert every batch into each store in turn (rotating who goes first), so that a machine
+    shared with other work slows all of them alike; returns each store's total seconds."""
+    totals = [0.0] * len(stores)
+    for n, i in enumerate(range(0, len(posts), BATCH)):
+        batch = posts[i : i + BATCH]
+        for k in range(len(stores)):
+            which = (n + k) % len(stores)
+            start = time.perf_counter()
+            stores[which].add_posts(batch)
+            totals[which] += time.perf_counter() - start
+    return totals
 
 
 def _ms_median(fn: Callable[[], object], n: int = 30) -> float:
@@ -138,9 +145,7 @@ def _run(report: Report, root: Path) -> None:
     unkeyed = _unkeyed_store(unkeyed_db)
     for store in (cipher, plain, unkeyed):
         _circle(store)
-    t_plain = _insert_all(plain, posts)
-    t_unkeyed = _insert_all(unkeyed, posts)
-    t_cipher = _insert_all(cipher, posts)
+    t_cipher, t_plain, t_unkeyed = _insert_interleaved([cipher, plain, unkeyed], posts)
     report.compare(
         "insert 100k posts (batches of 1000)",
         N_POSTS / t_cipher,

@@ -20,6 +20,7 @@ Settings, and why:
 from __future__ import annotations
 
 import contextlib
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -73,6 +74,9 @@ def configure(conn: Any, driver: ModuleType, *, in_memory: bool) -> None:
             if str(mode).lower() != "wal":
                 raise DatabaseFailure(f"the database refused WAL mode (got {mode})")
             conn.execute("PRAGMA synchronous = FULL")
+            if sys.platform == "darwin":  # macOS fsync does not flush the drive's cache
+                conn.execute("PRAGMA fullfsync = ON")
+                conn.execute("PRAGMA checkpoint_fullfsync = ON")
     except driver.DatabaseError as exc:
         raise DatabaseFailure(f"cannot set up the database ({exc})") from None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import sys
 from pathlib import Path
 
 DIR_MODE = 0o700
@@ -28,18 +29,37 @@ def fsync_dir(directory: Path) -> None:
     except OSError:
         return
     try:
-        os.fsync(fd)
+        durable(fd)
     except OSError:
         pass
     finally:
         os.close(fd)
 
 
+def durable(fd: int) -> None:
+    """fsync, and on macOS F_FULLFSYNC (its fsync does not reach the platter)."""
+    if sys.platform == "darwin":
+        import fcntl
+
+        try:
+            fcntl.fcntl(fd, fcntl.F_FULLFSYNC)
+            return
+        except OSError:
+            pass
+    os.fsync(fd)
+
+
 def make_private_dir(path: Path) -> None:
-    """Create ``path`` (and parents) and make ``path`` itself readable by its owner only."""
+    """Create ``path`` (and parents); a directory we create is readable by its owner only.
+
+    An existing directory keeps its permissions (the files in it are 0600 regardless): it may
+    be one the user chose, and changing its mode behind their back would be rude.
+    """
+    if path.is_dir():
+        return
     path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     if os.name != "nt":
-        os.chmod(path, DIR_MODE)
+        os.chmod(path, DIR_MODE)  # mkdir's mode is filtered by the umask
 
 
 def create_private_file(path: Path) -> None:
@@ -68,7 +88,7 @@ def write_atomic(path: Path, data: bytes, *, shred_old: bool = False) -> None:
     old inode is still open), so at no moment is there no valid file at ``path``.
     """
     old_fd: int | None = None
-    if shred_old:
+    if shred_old and os.name != "nt":  # Windows cannot replace a file that is still open
         with contextlib.suppress(FileNotFoundError):
             old_fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
     tmp = temp_name(path)
@@ -78,7 +98,7 @@ def write_atomic(path: Path, data: bytes, *, shred_old: bool = False) -> None:
         )
         try:
             write_all(fd, data)
-            os.fsync(fd)
+            durable(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)
@@ -104,7 +124,7 @@ def _overwrite_fd(fd: int) -> None:
         n = min(left, _CHUNK)
         write_all(fd, secrets.token_bytes(n))
         left -= n
-    os.fsync(fd)
+    durable(fd)
 
 
 def shred(path: Path) -> bool:

@@ -226,3 +226,20 @@ def test_change_passphrase_with_the_wrong_old_one_touches_nothing(profile_dir: P
     with pytest.raises(PassphraseRejected):
         change_passphrase(profile_dir, PASS, "")
     assert snapshot(profile_dir) == before
+
+
+def test_an_existing_directory_keeps_its_mode_but_the_files_are_private(tmp_path: Path) -> None:
+    chosen = tmp_path / "chosen"
+    chosen.mkdir(mode=0o755)
+    os.chmod(chosen, 0o755)
+    _make(chosen)
+    assert stat.S_IMODE(chosen.stat().st_mode) == 0o755
+    for name in os.listdir(chosen):
+        assert stat.S_IMODE((chosen / name).stat().st_mode) == 0o600, name
+
+
+def test_nested_profile_directories_are_created(tmp_path: Path) -> None:
+    deep = tmp_path / "a" / "b" / "profile"
+    _make(deep)
+    assert stat.S_IMODE(deep.stat().st_mode) == 0o700
+    open_profile(deep, PASS).close()
