@@ -1,0 +1,50 @@
+"""A circle on a virtual LAN: one headless peer per namespace host, all joined by link."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from tests.headless_peer import HeadlessPeer
+from tests.netlab import Host, Netlab
+
+
+def start_peer(host: Host, name: str | None = None, segments: Sequence[int] = (0,)) -> HeadlessPeer:
+    args = ["--ephemeral"]
+    for segment in segments:
+        args += ["--interface", host.address(segment)]
+    peer = HeadlessPeer(args, popen=host.popen, name=name or host.name)
+    peer.wait_event("ready", 20)
+    return peer
+
+
+def form_circle(peers: Sequence[HeadlessPeer], name: str = "Evening Circle") -> dict[str, object]:
+    """The first peer creates a circle, the others join by its link."""
+    circle = peers[0].command(f"/create {name}", "circle")
+    for peer in peers[1:]:
+        joined = peer.command(f"/join {circle['invite']}", "circle")
+        assert joined["id"] == circle["id"]
+    return circle
+
+
+def connected_members(peer: HeadlessPeer) -> list[str]:
+    return [str(e["key"]) for e in peer.of("peer_connected")]
+
+
+def wait_all_connected(peers: Sequence[HeadlessPeer], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    for peer in peers:
+        want = len(peers) - 1
+        peer.wait_for(
+            lambda e, p=peer: len({str(x["key"]) for x in p.of("peer_connected")}) >= want,  # type: ignore[misc]
+            max(1.0, deadline - time.monotonic()),
+        )
+
+
+def posts(peer: HeadlessPeer) -> list[dict[str, object]]:
+    return peer.of("post")
+
+
+def lab_peers(lab: Netlab, n: int) -> list[HeadlessPeer]:
+    hosts = lab.lan(n)
+    return [start_peer(h, f"peer{i + 1}") for i, h in enumerate(hosts)]
