@@ -33,8 +33,8 @@ def connected_members(peer: HeadlessPeer) -> list[str]:
 
 def wait_all_connected(peers: Sequence[HeadlessPeer], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
+    want = len(peers) - 1
     for peer in peers:
-        want = len(peers) - 1
         peer.wait_for(
             lambda e, p=peer: len({str(x["key"]) for x in p.of("peer_connected")}) >= want,  # type: ignore[misc]
             max(1.0, deadline - time.monotonic()),
