@@ -34,6 +34,11 @@ from .store import Cursor, Store
 T = TypeVar("T")
 
 
+def _close_orphan(future: Future[Store]) -> None:
+    if not future.cancelled() and future.exception() is None:
+        future.result().close()
+
+
 class AsyncStore:
     """A :class:`Store` driven from asyncio; create it with :meth:`open`."""
 
@@ -47,9 +52,13 @@ class AsyncStore:
     async def open(cls, factory: Callable[[], Store]) -> AsyncStore:
         """Run ``factory`` (which opens a store) on a fresh database thread and wrap the result."""
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hearth-db")
+        future = executor.submit(factory)
         try:
-            store = await asyncio.get_running_loop().run_in_executor(executor, factory)
+            store = await asyncio.wrap_future(future)
         except BaseException:
+            # Cancelled while the factory runs: it will finish on its thread; close what it
+            # opened there, so no connection or profile lock is left behind.
+            future.add_done_callback(_close_orphan)
             executor.shutdown(wait=False, cancel_futures=True)
             raise
         return cls(executor, store)

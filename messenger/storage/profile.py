@@ -25,6 +25,7 @@ import asyncio
 import functools
 import os
 import secrets
+import threading
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,15 +69,22 @@ class PendingOpen:
     """
 
     path: Path
-    key: bytearray
+    key: bytearray = field(repr=False)
     lock: ProfileLock
     new_keyfile: keyfile.KeyFile | None = None
     _used: bool = field(default=False, repr=False)
+    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def _claim(self) -> bool:
+        with self._guard:
+            if self._used:
+                return False
+            self._used = True
+            return True
 
     def open_store(self) -> Store:
-        if self._used:
-            raise StorageError("this profile was already opened")
-        self._used = True
+        if not self._claim():
+            raise StorageError("this profile was already opened or abandoned")
         creating = self.new_keyfile is not None
         database = db_path(self.path)
         try:
@@ -108,9 +116,9 @@ class PendingOpen:
         return store
 
     def abandon(self) -> None:
-        zero(self.key)
-        if not self._used:
-            self._used = True
+        """Give up before :meth:`open_store` ran (once it has started, it cleans up itself)."""
+        if self._claim():
+            zero(self.key)
             self.lock.release()
 
 

@@ -114,3 +114,34 @@ async def test_a_failed_open_shuts_its_thread_down(profile_dir: Path) -> None:
     await asyncio.sleep(0.05)
     after = {t.name for t in threading.enumerate() if t.name.startswith("hearth-db")}
     assert after <= before
+
+
+@pytest.mark.asyncio
+async def test_cancelling_an_open_leaves_nothing_open(profile_dir: Path) -> None:
+    from messenger.storage import create_profile
+
+    create_profile(profile_dir, PASS, kdf=MINIMUM).close()
+    go, opened = threading.Event(), threading.Event()
+
+    def slow_open() -> Store:
+        go.wait(10)
+        try:
+            return open_profile(profile_dir, PASS)
+        finally:
+            opened.set()
+
+    task = asyncio.ensure_future(AsyncStore.open(slow_open))
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    go.set()  # the factory finishes on its thread after the caller gave up
+    assert await asyncio.get_running_loop().run_in_executor(None, opened.wait, 10)
+    for _ in range(200):  # bounded: 10 s at most
+        try:
+            open_profile(profile_dir, PASS).close()
+            break
+        except ProfileLocked:
+            await asyncio.sleep(0.05)
+    else:
+        pytest.fail("the orphaned store kept the profile locked")
