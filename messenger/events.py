@@ -151,6 +151,26 @@ class DmStateEvent(Event):
 
 
 @dataclass(frozen=True)
+class CodeEvent(Event):
+    """A spoken-code invitation is open: read ``code`` aloud; it stops working at ``expires``."""
+
+    name: ClassVar[str] = "code"
+    circle: bytes
+    code: str
+    expires: float
+
+
+@dataclass(frozen=True)
+class JoinRequestEvent(Event):
+    """A newcomer typed the right code: ``/approve REQUEST`` or ``/deny REQUEST``."""
+
+    name: ClassVar[str] = "join_request"
+    circle: bytes
+    request: str
+    member: str
+
+
+@dataclass(frozen=True)
 class MemberRemovedEvent(Event):
     name: ClassVar[str] = "member_removed"
     circle: bytes

@@ -53,6 +53,7 @@ from .events import (
 )
 from .identity import Membership
 from .invite_link import parse as parse_link
+from .joining import Joining
 from .mux import Lane, MuxError, pack, unpack
 from .options import LaunchOptions
 from .profile_open import open_store
@@ -66,6 +67,7 @@ from .views import (
     DeliveryState,
     DirectMessageView,
     DmPolicy,
+    JoinCodeView,
     MemberView,
     PostView,
     Retention,
@@ -91,6 +93,10 @@ class NotRunning(HearthError):
     code = "not_running"
 
 
+class NotAllowed(HearthError):
+    code = "not_allowed"
+
+
 class Messenger:
     """Owns the profile, the circles and the network node for one running peer."""
 
@@ -111,6 +117,7 @@ class Messenger:
         self._inbox: asyncio.Queue[NodeEvent] = asyncio.Queue()
         self._store: AsyncStore | None = None
         self._node: Node | None = None
+        self._joining: Joining | None = None
         self._circles: dict[bytes, CircleRuntime] = {}
         self._started = False
 
@@ -142,6 +149,7 @@ class Messenger:
         self._store = await open_store(self.options, passphrase, kdf=self._kdf)
         try:
             self._node = Node(self._inbox.put_nowait, self._node_config)
+            self._joining = Joining(self._node, self.emit, self._clock)
             await self._load_circles()
             await self._node.set_circles([rt.binding() for rt in self._circles.values()])
             await self._node.start()
@@ -160,9 +168,7 @@ class Messenger:
         """Leave the network (mDNS goodbye, links closed), close the database."""
         self._started = False
         await self._tasks.close()
-        if self._node is not None:
-            await self._node.close()
-            self._node = None
+        await self._close_network()
         if self._store is not None:
             await self._store.close()
             self._store = None
@@ -172,9 +178,7 @@ class Messenger:
         """Crypto-erase the whole profile now: keys gone, database deleted, nothing readable."""
         self._started = False
         await self._tasks.close()
-        if self._node is not None:
-            await self._node.close()
-            self._node = None
+        await self._close_network()
         store, self._store = self._store, None
         self._circles.clear()
         if store is None:
@@ -183,6 +187,14 @@ class Messenger:
             await store.close()
         else:
             await wipe_profile_async(self.options.profile, store)
+
+    async def _close_network(self) -> None:
+        if self._joining is not None:
+            await self._joining.close()
+            self._joining = None
+        if self._node is not None:
+            await self._node.close()
+            self._node = None
 
     def _require(self) -> tuple[AsyncStore, Node]:
         if self._store is None or self._node is None:
@@ -315,6 +327,33 @@ class Messenger:
 
     def invite_link(self, circle_id: bytes) -> str:
         return self._runtime(circle_id).invite_link()
+
+    # -- spoken join codes ----------------------------------------------------------------
+    def _joiner(self) -> Joining:
+        if self._joining is None:
+            raise NotRunning("the peer is not running")
+        return self._joining
+
+    async def open_join_code(self, circle_id: bytes, *, auto_approve: bool = False) -> JoinCodeView:
+        """Open a spoken-code invitation (host only): read the code aloud; 10 minutes."""
+        rt = self._runtime(circle_id)
+        if rt.role is not Role.HOST:
+            raise NotAllowed("only the circle's host can open a join code")
+        event = await self._joiner().open(circle_id, rt.invite_link(), auto_approve=auto_approve)
+        return JoinCodeView(circle_id, event.code, event.expires)
+
+    def approve(self, request: str) -> None:
+        self._joiner().approve(request)
+
+    def deny(self, request: str, message: str | None = None) -> None:
+        self._joiner().deny(request, message)
+
+    async def join_code(self, text: str, *, pseudonym: str | None = None) -> CircleView:
+        """Join with a code the host read aloud: find the host on the LAN, prove the code with
+        SPAKE2, wait for the host's approval, then join with the link it sends."""
+        name = pseudonym or pseudonyms.generate()
+        link = await self._joiner().join(text, name)
+        return await self.join_link(link, pseudonym=name)
 
     async def set_pseudonym(self, circle_id: bytes, name: str) -> CircleView:
         rt = self._runtime(circle_id)
@@ -488,6 +527,8 @@ class Messenger:
     async def _ticker(self) -> None:
         while True:
             await asyncio.sleep(TICK_SECONDS)
+            if self._joining is not None:
+                await self._joining.expire()
             for rt in list(self._circles.values()):
                 engine, now = rt.engine, self._now_ms()
                 out, events = await self._engine(functools.partial(engine.tick, now))

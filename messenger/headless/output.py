@@ -29,6 +29,10 @@ def human_line(event: Event) -> str:
     if name in ("peer_connected", "peer_lost"):
         verb = "is here" if name == "peer_connected" else "left"
         return f"* {fields['member']} {verb}"
+    if name == "code":
+        return f"* read this code aloud: {fields['code']} (open for 10 minutes)"
+    if name == "join_request":
+        return f"* {fields['member']} asks to join: /approve {fields['request']} or /deny ..."
     if name == "list":
         return "\n".join(f"  {item}" for item in fields["items"]) or "  (none)"
     if name == "info":

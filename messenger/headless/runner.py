@@ -54,6 +54,7 @@ async def run_headless(
             except HearthError as exc:
                 printer(ErrorEvent(exc.code, str(exc)))
     finally:
+        await session.close()
         if not session.wiped:
             await messenger.close()
         printer(Bye())

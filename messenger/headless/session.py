@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import shlex
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from .. import joincode
 from ..errors import HearthError
-from ..events import CircleEvent, Event, Info, Listing, PostEvent
+from ..events import CircleEvent, ErrorEvent, Event, Info, Listing, PostEvent
 from ..facade import Messenger
 from ..invite_link import looks_like_link
 from ..views import CircleView
 from .commands import Command
 
 HELP = (
-    "commands: /create NAME, /invite, /join LINK, /circles, /use NAME, /members, "
+    "commands: /create NAME, /invite, /code, /approve REQUEST, /deny REQUEST, "
+    "/join LINK-OR-CODE, /circles, /use NAME, /members, "
     "/say TEXT (or any line without /), /dm NAME TEXT, /accept NAME, /history [N], "
     "/nick NAME, /leave [GOODBYE], /wipe, /quit"
 )
@@ -55,7 +58,11 @@ class Session:
             "leave": self._leave,
             "wipe": self._wipe,
             "help": self._help,
+            "code": self._code,
+            "approve": self._approve,
+            "deny": self._deny,
         }
+        self._background: set[asyncio.Task[None]] = set()
 
     async def handle(self, command: Command) -> None:
         if command.name in ("quit", "exit"):
@@ -63,7 +70,7 @@ class Session:
             return
         handler = self._handlers.get(command.name)
         if handler is None:
-            if command.name in ("code", "approve", "deny", "remove", "block", "report"):
+            if command.name in ("remove", "block", "report"):
                 raise NotAvailable(f"/{command.name} is not available yet in this version")
             raise UsageProblem(f"unknown command: /{command.name} (try /help)")
         await handler(command.arg)
@@ -95,10 +102,40 @@ class Session:
             view = await self.messenger.join_link(text)
             self.current = view.id
         elif joincode.looks_like_code(text):
-            raise NotAvailable("joining by spoken code is not available yet: paste the link")
+            # The host has to approve: wait in the background, keep serving commands.
+            self._spawn(self._join_by_code(text))
         else:
             view = await self.messenger.join_link(text)  # gives the link parser's clear error
             self.current = view.id
+
+    async def _join_by_code(self, text: str) -> None:
+        try:
+            view = await self.messenger.join_code(text)
+        except HearthError as exc:
+            self.emit(ErrorEvent(exc.code, str(exc)))
+            return
+        self.current = view.id
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro, name="headless-join")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def close(self) -> None:
+        for task in list(self._background):
+            task.cancel()
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+
+    async def _code(self, arg: str) -> None:
+        await self.messenger.open_join_code(self._circle().id)
+
+    async def _approve(self, arg: str) -> None:
+        self.messenger.approve(self._need(arg, "request id"))
+
+    async def _deny(self, arg: str) -> None:
+        request, _, message = self._need(arg, "request id").partition(" ")
+        self.messenger.deny(request, message.strip() or None)
 
     async def _circles(self, arg: str) -> None:
         items = tuple(

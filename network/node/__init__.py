@@ -2,11 +2,12 @@
 
 from .config import CircleBinding, NodeConfig, PayloadVerifier
 from .events import NodeEvent, PeerConnected, PeerKey, PeerLost, PeerMessage
-from .node import ConnectError, Node, NodeError
+from .node import ConnectError, DiscoveredPeer, Node, NodeError, RawHandler
 
 __all__ = [
     "CircleBinding",
     "ConnectError",
+    "DiscoveredPeer",
     "Node",
     "NodeConfig",
     "NodeError",
@@ -16,4 +17,5 @@ __all__ = [
     "PeerKey",
     "PeerLost",
     "PeerMessage",
+    "RawHandler",
 ]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..channel import ChannelConfig, ChannelError, CloseCode, PeerHandshake, describe_code
@@ -38,6 +38,12 @@ from .events import NodeEvent, PeerConnected, PeerKey, PeerLost, PeerMessage
 from .tiebreak import keep_outgoing
 
 log = logging.getLogger(__name__)
+
+
+RawHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+"""Serves an incoming connection whose hello named a join point (after the hello bytes)."""
+
+DiscoveredPeer = PeerFound | PeerUpdated
 
 
 class NodeError(NetworkError):
@@ -69,6 +75,8 @@ class Node:
         self._on_event = on_event
         self._config = config or NodeConfig()
         self._bindings: dict[bytes, CircleBinding] = {}
+        self._points: dict[bytes, RawHandler | None] = {}
+        self._seekers: dict[bytes, list[asyncio.Future[DiscoveredPeer]]] = {}
         self._listener = Listener(self._accept, self._config.interfaces)
         self._discovery = Discovery(self._on_discovery) if self._config.discovery else None
         self.label = self._discovery.peer_id if self._discovery else random_label()
@@ -117,7 +125,51 @@ class Node:
     # -- circles ------------------------------------------------------------------------
 
     def _discovery_keys(self) -> list[bytes]:
-        return [b.discovery_key for b in self._bindings.values()]
+        return [b.discovery_key for b in self._bindings.values()] + list(self._points)
+
+    # -- join points --------------------------------------------------------------------
+
+    async def set_join_points(self, points: Mapping[bytes, RawHandler | None]) -> None:
+        """Announce these extra discovery keys. An incoming connection whose hello names one
+        with a handler goes to that handler (raw, no Noise); ``None`` only announces the key,
+        so that its holder can be found with :meth:`find`."""
+        self._points = dict(points)
+        if self._discovery is not None:
+            await self._discovery.set_circles(self._discovery_keys())
+
+    async def find(self, key: bytes) -> DiscoveredPeer:
+        """The first peer announcing ``key`` (one already known, or the next one to appear);
+        bound it with ``asyncio.wait_for``."""
+        for peer in self._peers.values():
+            if key in peer.matched_keys:
+                return peer
+        future: asyncio.Future[DiscoveredPeer] = asyncio.get_running_loop().create_future()
+        self._seekers.setdefault(key, []).append(future)
+        try:
+            return await future
+        finally:
+            waiting = self._seekers.get(key, [])
+            if future in waiting:
+                waiting.remove(future)
+            if not waiting:
+                self._seekers.pop(key, None)
+
+    async def open_raw(
+        self, peer: DiscoveredPeer, key: bytes
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """Connect to ``peer`` and send the hello for join point ``key``; the rest is yours."""
+        last: Exception | None = None
+        for address in peer.addresses:
+            try:
+                reader, writer = await asyncio.wait_for(
+                    asyncio.open_connection(address, peer.port), self._config.dial_timeout
+                )
+            except (OSError, TimeoutError) as exc:
+                last = exc
+                continue
+            writer.write(hello_mod.Hello.for_key(key).encode())
+            return reader, writer
+        raise ConnectError(f"could not reach the peer: {last}") from last
 
     async def set_circles(self, bindings: Sequence[CircleBinding]) -> None:
         """Serve exactly these circles: announce them, dial their members, drop the others."""
@@ -216,7 +268,18 @@ class Node:
             )
             hello = hello_mod.Hello.decode(clear)
             bindings = list(self._bindings.values())
-            binding = bindings[hello.match([b.discovery_key for b in bindings])]
+            points = [(k, h) for k, h in self._points.items() if h is not None]
+            index = hello.match([b.discovery_key for b in bindings] + [k for k, _ in points])
+            if index >= len(bindings):
+                handler = points[index - len(bindings)][1]
+                assert handler is not None
+                self._pending -= 1
+                try:
+                    await handler(reader, writer)
+                finally:
+                    self._pending += 1
+                return
+            binding = bindings[index]
             stream = await accept_channel(
                 reader, writer, self._channel_config(binding), cleartext=clear
             )
@@ -290,6 +353,11 @@ class Node:
                     self._tasks.spawn(link.stream.close(CloseCode.GOING_AWAY), "node-peer-gone")
             return
         self._peers[event.peer_id] = event
+        for key in list(self._seekers):
+            if key in event.matched_keys:
+                for future in self._seekers.pop(key):
+                    if not future.done():
+                        future.set_result(event)
         self._want_dials(event)
 
     def _want_dials(self, peer: PeerFound | PeerUpdated) -> None:
