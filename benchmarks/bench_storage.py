@@ -136,6 +136,10 @@ def _run(report: Report, root: Path) -> None:
         (root / name).mkdir()
     cipher_db, plain_db = root / "cipher" / "hearth.db", root / "plain" / "hearth.db"
     unkeyed_db = root / "unkeyed" / "hearth.db"
+    report.note(
+        "SQLCipher 4 defaults (AES-256-CBC + HMAC-SHA512 per 4096-byte page; raw key, so no "
+        "KDF at open), WAL, synchronous=FULL, secure_delete, 16 MiB page cache"
+    )
     _engine(report)
 
     # -- bulk insert ----------------------------------------------------------------------
