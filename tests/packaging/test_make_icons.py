@@ -11,6 +11,9 @@ from messenger import APP_ID
 
 from .helpers import load_script
 
+# make_icons makes a QGuiApplication when none exists; the suite's QApplication must come first.
+pytestmark = pytest.mark.usefixtures("qapp")
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="64" height="64">
 <rect x="4" y="4" width="56" height="56" rx="14" fill="#c2410c"/></svg>

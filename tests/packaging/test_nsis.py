@@ -54,6 +54,7 @@ def test_the_installer_compiles_with_the_version_from_a_define(
     assert file_version(data) == (2, 10, 3, 0)
 
 
+@pytest.mark.usefixtures("qapp")
 def test_an_icon_can_be_given(payload: Path, tmp_path: Path) -> None:
     from .test_make_icons import write_icons
 
