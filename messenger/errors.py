@@ -2,6 +2,9 @@
 
 
 class HearthError(Exception):
-    """Base of every error the core raises on purpose; ``code`` is stable, the text is for people."""
+    """Base of every error the core raises on purpose.
+
+    ``code`` is stable (front ends and scripts match on it); the text is for people.
+    """
 
     code = "error"

@@ -27,6 +27,10 @@ class UsageProblem(HearthError):
     code = "usage"
 
 
+class UnknownCommand(HearthError):
+    code = "unknown_command"
+
+
 class NotAvailable(HearthError):
     code = "not_available"
 
@@ -72,7 +76,7 @@ class Session:
         if handler is None:
             if command.name in ("remove", "block", "report"):
                 raise NotAvailable(f"/{command.name} is not available yet in this version")
-            raise UsageProblem(f"unknown command: /{command.name} (try /help)")
+            raise UnknownCommand(f"unknown command: /{command.name} (try /help)")
         await handler(command.arg)
 
     def _circle(self) -> CircleView:
