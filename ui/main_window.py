@@ -332,24 +332,25 @@ class MainWindow(QMainWindow):
 
     # -- dialogs ---------------------------------------------------------------------------
     def _open(self, dialog: D) -> D:
+        """Open ``dialog`` window-modal; it replaces (and frees) the last one of its kind.
+
+        A dialog is kept after it closes (whoever handles its signal may still read it) and
+        freed with ``deleteLater`` when the next of its kind opens: at most one per kind.
+        """
         previous = self.dialogs.get(type(dialog))
-        if previous is not None and previous.isVisible():
-            previous.reject()
+        if previous is not None:
+            if previous.isVisible():
+                previous.reject()
+            previous.deleteLater()
         self.dialogs[type(dialog)] = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.finished.connect(lambda _=0, d=dialog: self._forget(d))
         dialog.open()
         self.dialogOpened.emit(dialog)
         return dialog
 
-    def _forget(self, dialog: QDialog) -> None:
-        if self.dialogs.get(type(dialog)) is dialog:
-            del self.dialogs[type(dialog)]
-
     def dialog(self, kind: type[D]) -> D | None:
         """The open dialog of ``kind`` (e.g. to feed JoinDialog.show_preview), if any."""
         found = self.dialogs.get(kind)
-        return found if isinstance(found, kind) else None
+        return found if isinstance(found, kind) and found.isVisible() else None
 
     def open_first_run(self) -> FirstRunDialog:
         return self._open(FirstRunDialog(self.suggest_pseudonym, self))

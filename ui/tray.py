@@ -6,6 +6,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from messenger import APP_NAME
+
 from .preferences import NotificationContent
 
 translate = QCoreApplication.translate
@@ -17,10 +19,10 @@ def notification_text(
 ) -> tuple[str, str]:
     """The (title, message) a notification shows under the chosen level of detail."""
     if content is NotificationContent.REDACTED:
-        return "Hearth", translate("Tray", "New message in a circle")
+        return APP_NAME, translate("Tray", "New message in a circle")
     who = sender or translate("Tray", "someone")
     if content is NotificationContent.WITH_SENDER:
-        return "Hearth", translate("Tray", "New message from {sender} in {circle}").format(
+        return APP_NAME, translate("Tray", "New message from {sender} in {circle}").format(
             sender=who, circle=circle
         )
     text = body if len(body) <= MAX_NOTIFIED_BODY else body[: MAX_NOTIFIED_BODY - 1] + "…"
@@ -41,7 +43,7 @@ class Tray(QObject):
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return
         tray = QSystemTrayIcon(icon, self)
-        tray.setToolTip("Hearth")
+        tray.setToolTip(APP_NAME)
         menu = QMenu()
         for text, signal in (
             (translate("Tray", "Show Hearth"), self.showRequested),

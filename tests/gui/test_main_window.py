@@ -1,22 +1,32 @@
-"""The main window's frame and empty state, in real widgets offscreen."""
+"""The main window: welcome, conversation, panel, shortcuts, themes, on real widgets offscreen."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from messenger.views import DeliveryState, DirectMessageView, Role
 from tests.qtasync import await_signal
+from ui import sample_data as sample
+from ui.dialogs import CreateCircleDialog, JoinDialog, SettingsDialog, SupportDialog
 from ui.main_window import MainWindow
-from ui.theme import DARK, LIGHT, ThemeChoice, apply_theme
+from ui.preferences import Preferences
+from ui.theme import DARK, LIGHT, ThemeChoice, apply_theme, current
+
+
+def _window(qtbot: QtBot, **kwargs: object) -> MainWindow:
+    window = MainWindow(suggest_pseudonym=lambda: "Gentle Fern", **kwargs)  # type: ignore[arg-type]
+    qtbot.addWidget(window)
+    window.show()
+    return window
 
 
 def test_empty_state_is_the_welcome_with_next_steps(qtbot: QtBot) -> None:
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
+    window = _window(qtbot)
     area = window.conversation
     assert area.stack.currentWidget() is area.empty
     assert area.empty.title.text() == "Welcome to Hearth"
@@ -27,50 +37,205 @@ def test_empty_state_is_the_welcome_with_next_steps(qtbot: QtBot) -> None:
     # Empty sidebar sections show hints, not empty boxes.
     for section in (window.sidebar.circles, window.sidebar.direct, window.sidebar.people):
         assert section.hint.isVisible() and not section.view.isVisible()
+    assert not window.panel.isVisible()
 
 
-def test_every_button_has_an_accessible_name(qtbot: QtBot) -> None:
-    from PySide6.QtWidgets import QAbstractButton
+def test_showing_a_circle_and_posting(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    circle = sample.circle()
+    window.set_circles(sample.other_circles())
+    window.show_circle(circle, sample.conversation(time.time()), has_older=False)
+    area = window.conversation
+    assert area.title.text() == circle.name
+    assert "4 people here" in area.subtitle.text() and "you host it" in area.subtitle.text()
+    assert area.messages.isVisible() and area.model.rowCount() == 7
+    assert window.sidebar.circles.view.isVisible()
+    assert window.sidebar.circles.view.currentIndex().row() == 0
+    posted: list[tuple[bytes, str, str]] = []
+    area.postRequested.connect(lambda c, t, w: posted.append((c, t, w)))
+    qtbot.keyClicks(area.composer.edit, "Hello everyone")
+    qtbot.keyClick(area.composer.edit, Qt.Key.Key_Return)
+    assert posted == [(circle.id, "Hello everyone", "")]
 
-    window = MainWindow()
-    qtbot.addWidget(window)
-    for button in window.findChildren(QAbstractButton):
-        assert button.accessibleName() or button.text(), button
+
+def test_circle_selection_from_the_sidebar(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    window.set_circles(sample.other_circles())
+    chosen: list[bytes] = []
+    window.sidebar.circleSelected.connect(chosen.append)
+    view = window.sidebar.circles.view
+    rect = view.visualRect(window.sidebar.circle_model.index(1))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert chosen == [sample.other_circles()[1].id]
+    assert window.sidebar.circle_model.data(
+        window.sidebar.circle_model.index(1), Qt.ItemDataRole.AccessibleTextRole
+    ).endswith("3 unread messages")
 
 
-def test_composer_enter_sends_shift_enter_breaks_line(qtbot: QtBot) -> None:
-    window = MainWindow()
-    qtbot.addWidget(window)
-    composer = window.conversation.composer
-    composer.set_available(True)
-    sent: list[str] = []
-    composer.submitted.connect(sent.append)
-    qtbot.keyClicks(composer.edit, "first line")
-    qtbot.keyClick(composer.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.keyClicks(composer.edit, "second")
-    qtbot.keyClick(composer.edit, Qt.Key.Key_Return)
-    assert sent == ["first line\nsecond"]
-    assert composer.edit.toPlainText() == ""
+def test_direct_conversation_sends_direct_messages(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    peer = sample.key("Amber Fox")
+    window.show_direct(sample.CIRCLE_ID, peer, "Amber Fox", [], has_older=False)
+    area = window.conversation
+    assert area.title.text() == "Amber Fox" and not area.invite_button.isVisible()
+    assert not area.composer.warning_button.isVisible()
+    assert area.no_posts.isVisible()
+    sent: list[tuple[bytes, bytes, str]] = []
+    area.directMessageRequested.connect(lambda c, k, t: sent.append((c, k, t)))
+    area.composer.edit.setPlainText("See you Tuesday")
+    area.composer.submit()
+    assert sent == [(sample.CIRCLE_ID, peer, "See you Tuesday")]
+
+
+def test_direct_list_orders_by_latest_and_counts_unread(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    model = window.sidebar.direct_model
+
+    def dm(peer: str, n: int, outgoing: bool) -> DirectMessageView:
+        return DirectMessageView(
+            sample.CIRCLE_ID, sample.post_id(n), sample.key(peer), peer, outgoing,
+            1000.0 + n, "hi", DeliveryState.SENT,
+        )  # fmt: skip
+
+    model.add_message(dm("Amber Fox", 1, False))
+    model.add_message(dm("Bright Wren", 2, False))
+    model.add_message(dm("Amber Fox", 3, False))
+    model.add_message(dm("Amber Fox", 4, True))
+    assert [model.item_at(r).peer for r in range(2)] == ["Amber Fox", "Bright Wren"]
+    assert model.item_at(0).unread == 2
+    assert model.mark_read(sample.CIRCLE_ID, sample.key("Amber Fox"))
+    assert model.item_at(0).unread == 0
+    assert window.sidebar.direct.view.isVisible()
+
+
+def test_people_here_lists_present_members_but_not_me(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    window.show_members(sample.CIRCLE_ID, sample.members())
+    names = [m.pseudonym for m in window.sidebar.people_model.items()]
+    assert names == ["Amber Fox", "Bright Wren", "Patient Willow"]
+    gone = next(m for m in sample.members() if m.pseudonym == "Amber Fox")
+    from dataclasses import replace
+
+    window.update_member(replace(gone, present=False))
+    assert [m.pseudonym for m in window.sidebar.people_model.items()] == [
+        "Bright Wren",
+        "Patient Willow",
+    ]
+
+
+def test_circle_panel_opens_from_the_header_and_asks_for_members(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    circle = sample.circle()
+    window.set_circles([circle])
+    window.show_circle(circle, [], has_older=False)
+    asked: list[bytes] = []
+    window.membersRequested.connect(asked.append)
+    window.conversation.panel_button.click()
+    assert window.panel.isVisible() and asked == [circle.id]
+    window.show_members(circle.id, sample.members())
+    assert window.panel.members_model.rowCount() == 5
+    assert window.panel.rules.text() == circle.rules
+    window.panel.close_button.click()
+    assert not window.panel.isVisible()
+
+
+def test_typing_indicator_words(qtbot: QtBot) -> None:
+    window = _window(qtbot, preferences=Preferences(typing_indicators=True))
+    window.show_circle(sample.circle(), [], has_older=False)
+    area = window.conversation
+    area.set_typing(["Amber Fox"])
+    assert area.typing_label.isVisible() and area.typing_label.text() == "Amber Fox is typing…"
+    area.set_typing(["Amber Fox", "Bright Wren"])
+    assert area.typing_label.text() == "Amber Fox and Bright Wren are typing…"
+    area.set_typing(["a", "b", "c"])
+    assert area.typing_label.text() == "Several people are typing…"
+    window.apply_preferences(Preferences(typing_indicators=False), apply_look=False)
+    assert not area.typing_label.isVisible()
+
+
+def test_keyboard_shortcuts(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.set_circles(sample.other_circles())
+    opened: list[object] = []
+    window.dialogOpened.connect(opened.append)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(opened[-1], CreateCircleDialog)
+    dialog = opened[-1]
+    assert isinstance(dialog, CreateCircleDialog) and dialog.isVisible()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Esc closes dialogs
+    assert not dialog.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(opened[-1], JoinDialog)
+    qtbot.keyClick(opened[-1], Qt.Key.Key_Escape)  # type: ignore[arg-type]
+    qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(opened[-1], SettingsDialog)
+    qtbot.keyClick(opened[-1], Qt.Key.Key_Escape)  # type: ignore[arg-type]
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    assert isinstance(opened[-1], SupportDialog)
+    qtbot.keyClick(opened[-1], Qt.Key.Key_Escape)  # type: ignore[arg-type]
+    window.action("circles").trigger()  # Ctrl+K
+    assert window.sidebar.circles.view.hasFocus() or QApplication.focusWidget() is (
+        window.sidebar.circles.view
+    )
+    assert window.action("circles").shortcut().toString() == "Ctrl+K"
+    assert window.action("new").shortcut().toString() == "Ctrl+N"
+    assert window.action("join").shortcut().toString() == "Ctrl+J"
+
+
+def test_host_only_controls(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    member_circle = sample.circle(Role.MEMBER)
+    window.set_circles([member_circle])
+    window.show_circle(member_circle, [], has_older=False)
+    assert not window.conversation.invite_button.isEnabled()
+    window.show_panel(member_circle)
+    assert not window.panel.remove_button.isVisible()
+    assert not window.panel.link.isVisible()
 
 
 def test_theme_follows_choice(qapp: QApplication) -> None:
     assert apply_theme(qapp, ThemeChoice.DARK) is DARK
-    assert qapp.palette().window().color().name() == DARK.window
+    assert qapp.palette().window().color().name() == DARK.window and current() is DARK
     assert apply_theme(qapp, ThemeChoice.LIGHT) is LIGHT
-    assert qapp.palette().window().color().name() == LIGHT.window
+    assert qapp.palette().window().color().name() == LIGHT.window and current() is LIGHT
+
+
+def test_dark_and_light_texts_contrast() -> None:
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    def contrast(a: str, b: str) -> float:
+        hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+        return (hi + 0.05) / (lo + 0.05)
+
+    for c in (LIGHT, DARK):
+        for background in (
+            c.window, c.surface, c.bubble_mine, c.bubble_other, c.sidebar, c.cw_bg
+        ):  # fmt: skip
+            assert contrast(c.text, background) >= 7, (c.name, background)
+            assert contrast(c.muted, background) >= 4.5, (c.name, background)
+        assert contrast(c.accent_text, c.accent) >= 4.5, c.name
+        assert contrast(c.badge_text, c.badge) >= 4.5, c.name
+        assert contrast(c.warning_text, c.warning_bg) >= 4.5, c.name
+        assert contrast(c.danger, c.warning_bg) >= 4.5, c.name  # "Key changed"
+        assert contrast(c.accent, c.window) >= 4.5, c.name  # link buttons
 
 
 def test_welcome_buttons_signal_on_the_qasync_loop(
     qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop
 ) -> None:
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
+    window = _window(qtbot)
+    opened: list[object] = []
+    window.dialogOpened.connect(opened.append)
 
     async def scenario() -> None:
-        asyncio.get_running_loop().call_later(
-            0.05, window.conversation.empty.join_button.click
-        )
+        asyncio.get_running_loop().call_later(0.05, window.conversation.empty.join_button.click)
         await await_signal(window.conversation.empty.joinCircleRequested, timeout=5)
 
     qasync_loop.run_until_complete(asyncio.wait_for(scenario(), 10))
+    assert isinstance(opened[-1], JoinDialog)
+    opened[-1].reject()  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication
 
 translate = QCoreApplication.translate
 MIN_LENGTH = 8
+WORD_BITS = 11.0
 
 
 class Strength(Enum):
@@ -23,24 +24,39 @@ class Strength(Enum):
     STRONG = "strong"
 
 
-def estimate_bits(passphrase: str) -> float:
-    if not passphrase:
+def _class_bits(text: str) -> float:
+    """Length times the log of the character pool, with repeats counted at most twice."""
+    if not text:
         return 0.0
     pool = 0
-    if any(c.islower() for c in passphrase):
+    if any(c.islower() for c in text):
         pool += 26
-    if any(c.isupper() for c in passphrase):
+    if any(c.isupper() for c in text):
         pool += 26
-    if any(c.isdigit() for c in passphrase):
+    if any(c.isdigit() for c in text):
         pool += 10
-    if any(not c.isalnum() for c in passphrase):
+    if any(not c.isalnum() and not c.isspace() for c in text):
         pool += 33
-    if any(ord(c) > 127 for c in passphrase):
+    if any(ord(c) > 127 for c in text):
         pool += 50
-    distinct = len(set(passphrase))
-    # Repeats add little: count the length as at most twice the distinct characters.
-    effective = min(len(passphrase), 2 * distinct)
+    effective = min(len(text), 2 * len(set(text)))
     return effective * math.log2(max(pool, 2))
+
+
+def _word_bits(word: str) -> float:
+    if word.isdigit():
+        return len(word) * math.log2(10)
+    if word.isalpha():
+        return WORD_BITS  # as if drawn from a list of a few thousand words
+    return min(_class_bits(word), WORD_BITS + 5)
+
+
+def estimate_bits(passphrase: str) -> float:
+    """Several words count as words (about 11 bits each); one token by its characters."""
+    words = passphrase.split()
+    if len(words) >= 2:
+        return sum(_word_bits(w) for w in words)
+    return _class_bits(passphrase)
 
 
 def strength(passphrase: str) -> Strength:
@@ -49,10 +65,13 @@ def strength(passphrase: str) -> Strength:
     if len(passphrase) < MIN_LENGTH:
         return Strength.TOO_SHORT
     bits = estimate_bits(passphrase)
-    words = len([w for w in passphrase.split() if len(w) >= 3])
-    if bits >= 75 or (words >= 4 and len(passphrase) >= 20):
+    if len(passphrase.split()) >= 2:
+        strong, fair = 44.0, 33.0  # four words, three words
+    else:  # one token: character classes overestimate what people type, ask for more
+        strong, fair = 75.0, 50.0
+    if bits >= strong:
         return Strength.STRONG
-    if bits >= 50 or (words >= 3 and len(passphrase) >= 14):
+    if bits >= fair:
         return Strength.FAIR
     return Strength.WEAK
 

@@ -367,7 +367,7 @@ class BubbleDelegate(QStyledItemDelegate):
             painter.setPen(QColor(c.text))
             self._draw_text(painter, text_rect, text, size.anywhere)
             painter.setFont(self.meta_font)
-            painter.setPen(QColor(c.accent))
+            painter.setPen(QColor(c.muted))
             hint_rect = QRectF(
                 text_rect.left(),
                 text_rect.bottom() + LINE_GAP,

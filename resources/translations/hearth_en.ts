@@ -1,0 +1,1679 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About {app}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version {version}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A peer-to-peer messenger for small circles on a shared network. Free software under the GNU General Public License, version 3 or later ({licence}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What Hearth hides, and what it does not</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Help elsewhere</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BubbleDelegate</name>
+    <message>
+        <source>Content warning: {warning}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Click to hide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Click to show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This post is hidden.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anonymous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting to send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{time} · {state}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CirclePanel</name>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the circle panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invite link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the invite link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show a spoken code…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show a spoken code to read aloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning about this member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Safety number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare safety numbers with this member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send a direct message to this member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mute this member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Block this member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report this member to the moderators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove this member from the circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reports to review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the reports to review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave circle…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invite</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This circle has no written rules.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unmute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unblock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unmute this member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unblock this member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}&apos;s key changed. Compare safety numbers in person before trusting what they say.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Content warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Content warning: a few words shown before your message, e.g. “grief”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conversation starters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Insert an open-ended question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a content warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Others see the warning first and choose whether to read on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message length</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write to the circle…  (Enter sends, Shift+Enter for a new line)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create or join a circle to start talking.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too long by {n} — shorten it to send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{used} / {limit}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConversationArea</name>
+    <message>
+        <source>Invite</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invite someone to this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share a link or read a code aloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the circle&apos;s rules and members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rules, members, safety numbers (Ctrl+I)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No messages yet. Say hello, or try a conversation starter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who is typing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Direct messages — only the two of you can read them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write to {peer}…  (Enter sends, Shift+Enter for a new line)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 person here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} people here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>you are {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>you host it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>you moderate it</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConversationModel</name>
+    <message>
+        <source>Anonymous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who}, {when}: this post is hidden.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who}, {when}: content warning: {warning}. Press Enter to show.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who}, {when}: {body}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This post is hidden.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConversationView</name>
+    <message>
+        <source>Messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CreateCircleDialog</name>
+    <message>
+        <source>Create a circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. Tuesday evening group</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the circle is for, in a sentence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What is said here stays here.
+Speak for yourself; listen without fixing.
+Be kind. No names of people who are not here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everyone reads and accepts these before joining.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your name in this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For this session only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For some hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For some days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Until deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many hours or days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Direct messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anyone may message anyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only with the host and moderators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No direct messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slow mode, seconds between posts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allow anonymous posts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Posts may be shown without a name; times are rounded so they link less.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Let people in without asking me</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approve newcomers automatically</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slow mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the circle a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The rules are too long (at most 4000 characters).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Dialog</name>
+    <message>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EmptyState</name>
+    <message>
+        <source>Welcome to Hearth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A circle is a small, private room for people on this network.
+Create one and read its code aloud, or join with the code or link someone gave you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everything you say is end-to-end encrypted. Others see only the name you choose for each circle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create a circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join with a code or link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join a circle with a code or link</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Welcome to Hearth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hearth is for small circles of people in the same place. There is no account and no server: you talk directly, under a name you choose for each circle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What Hearth hides, and what it does not</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep a profile on this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep a profile protected by a passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ephemeral session: keep nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ephemeral session, nothing is saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your circles and history are kept, encrypted under your passphrase. Nobody can recover a forgotten passphrase — not even us.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passphrase strength</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The same passphrase again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everything lives in memory and is gone when you quit. Good for a borrowed or shared computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your name in your first circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Others in that circle see only this name. You choose a new one for each circle, so nobody can link your circles. Avoid your real name if you want to stay anonymous.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How should Hearth keep your things?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What should people call you?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a passphrase of at least 8 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The two passphrases differ. Type the same one twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>InviteDialog</name>
+    <message>
+        <source>Invite someone to {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invite link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the invite link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Share a link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anyone with the link can ask to join, so share it only with people you mean to invite, over a channel you trust.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Or read a code aloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spoken code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time left for this code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show a spoken code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show a spoken code to read aloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The newcomer types it on their computer, on this network. A few wrong guesses close the code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking to join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>People who type the code appear here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This code has expired.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show a new code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expires in {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JoinDialog</name>
+    <message>
+        <source>Paste a link or type a code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A link has no spaces: paste it again in one piece.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That is neither an invite link nor a code like “7-amber-lantern”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join a circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hearth://… or 7-amber-lantern</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Invite link or spoken code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste the link someone sent you, or type the code the host reads aloud. Codes work on this network only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking for the circle…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking for the circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The circle&apos;s rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I have read the rules and will follow them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your name in this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No introduction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optional: a few words the circle sees when you arrive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Introduce yourself (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Introduction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This circle has no written rules.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read the rules and tick the box to join.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Joining {name}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LeaveDialog</name>
+    <message>
+        <source>Leave {name}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your name, keys and the history of this circle are deleted from this computer. Others keep what you already posted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You host this circle. If you leave, it carries on without a host: consider making someone a moderator first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave quietly</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Say goodbye?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Goodbye message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave quietly, or write a few words</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Create a circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join a circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Go to circles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write a message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Help elsewhere</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quick hide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Panic wipe</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wipe everything?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wipe everything now?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your circles, names, keys and history on this computer are destroyed and Hearth quits. This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wipe now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wipe everything now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MemberDelegate</name>
+    <message>
+        <source>Key changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MemberListModel</name>
+    <message>
+        <source>host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>moderator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>here now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>away</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>muted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} (you)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>warning: key changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ModerationQueueDialog</name>
+    <message>
+        <source>Reports to review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No reports. Nothing needs you right now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reported post</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hide the post</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hide the reported post for everyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove from the circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the reported member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dismiss the report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Harassment or bullying</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Threats or violence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone may be at risk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Private information</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spam</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Something else</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>someone who asked not to be named</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} was reported for: {reason}.
+Reported by {by}, {when}.{details}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NewcomerRow</name>
+    <message>
+        <source>Newcomer {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Let in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Let {name} in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decline {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Passphrase</name>
+    <message>
+        <source>Too short: use at least 8 characters — a few words work well.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weak: add a few more words — a sentence only you would think of.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fair: one or two more words would make it strong.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Strong.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Pseudonym</name>
+    <message>
+        <source>Choose a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a name with at least one letter.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a name of at most 32 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A name cannot contain line breaks, tabs or control codes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A name cannot contain invisible characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A name cannot contain unassigned or private characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A name cannot stack that many accents.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That name is reserved so nobody can pass for the host or the app.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PseudonymField</name>
+    <message>
+        <source>Your name in this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A name others will see</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suggest another</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suggest another name</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReplyCue</name>
+    <message>
+        <source>usually replies within a minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>usually replies within a few minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>usually replies within an hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>usually replies within a few hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>usually replies later in the day</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <source>Report {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The circle&apos;s host and moderators see this report{post}. They decide what happens; you may also block {name} yourself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> and the post</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reported post</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Harassment or bullying</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Threats or violence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone may be at risk of harming themselves</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sharing someone&apos;s private information</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Spam</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Something else</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What is wrong?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optional: what the moderators should know</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do not tell the moderators it was me</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report anonymously</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Say in a few words what is wrong.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SafetyNumberDialog</name>
+    <message>
+        <source>Safety number with {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}&apos;s key changed since you last talked. This happens when someone reinstalls Hearth — or when someone else is pretending to be them. Compare the numbers before you trust what they say.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: the key changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Meet {name} in person and compare this number with the one on their screen. If they match, nobody is in between you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not available yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Safety number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>They match</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The numbers match: mark as verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Privacy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Be visible in the open lobby on this network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Others running Hearth here can see a lobby name for you and say hello.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send read receipts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Others see when you have read their messages; you see theirs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show and send typing indicators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Others see when you are writing; you see when they are.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show how soon people usually reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Worked out on this computer from message times; never sent anywhere.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Safety</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wipe everything when I quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each start is then a fresh, empty session.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Panic shortcut: hide the window and wipe everything</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask before wiping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Without this, the panic shortcut wipes at once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quick hide shortcut</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Both shortcuts work while Hearth has focus.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wipe everything now…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wipe everything now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notifications and look</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Say only that there is a new message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show who sent it and where</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the message itself</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Others nearby may see your screen: the less it says, the safer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The quick hide and panic shortcuts must differ.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <source>Hearth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create a circle (Ctrl+N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create a circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join a circle with a code or a link (Ctrl+J)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join a circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Circles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Circles you create or join appear here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Direct messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Private conversations with one member.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>People here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members of your circles who are nearby now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings (Ctrl+,)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Help elsewhere and questions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Help elsewhere, and questions (F1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About Hearth</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SidebarModels</name>
+    <message>
+        <source>1 unread message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} unread messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>you host it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Direct messages with {peer}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name}, here now</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SupportDialog</name>
+    <message>
+        <source>Help elsewhere</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hearth is a place to talk, not an emergency service. If you or someone else is in danger, reach out to people who can help now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No help resources are listed yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This list is a file your community can edit and translate: {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Questions and answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No questions and answers are available.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ThreatModel</name>
+    <message>
+        <source>Someone watching the network sees that this computer runs Hearth, and its address. They do not see who is in which circle, what is said, or who said it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other members see the name you chose for that circle and what you post there — nothing that links you to your other circles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone who takes this computer finds nothing (an ephemeral session, or after a wipe), or a profile locked by your passphrase.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A computer that is already compromised (spyware, a keylogger).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A member who takes screenshots or repeats what was said.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone who watches the whole network for a long time and studies its traffic.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Storage that keeps old copies: a wipe destroys the key, so the data cannot be read, but some disks keep old blocks.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What Hearth hides</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What it does not</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <source>New message in a circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>someone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New message from {sender} in {circle}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{sender} in {circle}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show Hearth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hide Hearth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TypingIndicator</name>
+    <message>
+        <source>{a} is typing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{a} and {b} are typing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Several people are typing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <source>Unlock your profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your circles and history on this computer are locked by a passphrase.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start an ephemeral session instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start an ephemeral session instead, keeping nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type your passphrase.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That passphrase did not open this profile. Check Caps Lock and the keyboard layout, and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
