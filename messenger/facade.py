@@ -23,6 +23,7 @@ from network.tasks import TaskSet
 
 from . import pseudonym as pseudonyms
 from .circle import Circle, CircleSettings, DirectMessages, RetentionPolicy, create_circle
+from .circle import Retention as RetentionKind
 from .conversation import (
     CircleSync,
     ConversationEvent,
@@ -79,6 +80,7 @@ log = logging.getLogger(__name__)
 Subscriber = Callable[[Event], None]
 T = TypeVar("T")
 TICK_SECONDS = 1.0
+PURGE_EVERY_TICKS = 60
 
 
 class StartError(HearthError):
@@ -159,6 +161,8 @@ class Messenger:
         except BaseException:
             await self.close()
             raise
+        await self.enforce_retention(ending_session=True)  # left over from a crash
+        await self.enforce_retention()
         self._tasks.spawn(self._process_inbox(), "messenger-inbox")
         self._tasks.spawn(self._ticker(), "messenger-ticker")
         self._started = True
@@ -169,6 +173,11 @@ class Messenger:
         self._started = False
         await self._tasks.close()
         await self._close_network()
+        if self._store is not None and not self._store.closed:
+            try:
+                await self.enforce_retention(ending_session=True)
+            except HearthError as exc:
+                log.info("retention at exit failed: %s", exc.code)
         if self._store is not None:
             await self._store.close()
             self._store = None
@@ -524,9 +533,34 @@ class Messenger:
             if peer is not None:
                 await self._send(peer, Lane.CONVERSATION, item.data)
 
+    async def enforce_retention(self, *, ending_session: bool = False) -> int:
+        """Delete posts older than each circle's retention (all of a this-session-only
+        circle's posts when the session ends); returns how many went."""
+        store = self._store
+        if store is None:
+            return 0
+        removed = 0
+        now = self._clock()
+        for rt in list(self._circles.values()):
+            policy = rt.circle.settings.retention
+            if policy.kind is RetentionKind.SESSION:
+                if not ending_session:
+                    continue
+                cutoff: float | None = now + 1
+            else:
+                cutoff = policy.cutoff(now)
+            if cutoff is not None:
+                result = await store.purge_older_than(rt.id, int(cutoff * 1000))
+                removed += result.posts
+        return removed
+
     async def _ticker(self) -> None:
+        ticks = 0
         while True:
             await asyncio.sleep(TICK_SECONDS)
+            ticks += 1
+            if ticks % PURGE_EVERY_TICKS == 0:
+                await self.enforce_retention()
             if self._joining is not None:
                 await self._joining.expire()
             for rt in list(self._circles.values()):
