@@ -151,6 +151,27 @@ class DmStateEvent(Event):
 
 
 @dataclass(frozen=True)
+class RulesEvent(Event):
+    """The host's rules for a circle arrived or changed: show them; the member accepts them."""
+
+    name: ClassVar[str] = "rules"
+    circle: bytes
+    rules: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class KeyChangedEvent(Event):
+    """A pseudonym we pinned to one key now comes with another: possibly someone else."""
+
+    name: ClassVar[str] = "key_changed"
+    circle: bytes
+    member: str
+    key: bytes
+    pinned: bytes
+
+
+@dataclass(frozen=True)
 class CodeEvent(Event):
     """A spoken-code invitation is open: read ``code`` aloud; it stops working at ``expires``."""
 

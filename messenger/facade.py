@@ -21,9 +21,11 @@ from network.errors import NetworkError
 from network.node import Node, NodeConfig, NodeEvent, PeerConnected, PeerKey, PeerLost, PeerMessage
 from network.tasks import TaskSet
 
+from . import persist
 from . import pseudonym as pseudonyms
 from .circle import Circle, CircleSettings, DirectMessages, RetentionPolicy, create_circle
 from .circle import Retention as RetentionKind
+from .circle_info import CircleInfoError, sign_info, verify_info
 from .conversation import (
     CircleSync,
     ConversationEvent,
@@ -48,15 +50,18 @@ from .events import (
     DmStateEvent,
     Event,
     Info,
+    KeyChangedEvent,
     PeerConnectedEvent,
     PeerLostEvent,
     PostEvent,
+    RulesEvent,
 )
 from .identity import Membership
 from .invite_link import parse as parse_link
 from .joining import Joining
 from .mux import Lane, MuxError, pack, unpack
 from .options import LaunchOptions
+from .pinning import KeyPins
 from .profile_open import open_store
 from .roster import Roster, RosterEntry, RosterError
 from .runtime import CircleRuntime, LinkedPeer
@@ -121,6 +126,7 @@ class Messenger:
         self._node: Node | None = None
         self._joining: Joining | None = None
         self._circles: dict[bytes, CircleRuntime] = {}
+        self._pins = KeyPins()
         self._started = False
 
     # -- events ---------------------------------------------------------------------------
@@ -216,6 +222,7 @@ class Messenger:
     # -- circles --------------------------------------------------------------------------
     async def _load_circles(self) -> None:
         store, _ = self._require()
+        self._pins = await persist.load_pins(store)
         memberships = {m.circle_id: m for m in await store.memberships()}
         for record in await store.circles(include_left=False):
             mrec = memberships.get(record.id)
@@ -223,7 +230,8 @@ class Messenger:
                 continue
             circle = Circle.from_dict(msgpack.unpackb(record.record, raw=False))
             membership = Membership.from_dict(msgpack.unpackb(mrec.record, raw=False))
-            await self._make_runtime(circle, membership)
+            rt = await self._make_runtime(circle, membership)
+            await persist.load_extras(store, rt)
 
     async def _make_runtime(self, circle: Circle, membership: Membership) -> CircleRuntime:
         store, _ = self._require()
@@ -308,12 +316,49 @@ class Messenger:
             settings=_settings_from_view(settings) if settings else None,
         )
         rt = await self._make_runtime(circle, membership)
+        info = sign_info(membership.signing_key, circle, 1)
+        rt.info, rt.info_revision = info.signed, 1
         await self._save(rt)
+        await persist.save_info(store_of(self), rt)
         await self._rebind()
         view = rt.view()
         self.emit(CirclesChanged())
         self.emit(CircleEvent(view))
         return view
+
+    async def update_circle(
+        self,
+        circle_id: bytes,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        rules: str | None = None,
+        settings: CircleSettingsView | None = None,
+    ) -> CircleView:
+        """(host) Change the circle's details; members receive them signed, and accept
+        changed rules again."""
+        rt = self._runtime(circle_id)
+        if rt.role is not Role.HOST:
+            raise NotAllowed("only the circle's host can change its details")
+        circle = rt.circle.with_details(name=name, description=description, rules=rules)
+        if settings is not None:
+            circle = circle.with_settings(_settings_from_view(settings))
+        info = sign_info(rt.membership.signing_key, circle, rt.info_revision + 1)
+        rt.circle, rt.info, rt.info_revision = circle, info.signed, info.revision
+        await self._save(rt)
+        await persist.save_info(store_of(self), rt)
+        for peer in list(rt.links):
+            await self._send(peer, Lane.CIRCLE_INFO, info.signed)
+        self.emit(CirclesChanged())
+        return rt.view()
+
+    async def accept_rules(self, circle_id: bytes) -> CircleView:
+        """This member accepts the circle's current rules."""
+        rt = self._runtime(circle_id)
+        rt.rules_accepted_revision = rt.info_revision
+        await persist.save_rules_accepted(store_of(self), rt)
+        self.emit(CirclesChanged())
+        return rt.view()
 
     async def join_link(self, text: str, *, pseudonym: str | None = None) -> CircleView:
         """Join the circle of an invite link (a damaged or foreign link raises a clear error)."""
@@ -381,6 +426,7 @@ class Messenger:
         del self._circles[circle_id]
         await self._rebind()
         await store.delete_circle(circle_id)
+        await persist.forget(store, circle_id)
         self.emit(CirclesChanged())
 
     def members(self, circle_id: bytes) -> list[MemberView]:
@@ -397,6 +443,7 @@ class Messenger:
                     entry.pseudonym,
                     role,
                     entry.member_key in present,
+                    key_changed=entry.member_key in rt.key_changed,
                     safety_number=str(pair_code(circle_id, me.member_key, entry.member_key)),
                 )
             )
@@ -593,12 +640,14 @@ class Messenger:
         was_present = member in rt.present()
         rt.links[event.peer] = member
         entry = RosterEntry.from_verified(linked.identity, linked.statement)
-        learned = rt.roster.add(entry)
+        learned = await self._learn(rt, [entry])
+        if rt.info is not None:
+            await self._send(event.peer, Lane.CIRCLE_INFO, rt.info)
         await self._send(
             event.peer, Lane.ROSTER, Roster.encode([rt.me_entry(), *rt.roster.entries()])
         )
         if learned:
-            await self._gossip(rt, [entry], exclude=event.peer)
+            await self._gossip(rt, learned, exclude=event.peer)
         if not was_present:
             self.emit(PeerConnectedEvent(rt.id, entry.pseudonym, member))
         now = self._now_ms()
@@ -639,11 +688,56 @@ class Messenger:
             except RosterError as exc:
                 log.info("dropped a roster update: %s", exc)
                 return
-            learned = [
-                e for e in entries if e.member_key != rt.membership.member_key and rt.roster.add(e)
-            ]
+            learned = await self._learn(rt, entries)
             if learned:
                 await self._gossip(rt, learned, exclude=event.peer)
+        elif lane is Lane.CIRCLE_INFO:
+            await self._on_circle_info(rt, body, event.peer)
+
+    async def _learn(self, rt: CircleRuntime, entries: Sequence[RosterEntry]) -> list[RosterEntry]:
+        """Add verified roster entries; pin each pseudonym to its key on first sight and flag,
+        loudly, a known pseudonym that comes with another key."""
+        learned = []
+        pins_changed = False
+        for entry in entries:
+            if entry.member_key == rt.membership.member_key:
+                continue
+            pin = self._pins.check(rt.id, entry.pseudonym, entry.member_key)
+            if pin.changed:
+                if entry.member_key not in rt.key_changed:
+                    rt.key_changed.add(entry.member_key)
+                    self.emit(KeyChangedEvent(rt.id, entry.pseudonym, entry.member_key, pin.pinned))
+            else:
+                pins_changed = pins_changed or pin.status.value == "new"
+            if rt.roster.add(entry):
+                learned.append(entry)
+        store = self._store
+        if store is not None:
+            if learned:
+                await persist.save_roster(store, rt)
+            if pins_changed:
+                await persist.save_pins(store, self._pins)
+        return learned
+
+    async def _on_circle_info(self, rt: CircleRuntime, body: bytes, source: PeerKey) -> None:
+        try:
+            info = verify_info(body, rt.circle)
+        except CircleInfoError as exc:
+            log.info("dropped circle details: %s", exc.code)
+            return
+        if info.revision <= rt.info_revision:
+            return
+        rules_changed = info.rules != rt.circle.rules or rt.info_revision == 0
+        rt.circle = info.apply_to(rt.circle)
+        rt.info, rt.info_revision = body, info.revision
+        await self._save(rt)
+        await persist.save_info(store_of(self), rt)
+        for peer in list(rt.links):
+            if peer != source:
+                await self._send(peer, Lane.CIRCLE_INFO, body)
+        self.emit(CirclesChanged())
+        if rules_changed and info.rules and rt.role is not Role.HOST:
+            self.emit(RulesEvent(rt.id, info.rules, info.revision))
 
     async def _gossip(
         self, rt: CircleRuntime, entries: list[RosterEntry], *, exclude: PeerKey
@@ -678,6 +772,11 @@ class Messenger:
 
     def _task_failed(self, task: asyncio.Task[object], exc: BaseException) -> None:
         log.error("background task %s failed", task.get_name(), exc_info=exc)
+
+
+def store_of(messenger: Messenger) -> AsyncStore:
+    store, _ = messenger._require()
+    return store
 
 
 def _settings_from_view(view: CircleSettingsView) -> CircleSettings:

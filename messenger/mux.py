@@ -11,6 +11,7 @@ class Lane(IntEnum):
     CONVERSATION = 0  # posts, sync, direct messages (messenger.conversation.wire)
     ROSTER = 1  # signed identity statements of the members we know
     MODERATION = 2  # signed moderation events
+    CIRCLE_INFO = 3  # the host's signed name, description, rules and settings
 
 
 class MuxError(HearthError):

@@ -32,6 +32,10 @@ class CircleRuntime:
     links: dict[PeerKey, bytes] = field(default_factory=dict)  # link -> member key
     rendezvous: str | None = None
     unread: int = 0
+    info: bytes | None = None  # the host's signed CircleInfo we hold
+    info_revision: int = 0
+    rules_accepted_revision: int = 0
+    key_changed: set[bytes] = field(default_factory=set)  # members whose pinned key changed
 
     @property
     def id(self) -> bytes:
@@ -107,4 +111,13 @@ class CircleRuntime:
             unread=self.unread,
             members_present=len(self.present()),
             invite_link=self.invite_link(),
+            rules_revision=self.info_revision,
+            rules_accepted=self.rules_accepted,
         )
+
+    @property
+    def rules_accepted(self) -> bool:
+        """Rules need consent when there are any and this revision was not accepted yet."""
+        if self.role is Role.HOST or not self.circle.rules:
+            return True
+        return self.rules_accepted_revision >= self.info_revision

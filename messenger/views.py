@@ -60,6 +60,8 @@ class CircleView:
     unread: int = 0
     members_present: int = 0
     invite_link: str = ""
+    rules_revision: int = 0  # the host's latest signed circle details we hold (0: none yet)
+    rules_accepted: bool = True  # False while changed rules wait for this member's consent
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import joincode
 from ..errors import HearthError
-from ..events import CircleEvent, ErrorEvent, Event, Info, Listing, PostEvent
+from ..events import CircleEvent, ErrorEvent, Event, Info, Listing, PostEvent, RulesEvent
 from ..facade import Messenger
 from ..invite_link import looks_like_link
 from ..views import CircleView
@@ -19,7 +19,7 @@ HELP = (
     "commands: /create NAME, /invite, /code, /approve REQUEST, /deny REQUEST, "
     "/join LINK-OR-CODE, /circles, /use NAME, /members, "
     "/say TEXT (or any line without /), /dm NAME TEXT, /accept NAME, /history [N], "
-    "/nick NAME, /leave [GOODBYE], /wipe, /quit"
+    "/rules [TEXT], /nick NAME, /leave [GOODBYE], /wipe, /quit"
 )
 
 
@@ -47,6 +47,9 @@ class Session:
         circles = messenger.circles()
         if circles:
             self.current = circles[0].id
+        # At a terminal the rules are printed as they arrive (the `rules` event); a person
+        # who scripted /join has accepted them by joining.
+        messenger.subscribe(self._on_event)
         self._handlers: dict[str, Callable[[str], Awaitable[None]]] = {
             "create": self._create,
             "invite": self._invite,
@@ -65,8 +68,19 @@ class Session:
             "code": self._code,
             "approve": self._approve,
             "deny": self._deny,
+            "rules": self._rules,
         }
         self._background: set[asyncio.Task[None]] = set()
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, RulesEvent):
+            self._spawn(self._accept_rules(event.circle))
+
+    async def _accept_rules(self, circle_id: bytes) -> None:
+        try:
+            await self.messenger.accept_rules(circle_id)
+        except HearthError as exc:
+            self.emit(ErrorEvent(exc.code, str(exc)))
 
     async def handle(self, command: Command) -> None:
         if command.name in ("quit", "exit"):
@@ -130,6 +144,13 @@ class Session:
             task.cancel()
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
+
+    async def _rules(self, arg: str) -> None:
+        """``/rules`` shows the current circle's rules; ``/rules TEXT`` (host) replaces them."""
+        circle = self._circle()
+        if arg:
+            circle = await self.messenger.update_circle(circle.id, rules=arg.replace("\\n", "\n"))
+        self.emit(RulesEvent(circle.id, circle.rules, circle.rules_revision))
 
     async def _code(self, arg: str) -> None:
         await self.messenger.open_join_code(self._circle().id)

@@ -70,3 +70,22 @@ def test_a_tampered_link_is_refused_with_a_clear_error(peers: list[HeadlessPeer]
     foreign = guest.command("/join https://example.org/join/abc", "error")
     assert foreign["code"] in {"not_hearth_link", "usage"} or "link" in foreign["message"]
     assert guest.command("/circles", "list")["items"] == []
+
+
+def test_rules_reach_members_signed_and_changes_are_seen(peers: list[HeadlessPeer]) -> None:
+    host, guest, late = start(peers, "host"), start(peers, "guest"), start(peers, "late")
+    circle = host.command("/create Recovery Circle", "circle")
+    first = host.command("/rules Listen more than you speak.\\nWhat is said here stays here.", "rules")
+    assert first["revision"] == 2
+    guest.command(f"/join {circle['invite']}", "circle")
+    rules = guest.wait_event("rules", 20)
+    assert rules["rules"] == "Listen more than you speak.\nWhat is said here stays here."
+    # A member who joins later gets them from anyone who has them (here, still the host).
+    late.command(f"/join {circle['invite']}", "circle")
+    assert late.wait_event("rules", 20)["revision"] == 2
+    host.send("/rules Be gentle.")
+    changed = guest.wait_for(lambda e: e.get("event") == "rules" and e["revision"] == 3, 20)
+    assert changed["rules"] == "Be gentle."
+    assert guest.command("/rules", "rules")["rules"] == "Be gentle."
+    error = guest.command("/rules I make the rules now", "error")
+    assert error["code"] == "not_allowed"

@@ -1,0 +1,75 @@
+"""What a circle keeps besides its model: the host's signed details, the roster, the pins.
+
+Kept as profile settings (inside the encrypted database), keyed by the circle's id.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .circle_info import CircleInfoError, verify_info
+from .pinning import KeyPins
+from .roster import Roster, RosterError
+from .runtime import CircleRuntime
+from .storage import AsyncStore
+
+log = logging.getLogger(__name__)
+
+PINS = "pins"
+
+
+def _key(kind: str, circle_id: bytes) -> str:
+    return f"{kind}:{circle_id.hex()}"
+
+
+async def load_extras(store: AsyncStore, rt: CircleRuntime) -> None:
+    info = await store.get_setting(_key("info", rt.id))
+    if isinstance(info, bytes):
+        try:
+            verified = verify_info(info, rt.circle)
+        except CircleInfoError as exc:
+            log.info("ignoring stored circle details: %s", exc.code)
+        else:
+            rt.info, rt.info_revision = info, verified.revision
+    accepted = await store.get_setting(_key("rules_ok", rt.id), 0)
+    rt.rules_accepted_revision = accepted if isinstance(accepted, int) else 0
+    roster = await store.get_setting(_key("roster", rt.id))
+    if isinstance(roster, bytes):
+        try:
+            for entry in rt.roster.decode(roster):
+                if entry.member_key != rt.membership.member_key:
+                    rt.roster.add(entry)
+        except RosterError as exc:
+            log.info("ignoring the stored roster: %s", exc.code)
+
+
+async def save_info(store: AsyncStore, rt: CircleRuntime) -> None:
+    if rt.info is not None:
+        await store.set_setting(_key("info", rt.id), rt.info)
+
+
+async def save_rules_accepted(store: AsyncStore, rt: CircleRuntime) -> None:
+    await store.set_setting(_key("rules_ok", rt.id), rt.rules_accepted_revision)
+
+
+async def save_roster(store: AsyncStore, rt: CircleRuntime) -> None:
+    await store.set_setting(_key("roster", rt.id), Roster.encode(rt.roster.entries()))
+
+
+async def forget(store: AsyncStore, circle_id: bytes) -> None:
+    for kind in ("info", "rules_ok", "roster"):
+        await store.delete_setting(_key(kind, circle_id))
+
+
+async def load_pins(store: AsyncStore) -> KeyPins:
+    value = await store.get_setting(PINS)
+    if isinstance(value, dict):
+        try:
+            return KeyPins.from_dict(value)
+        except Exception as exc:  # a damaged pin table must not stop the app
+            log.info("starting with no pins: %s", type(exc).__name__)
+    return KeyPins()
+
+
+async def save_pins(store: AsyncStore, pins: KeyPins) -> None:
+    await store.set_setting(PINS, pins.to_dict())
