@@ -170,6 +170,23 @@ done
 step "self-test from the AppDir"
 self_test "$APPDIR/AppRun" AppDir
 
+# The .deb loads X11's libraries from the system: prove Qt's xcb plugin starts with them.
+step "self-test of the .deb's tree on X11 (Xvfb)"
+if command -v Xvfb >/dev/null 2>&1; then
+  Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$BUILD/xvfb.display" 2>/dev/null &
+  XVFB_PID=$!
+  trap 'kill "$XVFB_PID" 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do [ -s "$BUILD/xvfb.display" ] && break; sleep 0.1; done
+  [ -s "$BUILD/xvfb.display" ] || die "Xvfb did not start"
+  DISPLAY=":$(head -n1 "$BUILD/xvfb.display")" QT_QPA_PLATFORM=xcb \
+    self_test "$DEBROOT/opt/hearth/hearth" "deb, xcb"
+  kill "$XVFB_PID" 2>/dev/null || true
+  wait "$XVFB_PID" 2>/dev/null || true
+  trap - EXIT
+else
+  echo "  skipped: Xvfb is not installed (apt-get install xvfb)"
+fi
+
 step "waiting for the tarball"
 wait "$TAR_PID" || die "the tarball failed"
 gzip -t "$TARBALL"
