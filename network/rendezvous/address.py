@@ -48,16 +48,19 @@ def decode_key(text: str) -> bytes:
 
 
 def _clean_host(host: str) -> str:
-    if not host:
+    """The host as sockets want it: IPv6 without brackets, names in lowercase."""
+    if not isinstance(host, str) or not host:
         raise AddressError("the host is missing")
-    if host.startswith("["):
-        if not host.endswith("]"):
-            raise AddressError("an IPv6 host must be in brackets: [2001:db8::1]")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+        if ":" not in host:
+            raise AddressError(f"not an IPv6 address: {host!r}")
+    if ":" in host:
         try:
-            return str(ipaddress.IPv6Address(host[1:-1]))
+            return str(ipaddress.IPv6Address(host))
         except ValueError:
-            raise AddressError(f"not an IPv6 address: {host[1:-1]!r}") from None
-    if ":" in host or "[" in host or "]" in host:
+            raise AddressError(f"not an IPv6 address: {host!r}") from None
+    if "[" in host or "]" in host:
         raise AddressError("an IPv6 host must be in brackets: [2001:db8::1]")
     if all(part.isdigit() for part in host.split(".")):
         try:
@@ -83,7 +86,8 @@ def _clean_port(text: str) -> int:
 
 @dataclass(frozen=True)
 class RendezvousAddress:
-    """Where a rendezvous server listens and the public key it proves it holds."""
+    """Where a rendezvous server listens and the public key it proves it holds. ``host`` is
+    kept as sockets want it (an IPv6 address without brackets)."""
 
     host: str
     port: int
@@ -97,11 +101,6 @@ class RendezvousAddress:
             raise AddressError(f"the server key must be {KEY_SIZE} bytes")
         if len(str(self)) > MAX_LENGTH:
             raise AddressError(f"a rendezvous address is at most {MAX_LENGTH} characters")
-
-    @property
-    def connect_host(self) -> str:
-        """The host as a socket call wants it (IPv6 without brackets)."""
-        return self.host
 
     def __str__(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
@@ -129,6 +128,8 @@ def parse_address(text: str) -> RendezvousAddress:
     host_text, sep, port_text = rest.rpartition(":")
     if not sep:
         raise AddressError("expected HOST:PORT:KEY (the key or the port is missing)")
+    if ":" in host_text and not (host_text.startswith("[") and host_text.endswith("]")):
+        raise AddressError("an IPv6 host must be in brackets: [2001:db8::1]:PORT:KEY")
     key = decode_key(key_text)
     port = _clean_port(port_text)
     return RendezvousAddress(host_text, port, key)

@@ -79,7 +79,8 @@ class Session:
 
     def check_length(self, size: int) -> None:
         """Raise :class:`MalformedMessage` for a frame length that cannot be right now."""
-        if size == 0 or size > self.max_frame:
+        handshaking = self.state is SessionState.HANDSHAKING
+        if size == 0 or size > self.max_frame or (handshaking and size != HANDSHAKE_FRAME):
             self._close(keep_sending=self.state is SessionState.OPEN)
             raise MalformedMessage(f"frame of {size} bytes (limit {self.max_frame}) refused")
 
