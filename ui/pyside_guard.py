@@ -13,8 +13,10 @@ are never freed in a running interpreter, so nothing else changes.
 from __future__ import annotations
 
 import ctypes
+import importlib.util
+import re
 import sys
-from importlib import metadata
+from pathlib import Path
 
 AFFECTED = frozenset({"6.12.0"})
 _HEADROOM = 1 << 40
@@ -25,12 +27,36 @@ def affected_version() -> str | None:
     """The installed shiboken6 version if it has the bug and Python has no immortal objects."""
     if sys.version_info >= (3, 12):
         return None
-    try:
-        version = metadata.version("shiboken6")
-    except metadata.PackageNotFoundError:
-        pyside = sys.modules.get("PySide6")
-        version = getattr(pyside, "__version__", "")
+    version = _version_from_config() or _version_from_metadata()
     return version if version in AFFECTED else None
+
+
+def _version_from_config() -> str:
+    """Read ``shiboken6/_config.py`` without importing shiboken6 (fast, for headless starts)."""
+    try:
+        spec = importlib.util.find_spec("shiboken6")
+    except (ImportError, ValueError):
+        return ""
+    if spec is None or not spec.submodule_search_locations:
+        return ""
+    for folder in spec.submodule_search_locations:
+        try:
+            text = (Path(folder) / "_config.py").read_text(encoding="utf-8")
+        except OSError:
+            continue
+        found = re.search(r'^version = "([^"]+)"', text, re.MULTILINE)
+        if found:
+            return found.group(1)
+    return ""
+
+
+def _version_from_metadata() -> str:
+    from importlib import metadata  # slow to import: only when _config.py was not found
+
+    try:
+        return metadata.version("shiboken6")
+    except metadata.PackageNotFoundError:
+        return str(getattr(sys.modules.get("PySide6"), "__version__", ""))
 
 
 def apply() -> bool:

@@ -56,6 +56,7 @@ CONTINUED_GAP = 3  # above a post that continues the group
 LINE_GAP = 3
 MAX_BUBBLE = 560
 MINE_INDENT = 0.22  # mine leave this share of the width free on the left
+MAX_MEASURES = 50_000  # text sizes kept per line width
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,16 @@ class TextSize:
     width: float
     height: float
     anywhere: bool  # a word was longer than the line: wrap it mid-word when painting
+
+
+def _pack(size: TextSize) -> int:
+    """A size in one small int (quarter pixels): 100,000 cached sizes stay a few megabytes."""
+    width = min(int(size.width * 4 + 0.5), (1 << 16) - 1)
+    return (int(size.height * 4 + 0.5) << 17) | (width << 1) | int(size.anywhere)
+
+
+def _unpack(packed: int) -> TextSize:
+    return TextSize(((packed >> 1) & 0xFFFF) / 4, (packed >> 17) / 4, bool(packed & 1))
 
 
 @dataclass(frozen=True)
@@ -87,7 +98,8 @@ class BubbleDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._model = model
         self._width = 640
-        self._measures: dict[tuple[str, int, bool], TextSize] = {}
+        # (line width, warning font) -> text -> packed size: see _pack
+        self._measures: dict[tuple[int, bool], dict[str, int]] = {}
         self._heights: dict[bytes, int] = {}  # post id -> row height at the current width
         self.set_font(QFont())
 
@@ -132,7 +144,7 @@ class BubbleDelegate(QStyledItemDelegate):
         return self._width
 
     def cache_size(self) -> int:
-        return len(self._measures)
+        return sum(len(sizes) for sizes in self._measures.values())
 
     def forget_rows(self, first: int, last: int) -> None:
         """Rows whose height may have changed (revealed, hidden, a new neighbour above)."""
@@ -150,24 +162,29 @@ class BubbleDelegate(QStyledItemDelegate):
 
     # -- measuring -------------------------------------------------------------------------
     def measure(self, text: str, width: int, warning: bool = False) -> TextSize:
-        key = (text, width, warning)
-        found = self._measures.get(key)
-        if found is not None:
-            return found
+        """The wrapped size of ``text`` at ``width``, measured once and kept (bounded)."""
+        sizes = self._measures.get((width, warning))
+        if sizes is None:
+            sizes = self._measures[(width, warning)] = {}
+        packed = sizes.get(text)
+        if packed is not None:
+            return _unpack(packed)
+        size = self._measure(text, width, warning)
+        if len(sizes) >= MAX_MEASURES:  # row heights are kept apart; this only saves work
+            sizes.clear()
+        sizes[text] = _pack(size)
+        return size
+
+    def _measure(self, text: str, width: int, warning: bool) -> TextSize:
         fm = self._fm_warning if warning else self._fm_body
         if "\n" not in text and len(text) * self._narrowest <= width:
             advance = fm.horizontalAdvance(text)
             if advance <= width:  # one line: the common case, and the cheap one
-                size = TextSize(advance, fm.height(), False)
-                self._measures[key] = size
-                return size
+                return TextSize(advance, fm.height(), False)
         rect = fm.boundingRect(QRectF(0, 0, width, 1_000_000), WRAP_FLAGS, text)
         if rect.width() <= width + 0.5:
-            size = TextSize(rect.width(), rect.height(), False)
-        else:  # an unbreakable run (a link, a long word): wrap anywhere
-            size = self._measure_anywhere(text, width, warning)
-        self._measures[key] = size
-        return size
+            return TextSize(rect.width(), rect.height(), False)
+        return self._measure_anywhere(text, width, warning)  # a link, a long word
 
     def _measure_anywhere(self, text: str, width: int, warning: bool) -> TextSize:
         layout = QTextLayout(text, self.warning_font if warning else self.body_font)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
 from ..models.conversation import ConversationModel
@@ -112,8 +112,18 @@ class ConversationView(QListView):
             self.scrollToBottom()
 
     def scrollToBottom(self) -> None:
+        if not self.isVisible():  # laid out when shown, at its real width (measured once)
+            self._pin_bottom = True
+            return
+        self.delegate.set_width(self.viewport().width())
         self.executeDelayedItemsLayout()
         super().scrollToBottom()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.delegate.set_width(self.viewport().width())
+        super().showEvent(event)
+        if self._pin_bottom:
+            self.scrollToBottom()
 
     # -- events ----------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:
