@@ -152,7 +152,9 @@ class ServerLink:
             if not waiter.done():
                 waiter.set_exception(error)
 
-    async def _call(self, make: Callable[[int], codec.Request]) -> codec.Response:
+    async def call(self, make: Callable[[int], codec.Request]) -> codec.Response:
+        """Send the request ``make(req_id)`` and return its answer (ERROR raises
+        :class:`Refused`; no answer within ``request_timeout`` raises :class:`Unavailable`)."""
         if self._task is None:
             raise RuntimeError("start() the link before sending requests")
         if self._closed.is_set():
@@ -173,7 +175,7 @@ class ServerLink:
         return answer
 
     async def ping(self) -> None:
-        answer = await self._call(codec.Ping)
+        answer = await self.call(codec.Ping)
         _expect(answer, codec.Ok)
 
     async def register(
@@ -186,15 +188,15 @@ class ServerLink:
                 req_id, keys.tag, keys.verify_key, issued, ttl, sealed_info, signature
             )
 
-        answer = await self._call(make)
+        answer = await self.call(make)
         return _expect(answer, codec.Registered)
 
     async def unregister(self, token: bytes) -> None:
-        answer = await self._call(lambda r: codec.Unregister(r, token))
+        answer = await self.call(lambda r: codec.Unregister(r, token))
         _expect(answer, codec.Ok)
 
     async def lookup(self, tag: bytes) -> codec.Found:
-        answer = await self._call(lambda r: codec.Lookup(r, tag))
+        answer = await self.call(lambda r: codec.Lookup(r, tag))
         return _expect(answer, codec.Found)
 
     # -- relay mode ---------------------------------------------------------------------
