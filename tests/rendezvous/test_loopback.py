@@ -14,14 +14,14 @@ from network.noise import KeyPair
 from network.rendezvous import (
     EpochKeys,
     ErrorCode,
+    Refused,
     RendezvousAddress,
     RendezvousError,
-    Refused,
     ServerLink,
     Unavailable,
+    codec,
     epoch_of,
 )
-from network.rendezvous import codec
 from network.rendezvous.ratelimit import Rate
 from network.rendezvous.session import Session
 from network.stream import accept_channel, connect_channel
