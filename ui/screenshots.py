@@ -86,7 +86,7 @@ def _circle_panel() -> QWidget:
     window.show_members(circle.id, sample.members())
     changed: MemberView = next(m for m in sample.members() if m.key_changed)
     window.panel.select_member(changed.key)
-    window.resize(1280, 760)
+    window.resize(1280, 880)
     window.splitter.setSizes([260, 660, 360])
     return window
 
@@ -125,7 +125,9 @@ def _join() -> QWidget:
 
 
 def _settings() -> QWidget:
-    return _dialog(SettingsDialog(Preferences()))
+    dialog = SettingsDialog(Preferences())
+    dialog.tabs.setCurrentIndex(1)  # safety: wipe on quit, the panic and hide shortcuts
+    return _dialog(dialog)
 
 
 def _support() -> QWidget:

@@ -14,6 +14,7 @@ from messenger.views import DeliveryState, PostView
 from ui.models.conversation import ConversationModel
 from ui.sample_data import generated_posts, key, post_id
 from ui.theme import ThemeChoice, apply_theme
+from ui.widgets.bubble_delegate import WRAP_FLAGS
 from ui.widgets.conversation_view import ConversationView
 
 
@@ -162,3 +163,16 @@ def test_time_label_today_this_week_and_older(view: ConversationView) -> None:
     assert len(delegate.time_label(now - 60, now)) == 5  # "HH:MM"
     assert len(delegate.time_label(now - 3 * 86400, now).split()) == 2  # "Tue HH:MM"
     assert "," in delegate.time_label(now - 40 * 86400, now)  # a date
+
+
+def test_painted_text_wraps_exactly_as_measured(view: ConversationView) -> None:
+    """A text measured to fit one line is painted on one line (no last word cut off)."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFontMetricsF
+
+    delegate = view.delegate
+    fm = QFontMetricsF(delegate.body_font)
+    for text in ("That doesn't sound small at all. Thank you for sharing it.", "Hi", "a b c d"):
+        size = delegate.measure(text, delegate.text_width())
+        drawn = fm.boundingRect(QRectF(0, 0, size.width + 1, 10_000), WRAP_FLAGS, text)
+        assert drawn.height() <= size.height + 0.5, text

@@ -7,6 +7,7 @@ a bubble needs is computed by :meth:`BubbleDelegate.geometry`, used by both pain
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -68,8 +69,8 @@ class TextSize:
 
 def _pack(size: TextSize) -> int:
     """A size in one small int (quarter pixels): 100,000 cached sizes stay a few megabytes."""
-    width = min(int(size.width * 4 + 0.5), (1 << 16) - 1)
-    return (int(size.height * 4 + 0.5) << 17) | (width << 1) | int(size.anywhere)
+    width = min(math.ceil(size.width * 4), (1 << 16) - 1)  # rounded up: the text still fits
+    return (math.ceil(size.height * 4) << 17) | (width << 1) | int(size.anywhere)
 
 
 def _unpack(packed: int) -> TextSize:
@@ -415,6 +416,7 @@ class BubbleDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _draw_text(self, painter: QPainter, rect: QRectF, text: str, anywhere: bool) -> None:
+        rect = rect.adjusted(0, 0, 1, 0)  # a pixel of slack: never wrap what was measured to fit
         if anywhere:
             option = QTextOption()
             option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
