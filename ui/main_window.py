@@ -25,7 +25,7 @@ from messenger import APP_NAME
 from messenger.errors import HearthError
 from messenger.goodbyes import goodbyes as core_goodbyes
 from messenger.paths import resource
-from messenger.views import CircleView, MemberView, PostView
+from messenger.views import CircleView, MemberView, PostView, Role
 
 from .dialogs import (
     AboutDialog,
@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
     moderationQueueRequested = Signal(bytes)  # circle id: feed open_moderation(reports)
     membersRequested = Signal(bytes)  # circle id: feed show_members(circle_id, members)
     directConversationRequested = Signal(object)  # MemberView: open a DM with them
+    hidePostRequested = Signal(object)  # PostView: a moderator hides it for everyone
     quitRequested = Signal()
 
     def __init__(
@@ -125,6 +126,8 @@ class MainWindow(QMainWindow):
         p.reportRequested.connect(self.open_report)
         p.directMessageRequested.connect(self.directConversationRequested)
         s.personActivated.connect(self.directConversationRequested)
+        c.messages.reportPostRequested.connect(self.report_post)
+        c.messages.hidePostRequested.connect(self.hidePostRequested)
 
     def _make_actions(self) -> None:
         for name, text, keys, slot in (
@@ -192,6 +195,7 @@ class MainWindow(QMainWindow):
     def show_circle(self, circle: CircleView, posts: Iterable[PostView], has_older: bool) -> None:
         """Open ``circle``'s conversation with its newest page of posts."""
         self.circles[circle.id] = circle
+        self.conversation.messages.can_moderate = circle.role in (Role.HOST, Role.MODERATOR)
         self.conversation.show_circle(circle, posts, has_older)
         self.conversation.composer.warning_button.setVisible(True)
         self.sidebar.select_circle(circle.id)
@@ -207,6 +211,7 @@ class MainWindow(QMainWindow):
         posts: Iterable[PostView],
         has_older: bool,
     ) -> None:
+        self.conversation.messages.can_moderate = False
         self.conversation.show_direct(circle_id, peer_key, peer, posts, has_older)
         self.conversation.composer.warning_button.setVisible(False)
         self.sidebar.direct_model.mark_read(circle_id, peer_key)
@@ -385,6 +390,21 @@ class MainWindow(QMainWindow):
 
     def open_report(self, member: MemberView, post: PostView | None = None) -> ReportDialog:
         return self._open(ReportDialog(member, post, self))
+
+    def report_post(self, post: PostView) -> ReportDialog:
+        """Report ``post`` and its author (known from the panel's members, or by the post)."""
+        member = next(
+            (m for m in self.panel.members_model.members() if m.key == post.author_key), None
+        )
+        if member is None:
+            member = MemberView(
+                circle_id=post.circle_id,
+                key=post.author_key,
+                pseudonym=post.author or self.tr("Anonymous"),
+                role=Role.MEMBER,
+                present=False,
+            )
+        return self.open_report(member, post)
 
     def open_moderation(self, reports: Iterable[ModerationReport]) -> ModerationQueueDialog:
         return self._open(ModerationQueueDialog(reports, self))

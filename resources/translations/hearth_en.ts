@@ -365,6 +365,30 @@
         <source>Messages</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Actions on this message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hide the message again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hide for everyone</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>CreateCircleDialog</name>
@@ -898,6 +922,10 @@ Create one and read its code aloud, or join with the code or link someone gave y
     </message>
     <message>
         <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anonymous</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

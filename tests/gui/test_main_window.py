@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from messenger.views import DeliveryState, DirectMessageView, Role
 from tests.qtasync import await_signal
 from ui import sample_data as sample
-from ui.dialogs import CreateCircleDialog, JoinDialog, SettingsDialog, SupportDialog
+from ui.dialogs import CreateCircleDialog, JoinDialog, ReportDialog, SettingsDialog, SupportDialog
 from ui.main_window import MainWindow
 from ui.preferences import Preferences
 from ui.theme import DARK, LIGHT, ThemeChoice, apply_theme, current
@@ -239,3 +239,37 @@ def test_welcome_buttons_signal_on_the_qasync_loop(
     qasync_loop.run_until_complete(asyncio.wait_for(scenario(), 10))
     assert isinstance(opened[-1], JoinDialog)
     opened[-1].reject()  # type: ignore[attr-defined]
+
+
+def test_a_post_can_be_reported_or_hidden_from_its_menu(qtbot: QtBot) -> None:
+    window = _window(qtbot)
+    circle = sample.circle(Role.HOST)
+    posts = sample.conversation(time.time())
+    window.set_circles([circle])
+    window.show_circle(circle, posts, has_older=False)
+    window.show_panel(circle)
+    window.show_members(circle.id, sample.members())
+    view = window.conversation.messages
+    theirs = next(p for p in posts if not p.mine)
+    menu = view.post_menu(theirs)
+    texts = [a.text() for a in menu.actions()]
+    assert texts == ["Copy text", "Report…", "Hide for everyone"]
+    hidden: list[object] = []
+    window.hidePostRequested.connect(hidden.append)
+    opened: list[object] = []
+    window.dialogOpened.connect(opened.append)
+    menu.actions()[2].trigger()
+    menu.actions()[1].trigger()
+    assert hidden == [theirs]
+    report = opened[-1]
+    assert isinstance(report, ReportDialog) and report.post == theirs
+    assert report.member.pseudonym == theirs.author
+    menu.actions()[0].trigger()
+    assert QApplication.clipboard().text() == theirs.body
+    # Mine cannot be reported; a plain member cannot hide posts.
+    mine = next(p for p in posts if p.mine)
+    assert [a.text() for a in view.post_menu(mine).actions()] == ["Copy text", "Hide for everyone"]
+    window.show_circle(sample.circle(Role.MEMBER), posts, has_older=False)
+    assert [a.text() for a in view.post_menu(theirs).actions()] == ["Copy text", "Report…"]
+    warned = next(p for p in posts if p.content_warning)
+    assert "Show the message" in [a.text() for a in view.post_menu(warned).actions()]

@@ -194,3 +194,33 @@ def test_gc_guard_collects_cycles_from_the_event_loop(qapp: QApplication) -> Non
     finally:
         guard.stop()
     assert gc.isenabled()
+
+
+def test_a_translation_is_loaded_for_the_language(qapp: QApplication, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from PySide6.QtCore import QCoreApplication, QLocale
+
+    from ui.i18n import install_translator
+
+    lrelease = Path(sys.executable).with_name("pyside6-lrelease")
+    if not lrelease.exists() and shutil.which("pyside6-lrelease") is None:
+        pytest.skip("pyside6-lrelease is not installed")
+    ts = tmp_path / "hearth_fr.ts"
+    ts.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="fr">'
+        "<context><name>Sidebar</name><message><source>Circles</source>"
+        "<translation>Cercles</translation></message></context></TS>",
+        encoding="utf-8",
+    )
+    tool = str(lrelease) if lrelease.exists() else "pyside6-lrelease"
+    subprocess.run([tool, str(ts)], check=True, capture_output=True, timeout=60)
+    assert install_translator(qapp, QLocale("de_DE"), tmp_path) is None  # none for German
+    translator = install_translator(qapp, QLocale("fr_FR"), tmp_path)
+    assert translator is not None
+    try:
+        assert QCoreApplication.translate("Sidebar", "Circles") == "Cercles"
+    finally:
+        qapp.removeTranslator(translator)
+    assert QCoreApplication.translate("Sidebar", "Circles") == "Circles"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
+
+from messenger.views import PostView
 
 from ..models.conversation import ConversationModel
 from .bubble_delegate import BubbleDelegate
@@ -26,9 +30,15 @@ class ConversationView(QListView):
     waits for a long history to be laid out again.
     """
 
+    reportPostRequested = Signal(object)  # PostView: report it (and its author)
+    hidePostRequested = Signal(object)  # PostView: hide it for everyone (moderators)
+
     def __init__(self, model: ConversationModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ConversationView")
+        self.can_moderate = False  # the controller sets it for hosts and moderators
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
         self.setAccessibleName(self.tr("Messages"))
         self.conversation_model = model
         self.delegate = BubbleDelegate(model, self)
@@ -124,6 +134,46 @@ class ConversationView(QListView):
         super().showEvent(event)
         if self._pin_bottom:
             self.scrollToBottom()
+
+    # -- actions on a post -----------------------------------------------------------------
+    def post_menu(self, post: PostView) -> QMenu:
+        """Copy; report (others' posts); hide (hosts and moderators). Built for ``post``."""
+        menu = QMenu(self)
+        menu.setAccessibleName(self.tr("Actions on this message"))
+        actions: list[tuple[str, Callable[[], object]]] = []
+        if not post.hidden:
+            actions.append((self.tr("Copy text"), lambda: self.copy_post(post)))
+        if post.content_warning and not post.hidden:
+            row = self.conversation_model.row_of(post.id)
+            if row is not None:
+                shown = self.conversation_model.is_revealed(post.id)
+                text = self.tr("Hide the message again") if shown else self.tr("Show the message")
+                actions.append((text, lambda: self.conversation_model.toggle_revealed(row)))
+        if not post.mine:
+            actions.append((self.tr("Report…"), lambda: self.reportPostRequested.emit(post)))
+        if self.can_moderate and not post.hidden:
+            actions.append(
+                (self.tr("Hide for everyone"), lambda: self.hidePostRequested.emit(post))
+            )
+        for text, slot in actions:
+            action = QAction(text, menu)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        return menu
+
+    def copy_post(self, post: PostView) -> None:
+        QGuiApplication.clipboard().setText(post.body)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.indexAt(pos)
+        if not index.isValid():
+            index = self.currentIndex()
+            pos = self.visualRect(index).center()
+        if not index.isValid():
+            return
+        menu = self.post_menu(self.conversation_model.post_at(index.row()))
+        if menu.actions():
+            menu.popup(self.viewport().mapToGlobal(pos))
 
     # -- events ----------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:
