@@ -1,0 +1,193 @@
+"""What a moderation event does: one action, with its arguments.
+
+Each action is a frozen dataclass with a stable numeric ``kind`` and a plain argument list for
+the envelope (:mod:`.envelope`)::
+
+    REMOVE     [member_key (32), upto]      remove a member: posts hidden, links refused
+    APPOINT    [member_key (32), since]     make a member a co-moderator (host only)
+    DISMISS    [member_key (32), upto]      end a co-moderator's term (host only)
+    HIDE       [post_id (32)]               hide a post for everyone
+    SLOW_MODE  [seconds]                    members may post at most once per ``seconds``
+    RULES      [text, version]              new rules; members accept them again (host only)
+    CLOSE      []                           the circle is closed for good (host only)
+    ROTATE     [epoch, [member_key, ...]]   the secret moved to ``epoch``; who got it (host only)
+
+``since`` and ``upto`` bound a co-moderator's term in *their own* event numbering (see
+:mod:`.derive`): the host's client fills them in from the events it holds, so whoever applies
+the events, in whatever order they arrive, agrees on which of a co-moderator's events count.
+For a member who is not a co-moderator ``upto`` is 0 and means nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any, ClassVar
+
+from ..circle import MAX_RULES, CircleError, clean_text
+from . import codec
+from .codec import Bad, fail
+from .errors import Reason
+
+KEY_LEN = 32
+POST_ID_LEN = 32
+MAX_SEQ = 2**31 - 1
+MAX_RULES_BYTES = 4 * 8000  # Circle.MAX_RULES characters of UTF-8, at most
+MAX_RULES_VERSION = 2**31 - 1
+MAX_SLOW_MODE_SECONDS = 3600  # as Circle's settings
+MAX_EPOCH = 2**31 - 1
+MAX_RECIPIENTS = 256  # as the roster
+
+
+class ActionKind(IntEnum):
+    REMOVE = 1
+    APPOINT = 2
+    DISMISS = 3
+    HIDE = 4
+    SLOW_MODE = 5
+    RULES = 6
+    CLOSE = 7
+    ROTATE = 8
+
+
+HOST_ONLY = frozenset(
+    {ActionKind.APPOINT, ActionKind.DISMISS, ActionKind.RULES, ActionKind.CLOSE, ActionKind.ROTATE}
+)
+"""What only the host may do; co-moderators may REMOVE (ordinary members), HIDE and SLOW_MODE."""
+
+
+@dataclass(frozen=True)
+class Remove:
+    kind: ClassVar[ActionKind] = ActionKind.REMOVE
+    member: bytes
+    upto: int = 0
+
+    def args(self) -> list[Any]:
+        return [self.member, self.upto]
+
+
+@dataclass(frozen=True)
+class Appoint:
+    kind: ClassVar[ActionKind] = ActionKind.APPOINT
+    member: bytes
+    since: int = 1
+
+    def args(self) -> list[Any]:
+        return [self.member, self.since]
+
+
+@dataclass(frozen=True)
+class Dismiss:
+    kind: ClassVar[ActionKind] = ActionKind.DISMISS
+    member: bytes
+    upto: int = 0
+
+    def args(self) -> list[Any]:
+        return [self.member, self.upto]
+
+
+@dataclass(frozen=True)
+class Hide:
+    kind: ClassVar[ActionKind] = ActionKind.HIDE
+    post_id: bytes
+
+    def args(self) -> list[Any]:
+        return [self.post_id]
+
+
+@dataclass(frozen=True)
+class SlowMode:
+    kind: ClassVar[ActionKind] = ActionKind.SLOW_MODE
+    seconds: int
+
+    def args(self) -> list[Any]:
+        return [self.seconds]
+
+
+@dataclass(frozen=True)
+class Rules:
+    kind: ClassVar[ActionKind] = ActionKind.RULES
+    text: str
+    version: int
+
+    def args(self) -> list[Any]:
+        return [self.text, self.version]
+
+
+@dataclass(frozen=True)
+class Close:
+    kind: ClassVar[ActionKind] = ActionKind.CLOSE
+
+    def args(self) -> list[Any]:
+        return []
+
+
+@dataclass(frozen=True)
+class Rotate:
+    kind: ClassVar[ActionKind] = ActionKind.ROTATE
+    epoch: int
+    recipients: tuple[bytes, ...]
+
+    def args(self) -> list[Any]:
+        return [self.epoch, list(self.recipients)]
+
+
+Action = Remove | Appoint | Dismiss | Hide | SlowMode | Rules | Close | Rotate
+
+
+def action_from_args(kind_value: object, args: object) -> Action:
+    """The action for a kind code and its argument list; raises ``Bad`` (inside ``strict``)."""
+    kind_code = codec.need_int(kind_value, Bad, "action kind", 1, 255)
+    try:
+        kind = ActionKind(kind_code)
+    except ValueError:
+        fail(Reason.UNKNOWN_TYPE, f"action {kind_code}")
+    items = codec.need_list(args, Bad, "arguments", MAX_RECIPIENTS + 2)
+    expected = {
+        ActionKind.REMOVE: 2,
+        ActionKind.APPOINT: 2,
+        ActionKind.DISMISS: 2,
+        ActionKind.HIDE: 1,
+        ActionKind.SLOW_MODE: 1,
+        ActionKind.RULES: 2,
+        ActionKind.CLOSE: 0,
+        ActionKind.ROTATE: 2,
+    }[kind]
+    if len(items) != expected:
+        fail(Reason.BAD_FIELDS, f"{kind.name.lower()} takes {expected} arguments")
+    if kind is ActionKind.REMOVE:
+        return Remove(_key(items[0]), codec.need_int(items[1], Bad, "upto", 0, MAX_SEQ))
+    if kind is ActionKind.APPOINT:
+        return Appoint(_key(items[0]), codec.need_int(items[1], Bad, "since", 1, MAX_SEQ))
+    if kind is ActionKind.DISMISS:
+        return Dismiss(_key(items[0]), codec.need_int(items[1], Bad, "upto", 0, MAX_SEQ))
+    if kind is ActionKind.HIDE:
+        return Hide(codec.need_bytes(items[0], Bad, "post id", POST_ID_LEN))
+    if kind is ActionKind.SLOW_MODE:
+        return SlowMode(codec.need_int(items[0], Bad, "seconds", 0, MAX_SLOW_MODE_SECONDS))
+    if kind is ActionKind.RULES:
+        text = codec.need_text(items[0], Bad, "rules", MAX_RULES_BYTES)
+        try:
+            clean = clean_text(text, what="rules", max_length=MAX_RULES, multiline=True)
+        except CircleError as exc:
+            fail(Reason.BAD_VALUE, str(exc))
+        if clean != text:
+            fail(Reason.NON_CANONICAL, "rules text is not in its clean form")
+        return Rules(text, codec.need_int(items[1], Bad, "rules version", 1, MAX_RULES_VERSION))
+    if kind is ActionKind.CLOSE:
+        return Close()
+    epoch = codec.need_int(items[0], Bad, "epoch", 1, MAX_EPOCH)
+    keys = codec.need_list(items[1], Bad, "recipients", MAX_RECIPIENTS)
+    recipients = tuple(_key(k) for k in keys)
+    if len(set(recipients)) != len(recipients):
+        fail(Reason.BAD_VALUE, "a recipient twice")
+    return Rotate(epoch, recipients)
+
+
+def check_action(action: Action) -> None:
+    """Raise ``Bad`` (inside ``strict``) if ``action`` could not be decoded back."""
+    action_from_args(int(action.kind), codec.unpack(codec.pack(action.args()), 2**20, Bad))
+
+
+def _key(value: object) -> bytes:
+    return codec.need_bytes(value, Bad, "member key", KEY_LEN)

@@ -1,0 +1,198 @@
+"""The circle's moderation state as a pure function of the set of events its members hold.
+
+Events spread like posts, in no particular order, and some members see some events late. So the
+state is never built by applying events as they come; it is *derived* from the whole set, the
+same way by everyone, and every member who holds the same events agrees on it. The rules:
+
+1. **One event per slot.** An event's slot is (actor, seq). Two different events in one slot are
+   an equivocation: the one with the lower id counts, the other is ignored.
+2. **The host's events, in the host's own order** (by seq). The host may do anything, except
+   remove or appoint itself. Appointing opens a co-moderator's *term* at ``since`` in the
+   co-moderator's own event numbering; dismissing (or removing) a co-moderator closes it at
+   ``upto``. At most :data:`MAX_MODERATORS` terms are open at once.
+3. **Co-moderators' events count only inside their terms.** An event numbered ``s`` by a
+   co-moderator counts if ``since <= s <= upto`` for one of their terms. So "a removed or
+   dismissed co-moderator's later events are ignored" holds for every member, whether the
+   dismissal or the later event arrived first. Co-moderators may remove members (not the host,
+   not a current co-moderator, not themselves), hide posts and set slow mode; nothing else.
+4. **Combining.** Removals, hidden posts and the close are sets (nothing un-removes a member or
+   un-hides a post); slow mode is the latest by timestamp (ties: the higher event id); the rules
+   are the highest version; the epoch is the highest announced by a ROTATE.
+5. **Rotation due.** After a removal the secret must change: a rotation is due while some removed
+   member got the current secret from the host (is among the last ROTATE's recipients), or was
+   removed after it (host removals by the host's order, co-moderators' by timestamp), or when
+   there was no rotation since the circle began and someone was removed.
+
+Because the state is a function of a set, :func:`derive` may be called again with more events at
+any time; comparing two results gives what changed (:mod:`.state`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .actions import Appoint, Close, Dismiss, Hide, Remove, Rotate, Rules, SlowMode
+from .envelope import SignedEvent
+
+MAX_MODERATORS = 16
+
+
+@dataclass(frozen=True)
+class Term:
+    """A co-moderator's term in their own event numbering, inclusive (``upto=None``: open)."""
+
+    since: int
+    upto: int | None = None
+
+    def covers(self, seq: int) -> bool:
+        return self.since <= seq and (self.upto is None or seq <= self.upto)
+
+
+@dataclass(frozen=True)
+class Derived:
+    removed: Mapping[bytes, bytes] = field(default_factory=dict)  # member -> who removed them
+    terms: Mapping[bytes, tuple[Term, ...]] = field(default_factory=dict)
+    moderators: frozenset[bytes] = frozenset()  # co-moderators with an open term
+    hidden: frozenset[bytes] = frozenset()  # post ids
+    slow_mode: int | None = None  # None: the circle's own setting
+    rules_version: int = 0  # 0: the rules the circle was created with
+    rules_text: str | None = None
+    closed: bool = False
+    epoch: int = 0  # the highest epoch a ROTATE announced
+    recipients: frozenset[bytes] = frozenset()  # who got that epoch's secret from the host
+    rotation_due: bool = False
+    counted: frozenset[bytes] = frozenset()  # ids of the events that count
+
+
+def winners(events: Iterable[SignedEvent]) -> dict[bytes, dict[int, SignedEvent]]:
+    """Per actor, per seq: the event that counts in that slot (the lowest id)."""
+    slots: dict[bytes, dict[int, SignedEvent]] = {}
+    for event in events:
+        per_actor = slots.setdefault(event.actor, {})
+        held = per_actor.get(event.seq)
+        if held is None or event.id < held.id:
+            per_actor[event.seq] = event
+    return slots
+
+
+def derive(host: bytes, events: Iterable[SignedEvent]) -> Derived:
+    """The moderation state that ``events`` (all of this circle, checked) give."""
+    slots = winners(events)
+    open_terms: dict[bytes, Term] = {}
+    closed_terms: dict[bytes, list[Term]] = {}
+    removed: dict[bytes, bytes] = {}
+    removal_order: dict[bytes, tuple[int, int]] = {}  # member -> (host seq, ts) of removal
+    hidden: set[bytes] = set()
+    slow: tuple[int, bytes, int] | None = None  # (ts, id, seconds)
+    rules: tuple[int, int, str] | None = None  # (version, seq, text)
+    closed = False
+    rotation: tuple[int, int, int, tuple[bytes, ...]] | None = None  # (epoch, seq, ts, keys)
+    counted: set[bytes] = set()
+
+    def close_term(member: bytes, upto: int) -> None:
+        term = open_terms.pop(member, None)
+        if term is not None:
+            closed_terms.setdefault(member, []).append(Term(term.since, max(upto, term.since - 1)))
+
+    for seq in sorted(slots.get(host, {})):
+        event = slots[host][seq]
+        action = event.action
+        counted.add(event.id)
+        match action:
+            case Remove(member=member, upto=upto):
+                if member == host:
+                    counted.discard(event.id)
+                    continue
+                close_term(member, upto)
+                if member not in removed:
+                    removed[member] = host
+                    removal_order[member] = (seq, event.ts)
+            case Appoint(member=member, since=since):
+                if (
+                    member == host
+                    or member in removed
+                    or member in open_terms
+                    or len(open_terms) >= MAX_MODERATORS
+                ):
+                    counted.discard(event.id)
+                    continue
+                open_terms[member] = Term(since)
+            case Dismiss(member=member, upto=upto):
+                close_term(member, upto)
+            case Hide(post_id=post_id):
+                hidden.add(post_id)
+            case SlowMode(seconds=seconds):
+                candidate = (event.ts, event.id, seconds)
+                slow = candidate if slow is None else max(slow, candidate)
+            case Rules(text=text, version=version):
+                if rules is None or (version, seq) > rules[:2]:
+                    rules = (version, seq, text)
+            case Close():
+                closed = True
+            case Rotate(epoch=epoch, recipients=recipients):
+                if rotation is None or (epoch, seq) > rotation[:2]:
+                    rotation = (epoch, seq, event.ts, recipients)
+
+    terms: dict[bytes, tuple[Term, ...]] = {}
+    for member in set(open_terms) | set(closed_terms):
+        own = list(closed_terms.get(member, []))
+        if member in open_terms:
+            own.append(open_terms[member])
+        terms[member] = tuple(own)
+    moderators = frozenset(open_terms)
+
+    co_removals: dict[bytes, int] = {}  # member -> ts of the earliest co-moderator removal
+    for actor in sorted(slots):
+        if actor == host or actor not in terms:
+            continue
+        for seq in sorted(slots[actor]):
+            if not any(t.covers(seq) for t in terms[actor]):
+                continue
+            event = slots[actor][seq]
+            action = event.action
+            match action:
+                case Remove(member=member):
+                    if member in (host, actor) or member in moderators:
+                        continue
+                    if member not in removed:
+                        removed[member] = actor
+                    if member not in removal_order:
+                        ts = co_removals.get(member)
+                        co_removals[member] = event.ts if ts is None else min(ts, event.ts)
+                case Hide(post_id=post_id):
+                    hidden.add(post_id)
+                case SlowMode(seconds=seconds):
+                    candidate = (event.ts, event.id, seconds)
+                    slow = candidate if slow is None else max(slow, candidate)
+                case _:
+                    continue  # host-only actions never count from a co-moderator
+            counted.add(event.id)
+
+    due = False
+    if rotation is None:
+        due = bool(removed)
+    else:
+        _, rot_seq, rot_ts, keys = rotation
+        holders = set(keys)
+        for member in removed:
+            if member in holders:
+                due = True
+            elif member in removal_order:
+                due = due or removal_order[member][0] > rot_seq
+            else:
+                due = due or co_removals.get(member, 0) > rot_ts
+    return Derived(
+        removed=removed,
+        terms=terms,
+        moderators=moderators,
+        hidden=frozenset(hidden),
+        slow_mode=None if slow is None else slow[2],
+        rules_version=0 if rules is None else rules[0],
+        rules_text=None if rules is None else rules[2],
+        closed=closed,
+        epoch=0 if rotation is None else rotation[0],
+        recipients=frozenset(() if rotation is None else rotation[3]),
+        rotation_due=due,
+        counted=frozenset(counted),
+    )
