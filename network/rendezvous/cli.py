@@ -96,6 +96,11 @@ def _emit(event: dict[str, object]) -> None:
 
 
 async def serve(listen: list[tuple[str, int]], static: KeyPair, config: ServerConfig) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # before the listening line: scripts may
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # signal us right after
+            loop.add_signal_handler(sig, stop.set)
     server = RendezvousServer(static, config)
     try:
         addresses = await server.start(listen)
@@ -104,11 +109,6 @@ async def serve(listen: list[tuple[str, int]], static: KeyPair, config: ServerCo
         return EXIT_FAILURE
     for address in addresses:
         _emit({"event": "listening", "address": str(address)})
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:
