@@ -105,6 +105,9 @@ mkdir -p "$BUILD/home"
 
 step "self-test from the bundle"
 self_test "$BUNDLE/hearth" bundle
+# the version comes from the bundled package metadata, as shiboken6's does for ui.pyside_guard
+[ "$("$BUNDLE/hearth" --version)" = "hearth $VERSION" ] \
+  || die "the bundle reports '$("$BUNDLE/hearth" --version)', not 'hearth $VERSION'"
 
 step "libraries the bundle takes from the system"
 "$PYTHON" "$HERE/libdeps.py" check "$BUNDLE" --depends "$DEPENDS"
