@@ -21,6 +21,8 @@ class CircleBinding:
     payload: bytes = field(repr=False)  # my handshake payload (a signed identity statement)
     verify: PayloadVerifier = field(repr=False)
     psk: bytes | None = field(default=None, repr=False)  # None: the open lobby (Noise_XX)
+    rendezvous: str | None = None  # a rendezvous server (HOST:PORT:KEY) for this circle, or None
+    rendezvous_tag_key: bytes | None = field(default=None, repr=False)  # the circle's tag key
 
 
 @dataclass(frozen=True)
@@ -38,3 +40,8 @@ class NodeConfig:
     the common case only one side dials."""
     backoff_base: float = 1.0
     backoff_cap: float = 60.0
+    rendezvous_lookup_interval: float = 15.0
+    """How often circles with a rendezvous server are looked up for members to dial."""
+    rendezvous_direct: bool = True
+    """Publish our direct addresses to members found via rendezvous, and try theirs before the
+    relay. False: relay only, and members never learn our addresses through the rendezvous."""

@@ -35,6 +35,7 @@ from . import payload as payload_mod
 from .backoff import Backoff
 from .config import CircleBinding, NodeConfig
 from .events import NodeEvent, PeerConnected, PeerKey, PeerLost, PeerMessage
+from .relay import NodeRelay
 from .tiebreak import keep_outgoing
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ class Node:
         self._peers: dict[str, PeerFound | PeerUpdated] = {}
         self._pending = 0
         self._closing = False
+        self._relay = NodeRelay(self)
         self.refused = 0
         """Incoming connections refused before a link came up (garbage, wrong circle, ...)."""
 
@@ -105,11 +107,13 @@ class Node:
             interfaces = validate_interfaces(self._config.interfaces) or default_interfaces()
             await self._discovery.set_circles(self._discovery_keys())
             await self._discovery.start(interfaces, self._listener.port)
+        await self._relay.start()
         log.info("node listening (%d socket(s))", len(bound))
         return bound
 
     async def close(self) -> None:
         self._closing = True
+        await self._relay.close()
         for task in list(self._dialers.values()):
             task.cancel()
         self._dialers.clear()
@@ -185,6 +189,7 @@ class Node:
                 self._dialers.pop((label, tag), None)
         if self._discovery is not None:
             await self._discovery.set_circles(self._discovery_keys())
+        await self._relay.set_circles(bindings)
         for peer in list(self._peers.values()):
             self._want_dials(peer)
 
