@@ -9,7 +9,8 @@ Matching, in :func:`matches_boundaries`:
   whole words, never the inside of a word ("ass" does not hit "class");
   a boundary of several words ("panic attack") matches them in a row, whatever separates them
   ("panic-attack", "panic  attack");
-- **simple plurals**, on the last word, both ways: s, es (after s, x, z, ch, sh), y → ies;
+- **simple plurals**, on the last word, both ways: s, es (after s, x, z, ch, sh), y → ies,
+  f/fe → ves;
 - **scripts written without spaces** (Chinese, Japanese, Thai, Lao, Khmer, Myanmar): a boundary
   in them matches anywhere, since there are no word breaks to respect.
 """
@@ -98,6 +99,8 @@ def _singulars(word: str) -> set[str]:
         out.add(word[:-2])
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         out.add(word[:-1])
+    if len(word) > 4 and word.endswith("ves"):
+        out.update((word[:-3] + "f", word[:-3] + "fe"))
     return out
 
 
@@ -107,6 +110,10 @@ def _plurals(word: str) -> set[str]:
         out.add(word + "es")
     if len(word) > 1 and word.endswith("y") and word[-2] not in "aeiou":
         out.add(word[:-1] + "ies")
+    if len(word) > 2 and word.endswith("fe"):
+        out.add(word[:-2] + "ves")
+    elif len(word) > 1 and word.endswith("f"):
+        out.add(word[:-1] + "ves")
     return out
 
 
@@ -175,9 +182,9 @@ def _has_run(boundary: Boundary, tokens: list[str], present: set[str]) -> bool:
 
 def compile_boundaries(texts: Iterable[str]) -> BoundaryMatcher:
     """Check and compile a person's boundaries; raises :class:`PersonalError` (``too_many``,
-    ``oversize``, ``empty``). Boundaries that fold to the same words are kept once."""
+    ``oversize``, ``empty``). Boundaries that fold to the same words (or to a plural of them)
+    are kept once, as first written."""
     compiled: list[Boundary] = []
-    seen: set[tuple[str, ...]] = set()
     for raw in texts:
         if not isinstance(raw, str):
             raise PersonalError(Reason.BAD_TYPE, "a boundary must be text")
@@ -189,9 +196,8 @@ def compile_boundaries(texts: Iterable[str]) -> BoundaryMatcher:
         tokens = tuple(words(text))
         if not tokens:
             raise PersonalError(Reason.EMPTY, "a boundary needs at least one word")
-        if tokens in seen:
-            continue
-        seen.add(tokens)
+        if any(b.head == tokens[:-1] and tokens[-1] in b.last for b in compiled):
+            continue  # the same words, or a plural of them
         substring = "".join(fold(text).split()) if _no_space(text) else None
         compiled.append(Boundary(text, tokens[:-1], variants(tokens[-1]), substring))
         if len(compiled) > MAX_BOUNDARIES:

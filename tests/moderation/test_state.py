@@ -404,7 +404,7 @@ def test_check_permitted() -> None:
     ]
     for actor, action, reason in cases:
         with pytest.raises(NotPermitted) as info:
-            s.check_permitted(actor, action)
+            s.check_permitted(actor, action)  # type: ignore[arg-type]
         assert info.value.reason is reason, (actor, action)
     s.apply(ev(HOST, 3, Appoint(CAROL.member_key)), T0)
     with pytest.raises(NotPermitted) as info:
