@@ -43,7 +43,7 @@ class NodeRelay:
     def __init__(self, node: Node) -> None:
         self._node = node
         self._bindings: dict[bytes, CircleBinding] = {}
-        self._watchers: dict[bytes, tuple[CircleBinding, asyncio.Task[None]]] = {}
+        self._watchers: dict[bytes, tuple[tuple[str, bytes], asyncio.Task[None]]] = {}
         self._clients: dict[str, RendezvousClient] = {}
         self._dials: dict[tuple[str, bytes], asyncio.Task[None]] = {}
         self._tasks = TaskSet()
@@ -74,14 +74,17 @@ class NodeRelay:
             await client.close()
 
     def _sync(self) -> None:
-        for tag, (binding, task) in list(self._watchers.items()):
-            if self._bindings.get(tag) != binding:
+        """One watcher per circle; restarted only when its server or tag key changes (other
+        changes to a binding are picked up at the next dial)."""
+        for tag, (where, task) in list(self._watchers.items()):
+            binding = self._bindings.get(tag)
+            if binding is None or _where(binding) != where:
                 task.cancel()
                 del self._watchers[tag]
         for tag, binding in self._bindings.items():
             if tag not in self._watchers and not self._closed:
                 task = self._tasks.spawn(self._watch(binding), "node-rendezvous-watch")
-                self._watchers[tag] = (binding, task)
+                self._watchers[tag] = (_where(binding), task)
 
     async def _drop_unused_clients(self) -> None:
         wanted = {b.rendezvous for b in self._bindings.values()}
@@ -165,6 +168,10 @@ class NodeRelay:
                 await asyncio.sleep(node._config.higher_label_delay)
                 if node._link_for(*slot) is not None:
                     return
+            current = self._bindings.get(binding.tag)  # the newest version of the circle
+            if current is None:
+                return
+            binding = current
             direct = contact.addresses if node._config.rendezvous_direct else ()
             for host, port in direct:
                 try:
@@ -198,9 +205,14 @@ class NodeRelay:
         except BaseException:
             writer.close()
             raise
+        self.relayed_dials += 1  # before the link's PeerConnected goes out
         node._register(binding, stream, initiator=True)
-        self.relayed_dials += 1
         log.info("member link through the rendezvous relay")
+
+
+def _where(binding: CircleBinding) -> tuple[str, bytes]:
+    assert binding.rendezvous is not None and binding.rendezvous_tag_key is not None
+    return binding.rendezvous, binding.rendezvous_tag_key
 
 
 def _usable(binding: CircleBinding) -> bool:
