@@ -62,6 +62,8 @@ class CircleRuntime:
             payload=self.membership.statement(),
             verify=check,
             psk=None if self.circle.is_lobby else keys.noise_psk,
+            rendezvous=None if self.circle.is_lobby else self.rendezvous,
+            rendezvous_tag_key=keys.rendezvous_tag_key,
         )
 
     def me_entry(self) -> RosterEntry:
