@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import time
 
 import pytest
 
 from network.node import CircleBinding, Node, PeerConnected
-from network.rendezvous import RendezvousServer
+from network.rendezvous import EpochKeys, RendezvousServer, epoch_of
 from tests.node.helpers import Recorder, binding, loopback_config
 
 from .helpers import running_server, until
@@ -130,3 +131,19 @@ async def test_closing_the_node_closes_its_registrations() -> None:
         await until(lambda: server.core.stats().registrations == 1)
         await a.close()
         await until(lambda: server.core.stats().connections == 0)
+
+
+async def test_a_changed_binding_keeps_its_registration() -> None:
+    async with running_server() as server:
+        first = with_rendezvous(binding(CIRCLE, SECRET, "A"), server)
+        a, _ = await started([first])
+        try:
+            await until(lambda: server.core.stats().registrations == 1)
+            [before] = server.core.registrations(
+                EpochKeys.derive(TAG_KEY, epoch_of(time.time())).tag
+            )
+            await a.set_circles([dataclasses.replace(first, payload=b"A, renamed")])
+            await asyncio.sleep(0.5)
+            assert [r.token for r in server.core.registrations(before.tag)] == [before.token]
+        finally:
+            await a.close()
