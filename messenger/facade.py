@@ -36,6 +36,7 @@ from .conversation import (
     Outgoing,
     PeerGoodbye,
     PostReceived,
+    RateLimits,
     SignedPost,
     sign_dm,
     sign_post,
@@ -114,10 +115,12 @@ class Messenger:
         node_config: NodeConfig | None = None,
         kdf: KdfParams | None = None,
         clock: Callable[[], float] = time.time,
+        rate_limits: RateLimits | None = None,
     ) -> None:
         self.options = options
         self._node_config = node_config or NodeConfig(interfaces=options.interfaces)
         self._kdf = kdf
+        self._rate_limits = rate_limits
         self._clock = clock
         self._subscribers: list[Subscriber] = []
         self._tasks = TaskSet(self._task_failed)
@@ -248,6 +251,7 @@ class Messenger:
                 StorePostLog(s, circle.circle_id),  # type: ignore[arg-type]
                 is_member=lambda key: True,
                 retention_cutoff=cutoff,
+                rate_limits=self._rate_limits,
             )
 
         engine = await store.run(build)
@@ -381,6 +385,15 @@ class Messenger:
 
     def invite_link(self, circle_id: bytes) -> str:
         return self._runtime(circle_id).invite_link()
+
+    async def dial(self, host: str, port: int, circle_id: bytes) -> None:
+        """Connect to a member at ``host:port`` directly (no discovery needed)."""
+        _, node = self._require()
+        self._runtime(circle_id)
+        try:
+            await node.connect(host, port, circle_id)
+        except NetworkError as exc:
+            raise NotFound(f"could not reach that member: {exc}") from exc
 
     # -- spoken join codes ----------------------------------------------------------------
     def _joiner(self) -> Joining:
