@@ -33,9 +33,10 @@ class ServerConfig:
     handshake_timeout: float = 10.0
     control_idle_timeout: float = 2.0 * MAX_TTL
     """A control connection that sends nothing for this long is closed."""
-    connection_rate: Rate = field(default_factory=lambda: Rate(burst=30, per_second=2))
-    """New connections per address."""
-    request_rate: Rate = field(default_factory=lambda: Rate(burst=120, per_second=20))
+    connection_rate: Rate = field(default_factory=lambda: Rate(burst=60, per_second=5))
+    """New connections per address (a whole venue may share one address behind a NAT, and
+    each lookup or relay is a connection of its own)."""
+    request_rate: Rate = field(default_factory=lambda: Rate(burst=240, per_second=40))
     """Requests per address, over all its connections."""
     tag_rate: Rate = field(default_factory=lambda: Rate(burst=128, per_second=4))
     """Requests per tag (registrations, lookups, connects): per key, over all addresses."""
