@@ -40,7 +40,7 @@ class NodeConfig:
     the common case only one side dials."""
     backoff_base: float = 1.0
     backoff_cap: float = 60.0
-    rendezvous_lookup_interval: float = 15.0
+    rendezvous_lookup_interval: float = 30.0
     """How often circles with a rendezvous server are looked up for members to dial."""
     rendezvous_direct: bool = True
     """Publish our direct addresses to members found via rendezvous, and try theirs before the
