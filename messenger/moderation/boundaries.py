@@ -48,9 +48,9 @@ _DIACRITICS = (
 )
 
 
-def _diacritic(char: str) -> bool:
-    code = ord(char)
-    return any(lo <= code <= hi for lo, hi in _DIACRITICS)
+_DROP_DIACRITICS: dict[int, None] = {
+    code: None for lo, hi in _DIACRITICS for code in range(lo, hi + 1)
+}
 
 
 def fold(text: str) -> str:
@@ -59,8 +59,9 @@ def fold(text: str) -> str:
     Only the combining *diacritics* go (é → e, ñ → n, İ → i); marks that are letters' vowel
     signs in other scripts (Devanagari, Japanese kana voicing) stay, so words stay distinct.
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not _diacritic(c))
+    if text.isascii():
+        return text.lower()
+    bare = unicodedata.normalize("NFKD", text).translate(_DROP_DIACRITICS)
     return unicodedata.normalize("NFKC", bare.casefold())
 
 
