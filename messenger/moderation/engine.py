@@ -185,6 +185,33 @@ class CircleModeration:
         """The epochs to bind this circle at (current first; old ones are not announced)."""
         return self.keeper.bindings(self.circle, now)
 
+    def set_circle(self, circle: Circle) -> None:
+        """The facade changed the circle (rules, settings): the same circle at the same epoch."""
+        if (circle.circle_id, circle.host_key, circle.epoch, circle.secret) != (
+            self.circle.circle_id,
+            self.circle.host_key,
+            self.circle.epoch,
+            self.circle.secret,
+        ):
+            raise ValueError("not the same circle at the same epoch")
+        self.circle = circle
+        self.state.base_slow_mode = circle.settings.slow_mode_seconds
+
+    def check_may_post(self, last_post: int | None, now: int) -> None:
+        """Raise :class:`~.errors.NotPermitted` if we may not post now: removed, the circle
+        closed, or slow mode (``last_post``: when we last posted, ms; ``detail`` says how many
+        seconds to wait). Moderators are not slowed down."""
+        me = self.me_key
+        if self.state.is_removed(me):
+            raise NotPermitted(Reason.REMOVED, "you were removed from this circle")
+        if self.state.closed:
+            raise NotPermitted(Reason.CLOSED, "the host closed this circle")
+        seconds = self.state.slow_mode
+        if seconds and last_post is not None and not self.state.is_moderator(me):
+            wait_ms = last_post + seconds * 1000 - now
+            if wait_ms > 0:
+                raise NotPermitted(Reason.SLOW_MODE, str(-(-wait_ms // 1000)))
+
     def carries_conversation(self, member: bytes) -> bool:
         """Whether the link to ``member`` carries posts and direct messages (current epoch)."""
         peer = self._peers.get(member)

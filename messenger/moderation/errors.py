@@ -40,6 +40,7 @@ class Reason(Enum):
     LOG_FULL = "log_full"
     REMOVED = "removed"  # the member was removed from the circle
     CLOSED = "closed"
+    SLOW_MODE = "slow_mode"  # slow mode: wait before posting again
     # rotation
     NOT_FOR_ME = "not_for_me"
     NOT_FROM_HOST = "not_from_host"

@@ -12,6 +12,7 @@ from messenger.moderation import (
     Appoint,
     BindingsChanged,
     CircleModeration,
+    Close,
     Dropped,
     FloodDisconnect,
     Hide,
@@ -27,6 +28,7 @@ from messenger.moderation import (
     ReportReason,
     ReportReceived,
     SecretRotated,
+    SlowMode,
     StateError,
     sign_event,
 )
@@ -330,3 +332,77 @@ def test_engine_refuses_state_of_another_circle() -> None:
     with pytest.raises(ValueError):
         CircleModeration(CIRCLE, member("alice", OTHER_CIRCLE))
     assert T0
+
+
+def test_who_may_post_now() -> None:
+    world = World(["host", "alice", "bob"])
+    world.connect()
+    host, alice, bob = world["host"], world["alice"], world["bob"]
+    now = world.now
+    alice.mod.check_may_post(None, now)
+    world.run("host", host.mod.act(SlowMode(30), now))
+    alice.mod.check_may_post(None, now)
+    alice.mod.check_may_post(now - 30_000, now)
+    with pytest.raises(NotPermitted) as info:
+        alice.mod.check_may_post(now - 10_500, now)
+    assert info.value.reason is Reason.SLOW_MODE and info.value.detail == "20"
+    host.mod.check_may_post(now - 1, now)  # moderators are not slowed down
+    world.run("host", host.mod.remove(bob.key, now))
+    with pytest.raises(NotPermitted) as info:
+        bob.mod.check_may_post(None, now)
+    assert info.value.reason is Reason.REMOVED
+    world.run("host", host.mod.act(Close(), now))
+    with pytest.raises(NotPermitted) as info:
+        alice.mod.check_may_post(None, now)
+    assert info.value.reason is Reason.CLOSED
+
+
+def test_set_circle_keeps_the_same_circle() -> None:
+    from dataclasses import replace
+
+    from messenger.circle import CircleSettings
+
+    mod = CircleModeration(CIRCLE, member("alice"))
+    slower = CIRCLE.with_settings(CircleSettings(slow_mode_seconds=15)).with_details(rules="Kind.")
+    mod.set_circle(slower)
+    assert mod.circle.rules == "Kind." and mod.state.slow_mode == 15
+    with pytest.raises(ValueError):
+        mod.set_circle(replace(CIRCLE, epoch=3))
+
+
+def test_the_open_lobby_has_no_moderators_to_act_or_report_to() -> None:
+    from messenger.circle import lobby
+
+    lounge = lobby()
+    me = member("alice", lounge)
+    mod = CircleModeration(lounge, me)
+    assert mod.is_member(member("mallory", lounge).member_key)
+    assert mod.link_decision(member("bob", lounge).member_key, 0, T0).kind is LinkKind.ACCEPT
+    with pytest.raises(NotPermitted) as info:
+        mod.act(Hide(P1), T0)
+    assert info.value.reason is Reason.NO_HOST
+    with pytest.raises(ReportError) as report_info:
+        mod.report(member("mallory", lounge).member_key, ReportReason.SPAM, "", T0)
+    assert report_info.value.reason is Reason.NOT_ADDRESSED
+    assert mod.notify_moderators(HostNotice(bytes(32), 1, T0), T0) == ([], [])
+
+
+def test_bad_hand_overs_and_reports_over_an_old_epoch_link_are_dropped() -> None:
+    world = World(["host", "alice", "bob", "rex"])
+    world.connect()
+    world.go_offline("bob")
+    world.run(
+        "host",
+        world["host"].mod.remove(world["rex"].key, world.now, remaining=[world["bob"].key]),
+    )
+    world.go_online("bob")
+    host, bob = world["host"], world["bob"]
+    assert world.try_link(host, bob) == 0
+    out, effects = host.mod.receive(bob.key, encode(Report(b"x")), world.now)
+    assert out == [] and effects == [Dropped(bob.key, Reason.STALE_EPOCH, "report")]
+    from messenger.moderation.wire import Handovers
+
+    out, effects = bob.mod.receive(host.key, encode(Handovers((b"junk",))), world.now)
+    assert effects == [Dropped(host.key, Reason.MALFORMED, "handover")]
+    world.pump()
+    assert bob.mod.circle.epoch == 1
