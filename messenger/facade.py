@@ -364,6 +364,13 @@ class Messenger:
         self.emit(CirclesChanged())
         return rt.view()
 
+    async def save_ui_preferences(self, values: dict[str, object]) -> None:
+        """The desktop app's own settings, kept in the profile (in memory when ephemeral)."""
+        await store_of(self).set_setting("ui_preferences", values)
+
+    async def ui_preferences(self) -> object:
+        return await store_of(self).get_setting("ui_preferences")
+
     async def join_link(self, text: str, *, pseudonym: str | None = None) -> CircleView:
         """Join the circle of an invite link (a damaged or foreign link raises a clear error)."""
         link = parse_link(text)

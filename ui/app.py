@@ -11,12 +11,16 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from messenger import APP_ID, APP_NAME
+from messenger import pseudonym as pseudonyms
 from messenger.errors import HearthError
-from messenger.facade import Messenger
 from messenger.options import LaunchOptions
 from messenger.paths import resource
 
+from . import gc_guard
+from .controller import Controller, preferences_from_dict
+from .i18n import install_translator
 from .main_window import MainWindow
+from .startup import start_messenger
 from .theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -30,9 +34,12 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName(APP_ID)
+    app.setQuitOnLastWindowClosed(True)
     icon = resource("icons", "hearth.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    install_translator(app)
+    gc_guard.install(app)
     apply_theme(app)
     return app
 
@@ -42,18 +49,29 @@ async def _main(options: LaunchOptions) -> int:
     assert isinstance(app, QApplication)
     quitting = asyncio.Event()
     app.aboutToQuit.connect(quitting.set)
-    messenger = Messenger(options)
-    try:
-        await messenger.start()
-    except HearthError as exc:
-        log.error("could not start: %s", exc)
-        return 1
-    window = MainWindow()
+    window = MainWindow(suggest_pseudonym=pseudonyms.generate)
     window.show()
+    try:
+        messenger = await start_messenger(window, options)
+    except HearthError as exc:
+        log.error("could not start: %s", exc.code)
+        window.close()
+        return 1
+    if messenger is None:  # closed the first-run or unlock dialog
+        window.close()
+        return 0
+    controller = Controller(window, messenger)
+    prefs = preferences_from_dict(await messenger.ui_preferences())
+    window.apply_preferences(prefs)
+    controller.wipe_on_quit = prefs.wipe_on_quit
     try:
         await quitting.wait()
     finally:
-        await messenger.close()
+        await controller.idle()
+        if controller.wipe_on_quit:
+            await messenger.wipe()
+        else:
+            await messenger.close()
     return 0
 
 

@@ -1,0 +1,314 @@
+"""The controller: connects the window's requests to the :class:`Messenger`, and the core's
+events to the window. Async work runs as tasks it owns; failures become calm words."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from messenger.errors import HearthError
+from messenger.events import (
+    CircleEvent,
+    CirclesChanged,
+    CodeEvent,
+    DmEvent,
+    Event,
+    Info,
+    JoinRequestEvent,
+    KeyChangedEvent,
+    PeerConnectedEvent,
+    PeerLostEvent,
+    PostEvent,
+    RulesEvent,
+)
+from messenger.facade import Messenger
+from messenger.invite_link import InviteLinkError, looks_like_link
+from messenger.invite_link import parse as parse_link
+from messenger.views import CircleSettingsView, JoinCodeView, JoinRequestView, MemberView, PostView
+
+from .dialogs.create_circle import CreateCircleDialog
+from .dialogs.invite import InviteDialog
+from .dialogs.join import JoinDialog
+from .dialogs.leave import LeaveDialog
+from .dialogs.settings import SettingsDialog
+from .direct import post_from_direct
+from .main_window import MainWindow
+from .preferences import Preferences
+
+log = logging.getLogger(__name__)
+
+PAGE = 50
+
+
+class Controller:
+    def __init__(self, window: MainWindow, messenger: Messenger) -> None:
+        self.window = window
+        self.messenger = messenger
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.current: bytes | None = None
+        self.wipe_on_quit = False
+        self._wire()
+        messenger.subscribe(self.on_event)
+        self.refresh_circles()
+
+    # -- tasks ----------------------------------------------------------------------------
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(self._guarded(coro))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _guarded(self, coro: Coroutine[Any, Any, None]) -> None:
+        try:
+            await coro
+        except HearthError as exc:
+            self.show_problem(str(exc))
+        except Exception:
+            log.exception("a request from the window failed")
+            self.show_problem(self.window.tr("Something went wrong. Nothing was lost."))
+
+    async def idle(self) -> None:
+        """Wait for every request in flight (tests, and before quitting)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def show_problem(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "Hearth", text, parent=self.window)
+        box.setAccessibleName(self.window.tr("Problem"))
+        box.open()
+
+    # -- wiring ---------------------------------------------------------------------------
+    def _wire(self) -> None:
+        w = self.window
+        w.sidebar.circleSelected.connect(lambda cid: self.spawn(self.open_circle(cid)))
+        w.sidebar.directSelected.connect(lambda cid, key: self.spawn(self.open_direct(cid, key)))
+        w.conversation.postRequested.connect(
+            lambda cid, text, cw: self.spawn(self._post(cid, text, cw))
+        )
+        w.conversation.directMessageRequested.connect(
+            lambda cid, key, text: self.spawn(self._dm(cid, key, text))
+        )
+        w.conversation.model.fetchOlder.connect(lambda post: self.spawn(self._older(post)))
+        w.membersRequested.connect(self.show_members)
+        w.directConversationRequested.connect(self._direct_with)
+        w.dialogOpened.connect(self._wire_dialog)
+        w.preferencesChanged.connect(lambda prefs: self.spawn(self._save_prefs(prefs)))
+        w.panicWipeRequested.connect(lambda: self.spawn(self.wipe_and_quit()))
+        w.quitRequested.connect(QApplication.quit)
+
+    def _wire_dialog(self, dialog: object) -> None:
+        if isinstance(dialog, CreateCircleDialog):
+            dialog.createCircleRequested.connect(
+                lambda name, desc, rules, settings, pseudo: self.spawn(
+                    self._create(name, desc, rules, settings, pseudo)
+                )
+            )
+        elif isinstance(dialog, JoinDialog):
+            dialog.previewRequested.connect(lambda text: self._preview(dialog, text))
+            dialog.joinRequested.connect(
+                lambda text, intro, pseudo: self.spawn(self._join(dialog, text, intro, pseudo))
+            )
+        elif isinstance(dialog, InviteDialog):
+            dialog.codeRequested.connect(lambda cid: self.spawn(self._code(dialog, cid)))
+            dialog.approveRequested.connect(lambda req: self._decide(dialog, req, True))
+            dialog.denyRequested.connect(lambda req: self._decide(dialog, req, False))
+        elif isinstance(dialog, LeaveDialog):
+            dialog.leaveRequested.connect(lambda cid, bye: self.spawn(self._leave(cid, bye)))
+        elif isinstance(dialog, SettingsDialog):
+            dialog.wipeRequested.connect(self.window.panic)
+
+    # -- views ----------------------------------------------------------------------------
+    def refresh_circles(self) -> None:
+        self.window.set_circles(self.messenger.circles())
+
+    async def open_circle(self, circle_id: bytes) -> None:
+        posts = await self.messenger.history(circle_id, PAGE)
+        self.current = circle_id
+        self.window.show_circle(self.messenger.circle(circle_id), posts, len(posts) == PAGE)
+        self.window.sidebar.circle_model.set_unread(circle_id, 0)
+        self.show_members(circle_id)
+
+    async def open_direct(self, circle_id: bytes, peer_key: bytes) -> None:
+        members = {m.key: m for m in self.messenger.members(circle_id)}
+        member = members.get(peer_key)
+        name = member.pseudonym if member else peer_key[:4].hex()
+        self.current = None
+        self.window.show_direct(circle_id, peer_key, name, [], False)
+
+    def _direct_with(self, member: object) -> None:
+        assert isinstance(member, MemberView)
+        self.spawn(self.open_direct(member.circle_id, member.key))
+
+    def show_members(self, circle_id: bytes) -> None:
+        with contextlib.suppress(HearthError):  # the circle was just left
+            self.window.show_members(circle_id, self.messenger.members(circle_id))
+
+    async def _older(self, oldest: object) -> None:
+        assert isinstance(oldest, PostView)
+        posts = await self.messenger.history(oldest.circle_id, PAGE, before=oldest)
+        self.window.conversation.model.prepend_page(posts, len(posts) == PAGE)
+
+    # -- requests -------------------------------------------------------------------------
+    async def _post(self, circle_id: bytes, text: str, warning: str) -> None:
+        await self.messenger.post(circle_id, text, content_warning=warning or None)
+
+    async def _dm(self, circle_id: bytes, peer_key: bytes, text: str) -> None:
+        message = await self.messenger.send_dm(circle_id, peer_key, text)
+        self.window.sidebar.direct_model.add_message(message, unread=False)
+        self.window.conversation.model.add_post(post_from_direct(message))
+
+    async def _create(
+        self, name: str, description: str, rules: str, settings: object, pseudonym: str
+    ) -> None:
+        assert isinstance(settings, CircleSettingsView)
+        view = await self.messenger.create_circle(
+            name, description=description, rules=rules, settings=settings, pseudonym=pseudonym
+        )
+        self.refresh_circles()
+        await self.open_circle(view.id)
+
+    def _preview(self, dialog: JoinDialog, text: str) -> None:
+        if not looks_like_link(text):
+            dialog.show_preview(self.window.tr("A circle nearby"), "")
+            return
+        try:
+            link = parse_link(text)
+        except InviteLinkError as exc:
+            dialog.show_failure(str(exc))
+            return
+        dialog.show_preview(link.name, "")
+
+    async def _join(self, dialog: JoinDialog, text: str, intro: str, pseudonym: str) -> None:
+        try:
+            if looks_like_link(text):
+                view = await self.messenger.join_link(text, pseudonym=pseudonym or None)
+            else:
+                view = await self.messenger.join_code(text, pseudonym=pseudonym or None)
+        except HearthError as exc:
+            dialog.show_failure(str(exc))
+            return
+        dialog.joined()
+        self.refresh_circles()
+        await self.open_circle(view.id)
+        if intro.strip():
+            await self.messenger.post(view.id, intro.strip())
+
+    async def _code(self, dialog: InviteDialog, circle_id: bytes) -> None:
+        try:
+            view = await self.messenger.open_join_code(circle_id)
+        except HearthError as exc:
+            dialog.show_code_error(str(exc))
+            return
+        dialog.show_code(view)
+
+    def _decide(self, dialog: InviteDialog, request: object, approve: bool) -> None:
+        assert isinstance(request, JoinRequestView)
+        try:
+            if approve:
+                self.messenger.approve(request.request)
+            else:
+                self.messenger.deny(request.request)
+        except HearthError as exc:
+            self.show_problem(str(exc))
+        dialog.remove_join_request(request.request)
+
+    async def _leave(self, circle_id: bytes, goodbye: str) -> None:
+        await self.messenger.leave(circle_id, goodbye or None)
+        self.window.remove_circle(circle_id)
+        self.refresh_circles()
+
+    async def _save_prefs(self, prefs: object) -> None:
+        assert isinstance(prefs, Preferences)
+        self.wipe_on_quit = prefs.wipe_on_quit
+        await self.messenger.save_ui_preferences(preferences_to_dict(prefs))
+
+    async def wipe_and_quit(self) -> None:
+        await self.messenger.wipe()
+        QApplication.quit()
+
+    # -- events from the core -------------------------------------------------------------
+    def on_event(self, event: Event) -> None:
+        w = self.window
+        if isinstance(event, PostEvent):
+            post = event.post
+            if post.circle_id == self.current:
+                w.conversation.model.add_post(post)
+            elif not post.mine:
+                circle = self.messenger.circle(post.circle_id)
+                w.sidebar.circle_model.set_unread(post.circle_id, circle.unread)
+            if not post.mine and not w.isActiveWindow():
+                circle = self.messenger.circle(post.circle_id)
+                w.notify(circle.name, post.author, post.body)
+        elif isinstance(event, CirclesChanged | CircleEvent):
+            for circle in self.messenger.circles():
+                w.update_circle(circle)
+        elif isinstance(event, PeerConnectedEvent | PeerLostEvent | KeyChangedEvent):
+            self.show_members(event.circle)
+        elif isinstance(event, DmEvent):
+            w.sidebar.direct_model.add_message(event.message)
+            peer = w.conversation.peer
+            if peer is not None and peer[1] == event.message.peer_key:
+                w.conversation.model.add_post(post_from_direct(event.message))
+        elif isinstance(event, JoinRequestEvent):
+            dialog = w.dialog(InviteDialog)
+            if dialog is not None:
+                dialog.add_join_request(JoinRequestView(event.circle, event.request, event.member))
+        elif isinstance(event, CodeEvent):
+            dialog = w.dialog(InviteDialog)
+            if dialog is not None:
+                dialog.show_code(JoinCodeView(event.circle, event.code, event.expires))
+        elif isinstance(event, RulesEvent):
+            self._ask_rules(event)
+        elif isinstance(event, Info):
+            w.statusBar().showMessage(event.message, 8000)
+
+    async def _accept_rules(self, circle_id: bytes) -> None:
+        await self.messenger.accept_rules(circle_id)
+
+    def _ask_rules(self, event: RulesEvent) -> None:
+        circle = self.messenger.circle(event.circle)
+        box = QMessageBox(QMessageBox.Icon.NoIcon, circle.name, event.rules, parent=self.window)
+        box.setWindowTitle(self.window.tr("The rules of %s") % circle.name)
+        box.setText(self.window.tr("Before you take part, please read this circle's rules:"))
+        box.setInformativeText(event.rules)
+        accept = box.addButton(self.window.tr("I accept"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.window.tr("Not now"), QMessageBox.ButtonRole.RejectRole)
+        accept.setAccessibleName(self.window.tr("Accept the rules"))
+        box.buttonClicked.connect(
+            lambda button: (
+                self.spawn(self._accept_rules(event.circle)) if button is accept else None
+            )
+        )
+        box.open()
+
+
+def preferences_to_dict(prefs: Preferences) -> dict[str, object]:
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in prefs.__dict__.items()}
+
+
+def preferences_from_dict(data: object) -> Preferences:
+    from dataclasses import fields
+
+    from .preferences import NotificationContent
+    from .theme import ThemeChoice
+
+    if not isinstance(data, dict):
+        return Preferences()
+    kinds = {"notifications": NotificationContent, "theme": ThemeChoice}
+    values: dict[str, Any] = {}
+    for f in fields(Preferences):
+        if f.name in data:
+            raw = data[f.name]
+            try:
+                values[f.name] = kinds[f.name](raw) if f.name in kinds else raw
+            except ValueError:
+                continue
+    try:
+        return Preferences(**values)
+    except TypeError:
+        return Preferences()
