@@ -10,7 +10,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests import netlab  # noqa: E402
+from tests import netlab
 
 _NETLAB_REASON: list[str | None] = []
 

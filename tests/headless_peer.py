@@ -6,6 +6,7 @@ Every wait is bounded; the process is killed at ``close()`` (and by the lab at t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -119,10 +120,8 @@ class HeadlessPeer:
 
     def quit(self, timeout: float = 15.0) -> int:
         if self.proc.poll() is None:
-            try:
+            with contextlib.suppress(BrokenPipeError, OSError):
                 self.send("/quit")
-            except (BrokenPipeError, OSError):
-                pass
         try:
             code = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

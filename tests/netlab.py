@@ -9,6 +9,7 @@ the fixture calls in ``finally`` even when the test fails.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -41,7 +42,8 @@ def can_build() -> str | None:
     except (OSError, subprocess.SubprocessError) as exc:
         return f"cannot run ip netns: {exc}"
     if made.returncode != 0:
-        return f"no CAP_NET_ADMIN for network namespaces ({made.stderr.strip() or 'ip netns add failed'})"
+        why = made.stderr.strip() or "ip netns add failed"
+        return f"no CAP_NET_ADMIN for network namespaces ({why})"
     _ip("netns", "del", name, check=False)
     return None
 
@@ -80,7 +82,9 @@ class Host:
     def cmd(self, args: Sequence[str]) -> list[str]:
         return ["ip", "netns", "exec", self.ns, *args]
 
-    def run(self, args: Sequence[str], timeout: float = 30, **kw: object) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, args: Sequence[str], timeout: float = 30, **kw: object
+    ) -> subprocess.CompletedProcess[str]:
         """Run a command to completion inside this host."""
         return subprocess.run(self.cmd(args), capture_output=True, text=True, timeout=timeout, **kw)  # type: ignore[call-overload,no-any-return]
 
@@ -99,7 +103,16 @@ class Host:
     def link_up(self, segment: int = 0) -> None:
         _ip("-n", self.ns, "link", "set", self.links[segment], "up")
         # An interface brought back up loses its multicast route; put it back.
-        _ip("-n", self.ns, "route", "replace", "224.0.0.0/4", "dev", self.links[segment], check=False)
+        _ip(
+            "-n",
+            self.ns,
+            "route",
+            "replace",
+            "224.0.0.0/4",
+            "dev",
+            self.links[segment],
+            check=False,
+        )
 
 
 class Netlab:
@@ -135,7 +148,20 @@ class Netlab:
         host = Host(self, f"host{number}", ns, number)
         for k, seg in enumerate(segments):
             inner, outer = f"eth{k}", f"v{number}s{seg.index}"
-            _ip("link", "add", outer, "netns", seg.ns, "type", "veth", "peer", "name", inner, "netns", ns)
+            _ip(
+                "link",
+                "add",
+                outer,
+                "netns",
+                seg.ns,
+                "type",
+                "veth",
+                "peer",
+                "name",
+                inner,
+                "netns",
+                ns,
+            )
             _ip("-n", seg.ns, "link", "set", outer, "master", "br0")
             _ip("-n", seg.ns, "link", "set", outer, "up")
             _ip("-n", ns, "addr", "add", f"{SUBNET_PREFIX}.{seg.index}.{number}/24", "dev", inner)
@@ -154,22 +180,16 @@ class Netlab:
         for host in self.hosts:
             for proc in host.processes:
                 if proc.poll() is None:
-                    try:
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
                         os.killpg(proc.pid, signal.SIGKILL)
-                    except (ProcessLookupError, PermissionError):
-                        pass
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    pass
         for ns in reversed(self._namespaces):
             _ip("netns", "pids", ns, check=False)
             pids = _ip("netns", "pids", ns, check=False).stdout.split()
             for pid in pids:
-                try:
+                with contextlib.suppress(ProcessLookupError, ValueError):
                     os.kill(int(pid), signal.SIGKILL)
-                except (ProcessLookupError, ValueError):
-                    pass
             _ip("netns", "del", ns, check=False)
         self._namespaces.clear()
         time.sleep(0.05)

@@ -15,7 +15,9 @@ from messenger.options import UsageError, parse_args
 HEARTH = [sys.executable, "-m", "ui"]
 
 
-def run(args: list[str], stdin: str = "", timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], stdin: str = "", timeout: float = 60, **env: str
+) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **env}
     return subprocess.run(
         HEARTH + args, input=stdin, capture_output=True, text=True, timeout=timeout, env=environment
@@ -31,15 +33,31 @@ def test_version() -> None:
 def test_help_lists_every_option() -> None:
     result = run(["--help"])
     assert result.returncode == 0
-    for option in ("--profile", "--ephemeral", "--interface", "--rendezvous", "--headless",
-                   "--json", "--self-test", "--version", "--passphrase-file"):
+    for option in (
+        "--profile",
+        "--ephemeral",
+        "--interface",
+        "--rendezvous",
+        "--headless",
+        "--json",
+        "--self-test",
+        "--version",
+        "--passphrase-file",
+    ):
         assert option in result.stdout
 
 
 @pytest.mark.parametrize(
     "args",
-    [["--bogus"], ["--interface", "not-an-ip"], ["--interface", "1.2.3"], ["--json"],
-     ["--profile"], ["--rendezvous", "nocolon"], ["--ephemeral", "--profile", "/tmp/x"]],
+    [
+        ["--bogus"],
+        ["--interface", "not-an-ip"],
+        ["--interface", "1.2.3"],
+        ["--json"],
+        ["--profile"],
+        ["--rendezvous", "nocolon"],
+        ["--ephemeral", "--profile", "/tmp/x"],
+    ],
 )
 def test_bad_command_line_is_one_line_and_status_2(args: list[str]) -> None:
     result = run(args)
@@ -66,7 +84,9 @@ def test_self_test_passes_offscreen() -> None:
 
 
 def test_headless_json_ready_then_bye_on_quit(tmp_path: object) -> None:
-    result = run(["--headless", "--json", "--ephemeral", "--interface", "127.0.0.1"], stdin="/quit\n")
+    result = run(
+        ["--headless", "--json", "--ephemeral", "--interface", "127.0.0.1"], stdin="/quit\n"
+    )
     assert result.returncode == 0, result.stderr
     events = [json.loads(line) for line in result.stdout.splitlines()]
     assert [e["event"] for e in events] == ["ready", "bye"]
@@ -82,8 +102,10 @@ def test_headless_end_of_input_exits_cleanly() -> None:
 
 
 def test_headless_unknown_command_is_an_error_event_not_a_crash() -> None:
-    result = run(["--headless", "--json", "--ephemeral", "--interface", "127.0.0.1"],
-                 stdin="/frobnicate\n/help\n/quit\n")
+    result = run(
+        ["--headless", "--json", "--ephemeral", "--interface", "127.0.0.1"],
+        stdin="/frobnicate\n/help\n/quit\n",
+    )
     events = [json.loads(line) for line in result.stdout.splitlines()]
     assert events[1]["event"] == "error" and events[1]["code"] == "unknown_command"
     assert events[2]["event"] == "info" and "/quit" in events[2]["message"]

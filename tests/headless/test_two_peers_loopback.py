@@ -75,7 +75,9 @@ def test_a_tampered_link_is_refused_with_a_clear_error(peers: list[HeadlessPeer]
 def test_rules_reach_members_signed_and_changes_are_seen(peers: list[HeadlessPeer]) -> None:
     host, guest, late = start(peers, "host"), start(peers, "guest"), start(peers, "late")
     circle = host.command("/create Recovery Circle", "circle")
-    first = host.command("/rules Listen more than you speak.\\nWhat is said here stays here.", "rules")
+    first = host.command(
+        "/rules Listen more than you speak.\\nWhat is said here stays here.", "rules"
+    )
     assert first["revision"] == 2
     guest.command(f"/join {circle['invite']}", "circle")
     rules = guest.wait_event("rules", 20)
