@@ -6,12 +6,12 @@ STAMP  := $(VENV)/.installed.stamp
 export QT_QPA_PLATFORM ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench venv system-deps clean screenshots format
+.PHONY: run test lint bench venv system-deps clean screenshots format package
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dev,package]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -42,6 +42,10 @@ bench: $(STAMP) system-deps
 
 screenshots: $(STAMP) system-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshots docs/screenshots
+
+## Linux bundle, tarball, .deb and AppDir; self-test from the bundle; metadata validated.
+package: $(STAMP) system-deps
+	QT_QPA_PLATFORM=offscreen bash packaging/linux/build.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -21,7 +21,9 @@ def main(argv: list[str]) -> int:
     failed = 0
     for name in names:
         module = importlib.import_module(f"benchmarks.{name}")
-        report.section(f"{name[len('bench_'):]} — {(module.__doc__ or '').strip().splitlines()[0]}")
+        report.section(
+            f"{name[len('bench_') :]} — {(module.__doc__ or '').strip().splitlines()[0]}"
+        )
         start = time.perf_counter()
         try:
             module.run(report)

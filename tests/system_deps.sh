@@ -6,9 +6,13 @@ need=()
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
+command -v makensis >/dev/null 2>&1 || need+=(nsis)  # the Windows installer script compiles here
+command -v desktop-file-validate >/dev/null 2>&1 || need+=(desktop-file-utils)
+command -v appstreamcli >/dev/null 2>&1 || need+=(appstream)
 # Qt's xcb platform plugin (for real windows under Xvfb and for screenshots).
 for lib in libxcb-cursor0 libxkbcommon-x11-0 libegl1 libfontconfig1 libdbus-1-3 libxcb-icccm4 \
-           libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core; do
+           libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core \
+           libwayland-cursor0 libwayland-egl1; do
   dpkg-query -W -f='${Status}' "$lib" 2>/dev/null | grep -q 'install ok installed' || need+=("$lib")
 done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
