@@ -36,6 +36,7 @@ class CircleRuntime:
     info_revision: int = 0
     rules_accepted_revision: int = 0
     key_changed: set[bytes] = field(default_factory=set)  # members whose pinned key changed
+    _binding: tuple[object, CircleBinding] | None = field(default=None, repr=False)
 
     @property
     def id(self) -> bytes:
@@ -46,6 +47,14 @@ class CircleRuntime:
         return Role.HOST if self.circle.is_host(self.membership.member_key) else Role.MEMBER
 
     def binding(self) -> CircleBinding:
+        """How the node serves this circle. The same object while nothing it depends on
+        changed, so that the node keeps this circle's links when another circle changes."""
+        basis = (self.membership, self.circle.secret, self.circle.epoch, self.rendezvous)
+        if self._binding is None or self._binding[0] != basis:
+            self._binding = (basis, self._make_binding())
+        return self._binding[1]
+
+    def _make_binding(self) -> CircleBinding:
         circle_id = self.circle.circle_id
 
         def check(payload: bytes, remote_static: bytes) -> LinkedPeer:

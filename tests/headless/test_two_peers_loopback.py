@@ -91,3 +91,15 @@ def test_rules_reach_members_signed_and_changes_are_seen(peers: list[HeadlessPee
     assert guest.command("/rules", "rules")["rules"] == "Be gentle."
     error = guest.command("/rules I make the rules now", "error")
     assert error["code"] == "not_allowed"
+
+
+def test_joining_another_circle_keeps_existing_links(peers: list[HeadlessPeer]) -> None:
+    host, guest = start(peers, "host"), start(peers, "guest")
+    circle = host.command("/create First", "circle")
+    guest.command(f"/join {circle['invite']}", "circle")
+    host.wait_event("peer_connected", 20)
+    mark = len(host.events)
+    host.command("/create Second", "circle")
+    guest.send("/say still here")
+    host.wait_event("post", 20, body="still here")
+    assert not [e for e in host.events[mark:] if e.get("event") == "peer_lost"]

@@ -185,3 +185,22 @@ async def test_two_hundred_half_open_connections_do_not_stop_good_peers() -> Non
 async def _until_pending_clear(node: Node) -> None:
     while node.pending_handshakes:
         await asyncio.sleep(0.1)
+
+
+async def test_changing_one_circle_keeps_the_links_of_the_others() -> None:
+    other = b"other-circle----"
+    shared_a, shared_b = binding(CIRCLE, SECRET, "A"), binding(CIRCLE, SECRET, "B")
+    a, ra = await started([shared_a], discovery=False)
+    b, rb = await started([shared_b], discovery=False)
+    try:
+        pb = b.listen_addresses[0]
+        await a.connect(pb.host, pb.port, CIRCLE)
+        await ra.until(lambda: bool(ra.connected))
+        # A joins a second circle: its first circle's binding is the same object, so the
+        # link stays.
+        await a.set_circles([shared_a, binding(other, os.urandom(32), "A2")])
+        await asyncio.sleep(0.3)
+        assert not ra.lost and len(a.links()) == 1
+    finally:
+        await a.close()
+        await b.close()
