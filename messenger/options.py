@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
+from network.rendezvous.address import parse_address
+from network.rendezvous.errors import AddressError
+
 from . import __version__
 from .paths import default_profile_dir
 
@@ -46,10 +49,12 @@ def _ipv4(value: str) -> str:
 
 
 def _rendezvous(value: str) -> str:
-    host, sep, rest = value.partition(":")
-    if not host or not sep or not rest:
-        raise argparse.ArgumentTypeError(f"not a rendezvous address (HOST:PORT:KEY): {value!r}")
-    return value
+    try:
+        return str(parse_address(value))
+    except AddressError as exc:
+        raise argparse.ArgumentTypeError(
+            f"not a rendezvous address (HOST:PORT:KEY): {exc}"
+        ) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
