@@ -1704,4 +1704,39 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
+<context>
+    <name>self.window</name>
+    <message>
+        <source>Something went wrong. Nothing was lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A circle nearby</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The rules of %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Before you take part, please read this circle&apos;s rules:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I accept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accept the rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
 </TS>
