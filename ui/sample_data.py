@@ -9,6 +9,8 @@ import hashlib
 import random
 from collections.abc import Iterator
 
+from messenger.circle import create_circle
+from messenger.invite_link import InviteLink
 from messenger.views import (
     CircleSettingsView,
     CircleView,
@@ -41,6 +43,12 @@ RULES = (
 )
 
 
+def sample_link() -> str:
+    """A genuine invite link (of a throwaway circle) so screenshots show the real format."""
+    made, _ = create_circle("Tuesday evening group", ME, rules=RULES)
+    return InviteLink.for_circle(made).to_text()
+
+
 def circle(role: Role = Role.HOST, unread: int = 0) -> CircleView:
     return CircleView(
         id=CIRCLE_ID,
@@ -53,7 +61,7 @@ def circle(role: Role = Role.HOST, unread: int = 0) -> CircleView:
         settings=CircleSettingsView(retention=Retention.DAYS, retention_amount=30),
         unread=unread,
         members_present=4,
-        invite_link="hearth://join/v1/Tuesday-evening-group#k=3q9Xc0mB8w2TzR1sE7uY5aLpN",
+        invite_link=sample_link(),
     )
 
 
