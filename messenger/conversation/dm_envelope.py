@@ -31,9 +31,8 @@ from .envelope import (
     MAX_BODY,
     MAX_CIRCLE_ID,
     MAX_TS,
-    SIG_LEN,
+    decode_signed,
     post_id,
-    verify_signature,
     with_signature,
 )
 from .errors import ComposeError, DropReason, EnvelopeError
@@ -134,22 +133,17 @@ def sign_dm(
 
 def decode_dm(data: bytes, *, verify: bool = True) -> DirectMessage:
     """Decode and check a signed direct message (strict, like posts)."""
-    raw = codec.unpack(data, MAX_DM_ENVELOPE, _E)
-    if not isinstance(raw, dict):
-        codec.fail(_E, DropReason.MALFORMED, "envelope is not a map")
-    version = raw.get("v")
-    if type(version) is not int:
-        codec.fail(_E, DropReason.MALFORMED, "no version")
-    if version != VERSION:
-        codec.fail(_E, DropReason.UNKNOWN_VERSION, f"version {version}")
-    fields = codec.need_map(raw, _SIGNED_KEYS, _E, "direct message")
-    envelope = _check_content(fields)
-    signature = codec.need_bytes(fields["g"], _E, "signature", SIG_LEN)
-    content = codec.pack(envelope.content_map())
-    if with_signature(content, signature) != data:
-        codec.fail(_E, DropReason.NON_CANONICAL, "not the canonical encoding")
-    if verify:
-        verify_signature(envelope.sender_key, DOMAIN + content, signature)
+    envelope = decode_signed(
+        data,
+        max_size=MAX_DM_ENVELOPE,
+        version=VERSION,
+        signed_keys=_SIGNED_KEYS,
+        what="direct message",
+        check=_check_content,
+        signer=lambda env: env.sender_key,
+        domain=DOMAIN,
+        verify=verify,
+    )
     return DirectMessage(envelope=envelope, signed=data, id=post_id(data))
 
 

@@ -21,8 +21,9 @@ bad signature raise :class:`EnvelopeError` with a stable :class:`DropReason`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import nacl.bindings
 import nacl.exceptions
@@ -176,24 +177,59 @@ def sign_post(
     return SignedPost(envelope=envelope, signed=signed, id=post_id(signed))
 
 
-def decode_post(data: bytes, *, verify: bool = True) -> SignedPost:
-    """Decode and check a signed post; ``verify=False`` only for bytes our own store returns."""
-    raw = codec.unpack(data, MAX_ENVELOPE, _E)
+class _Signed(Protocol):
+    def content_map(self) -> dict[str, Any]: ...
+
+
+S = TypeVar("S", bound=_Signed)
+
+
+def decode_signed(
+    data: bytes,
+    *,
+    max_size: int,
+    version: int,
+    signed_keys: tuple[str, ...],
+    what: str,
+    check: Callable[[dict[str, Any]], S],
+    signer: Callable[[S], bytes],
+    domain: bytes,
+    verify: bool,
+) -> S:
+    """The strict reading every signed envelope gets: size, map, version, exact keys, content
+    checks, canonical encoding, then (unless ``verify`` is off) the signer's signature."""
+    raw = codec.unpack(data, max_size, _E)
     if not isinstance(raw, dict):
         codec.fail(_E, DropReason.MALFORMED, "envelope is not a map")
-    version = raw.get("v")
-    if type(version) is not int:
+    found = raw.get("v")
+    if type(found) is not int:
         codec.fail(_E, DropReason.MALFORMED, "no version")
-    if version != VERSION:
-        codec.fail(_E, DropReason.UNKNOWN_VERSION, f"version {version}")
-    fields = codec.need_map(raw, _SIGNED_KEYS, _E, "envelope")
-    envelope = _check_content(fields)
+    if found != version:
+        codec.fail(_E, DropReason.UNKNOWN_VERSION, f"version {found}")
+    fields = codec.need_map(raw, signed_keys, _E, what)
+    envelope = check(fields)
     signature = codec.need_bytes(fields["g"], _E, "signature", SIG_LEN)
     content = codec.pack(envelope.content_map())
     if with_signature(content, signature) != data:
         codec.fail(_E, DropReason.NON_CANONICAL, "not the canonical encoding")
     if verify:
-        verify_signature(envelope.author_key, DOMAIN + content, signature)
+        verify_signature(signer(envelope), domain + content, signature)
+    return envelope
+
+
+def decode_post(data: bytes, *, verify: bool = True) -> SignedPost:
+    """Decode and check a signed post; ``verify=False`` only for bytes our own store returns."""
+    envelope = decode_signed(
+        data,
+        max_size=MAX_ENVELOPE,
+        version=VERSION,
+        signed_keys=_SIGNED_KEYS,
+        what="envelope",
+        check=_check_content,
+        signer=lambda env: env.author_key,
+        domain=DOMAIN,
+        verify=verify,
+    )
     return SignedPost(envelope=envelope, signed=data, id=post_id(data))
 
 
