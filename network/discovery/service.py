@@ -87,7 +87,8 @@ class Discovery:
         self._sweep_interval = sweep_interval
         self._rng = rng
         self._state = DiscoveryState.NEW
-        self._keys: list[bytes] = []
+        self._keys: list[bytes] = []  # announced
+        self._matched: list[bytes] = []  # announced and quiet
         self._table = PeerTable()
         self._queue: asyncio.Queue[DiscoveryEvent | None] = asyncio.Queue(EVENT_QUEUE_SIZE)
         self._tasks = TaskSet()
@@ -139,7 +140,7 @@ class Discovery:
             raise DiscoveryStartError("no interface to discover on")
         infos = host_interfaces()
         addresses = check_addresses(interfaces, infos)
-        self._table = PeerTable(self._keys, networks_for(addresses, infos))
+        self._table = PeerTable(self._matched, networks_for(addresses, infos))
         self._addresses, self._port = addresses, port
         try:
             aiozc = AsyncZeroconf(interfaces=list(addresses), ip_version=IPVersion.V4Only)
@@ -167,17 +168,20 @@ class Discovery:
             raise
         log.info("discovery started on %d interface(s)", len(addresses))
 
-    async def set_circles(self, keys: Sequence[bytes]) -> None:
+    async def set_circles(self, keys: Sequence[bytes], *, quiet: Sequence[bytes] = ()) -> None:
         """Announce these circle discovery keys from now on (fresh nonce), and match peers'.
 
         Up to :data:`.hints.HINT_SLOTS` keys are announced (the first ones); all are matched.
-        Raises :class:`InvalidCircleKey` (nothing changes then).
+        ``quiet`` keys are matched in peers' announcements but never announced (a circle's old
+        epoch, kept for members who were away: whoever announces it can be dialled, while
+        nobody learns that we hold it). Raises :class:`InvalidCircleKey` (nothing changes then).
         """
         checked = check_keys(keys)
+        matched = check_keys([*checked, *quiet])
         if self._state is DiscoveryState.CLOSED:
             raise DiscoveryStateError("discovery is closed")
-        self._keys = checked
-        for event in self._table.set_keys(checked):
+        self._keys, self._matched = checked, matched
+        for event in self._table.set_keys(matched):
             self._emit(event)
         if self._state is not DiscoveryState.RUNNING or self._aiozc is None:
             return

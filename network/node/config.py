@@ -23,6 +23,10 @@ class CircleBinding:
     psk: bytes | None = field(default=None, repr=False)  # None: the open lobby (Noise_XX)
     rendezvous: str | None = None  # a rendezvous server (HOST:PORT:KEY) for this circle, or None
     rendezvous_tag_key: bytes | None = field(default=None, repr=False)  # the circle's tag key
+    announce: bool = True
+    """False: answer and dial peers who announce this circle, but never announce it on mDNS
+    (a circle's old epoch, kept only to hand the new secret to members who were away; give
+    such a binding no rendezvous server either)."""
 
 
 @dataclass(frozen=True)

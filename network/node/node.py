@@ -105,7 +105,7 @@ class Node:
         bound = await self._listener.start()
         if self._discovery is not None:
             interfaces = validate_interfaces(self._config.interfaces) or default_interfaces()
-            await self._discovery.set_circles(self._discovery_keys())
+            await self._discovery.set_circles(self._discovery_keys(), quiet=self._quiet_keys())
             await self._discovery.start(interfaces, self._listener.port)
         await self._relay.start()
         log.info("node listening (%d socket(s))", len(bound))
@@ -129,7 +129,12 @@ class Node:
     # -- circles ------------------------------------------------------------------------
 
     def _discovery_keys(self) -> list[bytes]:
-        return [b.discovery_key for b in self._bindings.values()] + list(self._points)
+        announced = [b.discovery_key for b in self._bindings.values() if b.announce]
+        return announced + list(self._points)
+
+    def _quiet_keys(self) -> list[bytes]:
+        """Circles we answer and dial for but do not announce (``CircleBinding.announce``)."""
+        return [b.discovery_key for b in self._bindings.values() if not b.announce]
 
     # -- join points --------------------------------------------------------------------
 
@@ -139,7 +144,7 @@ class Node:
         so that its holder can be found with :meth:`find`."""
         self._points = dict(points)
         if self._discovery is not None:
-            await self._discovery.set_circles(self._discovery_keys())
+            await self._discovery.set_circles(self._discovery_keys(), quiet=self._quiet_keys())
 
     async def find(self, key: bytes) -> DiscoveredPeer:
         """The first peer announcing ``key`` (one already known, or the next one to appear);
@@ -188,7 +193,7 @@ class Node:
                 task.cancel()
                 self._dialers.pop((label, tag), None)
         if self._discovery is not None:
-            await self._discovery.set_circles(self._discovery_keys())
+            await self._discovery.set_circles(self._discovery_keys(), quiet=self._quiet_keys())
         await self._relay.set_circles(bindings)
         for peer in list(self._peers.values()):
             self._want_dials(peer)
