@@ -18,7 +18,16 @@ from typing import TypeVar
 import msgpack
 
 from network.errors import NetworkError
-from network.node import Node, NodeConfig, NodeEvent, PeerConnected, PeerKey, PeerLost, PeerMessage
+from network.node import (
+    CircleBinding,
+    Node,
+    NodeConfig,
+    NodeEvent,
+    PeerConnected,
+    PeerKey,
+    PeerLost,
+    PeerMessage,
+)
 from network.tasks import TaskSet
 
 from . import persist
@@ -60,12 +69,14 @@ from .events import (
 from .identity import Membership
 from .invite_link import parse as parse_link
 from .joining import Joining
+from .moderating import Moderation, present_post
+from .moderation import EngineLimits
 from .mux import Lane, MuxError, pack, unpack
 from .options import LaunchOptions
 from .pinning import KeyPins
 from .profile_open import open_store
 from .roster import Roster, RosterEntry, RosterError
-from .runtime import CircleRuntime, LinkedPeer
+from .runtime import CircleRuntime, LinkedPeer, circle_of_tag
 from .safety import pair_code
 from .storage import AsyncStore, CircleRecord, KdfParams, MembershipRecord, wipe_profile_async
 from .views import (
@@ -116,11 +127,13 @@ class Messenger:
         kdf: KdfParams | None = None,
         clock: Callable[[], float] = time.time,
         rate_limits: RateLimits | None = None,
+        moderation_limits: EngineLimits | None = None,
     ) -> None:
         self.options = options
         self._node_config = node_config or NodeConfig(interfaces=options.interfaces)
         self._kdf = kdf
         self._rate_limits = rate_limits
+        self._moderation_limits = moderation_limits
         self._clock = clock
         self._subscribers: list[Subscriber] = []
         self._tasks = TaskSet(self._task_failed)
@@ -131,6 +144,8 @@ class Messenger:
         self._circles: dict[bytes, CircleRuntime] = {}
         self._pins = KeyPins()
         self._started = False
+        self.moderation = Moderation(self)
+        """Remove, block, mute, report, hide, slow mode, the moderation queue (moderating.py)."""
 
     # -- events ---------------------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
@@ -162,7 +177,7 @@ class Messenger:
             self._node = Node(self._inbox.put_nowait, self._node_config)
             self._joining = Joining(self._node, self.emit, self._clock)
             await self._load_circles()
-            await self._node.set_circles([rt.binding() for rt in self._circles.values()])
+            await self._node.set_circles(self._bindings())
             await self._node.start()
         except (NetworkError, OSError) as exc:
             await self.close()
@@ -244,18 +259,30 @@ class Messenger:
             value = policy.cutoff(now_ms / 1000)
             return None if value is None else int(value * 1000)
 
+        mod, personal = await persist.load_moderation(
+            store, circle, membership, self._moderation_limits
+        )
+        made: list[CircleRuntime] = []
+
+        def dm_allowed(peer: bytes) -> bool:
+            return made[0].dm_allowed(peer) if made else False
+
         def build(s: object) -> CircleSync:
             return CircleSync(
                 circle.circle_id,
                 membership.member_key,
                 StorePostLog(s, circle.circle_id),  # type: ignore[arg-type]
-                is_member=lambda key: True,
+                is_member=mod.is_member,
                 retention_cutoff=cutoff,
                 rate_limits=self._rate_limits,
+                dm_allowed=dm_allowed,
+                dm_declined=personal.blocked,
             )
 
         engine = await store.run(build)
-        rt = CircleRuntime(circle, membership, engine, Roster(circle.circle_id))
+        rt = CircleRuntime(mod.circle, membership, engine, Roster(circle.circle_id), mod, personal)
+        rt.clock_ms = self._now_ms
+        made.append(rt)
         rt.rendezvous = self.options.rendezvous
         self._circles[circle.circle_id] = rt
         return rt
@@ -276,9 +303,16 @@ class Messenger:
             )
         )
 
+    def _bindings(self) -> list[CircleBinding]:
+        return [b for rt in self._circles.values() for b in rt.bindings()]
+
     async def _rebind(self) -> None:
         _, node = self._require()
-        await node.set_circles([rt.binding() for rt in self._circles.values()])
+        await node.set_circles(self._bindings())
+
+    async def _disconnect(self, peer: PeerKey) -> None:
+        if self._node is not None:
+            await self._node.disconnect(peer)
 
     def circles(self) -> list[CircleView]:
         return [rt.view() for rt in self._circles.values()]
@@ -349,6 +383,7 @@ class Messenger:
             circle = circle.with_settings(_settings_from_view(settings))
         info = sign_info(rt.membership.signing_key, circle, rt.info_revision + 1)
         rt.circle, rt.info, rt.info_revision = circle, info.signed, info.revision
+        rt.mod.set_circle(circle)
         await self._save(rt)
         await persist.save_info(store_of(self), rt)
         for peer in list(rt.links):
@@ -455,14 +490,17 @@ class Messenger:
         present = rt.present()
         views = [MemberView(circle_id, me.member_key, me.pseudonym, rt.role, True, is_me=True)]
         for entry in rt.roster.entries():
-            role = Role.HOST if rt.circle.is_host(entry.member_key) else Role.MEMBER
+            if not rt.mod.is_member(entry.member_key):
+                continue  # removed
             views.append(
                 MemberView(
                     circle_id,
                     entry.member_key,
                     entry.pseudonym,
-                    role,
+                    rt.mod.role(entry.member_key),
                     entry.member_key in present,
+                    blocked=rt.personal.is_blocked(entry.member_key),
+                    muted=rt.personal.is_muted(entry.member_key),
                     key_changed=entry.member_key in rt.key_changed,
                     safety_number=str(pair_code(circle_id, me.member_key, entry.member_key)),
                 )
@@ -490,6 +528,7 @@ class Messenger:
     ) -> PostView:
         rt = self._runtime(circle_id)
         now = self._now_ms()
+        self.moderation.check_may_post(rt, now)
         key = rt.membership.signing_key
 
         def publish() -> tuple[SignedPost, list[Outgoing]]:
@@ -506,6 +545,7 @@ class Messenger:
             return signed, rt.engine.publish(signed, now)
 
         signed, out = await self._engine(publish)
+        rt.last_post_ms = now
         view = self._post_view(rt, signed)
         self.emit(PostEvent(view))
         await self._deliver(rt, out)
@@ -523,9 +563,13 @@ class Messenger:
             self._post_view(rt, post_from_record(r), hidden=r.hidden) for r in reversed(records)
         ]
 
-    def _post_view(self, rt: CircleRuntime, post: SignedPost, *, hidden: bool = False) -> PostView:
+    def _post_view(
+        self, rt: CircleRuntime, post: SignedPost, *, hidden: bool = False, present: bool = True
+    ) -> PostView:
+        """The post as this person sees it (``present``: with their blocks, boundaries and the
+        circle's moderation applied)."""
         env = post.envelope
-        return PostView(
+        view = PostView(
             circle_id=env.circle_id,
             id=post.id,
             author_key=env.author_key,
@@ -538,11 +582,13 @@ class Messenger:
             mine=env.author_key == rt.membership.member_key,
             hidden=hidden,
         )
+        return present_post(rt, view) if present else view
 
     # -- direct messages ------------------------------------------------------------------
     async def send_dm(self, circle_id: bytes, who: str | bytes, body: str) -> DirectMessageView:
         rt = self._runtime(circle_id)
         peer = who if isinstance(who, bytes) else self._member_key(rt, who)
+        self.moderation.check_may_dm(rt, peer)
         now = self._now_ms()
         message = sign_dm(rt.membership.signing_key, circle_id, peer, body, now)
         out, events = await self._engine(lambda: rt.engine.send_dm(message, now))
@@ -595,9 +641,10 @@ class Messenger:
             log.debug("send failed: %s", exc)
 
     async def _deliver(self, rt: CircleRuntime, out: Sequence[Outgoing]) -> None:
+        """Conversation traffic: over current-epoch links only."""
         for item in out:
             peer = rt.link_for(item.peer)
-            if peer is not None:
+            if peer is not None and rt.mod.carries_conversation(item.peer):
                 await self._send(peer, Lane.CONVERSATION, item.data)
 
     async def enforce_retention(self, *, ending_session: bool = False) -> int:
@@ -635,6 +682,8 @@ class Messenger:
                 out, events = await self._engine(functools.partial(engine.tick, now))
                 await self._deliver(rt, out)
                 self._handle(rt, events)
+                await self.moderation.observe(rt, events)
+                await self.moderation.tick(rt)
 
     async def _process_inbox(self) -> None:
         while True:
@@ -652,11 +701,23 @@ class Messenger:
                 log.exception("failed to handle a network event")
 
     async def _on_connected(self, event: PeerConnected) -> None:
-        rt = self._circles.get(event.peer.circle)
+        rt = self._circles.get(circle_of_tag(event.peer.circle))
         linked = event.identity
         if rt is None or not isinstance(linked, LinkedPeer):
             return
         member = linked.identity.member_key
+        now = self._now_ms()
+        if rt.removed_me or not rt.mod.link_decision(member, linked.epoch, now).accepted:
+            await self._disconnect(event.peer)  # removed, or cooling down, since the handshake
+            return
+        rt.link_epochs[event.peer] = linked.epoch
+        moderation = rt.mod.peer_connected(member, now, epoch=linked.epoch)
+        if linked.epoch != rt.circle.epoch or not rt.mod.carries_conversation(member):
+            rt.links.pop(event.peer, None)
+            rt.old_links[event.peer] = member  # hand-overs only: the moderation lane
+            await self.moderation.run(rt, moderation)
+            return
+        rt.old_links.pop(event.peer, None)
         was_present = member in rt.present()
         rt.links[event.peer] = member
         entry = RosterEntry.from_verified(linked.identity, linked.statement)
@@ -670,26 +731,30 @@ class Messenger:
             await self._gossip(rt, learned, exclude=event.peer)
         if not was_present:
             self.emit(PeerConnectedEvent(rt.id, entry.pseudonym, member))
-        now = self._now_ms()
+        await self.moderation.run(rt, moderation)
         out, events = await self._engine(lambda: rt.engine.peer_connected(member, now))
         await self._deliver(rt, out)
         self._handle(rt, events)
 
     async def _on_lost(self, event: PeerLost) -> None:
-        rt = self._circles.get(event.peer.circle)
+        rt = self._circles.get(circle_of_tag(event.peer.circle))
         if rt is None:
             return
+        epoch = rt.link_epochs.pop(event.peer, None)
+        old = rt.old_links.pop(event.peer, None)
         member = rt.links.pop(event.peer, None)
+        if (member or old) is not None and epoch is not None:
+            rt.mod.peer_lost(member or old or b"", epoch=epoch)
         if member is None or member in rt.present():
             return
         await self._engine(lambda: rt.engine.peer_lost(member))
         self.emit(PeerLostEvent(rt.id, rt.name_of(member), member))
 
     async def _on_message(self, event: PeerMessage) -> None:
-        rt = self._circles.get(event.peer.circle)
+        rt = self._circles.get(circle_of_tag(event.peer.circle))
         if rt is None:
             return
-        member = rt.links.get(event.peer)
+        member = rt.links.get(event.peer) or rt.old_links.get(event.peer)
         if member is None:
             return
         try:
@@ -697,11 +762,16 @@ class Messenger:
         except MuxError as exc:
             log.info("dropped a message: %s", exc)
             return
-        if lane is Lane.CONVERSATION:
+        if lane is Lane.MODERATION:
+            await self.moderation.receive(rt, member, body)
+        elif event.peer not in rt.links or not rt.mod.carries_conversation(member):
+            log.debug("dropped conversation traffic on a hand-over link")
+        elif lane is Lane.CONVERSATION:
             now = self._now_ms()
             out, events = await self._engine(lambda: rt.engine.receive(member, body, now))
             await self._deliver(rt, out)
             self._handle(rt, events)
+            await self.moderation.observe(rt, events)
         elif lane is Lane.ROSTER:
             try:
                 entries = rt.roster.decode(body)
@@ -749,6 +819,7 @@ class Messenger:
             return
         rules_changed = info.rules != rt.circle.rules or rt.info_revision == 0
         rt.circle = info.apply_to(rt.circle)
+        rt.mod.set_circle(rt.circle)
         rt.info, rt.info_revision = body, info.revision
         await self._save(rt)
         await persist.save_info(store_of(self), rt)
@@ -770,8 +841,9 @@ class Messenger:
     def _handle(self, rt: CircleRuntime, events: Sequence[ConversationEvent]) -> None:
         for event in events:
             if isinstance(event, PostReceived):
-                rt.unread += 1
-                self.emit(PostEvent(self._post_view(rt, event.post)))
+                view = self._post_view(rt, event.post)
+                rt.unread += 0 if view.hidden else 1
+                self.emit(PostEvent(view))
             elif isinstance(event, DmReceived):
                 sender = event.message.envelope.sender_key
                 self.emit(DmEvent(self._dm_view(rt, sender, event.message, outgoing=False)))

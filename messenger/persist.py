@@ -1,13 +1,19 @@
-"""What a circle keeps besides its model: the host's signed details, the roster, the pins.
+"""What a circle keeps besides its model: the host's signed details, the roster, the pins,
+its moderation state and my personal settings in it.
 
-Kept as profile settings (inside the encrypted database), keyed by the circle's id.
+Kept as profile settings (inside the encrypted database), keyed by the circle's id. The
+moderation state holds old circle secrets (kept for members who were away during a rotation):
+it lives in the encrypted database only.
 """
 
 from __future__ import annotations
 
 import logging
 
+from .circle import Circle
 from .circle_info import CircleInfoError, verify_info
+from .identity import Membership
+from .moderation import CircleModeration, EngineLimits, ModerationError, PersonalSettings
 from .pinning import KeyPins
 from .roster import Roster, RosterError
 from .runtime import CircleRuntime
@@ -57,8 +63,43 @@ async def save_roster(store: AsyncStore, rt: CircleRuntime) -> None:
 
 
 async def forget(store: AsyncStore, circle_id: bytes) -> None:
-    for kind in ("info", "rules_ok", "roster"):
+    for kind in ("info", "rules_ok", "roster", "moderation", "personal"):
         await store.delete_setting(_key(kind, circle_id))
+
+
+async def load_moderation(
+    store: AsyncStore,
+    circle: Circle,
+    membership: Membership,
+    limits: EngineLimits | None = None,
+) -> tuple[CircleModeration, PersonalSettings]:
+    """The circle's moderation engine and my personal settings in it, as saved (new ones for a
+    new circle; a damaged record is logged and started afresh rather than stopping the app)."""
+    mod: CircleModeration | None = None
+    stored = await store.get_setting(_key("moderation", circle.circle_id))
+    if stored is not None:
+        try:
+            mod = CircleModeration.from_dict(stored, circle, membership, limits=limits)
+        except (ModerationError, ValueError) as exc:
+            log.info("starting the circle's moderation afresh: %s", exc)
+    if mod is None:
+        mod = CircleModeration(circle, membership, limits=limits)
+    personal = PersonalSettings()
+    raw = await store.get_setting(_key("personal", circle.circle_id))
+    if raw is not None:
+        try:
+            personal = PersonalSettings.from_dict(raw)
+        except ModerationError as exc:
+            log.info("ignoring stored personal settings: %s", exc)
+    return mod, personal
+
+
+async def save_moderation(store: AsyncStore, rt: CircleRuntime) -> None:
+    await store.set_setting(_key("moderation", rt.id), rt.mod.to_dict())
+
+
+async def save_personal(store: AsyncStore, rt: CircleRuntime) -> None:
+    await store.set_setting(_key("personal", rt.id), rt.personal.to_dict())
 
 
 async def load_pins(store: AsyncStore) -> KeyPins:

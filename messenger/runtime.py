@@ -1,7 +1,16 @@
-"""One circle while the peer runs: its model, my membership in it, who is linked, its engine."""
+"""One circle while the peer runs: its model, my membership in it, who is linked, its engines.
+
+Besides the conversation engine, each circle has its moderation engine (``mod``: removals,
+rotations, reports, flood cool-downs) and my personal settings in it (``personal``: block, mute,
+boundaries). After a secret rotation the circle may be bound at more than one epoch: the current
+one under the tag ``circle_id``, old ones (not announced, hand-overs only) under
+``circle_id + epoch``.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from network.node import CircleBinding, PeerKey
@@ -9,10 +18,33 @@ from network.noise import KeyPair
 
 from .circle import Circle
 from .conversation import CircleSync
+from .errors import HearthError
 from .identity import IdentityError, IdentityProblem, Membership, VerifiedIdentity, verify
 from .invite_link import InviteLink
+from .keyschedule import CIRCLE_ID_SIZE, CircleKeys
+from .moderation import CircleModeration, PersonalSettings
 from .roster import Roster, RosterEntry
 from .views import CircleSettingsView, CircleView, DmPolicy, Retention, Role
+
+
+class LinkRefused(HearthError):
+    """The handshake's peer is a member we do not link with now (removed, cooling down, or at an
+    old epoch without a hand-over to collect)."""
+
+    code = "link_refused"
+
+
+def _wall_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def epoch_tag(circle_id: bytes, epoch: int, current: bool) -> bytes:
+    """The node tag of one epoch's binding: the circle id for the current epoch."""
+    return circle_id if current else circle_id + epoch.to_bytes(4, "big")
+
+
+def circle_of_tag(tag: bytes) -> bytes:
+    return tag[:CIRCLE_ID_SIZE]
 
 
 @dataclass(frozen=True)
@@ -21,6 +53,7 @@ class LinkedPeer:
 
     identity: VerifiedIdentity
     statement: bytes
+    epoch: int = 0  # the epoch of the circle's secret the link was made with
 
 
 @dataclass
@@ -29,50 +62,99 @@ class CircleRuntime:
     membership: Membership
     engine: CircleSync  # touched only on the database thread (see Messenger._engine)
     roster: Roster
-    links: dict[PeerKey, bytes] = field(default_factory=dict)  # link -> member key
+    mod: CircleModeration  # on the event loop only (the engine reads ``is_member`` from it)
+    personal: PersonalSettings = field(default_factory=PersonalSettings)
+    links: dict[PeerKey, bytes] = field(default_factory=dict)  # current-epoch link -> member
+    old_links: dict[PeerKey, bytes] = field(default_factory=dict)  # hand-over-only links
+    link_epochs: dict[PeerKey, int] = field(default_factory=dict)
     rendezvous: str | None = None
     unread: int = 0
     info: bytes | None = None  # the host's signed CircleInfo we hold
     info_revision: int = 0
     rules_accepted_revision: int = 0
     key_changed: set[bytes] = field(default_factory=set)  # members whose pinned key changed
-    _binding: tuple[object, CircleBinding] | None = field(default=None, repr=False)
+    last_post_ms: int | None = None  # when I last posted here (slow mode)
+    clock_ms: Callable[[], int] = field(default=_wall_ms, repr=False)
+    _bindings: dict[int, tuple[object, CircleBinding]] = field(default_factory=dict, repr=False)
 
     @property
     def id(self) -> bytes:
         return self.circle.circle_id
 
     @property
+    def me(self) -> bytes:
+        return self.membership.member_key
+
+    @property
     def role(self) -> Role:
-        return Role.HOST if self.circle.is_host(self.membership.member_key) else Role.MEMBER
+        return self.mod.role(self.membership.member_key)
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.mod.state.is_moderator(self.membership.member_key)
+
+    @property
+    def removed_me(self) -> bool:
+        """I was removed from this circle: no more links, no more posts."""
+        return self.mod.state.is_removed(self.membership.member_key)
+
+    def dm_allowed(self, peer: bytes) -> bool:
+        """The circle's direct-message policy, between me and ``peer`` (either direction)."""
+        state = self.mod.state
+        return state.is_member(peer) and self.circle.settings.direct_messages.allows(
+            sender_is_moderator=state.is_moderator(peer),
+            recipient_is_moderator=state.is_moderator(self.me),
+        )
+
+    def bindings(self) -> list[CircleBinding]:
+        """How the node serves this circle: one binding per epoch the moderation engine keeps
+        (none once I was removed). Each is the same object while nothing it depends on changed,
+        so that the node keeps this circle's links when another circle changes."""
+        if self.removed_me:
+            self._bindings.clear()
+            return []
+        out: dict[int, tuple[object, CircleBinding]] = {}
+        for epoch in self.mod.bindings(self.clock_ms()):
+            rendezvous = self.rendezvous if epoch.current else None
+            basis = (self.membership, epoch.keys, epoch.current, epoch.announce, rendezvous)
+            cached = self._bindings.get(epoch.epoch)
+            if cached is None or cached[0] != basis:
+                made = self._make_binding(epoch.epoch, epoch.keys, epoch.current, epoch.announce)
+                cached = (basis, made)
+            out[epoch.epoch] = cached
+        self._bindings = out
+        return [b for _, b in out.values()]
 
     def binding(self) -> CircleBinding:
-        """How the node serves this circle. The same object while nothing it depends on
-        changed, so that the node keeps this circle's links when another circle changes."""
-        basis = (self.membership, self.circle.secret, self.circle.epoch, self.rendezvous)
-        if self._binding is None or self._binding[0] != basis:
-            self._binding = (basis, self._make_binding())
-        return self._binding[1]
+        """The current epoch's binding."""
+        return self.bindings()[0]
 
-    def _make_binding(self) -> CircleBinding:
+    def _make_binding(
+        self, epoch: int, keys: CircleKeys, current: bool, announce: bool
+    ) -> CircleBinding:
         circle_id = self.circle.circle_id
 
         def check(payload: bytes, remote_static: bytes) -> LinkedPeer:
             identity = verify(payload, remote_static, circle_id)
             if identity.member_key == self.membership.member_key:
                 raise IdentityError(IdentityProblem.MALFORMED, "a link to ourselves")
-            return LinkedPeer(identity, payload)
+            decision = self.mod.link_decision(identity.member_key, epoch, self.clock_ms())
+            if not decision.accepted:
+                reason = decision.reason.value if decision.reason else "refused"
+                raise LinkRefused(f"not linking with that member now: {reason}")
+            return LinkedPeer(identity, payload, epoch)
 
-        keys = self.circle.keys
+        lobby = self.circle.is_lobby
         return CircleBinding(
-            tag=circle_id,
+            tag=epoch_tag(circle_id, epoch, current),
             discovery_key=keys.discovery_key,
             static=KeyPair.from_private(self.membership.noise_private),
             payload=self.membership.statement(),
             verify=check,
-            psk=None if self.circle.is_lobby else keys.noise_psk,
-            rendezvous=None if self.circle.is_lobby else self.rendezvous,
+            psk=None if lobby else keys.noise_psk,
+            rendezvous=None if lobby or not current else self.rendezvous,
             rendezvous_tag_key=keys.rendezvous_tag_key,
+            announce=announce,
         )
 
     def me_entry(self) -> RosterEntry:
@@ -81,10 +163,24 @@ class CircleRuntime:
         return RosterEntry(m.member_key, m.pseudonym, m.noise_public, statement)
 
     def link_for(self, member_key: bytes) -> PeerKey | None:
+        """The member's current-epoch link (the one that carries the conversation)."""
         for peer, key in self.links.items():
             if key == member_key:
                 return peer
         return None
+
+    def any_link_for(self, member_key: bytes) -> PeerKey | None:
+        """The member's link for the moderation lane: current epoch first, else an old one."""
+        found = self.link_for(member_key)
+        if found is not None:
+            return found
+        for peer, key in self.old_links.items():
+            if key == member_key:
+                return peer
+        return None
+
+    def links_of(self, member_key: bytes) -> list[PeerKey]:
+        return [p for p, k in (*self.links.items(), *self.old_links.items()) if k == member_key]
 
     def present(self) -> set[bytes]:
         return set(self.links.values())
@@ -116,7 +212,7 @@ class CircleRuntime:
                 retention=retention,
                 retention_amount=s.retention.amount,
                 dm_policy=policy,
-                slow_mode_seconds=s.slow_mode_seconds,
+                slow_mode_seconds=self.mod.state.slow_mode,
                 anonymous_posting=s.anonymous_posting,
             ),
             unread=self.unread,
