@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from ..events import Event
+from ..events import Event, PostEvent
 
 
 def event_fields(event: Event) -> dict[str, Any]:
@@ -33,6 +33,20 @@ def human_line(event: Event) -> str:
         return f"* read this code aloud: {fields['code']} (open for 10 minutes)"
     if name == "join_request":
         return f"* {fields['member']} asks to join: /approve {fields['request']} or /deny ..."
+    if name == "member_removed":
+        return f"* {fields['member']} was removed from the circle"
+    if name == "post_hidden":
+        verb = "hid" if fields["hidden"] else "showed again"
+        return f"* a moderator {verb} post {str(fields['id'])[:12]}"
+    if name == "report":
+        by = fields.get("reporter") or "someone who asked not to be named"
+        line = f"* report ({fields['id'][:12]}): {fields['member']} for {fields['reason']}"
+        line += f", from {by}"
+        if fields["details"]:
+            line += f": {fields['details']}"
+        if "post_body" in fields:
+            line += f"\n  post {str(fields['post_id'])[:12]}: {fields['post_body']}"
+        return line
     if name == "list":
         return "\n".join(f"  {item}" for item in fields["items"]) or "  (none)"
     if name == "info":
@@ -57,6 +71,8 @@ class EventPrinter:
     def __call__(self, event: Event) -> None:
         if event.name in INTERNAL:
             return
+        if isinstance(event, PostEvent) and event.post.hidden:
+            return  # a blocked member's, or one a moderator hid: never surfaces here
         if self._json:
             line = json.dumps(event_fields(event), ensure_ascii=False, separators=(",", ":"))
         else:

@@ -14,12 +14,14 @@ from ..facade import Messenger
 from ..invite_link import looks_like_link
 from ..views import CircleView
 from .commands import Command
+from .safety import HELP as SAFETY_HELP
+from .safety import SafetyCommands
 
 HELP = (
     "commands: /create NAME, /invite, /code, /approve REQUEST, /deny REQUEST, "
     "/join LINK-OR-CODE, /circles, /use NAME, /members, "
     "/say TEXT (or any line without /), /dm NAME TEXT, /accept NAME, /history [N], "
-    "/rules [TEXT], /nick NAME, /leave [GOODBYE], /wipe, /quit"
+    "/rules [TEXT], /nick NAME, /leave [GOODBYE], /wipe, /quit; " + SAFETY_HELP
 )
 
 
@@ -29,10 +31,6 @@ class UsageProblem(HearthError):
 
 class UnknownCommand(HearthError):
     code = "unknown_command"
-
-
-class NotAvailable(HearthError):
-    code = "not_available"
 
 
 class Session:
@@ -69,6 +67,7 @@ class Session:
             "approve": self._approve,
             "deny": self._deny,
             "rules": self._rules,
+            **SafetyCommands(self).handlers(),
         }
         self._background: set[asyncio.Task[None]] = set()
 
@@ -88,8 +87,6 @@ class Session:
             return
         handler = self._handlers.get(command.name)
         if handler is None:
-            if command.name in ("remove", "block", "report"):
-                raise NotAvailable(f"/{command.name} is not available yet in this version")
             raise UnknownCommand(f"unknown command: /{command.name} (try /help)")
         await handler(command.arg)
 
@@ -229,7 +226,8 @@ class Session:
         except ValueError:
             raise UsageProblem("usage: /history [N]") from None
         posts = await self.messenger.history(self._circle().id, max(1, min(count, 1000)))
-        self.emit(Listing("history", tuple(PostEvent(p).fields() for p in posts)))
+        shown = (p for p in posts if not p.hidden)  # hidden by a moderator, or blocked
+        self.emit(Listing("history", tuple(PostEvent(p).fields() for p in shown)))
 
     async def _nick(self, arg: str) -> None:
         view = await self.messenger.set_pseudonym(self._circle().id, self._need(arg, "name"))
