@@ -311,8 +311,9 @@ class Messenger:
         await node.set_circles(self._bindings())
 
     async def _disconnect(self, peer: PeerKey) -> None:
+        """Close a link in the background (what was sent on it before still goes first)."""
         if self._node is not None:
-            await self._node.disconnect(peer)
+            self._tasks.spawn(self._node.disconnect(peer), "messenger-disconnect")
 
     def circles(self) -> list[CircleView]:
         return [rt.view() for rt in self._circles.values()]
