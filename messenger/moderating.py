@@ -259,6 +259,12 @@ class Moderation:
         if not rt.dm_allowed(peer):
             raise ModerationRefused("this circle's host does not allow that direct message")
 
+    def hides(self, post: PostView) -> bool:
+        """Whether ``post`` is hidden here now (a moderator hid it, its author was removed, or
+        this person blocked its author): to refresh posts already on screen."""
+        rt = self._m._circles.get(post.circle_id)
+        return rt is not None and should_show(post, rt.personal, rt.mod.state, me=rt.me).hidden
+
     def notifies(self, post: PostView) -> bool:
         """Whether a new post may notify the person (not muted, not hidden, no boundary)."""
         rt = self._m._circles.get(post.circle_id)
@@ -396,7 +402,6 @@ class Moderation:
         await self._store().set_member_flags(rt.id, key, blocked=True)
         await persist.save_personal(self._store(), rt)
         self._m.emit(Info(f"blocked {rt.name_of(key)}: you will not see them here"))
-        self._m.emit(CirclesChanged())
 
     async def unblock(self, circle_id: bytes, who: str | bytes) -> None:
         rt = self._m._runtime(circle_id)
@@ -405,7 +410,6 @@ class Moderation:
         await self._store().set_member_flags(rt.id, key, blocked=False)
         await persist.save_personal(self._store(), rt)
         self._m.emit(Info(f"unblocked {rt.name_of(key)}"))
-        self._m.emit(CirclesChanged())
 
     async def mute(self, circle_id: bytes, who: str | bytes, muted: bool = True) -> None:
         """No notifications for the member's posts (they still show); nothing is sent."""
@@ -417,7 +421,6 @@ class Moderation:
         await self._store().set_member_flags(rt.id, key, muted=muted)
         await persist.save_personal(self._store(), rt)
         self._m.emit(Info(f"{'muted' if muted else 'unmuted'} {rt.name_of(key)}"))
-        self._m.emit(CirclesChanged())
 
     async def set_boundaries(self, circle_id: bytes, texts: Iterable[str]) -> list[str]:
         """Words or topics whose posts collapse behind a notice, for this person only."""

@@ -21,6 +21,7 @@ from messenger.events import (
     Info,
     JoinRequestEvent,
     KeyChangedEvent,
+    MemberRemovedEvent,
     PeerConnectedEvent,
     PeerLostEvent,
     PostEvent,
@@ -29,16 +30,27 @@ from messenger.events import (
 from messenger.facade import Messenger
 from messenger.invite_link import InviteLinkError, looks_like_link
 from messenger.invite_link import parse as parse_link
-from messenger.views import CircleSettingsView, JoinCodeView, JoinRequestView, MemberView, PostView
+from messenger.moderating import PostHiddenEvent, ReportEvent, ReportView
+from messenger.views import (
+    CircleSettingsView,
+    JoinCodeView,
+    JoinRequestView,
+    MemberView,
+    PostView,
+    Role,
+)
 
 from .dialogs.create_circle import CreateCircleDialog
 from .dialogs.invite import InviteDialog
 from .dialogs.join import JoinDialog
 from .dialogs.leave import LeaveDialog
+from .dialogs.moderation import ModerationQueueDialog
+from .dialogs.report import ReportDialog
 from .dialogs.settings import SettingsDialog
 from .direct import post_from_direct
 from .main_window import MainWindow
 from .preferences import Preferences
+from .requests import ModerationReport, ReportReason, ReportRequest
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +112,12 @@ class Controller:
         w.preferencesChanged.connect(lambda prefs: self.spawn(self._save_prefs(prefs)))
         w.panicWipeRequested.connect(lambda: self.spawn(self.wipe_and_quit()))
         w.quitRequested.connect(QApplication.quit)
+        # moderation and personal safety (block and mute send nothing to anyone)
+        w.panel.blockRequested.connect(lambda m, on: self.spawn(self._block(m, on)))
+        w.panel.muteRequested.connect(lambda m, on: self.spawn(self._mute(m, on)))
+        w.panel.removeRequested.connect(lambda m: self.spawn(self._remove(m)))
+        w.hidePostRequested.connect(lambda post: self.spawn(self._hide(post)))
+        w.moderationQueueRequested.connect(self.open_moderation)
 
     def _wire_dialog(self, dialog: object) -> None:
         if isinstance(dialog, CreateCircleDialog):
@@ -121,6 +139,12 @@ class Controller:
             dialog.leaveRequested.connect(lambda cid, bye: self.spawn(self._leave(cid, bye)))
         elif isinstance(dialog, SettingsDialog):
             dialog.wipeRequested.connect(self.window.panic)
+        elif isinstance(dialog, ReportDialog):
+            dialog.reportRequested.connect(lambda req: self.spawn(self._report(req)))
+        elif isinstance(dialog, ModerationQueueDialog):
+            dialog.hidePostRequested.connect(lambda r: self.spawn(self._settle(r, "hide")))
+            dialog.removeMemberRequested.connect(lambda r: self.spawn(self._settle(r, "remove")))
+            dialog.dismissRequested.connect(lambda r: self.spawn(self._settle(r, "dismiss")))
 
     # -- views ----------------------------------------------------------------------------
     def refresh_circles(self) -> None:
@@ -222,6 +246,101 @@ class Controller:
         self.window.remove_circle(circle_id)
         self.refresh_circles()
 
+    # -- moderation and personal safety --------------------------------------------------
+    async def _block(self, member: object, block: bool) -> None:
+        assert isinstance(member, MemberView)
+        moderation = self.messenger.moderation
+        if block:
+            await moderation.block(member.circle_id, member.key)
+        else:
+            await moderation.unblock(member.circle_id, member.key)
+        self._member_changed(member)
+        if self.current == member.circle_id:
+            model = self.window.conversation.model
+            for post in model.posts():
+                if post.author_key == member.key:
+                    model.set_hidden(post.id, moderation.hides(post))
+
+    async def _mute(self, member: object, mute: bool) -> None:
+        assert isinstance(member, MemberView)
+        await self.messenger.moderation.mute(member.circle_id, member.key, mute)
+        self._member_changed(member)
+
+    def _member_changed(self, member: MemberView) -> None:
+        """The panel and the people list show the member's new flags (the selection stays)."""
+        with contextlib.suppress(HearthError):
+            for view in self.messenger.members(member.circle_id):
+                if view.key == member.key:
+                    self.window.update_member(view)
+                    self.window.sidebar.people_model.update_member(view)
+
+    async def _remove(self, member: object) -> None:
+        assert isinstance(member, MemberView)
+        await self.messenger.moderation.remove(member.circle_id, member.key)
+        await self._refresh_after(member.circle_id)
+
+    async def _hide(self, post: object) -> None:
+        assert isinstance(post, PostView)
+        await self.messenger.moderation.hide(post.circle_id, post.id)
+
+    async def _report(self, request: object) -> None:
+        assert isinstance(request, ReportRequest)
+        await self.messenger.moderation.report(
+            request.circle_id,
+            request.member_key,
+            request.reason.value,
+            request.details,
+            post_id=request.post_id,
+            anonymous=request.anonymous,
+        )
+        self.window.statusBar().showMessage(
+            self.window.tr("Your report is on its way to the circle's moderators."), 8000
+        )
+
+    async def _refresh_after(self, circle_id: bytes) -> None:
+        """Members and posts again, as a block or a removal changes what is shown."""
+        self.show_members(circle_id)
+        if self.current == circle_id:
+            await self.open_circle(circle_id)
+
+    def open_moderation(self, circle_id: bytes) -> ModerationQueueDialog:
+        """The moderation queue of ``circle_id`` (host and co-moderators)."""
+        reports = self.messenger.moderation.reports(circle_id)
+        return self.window.open_moderation([self.queue_row(r) for r in reports])
+
+    def queue_row(self, report: ReportView) -> ModerationReport:
+        members = {m.key: m for m in self.messenger.members(report.circle_id)}
+        member = members.get(report.member_key) or MemberView(
+            report.circle_id, report.member_key, report.member, Role.MEMBER, False
+        )
+        try:
+            reason, details = ReportReason(report.reason), report.details
+        except ValueError:  # sent by a member's client, as it cut someone off for flooding
+            reason = ReportReason.OTHER
+            details = self.window.tr("Sent automatically: they sent far too much, too fast.")
+        return ModerationReport(
+            id=report.id.hex(),
+            circle_id=report.circle_id,
+            member=member,
+            reason=reason,
+            details=details,
+            reporter=report.reporter,
+            ts=report.ts,
+            post=report.post,
+        )
+
+    async def _settle(self, row: object, action: str) -> None:
+        assert isinstance(row, ModerationReport)
+        moderation = self.messenger.moderation
+        if action == "hide" and row.post is not None:
+            await moderation.hide(row.circle_id, row.post.id)
+        elif action == "remove":
+            await moderation.remove(row.circle_id, row.member.key)
+            await self._refresh_after(row.circle_id)
+        await moderation.settle_report(
+            row.circle_id, bytes.fromhex(row.id), actioned=action != "dismiss"
+        )
+
     async def _save_prefs(self, prefs: object) -> None:
         assert isinstance(prefs, Preferences)
         self.wipe_on_quit = prefs.wipe_on_quit
@@ -241,9 +360,14 @@ class Controller:
             elif not post.mine:
                 circle = self.messenger.circle(post.circle_id)
                 w.sidebar.circle_model.set_unread(post.circle_id, circle.unread)
-            if not post.mine and not w.isActiveWindow():
+            if (
+                not post.mine
+                and not w.isActiveWindow()
+                and self.messenger.moderation.notifies(post)
+            ):
                 circle = self.messenger.circle(post.circle_id)
-                w.notify(circle.name, post.author, post.body)
+                body = post.content_warning or post.body  # a warning, never what it hides
+                w.notify(circle.name, post.author, body)
         elif isinstance(event, CirclesChanged | CircleEvent):
             for circle in self.messenger.circles():
                 w.update_circle(circle)
@@ -264,6 +388,20 @@ class Controller:
                 dialog.show_code(JoinCodeView(event.circle, event.code, event.expires))
         elif isinstance(event, RulesEvent):
             self._ask_rules(event)
+        elif isinstance(event, PostHiddenEvent):
+            if event.circle == self.current:
+                w.conversation.model.set_hidden(event.id, event.hidden)
+        elif isinstance(event, MemberRemovedEvent):
+            self.show_members(event.circle)
+            if event.circle == self.current:
+                self.spawn(self.open_circle(event.circle))
+        elif isinstance(event, ReportEvent):
+            queue = w.dialog(ModerationQueueDialog)
+            if queue is not None:
+                queue.add_report(self.queue_row(event.report))
+            w.statusBar().showMessage(
+                self.window.tr("A new report waits in the moderation queue."), 8000
+            )
         elif isinstance(event, Info):
             w.statusBar().showMessage(event.message, 8000)
 

@@ -1719,6 +1719,18 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Your report is on its way to the circle&apos;s moderators.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent automatically: they sent far too much, too fast.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new report waits in the moderation queue.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The rules of %s</source>
         <translation type="unfinished"></translation>
     </message>
