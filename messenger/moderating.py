@@ -213,6 +213,7 @@ class Moderation:
                 await persist.save_moderation(self._store(), rt)
                 rt.mod.take_dirty()
                 log.info("the circle's secret moved to a new epoch")
+                self._m.emit(CirclesChanged())  # a new invite link
         await self.send(rt, out)
         rebind = False
         for effect in effects:

@@ -115,7 +115,7 @@ class Controller:
         # moderation and personal safety (block and mute send nothing to anyone)
         w.panel.blockRequested.connect(lambda m, on: self.spawn(self._block(m, on)))
         w.panel.muteRequested.connect(lambda m, on: self.spawn(self._mute(m, on)))
-        w.panel.removeRequested.connect(lambda m: self.spawn(self._remove(m)))
+        w.panel.removeRequested.connect(self.confirm_remove)
         w.hidePostRequested.connect(lambda post: self.spawn(self._hide(post)))
         w.moderationQueueRequested.connect(self.open_moderation)
 
@@ -273,6 +273,28 @@ class Controller:
                 if view.key == member.key:
                     self.window.update_member(view)
                     self.window.sidebar.people_model.update_member(view)
+
+    def confirm_remove(self, member: object) -> QMessageBox:
+        """Removing is for good: ask first (the box is returned for tests)."""
+        assert isinstance(member, MemberView)
+        w = self.window
+        box = QMessageBox(QMessageBox.Icon.Warning, "Hearth", "", parent=w)
+        box.setWindowTitle(w.tr("Remove %s?") % member.pseudonym)
+        box.setText(
+            w.tr(
+                "Remove %s from this circle? Their posts are hidden for everyone, they can no "
+                "longer connect, and the circle's secret changes."
+            )
+            % member.pseudonym
+        )
+        remove = box.addButton(w.tr("Remove"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(w.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        remove.setAccessibleName(w.tr("Remove the member"))
+        box.buttonClicked.connect(
+            lambda button: self.spawn(self._remove(member)) if button is remove else None
+        )
+        box.open()
+        return box
 
     async def _remove(self, member: object) -> None:
         assert isinstance(member, MemberView)

@@ -5,6 +5,7 @@ The member reports the third through the circle panel's Report button (anonymous
 default); the report, with the third's post as evidence, appears in the host's moderation queue,
 where Hide hides the post for everyone. The member then blocks the third with the panel's Block
 button: their posts are hidden on the member's screen and their direct messages never surface.
+Last, the host removes the third from the panel (after a question), and the third is told.
 
 Runs on the qasync loop; every wait is a future connected to an event, or a bounded poll.
 """
@@ -15,9 +16,17 @@ import asyncio
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from messenger.events import DmEvent, DmRequestEvent, DmStateEvent, Event, PeerConnectedEvent
+from messenger.events import (
+    DmEvent,
+    DmRequestEvent,
+    DmStateEvent,
+    Event,
+    MemberRemovedEvent,
+    PeerConnectedEvent,
+)
 from messenger.facade import Messenger
 from messenger.moderating import PostHiddenEvent, ReportEvent
 from messenger.moderation import EngineLimits
@@ -149,6 +158,20 @@ def test_report_hide_and_block_through_the_widgets(
             assert panel.block_button.text() == "Unblock"
             panel.block_button.click()  # unblocking shows their posts again (not the hidden one)
             await until(lambda: [p.body for p in model.posts() if not p.hidden] == ["still here"])
+
+            # The host removes the third from the panel, after saying yes to the question.
+            told = next_event(third, lambda e: isinstance(e, MemberRemovedEvent))
+            host_ctl.show_members(circle.id)
+            host_window.panel.select_member(third_key)
+            host_window.panel.remove_button.click()
+            box = await until(lambda: host_window.findChildren(QMessageBox))
+            assert isinstance(box, list)
+            yes = [b for b in box[-1].buttons() if b.text() == "Remove"]
+            yes[0].click()
+            removed = await asyncio.wait_for(told, 20)
+            assert isinstance(removed, MemberRemovedEvent) and removed.key == third_key
+            await until(lambda: all(m.key != third_key for m in member.members(circle.id)))
+            await until(lambda: all(p.hidden for p in model.posts()))
         finally:
             await host_ctl.idle()
             await member_ctl.idle()
