@@ -1751,4 +1751,27 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
+<context>
+    <name>w</name>
+    <message>
+        <source>Remove %s?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove %s from this circle? Their posts are hidden for everyone, they can no longer connect, and the circle&apos;s secret changes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the member</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
 </TS>
