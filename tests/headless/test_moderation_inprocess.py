@@ -3,6 +3,8 @@
 - Forged moderation events sent over real links are ignored: signed by an ordinary member (the
   wrong key), with a broken signature, replayed from another circle, or from a co-moderator after
   their removal.
+- A member who floods is cut off and refused for a cool-down; the host is told (on screen when it
+  is the host's own link, by a signed flood report from any other member's client).
 - What moderation decided survives a restart of a profile on disk: the removal, the rotated
   secret, slow mode, and the person's boundaries.
 - Bad input to the commands gets a typed error with a clear reason.
@@ -96,6 +98,48 @@ async def test_forged_moderation_events_are_ignored() -> None:
         assert [p.body for p in history if not p.hidden] == [post["body"]]
     finally:
         for peer in (host, ada, bo):
+            await peer.close()
+
+
+async def flood(sender: Peer, circle_id: bytes, to: bytes, count: int) -> None:
+    """Garbage on the conversation lane, as fast as the link takes it."""
+    link = runtime(sender, circle_id).link_for(to)
+    assert link is not None
+    for _ in range(count):
+        await sender.messenger._send(link, Lane.CONVERSATION, b"\xc1")
+
+
+async def test_a_flooding_member_is_cut_off_refused_and_the_host_is_told() -> None:
+    host, noisy, calm = Peer(), Peer(), Peer()
+    try:
+        for peer in (host, noisy, calm):
+            await peer.start()
+        await circle_of(host, [noisy, calm])
+        circle_id = host.messenger.circles()[0].id
+        h, n, c = (runtime(p, circle_id) for p in (host, noisy, calm))
+
+        # An ordinary member's client cuts the flooder off and tells the moderators.
+        await flood(noisy, circle_id, c.me, 320)
+        await calm.until(
+            lambda: c.link_for(n.me) is None and c.mod.flood.refuses(n.me, calm.messenger._now_ms())
+        )
+        await host.until(lambda: host.of("report"))
+        report = host.last("report")
+        assert report["reason"] == "flood" and report["member_key"] == n.me.hex()
+        assert report["reporter_key"] == c.me.hex()  # a client's notice is signed
+        assert not calm.of("report") and not noisy.of("report")
+
+        # Flooding the host: cut off, and the host is told on screen.
+        await flood(noisy, circle_id, h.me, 320)
+        await host.until(
+            lambda: any("sending too much" in str(e["message"]) for e in host.of("info"))
+        )
+        # Refused while cooling down: no link comes back.
+        await asyncio.sleep(3)
+        assert h.link_for(n.me) is None and c.link_for(n.me) is None
+        assert h.link_for(c.me) is not None  # the others stay linked
+    finally:
+        for peer in (host, noisy, calm):
             await peer.close()
 
 
