@@ -744,8 +744,9 @@ class Messenger:
         epoch = rt.link_epochs.pop(event.peer, None)
         old = rt.old_links.pop(event.peer, None)
         member = rt.links.pop(event.peer, None)
-        if (member or old) is not None and epoch is not None:
-            rt.mod.peer_lost(member or old or b"", epoch=epoch)
+        who = member if member is not None else old
+        if who is not None and epoch is not None:
+            rt.mod.peer_lost(who, epoch=epoch)
         if member is None or member in rt.present():
             return
         await self._engine(lambda: rt.engine.peer_lost(member))
