@@ -32,7 +32,14 @@ from network.tasks import TaskSet
 
 from . import persist
 from . import pseudonym as pseudonyms
-from .circle import Circle, CircleSettings, DirectMessages, RetentionPolicy, create_circle
+from .circle import (
+    Circle,
+    CircleSettings,
+    DirectMessages,
+    RetentionPolicy,
+    create_circle,
+    lobby,
+)
 from .circle import Retention as RetentionKind
 from .circle_info import CircleInfoError, sign_info, verify_info
 from .conversation import (
@@ -69,6 +76,7 @@ from .events import (
 from .identity import Membership
 from .invite_link import parse as parse_link
 from .joining import Joining
+from .keyschedule import LOBBY_ID
 from .moderating import Moderation, present_post
 from .moderation import EngineLimits
 from .mux import Lane, MuxError, pack, unpack
@@ -199,6 +207,8 @@ class Messenger:
         await self._close_network()
         if self._store is not None and not self._store.closed:
             try:
+                if LOBBY_ID in self._circles:
+                    await self._forget_circle(LOBBY_ID)
                 await self.enforce_retention(ending_session=True)
             except HearthError as exc:
                 log.info("retention at exit failed: %s", exc.code)
@@ -238,6 +248,36 @@ class Messenger:
         return int(self._clock() * 1000)
 
     # -- circles --------------------------------------------------------------------------
+    async def _forget_circle(self, circle_id: bytes) -> None:
+        store = self._store
+        if store is not None:
+            await store.delete_circle(circle_id)
+            await persist.forget(store, circle_id)
+
+    # -- the open lobby ---------------------------------------------------------------------
+    @property
+    def lobby_visible(self) -> bool:
+        return LOBBY_ID in self._circles
+
+    async def set_lobby_visible(self, visible: bool) -> CircleView | None:
+        """Be findable in the open lobby (off by default), under a fresh pseudonym and keys
+        each time, so nothing links the lobby to a circle or to an earlier visit; its history
+        is never kept past the session."""
+        present = self._circles.get(LOBBY_ID)
+        if visible and present is None:
+            circle = lobby()
+            membership = Membership.generate(circle.circle_id, pseudonyms.generate())
+            rt = await self._make_runtime(circle, membership)
+            await self._save(rt)
+            await self._rebind()
+            view = rt.view()
+            self.emit(CirclesChanged())
+            self.emit(CircleEvent(view))
+            return view
+        if not visible and present is not None:
+            await self.leave(LOBBY_ID)
+        return None
+
     async def _load_circles(self) -> None:
         store, _ = self._require()
         self._pins = await persist.load_pins(store)
@@ -247,6 +287,9 @@ class Messenger:
             if mrec is None:
                 continue
             circle = Circle.from_dict(msgpack.unpackb(record.record, raw=False))
+            if circle.is_lobby:  # left over from a session that did not end cleanly
+                await self._forget_circle(record.id)
+                continue
             membership = Membership.from_dict(msgpack.unpackb(mrec.record, raw=False))
             rt = await self._make_runtime(circle, membership)
             await persist.load_extras(store, rt)

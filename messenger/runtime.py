@@ -191,6 +191,9 @@ class CircleRuntime:
         return self.roster.pseudonym(member_key) or f"member {member_key[:3].hex()}"
 
     def invite_link(self) -> str:
+        """The circle's invite link ("" for the open lobby, which needs none)."""
+        if self.circle.is_lobby:
+            return ""
         return InviteLink.for_circle(self.circle, rendezvous=self.rendezvous).to_text()
 
     def view(self) -> CircleView:

@@ -367,6 +367,13 @@ class Controller:
         assert isinstance(prefs, Preferences)
         self.wipe_on_quit = prefs.wipe_on_quit
         await self.messenger.save_ui_preferences(preferences_to_dict(prefs))
+        await self.apply_lobby(prefs)
+
+    async def apply_lobby(self, prefs: Preferences) -> None:
+        """Be in the open lobby exactly when the settings say so (off by default)."""
+        if prefs.lobby_visible != self.messenger.lobby_visible:
+            await self.messenger.set_lobby_visible(prefs.lobby_visible)
+            self.refresh_circles()
 
     async def wipe_and_quit(self) -> None:
         await self.messenger.wipe()

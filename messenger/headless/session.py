@@ -21,7 +21,7 @@ HELP = (
     "commands: /create NAME, /invite, /code, /approve REQUEST, /deny REQUEST, "
     "/join LINK-OR-CODE, /circles, /use NAME, /members, "
     "/say TEXT (or any line without /), /dm NAME TEXT, /accept NAME, /history [N], "
-    "/rules [TEXT], /nick NAME, /leave [GOODBYE], /wipe, /quit; " + SAFETY_HELP
+    "/rules [TEXT], /lobby on|off, /nick NAME, /leave [GOODBYE], /wipe, /quit; " + SAFETY_HELP
 )
 
 
@@ -67,6 +67,7 @@ class Session:
             "approve": self._approve,
             "deny": self._deny,
             "rules": self._rules,
+            "lobby": self._lobby,
             **SafetyCommands(self).handlers(),
         }
         self._background: set[asyncio.Task[None]] = set()
@@ -141,6 +142,20 @@ class Session:
             task.cancel()
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
+
+    async def _lobby(self, arg: str) -> None:
+        """``/lobby on`` makes this peer findable in the open lobby (and current); ``off``
+        leaves it. Off by default."""
+        wanted = arg.strip().lower()
+        if wanted not in ("on", "off"):
+            raise UsageProblem("usage: /lobby on|off")
+        view = await self.messenger.set_lobby_visible(wanted == "on")
+        if view is not None:
+            self.current = view.id
+        elif self.current is not None and wanted == "off":
+            circles = self.messenger.circles()
+            self.current = circles[0].id if circles else None
+        self.emit(Info("you are in the open lobby" if wanted == "on" else "you left the lobby"))
 
     async def _rules(self, arg: str) -> None:
         """``/rules`` shows the current circle's rules; ``/rules TEXT`` (host) replaces them."""

@@ -69,3 +69,19 @@ async def test_session_only_circles_keep_nothing_after_the_session(tmp_path: Pat
     finally:
         await again.close()
     await asyncio.sleep(0)
+
+
+async def test_the_lobby_is_not_kept_in_a_profile(tmp_path: Path) -> None:
+    clock = Clock()
+    m = messenger_at(tmp_path / "p", clock)
+    await m.start("pass")
+    view = await m.set_lobby_visible(True)
+    assert view is not None and m.lobby_visible
+    await m.post(view.id, "said in the lobby")
+    await m.close()
+    again = messenger_at(tmp_path / "p", clock)
+    await again.start("pass")
+    try:
+        assert again.circles() == [] and not again.lobby_visible
+    finally:
+        await again.close()

@@ -103,3 +103,23 @@ def test_joining_another_circle_keeps_existing_links(peers: list[HeadlessPeer]) 
     guest.send("/say still here")
     host.wait_event("post", 20, body="still here")
     assert not [e for e in host.events[mark:] if e.get("event") == "peer_lost"]
+
+
+def test_the_open_lobby_is_opt_in_and_leaves_nothing(peers: list[HeadlessPeer]) -> None:
+    a, b, shy = start(peers, "a"), start(peers, "b"), start(peers, "shy")
+    a.command("/lobby on", "info")
+    lobby = a.of("circle")[-1]
+    assert lobby["name"] == "Open lobby" and lobby["invite"] == ""
+    b.command("/lobby on", "info")
+    assert b.of("circle")[-1]["id"] == lobby["id"]  # the same well-known circle for everyone
+    met = a.wait_event("peer_connected", 20)
+    assert met["circle"] == lobby["id"]
+    b.send("/say hello, anyone here?")
+    assert a.wait_event("post", 20)["body"] == "hello, anyone here?"
+    # A peer that did not opt in is in no lobby: nobody ever connects to it.
+    shy.drain(1.0)
+    assert not shy.of("peer_connected") and shy.command("/circles", "list")["items"] == []
+    # Leaving the lobby forgets it.
+    a.command("/lobby off", "info")
+    assert a.command("/circles", "list")["items"] == []
+    b.wait_event("peer_lost", 20)
