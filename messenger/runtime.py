@@ -24,6 +24,7 @@ from .invite_link import InviteLink
 from .keyschedule import CIRCLE_ID_SIZE, CircleKeys
 from .moderation import CircleModeration, PersonalSettings
 from .roster import Roster, RosterEntry
+from .safety import SafetyError, circle_code
 from .views import CircleSettingsView, CircleView, DmPolicy, Retention, Role
 
 
@@ -190,6 +191,15 @@ class CircleRuntime:
             return self.membership.pseudonym
         return self.roster.pseudonym(member_key) or f"member {member_key[:3].hex()}"
 
+    def roster_code(self) -> str:
+        """The circle code over me and every member I know: read it aloud in the room; the
+        same code means everyone sees the same members."""
+        keys = [self.membership.member_key, *(e.member_key for e in self.roster.entries())]
+        try:
+            return str(circle_code(self.circle.circle_id, keys))
+        except SafetyError:
+            return ""
+
     def invite_link(self) -> str:
         """The circle's invite link ("" for the open lobby, which needs none)."""
         if self.circle.is_lobby:
@@ -222,6 +232,7 @@ class CircleRuntime:
             members_present=len(self.present()),
             invite_link=self.invite_link(),
             rules_revision=self.info_revision,
+            roster_code=self.roster_code(),
             rules_accepted=self.rules_accepted,
         )
 

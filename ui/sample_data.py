@@ -62,6 +62,7 @@ def circle(role: Role = Role.HOST, unread: int = 0) -> CircleView:
         unread=unread,
         members_present=4,
         invite_link=sample_link(),
+        roster_code="4821 0937 5512 3306",
     )
 
 

@@ -86,6 +86,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Circle code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Rules</source>
         <translation type="unfinished"></translation>
     </message>
@@ -187,6 +191,10 @@
     </message>
     <message>
         <source>This circle has no written rules.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Circle code {code}: read it aloud; everyone who sees the same code sees the same members.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -163,6 +163,11 @@ class CirclePanel(QWidget):
         self.description.setObjectName("Hint")
         self.description.setWordWrap(True)
 
+        self.roster_code = QLabel()
+        self.roster_code.setWordWrap(True)
+        self.roster_code.setObjectName("SectionHint")
+        self.roster_code.setAccessibleName(self.tr("Circle code"))
+        self.roster_code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.rules = QLabel()
         self.rules.setObjectName("RulesBox")
         self.rules.setWordWrap(True)
@@ -262,6 +267,7 @@ class CirclePanel(QWidget):
         layout.addLayout(link_row)
         layout.addWidget(self.invite_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(_heading(self.tr("Members")))
+        layout.addWidget(self.roster_code)
         layout.addWidget(self.members)
         layout.addWidget(self.member_note)
         layout.addLayout(actions)
@@ -299,6 +305,15 @@ class CirclePanel(QWidget):
         for widget in (self.invite_heading, self.link, self.copy_button, self.invite_button):
             widget.setVisible(can_invite)
         self.moderation_button.setVisible(can_invite)
+        self.roster_code.setText(
+            self.tr(
+                "Circle code {code}: read it aloud; everyone who sees the same code sees "
+                "the same members."
+            ).format(code=circle.roster_code)
+            if circle.roster_code
+            else ""
+        )
+        self.roster_code.setVisible(bool(circle.roster_code))
         self.members_model.set_members(members)
         self._member_changed()
 
