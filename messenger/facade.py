@@ -12,7 +12,7 @@ import asyncio
 import functools
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TypeVar
 
 import msgpack
@@ -23,10 +23,7 @@ from network.node import (
     Node,
     NodeConfig,
     NodeEvent,
-    PeerConnected,
     PeerKey,
-    PeerLost,
-    PeerMessage,
 )
 from network.tasks import TaskSet
 
@@ -41,17 +38,10 @@ from .circle import (
     lobby,
 )
 from .circle import Retention as RetentionKind
-from .circle_info import CircleInfoError, sign_info, verify_info
+from .circle_info import sign_info
 from .conversation import (
     CircleSync,
-    ConversationEvent,
-    CoolDown,
-    DmReceived,
-    DmRequest,
-    DmStateChanged,
     Outgoing,
-    PeerGoodbye,
-    PostReceived,
     RateLimits,
     SignedPost,
     sign_dm,
@@ -62,29 +52,22 @@ from .errors import HearthError
 from .events import (
     CircleEvent,
     CirclesChanged,
-    DmEvent,
-    DmRequestEvent,
-    DmStateEvent,
     Event,
-    Info,
-    KeyChangedEvent,
-    PeerConnectedEvent,
-    PeerLostEvent,
     PostEvent,
-    RulesEvent,
 )
 from .identity import Membership
+from .inbound import LinkHandling
 from .invite_link import parse as parse_link
 from .joining import Joining
 from .keyschedule import LOBBY_ID
 from .moderating import Moderation, present_post
 from .moderation import EngineLimits
-from .mux import Lane, MuxError, pack, unpack
+from .mux import Lane
 from .options import LaunchOptions
 from .pinning import KeyPins
 from .profile_open import open_store
-from .roster import Roster, RosterEntry, RosterError
-from .runtime import CircleRuntime, LinkedPeer, circle_of_tag
+from .roster import Roster
+from .runtime import CircleRuntime
 from .safety import pair_code
 from .storage import AsyncStore, CircleRecord, KdfParams, MembershipRecord, wipe_profile_async
 from .views import (
@@ -124,7 +107,7 @@ class NotAllowed(HearthError):
     code = "not_allowed"
 
 
-class Messenger:
+class Messenger(LinkHandling):
     """Owns the profile, the circles and the network node for one running peer."""
 
     def __init__(
@@ -671,26 +654,6 @@ class Messenger:
         )
 
     # -- the engine and the wire ----------------------------------------------------------
-    async def _engine(self, fn: Callable[[], T]) -> T:
-        store, _ = self._require()
-        return await store.run(lambda _store: fn())
-
-    async def _send(self, peer: PeerKey, lane: Lane, body: bytes) -> None:
-        node = self._node
-        if node is None:
-            return
-        try:
-            await node.send(peer, pack(lane, body))
-        except NetworkError as exc:
-            log.debug("send failed: %s", exc)
-
-    async def _deliver(self, rt: CircleRuntime, out: Sequence[Outgoing]) -> None:
-        """Conversation traffic: over current-epoch links only."""
-        for item in out:
-            peer = rt.link_for(item.peer)
-            if peer is not None and rt.mod.carries_conversation(item.peer):
-                await self._send(peer, Lane.CONVERSATION, item.data)
-
     async def enforce_retention(self, *, ending_session: bool = False) -> int:
         """Delete posts older than each circle's retention (all of a this-session-only
         circle's posts when the session ends); returns how many went."""
@@ -728,184 +691,6 @@ class Messenger:
                 self._handle(rt, events)
                 await self.moderation.observe(rt, events)
                 await self.moderation.tick(rt)
-
-    async def _process_inbox(self) -> None:
-        while True:
-            event = await self._inbox.get()
-            try:
-                if isinstance(event, PeerMessage):
-                    await self._on_message(event)
-                elif isinstance(event, PeerConnected):
-                    await self._on_connected(event)
-                elif isinstance(event, PeerLost):
-                    await self._on_lost(event)
-            except HearthError as exc:
-                log.info("dropped a message from a member: %s", exc.code)
-            except Exception:
-                log.exception("failed to handle a network event")
-
-    async def _on_connected(self, event: PeerConnected) -> None:
-        rt = self._circles.get(circle_of_tag(event.peer.circle))
-        linked = event.identity
-        if rt is None or not isinstance(linked, LinkedPeer):
-            return
-        member = linked.identity.member_key
-        now = self._now_ms()
-        if rt.removed_me or not rt.mod.link_decision(member, linked.epoch, now).accepted:
-            await self._disconnect(event.peer)  # removed, or cooling down, since the handshake
-            return
-        rt.link_epochs[event.peer] = linked.epoch
-        moderation = rt.mod.peer_connected(member, now, epoch=linked.epoch)
-        if linked.epoch != rt.circle.epoch or not rt.mod.carries_conversation(member):
-            rt.links.pop(event.peer, None)
-            rt.old_links[event.peer] = member  # hand-overs only: the moderation lane
-            await self.moderation.run(rt, moderation)
-            return
-        rt.old_links.pop(event.peer, None)
-        was_present = member in rt.present()
-        rt.links[event.peer] = member
-        entry = RosterEntry.from_verified(linked.identity, linked.statement)
-        learned = await self._learn(rt, [entry])
-        if rt.info is not None:
-            await self._send(event.peer, Lane.CIRCLE_INFO, rt.info)
-        await self._send(
-            event.peer, Lane.ROSTER, Roster.encode([rt.me_entry(), *rt.roster.entries()])
-        )
-        if learned:
-            await self._gossip(rt, learned, exclude=event.peer)
-        if not was_present:
-            self.emit(PeerConnectedEvent(rt.id, entry.pseudonym, member))
-        await self.moderation.run(rt, moderation)
-        out, events = await self._engine(lambda: rt.engine.peer_connected(member, now))
-        await self._deliver(rt, out)
-        self._handle(rt, events)
-
-    async def _on_lost(self, event: PeerLost) -> None:
-        rt = self._circles.get(circle_of_tag(event.peer.circle))
-        if rt is None:
-            return
-        epoch = rt.link_epochs.pop(event.peer, None)
-        old = rt.old_links.pop(event.peer, None)
-        member = rt.links.pop(event.peer, None)
-        who = member if member is not None else old
-        if who is not None and epoch is not None:
-            rt.mod.peer_lost(who, epoch=epoch)
-        if member is None or member in rt.present():
-            return
-        await self._engine(lambda: rt.engine.peer_lost(member))
-        self.emit(PeerLostEvent(rt.id, rt.name_of(member), member))
-
-    async def _on_message(self, event: PeerMessage) -> None:
-        rt = self._circles.get(circle_of_tag(event.peer.circle))
-        if rt is None:
-            return
-        member = rt.links.get(event.peer) or rt.old_links.get(event.peer)
-        if member is None:
-            return
-        try:
-            lane, body = unpack(event.data)
-        except MuxError as exc:
-            log.info("dropped a message: %s", exc)
-            return
-        if lane is Lane.MODERATION:
-            await self.moderation.receive(rt, member, body)
-        elif event.peer not in rt.links or not rt.mod.carries_conversation(member):
-            log.debug("dropped conversation traffic on a hand-over link")
-        elif lane is Lane.CONVERSATION:
-            now = self._now_ms()
-            out, events = await self._engine(lambda: rt.engine.receive(member, body, now))
-            await self._deliver(rt, out)
-            self._handle(rt, events)
-            await self.moderation.observe(rt, events)
-        elif lane is Lane.ROSTER:
-            try:
-                entries = rt.roster.decode(body)
-            except RosterError as exc:
-                log.info("dropped a roster update: %s", exc)
-                return
-            learned = await self._learn(rt, entries)
-            if learned:
-                await self._gossip(rt, learned, exclude=event.peer)
-        elif lane is Lane.CIRCLE_INFO:
-            await self._on_circle_info(rt, body, event.peer)
-
-    async def _learn(self, rt: CircleRuntime, entries: Sequence[RosterEntry]) -> list[RosterEntry]:
-        """Add verified roster entries; pin each pseudonym to its key on first sight and flag,
-        loudly, a known pseudonym that comes with another key."""
-        learned = []
-        pins_changed = False
-        for entry in entries:
-            if entry.member_key == rt.membership.member_key:
-                continue
-            pin = self._pins.check(rt.id, entry.pseudonym, entry.member_key)
-            if pin.changed:
-                if entry.member_key not in rt.key_changed:
-                    rt.key_changed.add(entry.member_key)
-                    self.emit(KeyChangedEvent(rt.id, entry.pseudonym, entry.member_key, pin.pinned))
-            else:
-                pins_changed = pins_changed or pin.status.value == "new"
-            if rt.roster.add(entry):
-                learned.append(entry)
-        store = self._store
-        if store is not None:
-            if learned:
-                await persist.save_roster(store, rt)
-            if pins_changed:
-                await persist.save_pins(store, self._pins)
-        return learned
-
-    async def _on_circle_info(self, rt: CircleRuntime, body: bytes, source: PeerKey) -> None:
-        try:
-            info = verify_info(body, rt.circle)
-        except CircleInfoError as exc:
-            log.info("dropped circle details: %s", exc.code)
-            return
-        if info.revision <= rt.info_revision:
-            return
-        rules_changed = info.rules != rt.circle.rules or rt.info_revision == 0
-        rt.circle = info.apply_to(rt.circle)
-        rt.mod.set_circle(rt.circle)
-        rt.info, rt.info_revision = body, info.revision
-        await self._save(rt)
-        await persist.save_info(store_of(self), rt)
-        for peer in list(rt.links):
-            if peer != source:
-                await self._send(peer, Lane.CIRCLE_INFO, body)
-        self.emit(CirclesChanged())
-        if rules_changed and info.rules and rt.role is not Role.HOST:
-            self.emit(RulesEvent(rt.id, info.rules, info.revision))
-
-    async def _gossip(
-        self, rt: CircleRuntime, entries: list[RosterEntry], *, exclude: PeerKey
-    ) -> None:
-        update = Roster.encode(entries)
-        for peer in list(rt.links):
-            if peer != exclude:
-                await self._send(peer, Lane.ROSTER, update)
-
-    def _handle(self, rt: CircleRuntime, events: Sequence[ConversationEvent]) -> None:
-        for event in events:
-            if isinstance(event, PostReceived):
-                view = self._post_view(rt, event.post)
-                rt.unread += 0 if view.hidden else 1
-                self.emit(PostEvent(view))
-            elif isinstance(event, DmReceived):
-                sender = event.message.envelope.sender_key
-                self.emit(DmEvent(self._dm_view(rt, sender, event.message, outgoing=False)))
-            elif isinstance(event, DmRequest):
-                sender = event.message.envelope.sender_key
-                self.emit(DmRequestEvent(rt.id, rt.name_of(sender), sender))
-            elif isinstance(event, DmStateChanged):
-                self.emit(DmStateEvent(rt.id, event.message_id, event.state.value))
-            elif isinstance(event, PeerGoodbye):
-                text = f": {event.text}" if event.text else ""
-                self.emit(Info(f"{rt.name_of(event.peer)} left {rt.circle.name}{text}"))
-            elif isinstance(event, CoolDown):
-                peer = rt.link_for(event.peer)
-                if peer is not None and self._node is not None:
-                    self._tasks.spawn(self._node.disconnect(peer), "messenger-cooldown")
-            else:
-                log.debug("conversation event %s", type(event).__name__)
 
     def _task_failed(self, task: asyncio.Task[object], exc: BaseException) -> None:
         log.error("background task %s failed", task.get_name(), exc_info=exc)
