@@ -197,15 +197,20 @@ class Controller:
         await self.open_circle(view.id)
 
     def _preview(self, dialog: JoinDialog, text: str) -> None:
+        # The rules come from the host, signed, once connected; say so rather than "none".
+        pending = self.window.tr(
+            "The host's rules appear as soon as you are connected, and you will be asked to "
+            "accept them before you take part."
+        )
         if not looks_like_link(text):
-            dialog.show_preview(self.window.tr("A circle nearby"), "")
+            dialog.show_preview(self.window.tr("A circle nearby"), pending)
             return
         try:
             link = parse_link(text)
         except InviteLinkError as exc:
             dialog.show_failure(str(exc))
             return
-        dialog.show_preview(link.name, "")
+        dialog.show_preview(link.name, pending if link.rules_digest else "")
 
     async def _join(self, dialog: JoinDialog, text: str, intro: str, pseudonym: str) -> None:
         try:

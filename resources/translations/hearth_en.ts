@@ -1723,6 +1723,10 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The host&apos;s rules appear as soon as you are connected, and you will be asked to accept them before you take part.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>A circle nearby</source>
         <translation type="unfinished"></translation>
     </message>
