@@ -9,6 +9,7 @@ is Qt's in the desktop app, never waits on SQL.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import time
@@ -27,7 +28,7 @@ from network.node import (
 )
 from network.tasks import TaskSet
 
-from . import persist
+from . import dm_history, persist
 from . import pseudonym as pseudonyms
 from .circle import (
     Circle,
@@ -303,9 +304,20 @@ class Messenger(LinkHandling):
                 rate_limits=self._rate_limits,
                 dm_allowed=dm_allowed,
                 dm_declined=personal.blocked,
+                dm_accepted=accepted,
+                dm_already_received=lambda message_id: s.get_dm(message_id) is not None,  # type: ignore[attr-defined]
             )
 
+        stored = await store.get_setting(dm_history.accepted_key(circle.circle_id), [])
+        accepted = [k for k in stored if isinstance(k, bytes)] if isinstance(stored, list) else []
         engine = await store.run(build)
+        now = self._now_ms()
+
+        def requeue(s: object) -> None:
+            for message in dm_history.waiting(s, circle.circle_id):  # type: ignore[arg-type]
+                engine.send_dm(message, now)
+
+        await store.run(requeue)
         rt = CircleRuntime(mod.circle, membership, engine, Roster(circle.circle_id), mod, personal)
         rt.clock_ms = self._now_ms
         made.append(rt)
@@ -618,6 +630,9 @@ class Messenger(LinkHandling):
         self.moderation.check_may_dm(rt, peer)
         now = self._now_ms()
         message = sign_dm(rt.membership.signing_key, circle_id, peer, body, now)
+        store, _ = self._require()
+        await store.run(dm_history.record_sent, message)
+        await self._remember_accepted(rt, peer)
         out, events = await self._engine(lambda: rt.engine.send_dm(message, now))
         await self._deliver(rt, out)
         self._handle(rt, events)
@@ -626,9 +641,32 @@ class Messenger(LinkHandling):
     async def accept_dm(self, circle_id: bytes, who: str | bytes) -> None:
         rt = self._runtime(circle_id)
         peer = who if isinstance(who, bytes) else self._member_key(rt, who)
+        await self._remember_accepted(rt, peer)
         out, events = await self._engine(lambda: rt.engine.accept_dm(peer))
         await self._deliver(rt, out)
         self._handle(rt, events)
+
+    async def _remember_accepted(self, rt: CircleRuntime, peer: bytes) -> None:
+        """Who we talk with privately, kept so their messages are no requests after a restart."""
+        store, _ = self._require()
+        key = dm_history.accepted_key(rt.id)
+        known = await store.get_setting(key, [])
+        peers = [k for k in known if isinstance(k, bytes)] if isinstance(known, list) else []
+        if peer not in peers:
+            await store.set_setting(key, [*peers, peer])
+
+    async def direct_messages(
+        self, circle_id: bytes, peer_key: bytes, limit: int = 50
+    ) -> list[DirectMessageView]:
+        """The newest ``limit`` direct messages with one member, oldest first."""
+        store, _ = self._require()
+        rt = self._runtime(circle_id)
+        rows = await store.run(dm_history.page, circle_id, peer_key, limit)
+        views = []
+        for message, state, ours in rows:
+            view = self._dm_view(rt, peer_key, message, outgoing=ours)
+            views.append(dataclasses.replace(view, state=state))
+        return views
 
     async def decline_dm(self, circle_id: bytes, who: str | bytes) -> None:
         rt = self._runtime(circle_id)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 from network.errors import NetworkError
 from network.node import Node, NodeEvent, PeerConnected, PeerKey, PeerLost, PeerMessage
 
-from . import persist
+from . import dm_history, persist
 from .circle_info import CircleInfoError, verify_info
 from .conversation import (
     ConversationEvent,
@@ -47,7 +47,7 @@ from .mux import Lane, MuxError, pack, unpack
 from .pinning import KeyPins
 from .roster import Roster, RosterEntry, RosterError
 from .runtime import CircleRuntime, LinkedPeer, circle_of_tag
-from .storage import AsyncStore
+from .storage import AsyncStore, Store
 from .views import DirectMessageView, PostView, Role
 
 if TYPE_CHECKING:
@@ -91,8 +91,17 @@ class LinkHandling:
         async def _disconnect(self, peer: PeerKey) -> None: ...
 
     async def _engine(self, fn: Callable[[], T]) -> T:
+        """Run an engine call on the database thread; the direct-message events it returns
+        are recorded there too, in order."""
         store, _ = self._require()
-        return await store.run(lambda _store: fn())
+
+        def call(db: Store) -> T:
+            result = fn()
+            if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], list):
+                dm_history.record_events(db, result[1])
+            return result
+
+        return await store.run(call)
 
     async def _send(self, peer: PeerKey, lane: Lane, body: bytes) -> None:
         node = self._node

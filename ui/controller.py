@@ -161,8 +161,11 @@ class Controller:
         members = {m.key: m for m in self.messenger.members(circle_id)}
         member = members.get(peer_key)
         name = member.pseudonym if member else peer_key[:4].hex()
+        history = await self.messenger.direct_messages(circle_id, peer_key, PAGE)
+        me = self.messenger.circle(circle_id).my_key
+        posts = [post_from_direct(message, me) for message in history]
         self.current = None
-        self.window.show_direct(circle_id, peer_key, name, [], False)
+        self.window.show_direct(circle_id, peer_key, name, posts, False)
 
     def _direct_with(self, member: object) -> None:
         assert isinstance(member, MemberView)
