@@ -143,6 +143,17 @@ class DmRequestEvent(Event):
 
 
 @dataclass(frozen=True)
+class TypingEvent(Event):
+    """A member is (or stopped) writing to us privately; only when both sides turned it on."""
+
+    name: ClassVar[str] = "typing"
+    circle: bytes
+    member: str
+    key: bytes
+    typing: bool
+
+
+@dataclass(frozen=True)
 class DmStateEvent(Event):
     name: ClassVar[str] = "dm_state"
     circle: bytes

@@ -13,7 +13,7 @@ import dataclasses
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import msgpack
@@ -42,6 +42,7 @@ from .circle import Retention as RetentionKind
 from .circle_info import sign_info
 from .conversation import (
     CircleSync,
+    DmSettings,
     Outgoing,
     RateLimits,
     SignedPost,
@@ -125,6 +126,7 @@ class Messenger(LinkHandling):
         self._node_config = node_config or NodeConfig(interfaces=options.interfaces)
         self._kdf = kdf
         self._rate_limits = rate_limits
+        self._dm_settings = DmSettings()  # read receipts and typing indicators: off
         self._moderation_limits = moderation_limits
         self._clock = clock
         self._subscribers: list[Subscriber] = []
@@ -305,6 +307,7 @@ class Messenger(LinkHandling):
                 dm_allowed=dm_allowed,
                 dm_declined=personal.blocked,
                 dm_accepted=accepted,
+                dm_settings=self._dm_settings,
                 dm_already_received=lambda message_id: s.get_dm(message_id) is not None,  # type: ignore[attr-defined]
             )
 
@@ -645,6 +648,29 @@ class Messenger(LinkHandling):
         out, events = await self._engine(lambda: rt.engine.accept_dm(peer))
         await self._deliver(rt, out)
         self._handle(rt, events)
+
+    async def set_dm_preferences(self, *, read_receipts: bool, typing_indicators: bool) -> None:
+        """Read receipts and typing indicators (both off by default); each only works when
+        both members turned it on."""
+        self._dm_settings = dataclasses.replace(
+            self._dm_settings, read_receipts=read_receipts, typing_indicators=typing_indicators
+        )
+        settings = self._dm_settings
+        for rt in list(self._circles.values()):
+            await self._engine(functools.partial(setattr, rt.engine.dms, "settings", settings))
+
+    async def typing(self, circle_id: bytes, peer_key: bytes) -> None:
+        """I am writing to this member (sent at most every few seconds, when allowed)."""
+        rt = self._runtime(circle_id)
+        now = self._now_ms()
+        out = await self._engine(lambda: rt.engine.set_typing(peer_key, True, now))
+        await self._deliver(rt, out)
+
+    async def mark_read(self, circle_id: bytes, peer_key: bytes, ids: Sequence[bytes]) -> None:
+        """I have read these messages from this member (tells them only with receipts on)."""
+        rt = self._runtime(circle_id)
+        out = await self._engine(lambda: rt.engine.mark_read(peer_key, ids))
+        await self._deliver(rt, out)
 
     async def _remember_accepted(self, rt: CircleRuntime, peer: bytes) -> None:
         """Who we talk with privately, kept so their messages are no requests after a restart."""

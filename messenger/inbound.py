@@ -26,6 +26,7 @@ from .conversation import (
     DmStateChanged,
     Outgoing,
     PeerGoodbye,
+    PeerTyping,
     PostReceived,
     SignedPost,
 )
@@ -42,6 +43,7 @@ from .events import (
     PeerLostEvent,
     PostEvent,
     RulesEvent,
+    TypingEvent,
 )
 from .mux import Lane, MuxError, pack, unpack
 from .pinning import KeyPins
@@ -285,6 +287,8 @@ class LinkHandling:
             elif isinstance(event, DmRequest):
                 sender = event.message.envelope.sender_key
                 self.emit(DmRequestEvent(rt.id, rt.name_of(sender), sender))
+            elif isinstance(event, PeerTyping):
+                self.emit(TypingEvent(rt.id, rt.name_of(event.peer), event.peer, event.typing))
             elif isinstance(event, DmStateChanged):
                 self.emit(DmStateEvent(rt.id, event.message_id, event.state.value))
             elif isinstance(event, PeerGoodbye):

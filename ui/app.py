@@ -64,6 +64,7 @@ async def _main(options: LaunchOptions) -> int:
     prefs = preferences_from_dict(await messenger.ui_preferences())
     window.apply_preferences(prefs)
     controller.wipe_on_quit = prefs.wipe_on_quit
+    controller.spawn(controller.apply_dm_preferences(prefs))
     controller.spawn(controller.apply_lobby(prefs))
     try:
         await quitting.wait()

@@ -17,6 +17,7 @@ from messenger.events import (
     CirclesChanged,
     CodeEvent,
     DmEvent,
+    DmStateEvent,
     Event,
     Info,
     JoinRequestEvent,
@@ -26,6 +27,7 @@ from messenger.events import (
     PeerLostEvent,
     PostEvent,
     RulesEvent,
+    TypingEvent,
 )
 from messenger.facade import Messenger
 from messenger.invite_link import InviteLinkError, looks_like_link
@@ -33,6 +35,7 @@ from messenger.invite_link import parse as parse_link
 from messenger.moderating import PostHiddenEvent, ReportEvent, ReportView
 from messenger.views import (
     CircleSettingsView,
+    DeliveryState,
     JoinCodeView,
     JoinRequestView,
     MemberView,
@@ -106,6 +109,7 @@ class Controller:
             lambda cid, key, text: self.spawn(self._dm(cid, key, text))
         )
         w.conversation.model.fetchOlder.connect(lambda post: self.spawn(self._older(post)))
+        w.conversation.typingActivity.connect(self._typing)
         w.membersRequested.connect(self.show_members)
         w.directConversationRequested.connect(self._direct_with)
         w.dialogOpened.connect(self._wire_dialog)
@@ -166,6 +170,9 @@ class Controller:
         posts = [post_from_direct(message, me) for message in history]
         self.current = None
         self.window.show_direct(circle_id, peer_key, name, posts, False)
+        theirs = [m.id for m in history if not m.outgoing]
+        if theirs:
+            await self.messenger.mark_read(circle_id, peer_key, theirs)
 
     def _direct_with(self, member: object) -> None:
         assert isinstance(member, MemberView)
@@ -375,7 +382,18 @@ class Controller:
         assert isinstance(prefs, Preferences)
         self.wipe_on_quit = prefs.wipe_on_quit
         await self.messenger.save_ui_preferences(preferences_to_dict(prefs))
+        await self.apply_dm_preferences(prefs)
         await self.apply_lobby(prefs)
+
+    async def apply_dm_preferences(self, prefs: Preferences) -> None:
+        await self.messenger.set_dm_preferences(
+            read_receipts=prefs.read_receipts, typing_indicators=prefs.typing_indicators
+        )
+
+    def _typing(self, circle_id: bytes) -> None:
+        peer = self.window.conversation.peer
+        if peer is not None and peer[0] == circle_id:
+            self.spawn(self.messenger.typing(circle_id, peer[1]))
 
     async def apply_lobby(self, prefs: Preferences) -> None:
         """Be in the open lobby exactly when the settings say so (off by default)."""
@@ -415,6 +433,19 @@ class Controller:
             peer = w.conversation.peer
             if peer is not None and peer[1] == event.message.peer_key:
                 w.conversation.model.add_post(post_from_direct(event.message))
+                w.conversation.set_typing([])
+                if w.isActiveWindow():
+                    self.spawn(
+                        self.messenger.mark_read(
+                            event.message.circle_id, event.message.peer_key, [event.message.id]
+                        )
+                    )
+        elif isinstance(event, TypingEvent):
+            peer = w.conversation.peer
+            if peer is not None and peer[1] == event.key and w.preferences.typing_indicators:
+                w.conversation.set_typing([event.member] if event.typing else [])
+        elif isinstance(event, DmStateEvent):
+            w.conversation.model.update_state(event.id, DeliveryState(event.state))
         elif isinstance(event, JoinRequestEvent):
             dialog = w.dialog(InviteDialog)
             if dialog is not None:

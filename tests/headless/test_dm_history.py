@@ -81,3 +81,53 @@ async def test_a_queued_dm_survives_a_restart_and_arrives_once(tmp_path: Path) -
     finally:
         await alice.close()
         await bob.close()
+
+
+async def test_read_receipts_and_typing_only_when_both_turn_them_on(tmp_path: Path) -> None:
+    from messenger.events import DmStateEvent, TypingEvent
+
+    alice, bob = make(tmp_path / "alice"), make(tmp_path / "bob")
+    await alice.start("a")
+    await bob.start("b")
+    try:
+        alice_seen: list[Event] = []
+        bob_seen: list[Event] = []
+        alice.subscribe(alice_seen.append)
+        bob.subscribe(bob_seen.append)
+        circle = await alice.create_circle("Pairs", pseudonym="Quiet Heron")
+        await bob.join_link(circle.invite_link, pseudonym="Gentle Fern")
+        await bob.dial("127.0.0.1", int(alice.listen_addresses[0].rsplit(":", 1)[1]), circle.id)
+        await wait_for(bob_seen, PeerConnectedEvent)
+        alice_key, bob_key = alice.circle(circle.id).my_key, bob.circle(circle.id).my_key
+
+        # Off by default: typing and reading say nothing.
+        sent = await alice.send_dm(circle.id, bob_key, "first")
+        await wait_for(bob_seen, DmRequestEvent)
+        await bob.accept_dm(circle.id, alice_key)
+        await wait_for(bob_seen, DmEvent)
+        await bob.typing(circle.id, alice_key)
+        await bob.mark_read(circle.id, alice_key, [sent.id])
+        await asyncio.sleep(0.5)
+        assert not [e for e in alice_seen if isinstance(e, TypingEvent)]
+        assert not [e for e in alice_seen if isinstance(e, DmStateEvent) and e.state == "read"]
+
+        # Both turn them on.
+        for m in (alice, bob):
+            await m.set_dm_preferences(read_receipts=True, typing_indicators=True)
+        second = await alice.send_dm(circle.id, bob_key, "second")
+        await bob.typing(circle.id, alice_key)
+        typing = await wait_for(alice_seen, TypingEvent)
+        assert isinstance(typing, TypingEvent) and typing.member == "Gentle Fern"
+        await bob.mark_read(circle.id, alice_key, [second.id])
+        for _ in range(100):
+            if any(
+                isinstance(e, DmStateEvent) and e.id == second.id and e.state == "read"
+                for e in alice_seen
+            ):
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("no read receipt")
+    finally:
+        await alice.close()
+        await bob.close()
