@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import SignalInstance
+
+from messenger.events import Event
+from messenger.facade import Messenger
 
 
 async def await_signal(signal: SignalInstance, timeout: float = 5.0) -> tuple[Any, ...]:
@@ -22,3 +26,28 @@ async def await_signal(signal: SignalInstance, timeout: float = 5.0) -> tuple[An
         return await asyncio.wait_for(future, timeout)
     finally:
         signal.disconnect(fire)
+
+
+async def until(check: Callable[[], object], limit: float = 20.0) -> object:
+    """Poll a widget or core state, bounded in time (no nested event loop)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while True:
+        value = check()
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise TimeoutError("condition not met in time")
+        await asyncio.sleep(0.05)
+
+
+def next_event(messenger: Messenger, match: Callable[[Event], bool]) -> asyncio.Future[Event]:
+    """A future for the next event of ``messenger`` that ``match`` accepts."""
+    future: asyncio.Future[Event] = asyncio.get_running_loop().create_future()
+
+    def seen(event: Event) -> None:
+        if match(event) and not future.done():
+            future.set_result(event)
+
+    messenger.subscribe(seen)
+    return future

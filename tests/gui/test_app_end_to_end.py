@@ -8,16 +8,16 @@ nested loop), bounded in time.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from messenger.events import Event, PeerConnectedEvent, PostEvent
+from messenger.events import PeerConnectedEvent, PostEvent
 from messenger.facade import Messenger
 from messenger.options import parse_args
+from tests.qtasync import next_event, until
 from ui.controller import Controller
 from ui.dialogs.first_run import FirstRunDialog
 from ui.dialogs.invite import InviteDialog
@@ -26,29 +26,6 @@ from ui.main_window import MainWindow
 from ui.startup import start_messenger
 
 pytestmark = pytest.mark.timeout(90)
-
-
-async def until(check: Callable[[], object], limit: float = 20.0) -> object:
-    """Poll a widget state a bounded number of times (no nested event loop)."""
-    deadline = asyncio.get_running_loop().time() + limit
-    while True:
-        value = check()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError("condition not met in time")
-        await asyncio.sleep(0.05)
-
-
-def next_event(messenger: Messenger, match: Callable[[Event], bool]) -> asyncio.Future[Event]:
-    future: asyncio.Future[Event] = asyncio.get_running_loop().create_future()
-
-    def seen(event: Event) -> None:
-        if match(event) and not future.done():
-            future.set_result(event)
-
-    messenger.subscribe(seen)
-    return future
 
 
 async def first_run(window: MainWindow, profile: Path) -> tuple[Messenger, Controller]:

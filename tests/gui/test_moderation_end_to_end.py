@@ -13,7 +13,6 @@ Runs on the qasync loop; every wait is a future connected to an event, or a boun
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
@@ -31,6 +30,7 @@ from messenger.facade import Messenger
 from messenger.moderating import PostHiddenEvent, ReportEvent
 from messenger.moderation import EngineLimits
 from messenger.options import parse_args
+from tests.qtasync import next_event, until
 from ui.controller import Controller
 from ui.dialogs.moderation import ModerationQueueDialog
 from ui.dialogs.report import ReportDialog
@@ -38,28 +38,6 @@ from ui.main_window import MainWindow
 from ui.requests import ReportReason
 
 pytestmark = pytest.mark.timeout(90)
-
-
-async def until(check: Callable[[], object], limit: float = 20.0) -> object:
-    deadline = asyncio.get_running_loop().time() + limit
-    while True:
-        value = check()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError("condition not met in time")
-        await asyncio.sleep(0.05)
-
-
-def next_event(messenger: Messenger, match: Callable[[Event], bool]) -> asyncio.Future[Event]:
-    future: asyncio.Future[Event] = asyncio.get_running_loop().create_future()
-
-    def seen(event: Event) -> None:
-        if match(event) and not future.done():
-            future.set_result(event)
-
-    messenger.subscribe(seen)
-    return future
 
 
 async def started() -> Messenger:
