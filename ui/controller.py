@@ -110,6 +110,9 @@ class Controller:
         )
         w.conversation.model.fetchOlder.connect(lambda post: self.spawn(self._older(post)))
         w.conversation.typingActivity.connect(self._typing)
+        w.panel.boundariesChanged.connect(
+            lambda cid, words: self.spawn(self._set_boundaries(cid, words))
+        )
         w.membersRequested.connect(self.show_members)
         w.directConversationRequested.connect(self._direct_with)
         w.dialogOpened.connect(self._wire_dialog)
@@ -181,6 +184,9 @@ class Controller:
     def show_members(self, circle_id: bytes) -> None:
         with contextlib.suppress(HearthError):  # the circle was just left
             self.window.show_members(circle_id, self.messenger.members(circle_id))
+            panel = self.window.panel
+            if panel.circle is not None and panel.circle.id == circle_id:
+                panel.set_boundaries(self.messenger.moderation.boundaries(circle_id))
 
     async def _older(self, oldest: object) -> None:
         assert isinstance(oldest, PostView)
@@ -389,6 +395,12 @@ class Controller:
         await self.messenger.set_dm_preferences(
             read_receipts=prefs.read_receipts, typing_indicators=prefs.typing_indicators
         )
+
+    async def _set_boundaries(self, circle_id: bytes, words: list[str]) -> None:
+        saved = await self.messenger.moderation.set_boundaries(circle_id, words)
+        self.window.panel.set_boundaries(saved)
+        if self.current == circle_id:
+            await self.open_circle(circle_id)  # posts fold (or unfold) at once
 
     def _typing(self, circle_id: bytes) -> None:
         peer = self.window.conversation.peer

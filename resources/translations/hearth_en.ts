@@ -190,6 +190,26 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>My boundaries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Posts that mention these words or topics fold behind a notice, for you only. Separate them with commas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>for example: hospital, funeral</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save my boundaries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This circle has no written rules.</source>
         <translation type="unfinished"></translation>
     </message>

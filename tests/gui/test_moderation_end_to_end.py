@@ -157,3 +157,45 @@ def test_report_hide_and_block_through_the_widgets(
                 await m.close()
 
     qasync_loop.run_until_complete(asyncio.wait_for(scenario(), 80))
+
+
+def test_my_boundaries_fold_matching_posts_for_me_only(
+    qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop
+) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+
+    async def scenario() -> None:
+        me, other = await started(), await started()
+        controller = Controller(window, me)
+        try:
+            met = next_event(me, lambda e: isinstance(e, PeerConnectedEvent))
+            circle = await me.create_circle("Harbour", pseudonym="Quiet Heron")
+            await other.join_link(circle.invite_link, pseudonym="Gentle Fern")
+            await asyncio.wait_for(met, 20)
+            arrived = next_event(me, lambda e: getattr(e, "post", None) is not None)
+            await other.post(circle.id, "the hospital called again today")
+            await asyncio.wait_for(arrived, 20)
+            await controller.open_circle(circle.id)
+            window.show_panel(me.circle(circle.id))
+            controller.show_members(circle.id)
+            panel = window.panel
+            assert panel.boundaries.text() == ""
+            panel.boundaries.setText("Hospital, funerals")
+            panel.boundaries_button.click()
+            await until(lambda: me.moderation.boundaries(circle.id))
+            await controller.idle()
+            # The post folds behind a notice here (click to reveal), and not for its author.
+            shown = window.conversation.model.posts()
+            assert len(shown) == 1 and shown[0].content_warning
+            assert "hospital" in shown[0].content_warning.lower()
+            assert shown[0].body == "the hospital called again today"  # still there to reveal
+            theirs = await other.history(circle.id)
+            assert [p.content_warning for p in theirs] == [None]
+        finally:
+            await controller.idle()
+            await me.close()
+            await other.close()
+
+    qasync_loop.run_until_complete(asyncio.wait_for(scenario(), 80))

@@ -142,6 +142,7 @@ class CirclePanel(QWidget):
     muteRequested = Signal(object, bool)  # MemberView, mute (False = unmute)
     reportRequested = Signal(object)  # MemberView
     removeRequested = Signal(object)  # MemberView (host and moderators)
+    boundariesChanged = Signal(bytes, list)  # circle id, words or topics (for me only)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -271,6 +272,27 @@ class CirclePanel(QWidget):
         layout.addWidget(self.members)
         layout.addWidget(self.member_note)
         layout.addLayout(actions)
+        layout.addWidget(_heading(self.tr("My boundaries")))
+        self.boundaries_hint = QLabel(
+            self.tr(
+                "Posts that mention these words or topics fold behind a notice, for you only. "
+                "Separate them with commas."
+            )
+        )
+        self.boundaries_hint.setObjectName("SectionHint")
+        self.boundaries_hint.setWordWrap(True)
+        self.boundaries = QLineEdit()
+        self.boundaries.setPlaceholderText(self.tr("for example: hospital, funeral"))
+        self.boundaries.setAccessibleName(self.tr("My boundaries"))
+        self.boundaries_button = QPushButton(self.tr("Save"))
+        self.boundaries_button.setAccessibleName(self.tr("Save my boundaries"))
+        self.boundaries_button.clicked.connect(self._save_boundaries)
+        self.boundaries.returnPressed.connect(self._save_boundaries)
+        boundaries_row = QHBoxLayout()
+        boundaries_row.addWidget(self.boundaries, 1)
+        boundaries_row.addWidget(self.boundaries_button)
+        layout.addWidget(self.boundaries_hint)
+        layout.addLayout(boundaries_row)
         layout.addSpacing(8)
         bottom = QHBoxLayout()
         bottom.addWidget(self.moderation_button)
@@ -316,6 +338,15 @@ class CirclePanel(QWidget):
         self.roster_code.setVisible(bool(circle.roster_code))
         self.members_model.set_members(members)
         self._member_changed()
+
+    def set_boundaries(self, words: list[str]) -> None:
+        self.boundaries.setText(", ".join(words))
+
+    def _save_boundaries(self) -> None:
+        if self.circle is None:
+            return
+        words = [w.strip() for w in self.boundaries.text().split(",") if w.strip()]
+        self.boundariesChanged.emit(self.circle.id, words)
 
     def update_member(self, member: MemberView) -> None:
         if self.circle is not None and member.circle_id == self.circle.id:
