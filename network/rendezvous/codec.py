@@ -26,7 +26,7 @@ CONNECTs to it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
@@ -71,57 +71,42 @@ class Ping:
     req_id: int
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True)
 class Register:
     req_id: int
-    tag: bytes
-    verify_key: bytes
+    tag: bytes = field(repr=False)
+    verify_key: bytes = field(repr=False)
     issued: int
     """Unix seconds when the client signed the registration."""
     ttl: int
     """Seconds from ``issued`` the registration asks to live (the server clamps it)."""
-    info: bytes
+    info: bytes = field(repr=False)
     """Sealed contact info, opaque to the server."""
-    signature: bytes
-
-    def __repr__(self) -> str:
-        return f"Register(req_id={self.req_id}, issued={self.issued}, ttl={self.ttl})"
+    signature: bytes = field(repr=False)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True)
 class Unregister:
     req_id: int
-    token: bytes
-
-    def __repr__(self) -> str:
-        return f"Unregister(req_id={self.req_id})"
+    token: bytes = field(repr=False)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True)
 class Lookup:
     req_id: int
-    tag: bytes
-
-    def __repr__(self) -> str:
-        return f"Lookup(req_id={self.req_id})"
+    tag: bytes = field(repr=False)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True)
 class Connect:
     req_id: int
-    token: bytes
-
-    def __repr__(self) -> str:
-        return f"Connect(req_id={self.req_id})"
+    token: bytes = field(repr=False)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True)
 class Accept:
     req_id: int
-    relay_token: bytes
-
-    def __repr__(self) -> str:
-        return f"Accept(req_id={self.req_id})"
+    relay_token: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -129,15 +114,12 @@ class Ok:
     req_id: int
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True)
 class Registered:
     req_id: int
-    token: bytes
+    token: bytes = field(repr=False)
     ttl: int
     """Seconds the registration lives from now (clamped by the server)."""
-
-    def __repr__(self) -> str:
-        return f"Registered(req_id={self.req_id}, ttl={self.ttl})"
 
 
 @dataclass(frozen=True, repr=False)
@@ -161,13 +143,10 @@ class Spliced:
     req_id: int
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True)
 class Incoming:
-    relay_token: bytes
-    token: bytes
-
-    def __repr__(self) -> str:
-        return "Incoming()"
+    relay_token: bytes = field(repr=False)
+    token: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)
