@@ -405,11 +405,10 @@ class Node:
                         log.debug("dial failed: %s", _reason(exc))
                         await asyncio.sleep(backoff.next_delay())
                         continue
+                backoff.reset()  # a link came up: whatever failed before has passed
                 await link.done.wait()
                 if link.stream.close_code != CloseCode.REPLACED:
                     await asyncio.sleep(backoff.next_delay())
-                if backoff.attempts > 3 and link.stream.close_code is not None:
-                    backoff.reset()
         finally:
             if self._dialers.get((label, tag)) is asyncio.current_task():
                 self._dialers.pop((label, tag), None)
