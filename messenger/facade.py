@@ -254,12 +254,7 @@ class Messenger(LinkHandling):
             circle = lobby()
             membership = Membership.generate(circle.circle_id, pseudonyms.generate())
             rt = await self._make_runtime(circle, membership)
-            await self._save(rt)
-            await self._rebind()
-            view = rt.view()
-            self.emit(CirclesChanged())
-            self.emit(CircleEvent(view))
-            return view
+            return await self._announce_new(rt)
         if not visible and present is not None:
             await self.leave(LOBBY_ID)
         return None
@@ -398,8 +393,13 @@ class Messenger(LinkHandling):
         rt = await self._make_runtime(circle, membership)
         info = sign_info(membership.signing_key, circle, 1)
         rt.info, rt.info_revision = info.signed, 1
-        await self._save(rt)
         await persist.save_info(store_of(self), rt)
+        return await self._announce_new(rt)
+
+    async def _announce_new(self, rt: CircleRuntime) -> CircleView:
+        """A circle just created or joined: keep it, serve it on the network, tell the front
+        ends."""
+        await self._save(rt)
         await self._rebind()
         view = rt.view()
         self.emit(CirclesChanged())
@@ -460,12 +460,7 @@ class Messenger(LinkHandling):
         membership = Membership.generate(circle.circle_id, pseudonym or pseudonyms.generate())
         rt = await self._make_runtime(circle, membership)
         rt.rendezvous = link.rendezvous or self.options.rendezvous
-        await self._save(rt)
-        await self._rebind()
-        view = rt.view()
-        self.emit(CirclesChanged())
-        self.emit(CircleEvent(view))
-        return view
+        return await self._announce_new(rt)
 
     def invite_link(self, circle_id: bytes) -> str:
         return self._runtime(circle_id).invite_link()
