@@ -225,6 +225,9 @@ class Messenger(LinkHandling):
             await self._node.close()
             self._node = None
 
+    def _db(self) -> AsyncStore:
+        return self._require()[0]
+
     def _require(self) -> tuple[AsyncStore, Node]:
         if self._store is None or self._node is None:
             raise NotRunning("the peer is not running")
@@ -393,7 +396,7 @@ class Messenger(LinkHandling):
         rt = await self._make_runtime(circle, membership)
         info = sign_info(membership.signing_key, circle, 1)
         rt.info, rt.info_revision = info.signed, 1
-        await persist.save_info(store_of(self), rt)
+        await persist.save_info(self._db(), rt)
         return await self._announce_new(rt)
 
     async def _announce_new(self, rt: CircleRuntime) -> CircleView:
@@ -427,7 +430,7 @@ class Messenger(LinkHandling):
         rt.circle, rt.info, rt.info_revision = circle, info.signed, info.revision
         rt.mod.set_circle(circle)
         await self._save(rt)
-        await persist.save_info(store_of(self), rt)
+        await persist.save_info(self._db(), rt)
         for peer in list(rt.links):
             await self._send(peer, Lane.CIRCLE_INFO, info.signed)
         self.emit(CirclesChanged())
@@ -437,16 +440,16 @@ class Messenger(LinkHandling):
         """This member accepts the circle's current rules."""
         rt = self._runtime(circle_id)
         rt.rules_accepted_revision = rt.info_revision
-        await persist.save_rules_accepted(store_of(self), rt)
+        await persist.save_rules_accepted(self._db(), rt)
         self.emit(CirclesChanged())
         return rt.view()
 
     async def save_ui_preferences(self, values: dict[str, object]) -> None:
         """The desktop app's own settings, kept in the profile (in memory when ephemeral)."""
-        await store_of(self).set_setting("ui_preferences", values)
+        await self._db().set_setting("ui_preferences", values)
 
     async def ui_preferences(self) -> object:
-        return await store_of(self).get_setting("ui_preferences")
+        return await self._db().get_setting("ui_preferences")
 
     async def join_link(self, text: str, *, pseudonym: str | None = None) -> CircleView:
         """Join the circle of an invite link (a damaged or foreign link raises a clear error)."""
@@ -753,11 +756,6 @@ class Messenger(LinkHandling):
 
     def _task_failed(self, task: asyncio.Task[object], exc: BaseException) -> None:
         log.error("background task %s failed", task.get_name(), exc_info=exc)
-
-
-def store_of(messenger: Messenger) -> AsyncStore:
-    store, _ = messenger._require()
-    return store
 
 
 def _settings_from_view(view: CircleSettingsView) -> CircleSettings:

@@ -78,6 +78,7 @@ class LinkHandling:
         def emit(self, event: Event) -> None: ...
         def _now_ms(self) -> int: ...
         def _require(self) -> tuple[AsyncStore, Node]: ...
+        def _db(self) -> AsyncStore: ...
         async def _save(self, rt: CircleRuntime) -> None: ...
         def _post_view(
             self,
@@ -259,7 +260,7 @@ class LinkHandling:
         rt.mod.set_circle(rt.circle)
         rt.info, rt.info_revision = body, info.revision
         await self._save(rt)
-        await persist.save_info(self._require()[0], rt)
+        await persist.save_info(self._db(), rt)
         for peer in list(rt.links):
             if peer != source:
                 await self._send(peer, Lane.CIRCLE_INFO, body)
