@@ -634,18 +634,14 @@ class Messenger(LinkHandling):
         store, _ = self._require()
         await store.run(dm_history.record_sent, message)
         await self._remember_accepted(rt, peer)
-        out, events = await self._engine(lambda: rt.engine.send_dm(message, now))
-        await self._deliver(rt, out)
-        self._handle(rt, events)
+        await self._step(rt, lambda: rt.engine.send_dm(message, now))
         return self._dm_view(rt, message.envelope.recipient_key, message, outgoing=True)
 
     async def accept_dm(self, circle_id: bytes, who: str | bytes) -> None:
         rt = self._runtime(circle_id)
         peer = who if isinstance(who, bytes) else self._member_key(rt, who)
         await self._remember_accepted(rt, peer)
-        out, events = await self._engine(lambda: rt.engine.accept_dm(peer))
-        await self._deliver(rt, out)
-        self._handle(rt, events)
+        await self._step(rt, lambda: rt.engine.accept_dm(peer))
 
     async def set_dm_preferences(self, *, read_receipts: bool, typing_indicators: bool) -> None:
         """Read receipts and typing indicators (both off by default); each only works when
@@ -748,9 +744,7 @@ class Messenger(LinkHandling):
                 await self._joining.expire()
             for rt in list(self._circles.values()):
                 engine, now = rt.engine, self._now_ms()
-                out, events = await self._engine(functools.partial(engine.tick, now))
-                await self._deliver(rt, out)
-                self._handle(rt, events)
+                events = await self._step(rt, functools.partial(engine.tick, now))
                 await self.moderation.observe(rt, events)
                 await self.moderation.tick(rt)
 

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+EngineResult = tuple[list[Outgoing], list[ConversationEvent]]
 
 
 class LinkHandling:
@@ -94,17 +95,25 @@ class LinkHandling:
         async def _disconnect(self, peer: PeerKey) -> None: ...
 
     async def _engine(self, fn: Callable[[], T]) -> T:
-        """Run an engine call on the database thread; the direct-message events it returns
-        are recorded there too, in order."""
-        store, _ = self._require()
+        """Run ``fn`` on the database thread (where each circle's engine lives)."""
+        return await self._db().run(lambda _db: fn())
 
-        def call(db: Store) -> T:
-            result = fn()
-            if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], list):
-                dm_history.record_events(db, result[1])
-            return result
+    async def _step(
+        self, rt: CircleRuntime, fn: Callable[[], EngineResult]
+    ) -> list[ConversationEvent]:
+        """One engine call that answers with messages and events: run it on the database
+        thread, recording direct messages there in order, then send the messages and show
+        the events. Returns the events."""
 
-        return await store.run(call)
+        def call(db: Store) -> EngineResult:
+            out, events = fn()
+            dm_history.record_events(db, events)
+            return out, events
+
+        out, events = await self._db().run(call)
+        await self._deliver(rt, out)
+        self._handle(rt, events)
+        return events
 
     async def _send(self, peer: PeerKey, lane: Lane, body: bytes) -> None:
         node = self._node
@@ -169,9 +178,7 @@ class LinkHandling:
         if not was_present:
             self.emit(PeerConnectedEvent(rt.id, entry.pseudonym, member))
         await self.moderation.run(rt, moderation)
-        out, events = await self._engine(lambda: rt.engine.peer_connected(member, now))
-        await self._deliver(rt, out)
-        self._handle(rt, events)
+        await self._step(rt, lambda: rt.engine.peer_connected(member, now))
 
     async def _on_lost(self, event: PeerLost) -> None:
         rt = self._circles.get(circle_of_tag(event.peer.circle))
@@ -206,9 +213,7 @@ class LinkHandling:
             log.debug("dropped conversation traffic on a hand-over link")
         elif lane is Lane.CONVERSATION:
             now = self._now_ms()
-            out, events = await self._engine(lambda: rt.engine.receive(member, body, now))
-            await self._deliver(rt, out)
-            self._handle(rt, events)
+            events = await self._step(rt, lambda: rt.engine.receive(member, body, now))
             await self.moderation.observe(rt, events)
         elif lane is Lane.ROSTER:
             try:
