@@ -42,6 +42,7 @@ from .circle import Retention as RetentionKind
 from .circle_info import sign_info
 from .conversation import (
     CircleSync,
+    DirectMessage,
     DmSettings,
     Outgoing,
     RateLimits,
@@ -694,11 +695,8 @@ class Messenger(LinkHandling):
         await self._engine(lambda: rt.engine.decline_dm(peer))
 
     def _dm_view(
-        self, rt: CircleRuntime, peer: bytes, message: object, *, outgoing: bool
+        self, rt: CircleRuntime, peer: bytes, message: DirectMessage, *, outgoing: bool
     ) -> DirectMessageView:
-        from .conversation import DirectMessage
-
-        assert isinstance(message, DirectMessage)
         env = message.envelope
         return DirectMessageView(
             circle_id=env.circle_id,

@@ -21,6 +21,7 @@ from .circle_info import CircleInfoError, verify_info
 from .conversation import (
     ConversationEvent,
     CoolDown,
+    DirectMessage,
     DmReceived,
     DmRequest,
     DmStateChanged,
@@ -90,7 +91,7 @@ class LinkHandling:
             present: bool = True,
         ) -> PostView: ...
         def _dm_view(
-            self, rt: CircleRuntime, peer: bytes, message: object, *, outgoing: bool
+            self, rt: CircleRuntime, peer: bytes, message: DirectMessage, *, outgoing: bool
         ) -> DirectMessageView: ...
         async def _disconnect(self, peer: PeerKey) -> None: ...
 
