@@ -229,7 +229,7 @@ class CircleRuntime:
                 anonymous_posting=s.anonymous_posting,
             ),
             unread=self.unread,
-            members_present=len(self.present()),
+            members_present=len(self.present()) + 1,  # me, and every member linked now
             invite_link=self.invite_link(),
             rules_revision=self.info_revision,
             roster_code=self.roster_code(),

@@ -58,7 +58,7 @@ class CircleView:
     my_key: bytes  # my Ed25519 identity key in this circle
     settings: CircleSettingsView
     unread: int = 0
-    members_present: int = 0
+    members_present: int = 0  # people in the circle now, me included
     invite_link: str = ""
     rules_revision: int = 0  # the host's latest signed circle details we hold (0: none yet)
     rules_accepted: bool = True  # False while changed rules wait for this member's consent

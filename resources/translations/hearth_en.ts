@@ -344,7 +344,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>1 person here</source>
+        <source>only you here so far</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -85,3 +85,24 @@ async def test_the_lobby_is_not_kept_in_a_profile(tmp_path: Path) -> None:
         assert again.circles() == [] and not again.lobby_visible
     finally:
         await again.close()
+
+
+async def test_people_here_counts_me_and_whoever_is_linked(tmp_path: Path) -> None:
+    clock = Clock()
+    host, guest = messenger_at(tmp_path / "h", clock), messenger_at(tmp_path / "g", clock)
+    await host.start("pass")
+    await guest.start("pass")
+    try:
+        circle = await host.create_circle("Count")
+        assert host.circle(circle.id).members_present == 1  # just me
+        await guest.join_link(circle.invite_link)
+        port = int(host.listen_addresses[0].rsplit(":", 1)[1])
+        await guest.dial("127.0.0.1", port, circle.id)
+        for _ in range(100):
+            if host.circle(circle.id).members_present == 2:
+                break
+            await asyncio.sleep(0.05)
+        assert host.circle(circle.id).members_present == 2
+    finally:
+        await host.close()
+        await guest.close()

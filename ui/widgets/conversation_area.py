@@ -184,8 +184,8 @@ class ConversationArea(QWidget):
             return
         self.circle = circle
         self.title.setText(circle.name)
-        if circle.members_present == 1:
-            present = self.tr("1 person here")
+        if circle.members_present <= 1:
+            present = self.tr("only you here so far")
         else:
             present = self.tr("{n} people here").format(n=circle.members_present)
         parts = [present, self.tr("you are {name}").format(name=circle.my_pseudonym)]
