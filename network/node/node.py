@@ -148,14 +148,15 @@ class Node:
 
     async def find(self, key: bytes) -> DiscoveredPeer:
         """The first peer announcing ``key`` (one already known, or the next one to appear);
-        bound it with ``asyncio.wait_for``."""
+        ``TimeoutError`` after ``NodeConfig.find_timeout`` seconds."""
         for peer in self._peers.values():
             if key in peer.matched_keys:
                 return peer
         future: asyncio.Future[DiscoveredPeer] = asyncio.get_running_loop().create_future()
         self._seekers.setdefault(key, []).append(future)
         try:
-            return await future
+            async with asyncio.timeout(self._config.find_timeout):
+                return await future
         finally:
             waiting = self._seekers.get(key, [])
             if future in waiting:
