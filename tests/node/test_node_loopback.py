@@ -9,7 +9,7 @@ import pytest
 
 from network.node import Node, PeerKey
 
-from .helpers import binding, started
+from .helpers import SETTLE, binding, dialing, discovered, started
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(60)]
 
@@ -33,7 +33,7 @@ async def test_two_nodes_find_each_other_and_talk() -> None:
         await ra.until(lambda: len(ra.messages) >= 1)
         assert ra.messages[0].data == b"and back"
         # Let both dialers settle: still exactly one link each way, no loss reported.
-        await asyncio.sleep(2.5)
+        await asyncio.sleep(SETTLE)
         assert a.links() == [peer_b] and len(b.links()) == 1
         assert not ra.lost and not rb.lost
     finally:
@@ -59,7 +59,9 @@ async def test_members_of_another_circle_do_not_connect() -> None:
     c, rc = await started([binding(CIRCLE, SECRET, "C")])
     try:
         await ra.until(lambda: bool(ra.connected))
-        await asyncio.sleep(2)
+        for node, others in ((a, (b, c)), (b, (a, c)), (c, (a, b))):
+            await discovered(node, *others)  # every dial anyone wanted has started
+        assert not any(dialing(x, y) for x, y in ((a, b), (b, a), (b, c), (c, b)))
         assert [e.identity for e in ra.connected] == ["C"]
         assert not rb.connected
     finally:
@@ -158,7 +160,7 @@ async def test_two_hundred_half_open_connections_do_not_stop_good_peers() -> Non
     a, ra = await started(
         [binding(CIRCLE, SECRET, "A")],
         discovery=False,
-        handshake_timeout=2.0,
+        handshake_timeout=1.0,
         max_pending_handshakes=32,
     )
     g, rg = await started([binding(CIRCLE, SECRET, "Good")], discovery=False)
