@@ -8,6 +8,7 @@ import os
 import pytest
 
 from network.node import Node, PeerKey
+from tests.closing import close_all
 
 from .helpers import SETTLE, binding, dialing, discovered, started
 
@@ -37,8 +38,7 @@ async def test_two_nodes_find_each_other_and_talk() -> None:
         assert a.links() == [peer_b] and len(b.links()) == 1
         assert not ra.lost and not rb.lost
     finally:
-        await a.close()
-        await b.close()
+        await close_all(a, b)
 
 
 async def test_closing_a_node_is_noticed_at_once() -> None:
@@ -65,8 +65,7 @@ async def test_members_of_another_circle_do_not_connect() -> None:
         assert [e.identity for e in ra.connected] == ["C"]
         assert not rb.connected
     finally:
-        for node in (a, b, c):
-            await node.close()
+        await close_all(a, b, c)
 
 
 async def test_simultaneous_dials_end_as_one_link() -> None:
@@ -88,8 +87,7 @@ async def test_simultaneous_dials_end_as_one_link() -> None:
         await rb.until(lambda: any(m.data == b"one link" for m in rb.messages))
         assert not ra.lost and not rb.lost
     finally:
-        await a.close()
-        await b.close()
+        await close_all(a, b)
 
 
 async def test_wrong_psk_is_refused_and_good_peers_still_served() -> None:
@@ -109,8 +107,7 @@ async def test_wrong_psk_is_refused_and_good_peers_still_served() -> None:
         assert [e.identity for e in ra.connected] == ["Good"]
         assert a.refused >= 1
     finally:
-        for node in (a, m, g):
-            await node.close()
+        await close_all(a, m, g)
 
 
 async def test_forged_identity_payload_is_refused() -> None:
@@ -123,8 +120,7 @@ async def test_forged_identity_payload_is_refused() -> None:
         await asyncio.sleep(0.2)
         assert not ra.connected and a.refused == 1
     finally:
-        await a.close()
-        await f.close()
+        await close_all(a, f)
 
 
 async def _raw(host: str, port: int, data: bytes) -> bytes:
@@ -152,8 +148,7 @@ async def test_garbage_before_the_handshake_is_dropped(garbage: bytes) -> None:
         await ra.until(lambda: bool(ra.connected))
         assert a.refused == 1
     finally:
-        await a.close()
-        await g.close()
+        await close_all(a, g)
 
 
 async def test_two_hundred_half_open_connections_do_not_stop_good_peers() -> None:
@@ -180,8 +175,7 @@ async def test_two_hundred_half_open_connections_do_not_stop_good_peers() -> Non
     finally:
         for writer in writers:
             writer.close()
-        await a.close()
-        await g.close()
+        await close_all(a, g)
 
 
 async def _until_pending_clear(node: Node) -> None:
@@ -204,5 +198,4 @@ async def test_changing_one_circle_keeps_the_links_of_the_others() -> None:
         await asyncio.sleep(0.3)
         assert not ra.lost and len(a.links()) == 1
     finally:
-        await a.close()
-        await b.close()
+        await close_all(a, b)

@@ -11,6 +11,8 @@ import os
 
 import pytest
 
+from tests.closing import close_all
+
 from .helpers import binding, dialing, discovered, started
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(60)]
@@ -39,8 +41,7 @@ async def test_a_quiet_circle_dials_announcers_but_quiet_holders_never_meet() ->
         finally:
             await c.close()
     finally:
-        await a.close()
-        await b.close()
+        await close_all(a, b)
 
 
 async def test_a_binding_can_turn_quiet_and_back() -> None:
@@ -56,5 +57,4 @@ async def test_a_binding_can_turn_quiet_and_back() -> None:
         await rb.until(lambda: bool(rb.connected), timeout=20)
         assert rb.connected[0].identity == "A"
     finally:
-        await a.close()
-        await b.close()
+        await close_all(a, b)
