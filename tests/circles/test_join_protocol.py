@@ -290,7 +290,7 @@ def _host_after(invitation: Invitation, data: bytes) -> tuple[HostSession, list[
 @pytest.mark.parametrize(
     "data",
     [
-        frame(b""),
+        b"\x00\x00",  # an empty frame
         frame(b"\xc1"),
         frame(b"not msgpack"),
         frame(msgpack.packb({"kind": 1})),
