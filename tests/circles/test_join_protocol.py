@@ -102,7 +102,7 @@ def test_right_code_then_approval_welcomes_the_newcomer(link: InviteLink) -> Non
     run.pump()
     assert run.newcomer_events[-1] == Welcomed(link)
     assert run.newcomer.state is NewcomerState.WELCOMED and run.newcomer.finished
-    assert run.host.state is HostState.ADMITTED and run.host.finished
+    assert run.host.state is HostState.ADMITTED and run.host.finished  # type: ignore[comparison-overlap]
     assert invitation.admitted == 1 and invitation.failures == 0 and invitation.in_flight == 0
     assert invitation.request(request.request_id) is None
 

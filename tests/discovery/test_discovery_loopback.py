@@ -214,7 +214,7 @@ async def test_misuse_raises_typed_errors() -> None:
         await Discovery().start(["localhost"], 40016)
     for port in (0, 65536, -1, True):
         with pytest.raises(DiscoveryStartError, match="port"):
-            await Discovery().start([LOOPBACK], port)  # type: ignore[arg-type]
+            await Discovery().start([LOOPBACK], port)
     with pytest.raises(ValueError, match="ttl"):
         Discovery(ttl=0)
     with pytest.raises(ValueError, match="sweep"):
