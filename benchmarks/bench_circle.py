@@ -80,11 +80,12 @@ def _switches(pid: int) -> int:
 
 
 def _read(hosts: Sequence[object], peers: Sequence[object]) -> Counters:
+    pids: list[int] = [p.proc.pid for p in peers]  # type: ignore[attr-defined]
     return Counters(
         segments=sum(_netstat_segments(h) for h in hosts),
         tx_bytes=sum(_tx_bytes(h) for h in hosts),
-        cpu=sum(_cpu(p.proc.pid) for p in peers),  # type: ignore[attr-defined]
-        switches=sum(_switches(p.proc.pid) for p in peers),  # type: ignore[attr-defined]
+        cpu=sum(_cpu(pid) for pid in pids),
+        switches=sum(_switches(pid) for pid in pids),
     )
 
 
