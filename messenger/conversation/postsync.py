@@ -68,6 +68,7 @@ class SyncLimits:
     gap_timeout_ms: int = 30_000  # stop waiting for a gap after this long
     want_retry_ms: int = 5_000  # then ask every peer, not just the one that sent the later post
     max_want_posts: int = 2000  # posts served for one WANT
+    pull_chunks: int = 2  # WANTs of max_want_posts a catch-up keeps in flight (pipelining)
     max_clock_skew_ms: int = 10 * 60_000  # posts dated further ahead are refused
     max_hello_gaps: int = 128  # known-gap ranges advertised in HELLO
     max_gone_ranges: int = 256  # "gone" ranges remembered per author
@@ -444,7 +445,6 @@ class PostSync:
                 rank = (peer not in self.silent.get(author, ()), seq, peer)
                 if seq > self.hwm.get(author, 0) and rank > tops.get(author, (False, 0, b"")):
                     tops[author] = rank
-        asks: dict[bytes, dict[bytes, Ranges]] = {}
         for author, (reliable, top, peer) in tops.items():
             if not reliable:
                 self.silent.pop(author, None)  # everyone let us down once: start over
@@ -455,7 +455,8 @@ class PostSync:
             if top <= front:
                 continue
             need = RangeSet()
-            need.add(front + 1, min(top, front + self.limits.max_want_posts))
+            chunk = self.limits.max_want_posts
+            need.add(front + 1, min(top, front + chunk * self.limits.pull_chunks))
             asked = self.asked.setdefault(author, RangeSet())
             for lo, hi in asked.ranges():
                 need.remove(lo, hi)
@@ -471,9 +472,8 @@ class PostSync:
                 asked.add(lo, hi)
                 wanted.add(lo, hi)
             self.pull_since.setdefault(author, now)
-            asks.setdefault(peer, {})[author] = ranges
-        for peer, ranges_by_author in asks.items():
-            batch.out.append(Outgoing(peer, encode(Want(ranges_by_author))))
+            for part in _chunks(ranges, chunk):
+                batch.out.append(Outgoing(peer, encode(Want({author: part}))))
 
     def _want_missing(
         self, author: bytes, peers: list[bytes], batch: Batch, *, again: bool
@@ -675,6 +675,25 @@ class PostSync:
     def _drop(self, peer: bytes, reason: DropReason, batch: Batch) -> None:
         self.stats.add(peer, reason)
         batch.events.append(Dropped(peer=peer, reason=reason, what="post"))
+
+
+def _chunks(ranges: Ranges | list[Range], size: int) -> list[Ranges]:
+    """``ranges`` cut into pieces of at most ``size`` seqs each, in order."""
+    out: list[Ranges] = []
+    part: list[Range] = []
+    room = size
+    for lo, hi in ranges:
+        while lo <= hi:
+            take = min(hi, lo + room - 1)
+            part.append((lo, take))
+            room -= take - lo + 1
+            lo = take + 1
+            if room == 0:
+                out.append(tuple(part))
+                part, room = [], size
+    if part:
+        out.append(tuple(part))
+    return out
 
 
 def _cap_ranges(ranges: Mapping[bytes, Ranges], limit: int) -> dict[bytes, Ranges]:
