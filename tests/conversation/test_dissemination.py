@@ -60,7 +60,7 @@ def test_a_push_lost_to_a_dying_link_is_caught_up_from_the_others() -> None:
     net.post("ada", "one")
     net.cut("ada", "ed")  # ada's push to ed dies with the link; the others were told ed got it
     net.run()
-    assert [p.body for p in net["ed"].shown()] == []
+    assert [p.envelope.body for p in net["ed"].shown()] == []
     net.post("ada", "two")  # reaches ed through the others: a gap, asked for, filled
     net.settle()
     assert [p.envelope.body for p in net["ed"].shown()] == ["one", "two"]
