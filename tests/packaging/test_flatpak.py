@@ -50,6 +50,8 @@ def test_the_sandbox_may_use_the_network_and_show_windows() -> None:
     assert "--socket=wayland" in args
     assert "--socket=fallback-x11" in args or "--socket=x11" in args
     assert not [a for a in args if a.startswith("--filesystem")]  # the profile stays inside
+    assert "--talk-name=org.kde.StatusNotifierWatcher" in args  # the tray icon
+    assert "--talk-name=org.freedesktop.Notifications" in args
 
 
 def test_it_installs_the_desktop_entry_metainfo_icon_and_resources() -> None:

@@ -81,6 +81,19 @@ BINARIES = [
     "libglib-2.0.so.0",
     "libfontconfig.so.1",
     "libjpeg.so.62",
+    # what PyInstaller adds when libgtk-3 is installed on the build host (GTK-only X libraries)
+    "libXcomposite.so.1",
+    "libXcursor.so.1",
+    "libXdamage.so.1",
+    "libXfixes.so.3",
+    "libXi.so.6",
+    "libXinerama.so.1",
+    "libXrandr.so.2",
+    "libatspi.so.0",
+    # what Qt's xcb plugin needs
+    "libX11.so.6",
+    "libX11-xcb.so.1",
+    "libxcb-cursor.so.0",
 ]
 
 
@@ -213,6 +226,9 @@ def test_unused_plugins_and_the_partial_gtk_stack_are_dropped(
         "PySide6/Qt/lib/libQt6Core.so.6",
         "libglib-2.0.so.0",
         "libfontconfig.so.1",
+        "libX11.so.6",
+        "libX11-xcb.so.1",
+        "libxcb-cursor.so.0",
     ):
         assert name in kept
     for name in (
@@ -225,6 +241,14 @@ def test_unused_plugins_and_the_partial_gtk_stack_are_dropped(
         "libcairo.so.2",
         "libgio-2.0.so.0",
         "libjpeg.so.62",
+        "libXcomposite.so.1",
+        "libXcursor.so.1",
+        "libXdamage.so.1",
+        "libXfixes.so.3",
+        "libXi.so.6",
+        "libXinerama.so.1",
+        "libXrandr.so.2",
+        "libatspi.so.0",
     ):
         assert name not in kept
 
