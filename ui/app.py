@@ -16,7 +16,7 @@ from messenger.errors import HearthError
 from messenger.options import LaunchOptions
 from messenger.paths import resource
 
-from . import gc_guard, single_instance
+from . import gc_guard, local_network, single_instance
 from .controller import Controller, preferences_from_dict
 from .i18n import install_translator
 from .main_window import MainWindow
@@ -68,6 +68,7 @@ async def _main(options: LaunchOptions, instance: single_instance.Instance | Non
     controller.spawn(controller.apply_dm_preferences(prefs))
     controller.spawn(controller.apply_lobby(prefs))
     links.ready()
+    controller.spawn(local_network.explain_if_denied(window, messenger.listen_addresses))
     try:
         await quitting.wait()
     finally:
