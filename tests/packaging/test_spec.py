@@ -61,6 +61,18 @@ class Recorder:
         return module
 
 
+# X libraries only GTK links, which PyInstaller bundles when libgtk-3 is on the build host.
+GTK_ONLY_X = [
+    "libXcomposite.so.1",
+    "libXcursor.so.1",
+    "libXdamage.so.1",
+    "libXfixes.so.3",
+    "libXi.so.6",
+    "libXinerama.so.1",
+    "libXrandr.so.2",
+    "libatspi.so.0",
+]
+
 # Destinations as PyInstaller 6 would list them for a Linux build.
 BINARIES = [
     "PySide6/Qt/plugins/platforms/libqxcb.so",
@@ -81,15 +93,8 @@ BINARIES = [
     "libglib-2.0.so.0",
     "libfontconfig.so.1",
     "libjpeg.so.62",
-    # what PyInstaller adds when libgtk-3 is installed on the build host (GTK-only X libraries)
-    "libXcomposite.so.1",
-    "libXcursor.so.1",
-    "libXdamage.so.1",
-    "libXfixes.so.3",
-    "libXi.so.6",
-    "libXinerama.so.1",
-    "libXrandr.so.2",
-    "libatspi.so.0",
+    # what PyInstaller adds when libgtk-3 is installed on the build host
+    *GTK_ONLY_X,
     # what Qt's xcb plugin needs
     "libX11.so.6",
     "libX11-xcb.so.1",
@@ -246,14 +251,7 @@ def test_unused_plugins_and_the_partial_gtk_stack_are_dropped(
         "libcairo.so.2",
         "libgio-2.0.so.0",
         "libjpeg.so.62",
-        "libXcomposite.so.1",
-        "libXcursor.so.1",
-        "libXdamage.so.1",
-        "libXfixes.so.3",
-        "libXi.so.6",
-        "libXinerama.so.1",
-        "libXrandr.so.2",
-        "libatspi.so.0",
+        *GTK_ONLY_X,
     ):
         assert name not in kept
 

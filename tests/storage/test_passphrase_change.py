@@ -13,22 +13,14 @@ from messenger.storage import (
     ProfileCorrupt,
     WrongPassphrase,
     change_passphrase,
-    create_profile,
     files,
     keyfile,
     open_profile,
 )
 
-from .helpers import CIRCLE, PASS, circle, post
+from .helpers import CIRCLE, PASS, make_profile
 
 NEW = "a brand new passphrase"
-
-
-def _make(profile: Path) -> None:
-    store = create_profile(profile, PASS, kdf=MINIMUM)
-    store.save_circle(circle())
-    store.add_post(post(1))
-    store.close()
 
 
 def _every_byte(folder: Path) -> bytes:
@@ -36,7 +28,7 @@ def _every_byte(folder: Path) -> bytes:
 
 
 def test_the_old_wrapped_key_is_overwritten_where_it_was(profile_dir: Path, tmp_path: Path) -> None:
-    _make(profile_dir)
+    make_profile(profile_dir)
     old = keyfile.read(profile_dir / "key")
     # A second name for the old key file's own bytes: what a later look at the disk would find.
     old_bytes_place = tmp_path / "old-key-inode"
@@ -56,7 +48,7 @@ def test_the_old_wrapped_key_is_overwritten_where_it_was(profile_dir: Path, tmp_
 def test_a_change_interrupted_after_the_overwrite_is_finished_at_the_next_open(
     profile_dir: Path,
 ) -> None:
-    _make(profile_dir)
+    make_profile(profile_dir)
     key = keyfile.unwrap_key(keyfile.read(profile_dir / "key"), PASS)
     new_file = keyfile.wrap_key(key, NEW, MINIMUM).encode()
     # The state a crash leaves between the two steps: the whole new file under its temp name,
@@ -71,7 +63,7 @@ def test_a_change_interrupted_after_the_overwrite_is_finished_at_the_next_open(
 
 
 def test_a_damaged_key_file_without_a_whole_leftover_stays_an_error(profile_dir: Path) -> None:
-    _make(profile_dir)
+    make_profile(profile_dir)
     files.temp_name(profile_dir / "key").write_bytes(b"half a key file")
     assert files.overwrite(profile_dir / "key")
     with pytest.raises(ProfileCorrupt):
