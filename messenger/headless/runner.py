@@ -23,6 +23,20 @@ EXIT_OK = 0
 EXIT_START_FAILED = 1
 
 
+def utf8_stdio() -> None:
+    """Commands and events are UTF-8 on every system.
+
+    Windows gives a process its console's code page (cp1252, cp850, …) for stdin and stdout,
+    so ``/create Árbol`` piped in UTF-8 was misread, and a byte that code page cannot decode
+    ended the session. Bytes that are not UTF-8 become U+FFFD (the command is then refused or
+    taken as written) instead of ending anything.
+    """
+    for stream, errors in ((sys.stdin, "replace"), (sys.stdout, "backslashreplace")):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors=errors)
+
+
 async def run_headless(
     options: LaunchOptions,
     stdin: TextIO | None = None,
@@ -30,6 +44,8 @@ async def run_headless(
     *,
     messenger: Messenger | None = None,
 ) -> int:
+    if stdin is None and stdout is None:
+        utf8_stdio()
     printer = EventPrinter(stdout or sys.stdout, options.json)
     if messenger is None:
         try:

@@ -156,8 +156,19 @@ class Discovery:
         self._state = DiscoveryState.RUNNING
         try:
             await aiozc.zeroconf.async_wait_for_start()
-            if len(aiozc.zeroconf.engine.senders) != len(addresses):
-                raise InterfaceError("mDNS could not bind to every requested interface")
+            joined = self.sender_addresses()
+            if not joined:
+                raise InterfaceError("mDNS could not join the multicast group on any interface")
+            if len(joined) != len(addresses):
+                # One interface refusing the group (out of memberships, a driver without
+                # multicast) must not stop discovery on the others.
+                log.warning(
+                    "mDNS works on %d of %d interfaces (the others refused the multicast group)",
+                    len(joined),
+                    len(addresses),
+                )
+                self._addresses = [a for a in addresses if a in joined]
+                self._table = PeerTable(self._matched, networks_for(self._addresses, infos))
             _listen_only_on_joined_interfaces(aiozc.zeroconf)
             self._browser = AsyncServiceBrowser(
                 aiozc.zeroconf,

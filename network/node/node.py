@@ -119,12 +119,15 @@ class Node:
         self._dialers.clear()
         if self._discovery is not None:
             await self._discovery.close()
-        await self._listener.close()
+        # Links before the listener: since Python 3.12.1 the listener's close waits for every
+        # connection it accepted, and an accepted link only closes here.
+        self._listener.stop()
         links = list(self._links.values())
         await asyncio.gather(
             *(link.stream.close(CloseCode.GOING_AWAY) for link in links), return_exceptions=True
         )
         await self._tasks.close()
+        await self._listener.close()
 
     # -- circles ------------------------------------------------------------------------
 

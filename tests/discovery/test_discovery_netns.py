@@ -75,6 +75,28 @@ def test_three_hosts_find_each_other_and_the_right_pairs_match(lab: netlab.Netla
     p2.quit()
 
 
+def test_discovery_goes_on_when_one_interface_cannot_join_the_group(lab: netlab.Netlab) -> None:
+    """A host on two networks whose second interface refuses the multicast group (here: the
+    namespace allows one membership) still discovers on the first."""
+    first, second = lab.segment(), lab.segment()
+    two = lab.host(first, second)
+    one = lab.host(first)
+    limit = two.run(["sysctl", "-w", "net.ipv4.igmp_max_memberships=1"])
+    assert limit.returncode == 0, limit.stderr
+    extra = ["--address", two.address(second.index)]
+    p_two = start_peer(two, [K1], "two-interfaces", extra, stderr=-1)
+    p_one = start_peer(one, [K1], "one-interface")
+    ready = p_two.wait_for(lambda e: e["event"] == "ready")
+    assert ready["senders"] == [two.address(first.index)]  # the refused one is left out
+    found = p_two.found(p_one.ready())
+    assert found["matched"] == [K1.hex()]
+    assert p_one.found(str(ready["peer_id"]))["addresses"] == [two.address(first.index)]
+    p_one.quit()
+    p_two.quit()
+    assert p_two.proc.stderr is not None
+    assert b"mDNS works on 1 of 2 interfaces" in p_two.proc.stderr.read()
+
+
 # -- privacy ------------------------------------------------------------------------------------
 
 
