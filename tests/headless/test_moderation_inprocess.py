@@ -90,13 +90,15 @@ async def test_forged_moderation_events_are_ignored() -> None:
         await send_events(ada, circle_id, h.me, late, late_slow)
         await host.until(lambda: len(h.mod.state) >= 4)  # stored, as evidence, but void
 
-        await asyncio.sleep(0.3)
+        # Barrier: a post from the host, on the same link after anything it passed on to ada.
+        await host.do("/say barrier")
+        await ada.until(lambda: any(p["body"] == "barrier" for p in ada.of("post")))
         for rt in (h, a):
             assert not rt.mod.state.is_hidden(post_id)
             assert rt.mod.state.slow_mode == 0
         assert not host.of("post_hidden") and not ada.of("post_hidden")
         history = await host.messenger.history(circle_id)
-        assert [p.body for p in history if not p.hidden] == [post["body"]]
+        assert [p.body for p in history if not p.hidden] == [post["body"], "barrier"]
     finally:
         await close_all(host, ada, bo)
 
