@@ -8,7 +8,7 @@ duplicates only counted).
 
 What it does:
 
-- **Events** (:mod:`.state`, :mod:`.wire`): HELLO on connect, the whole log to a peer whose
+- **Events** (:mod:`.state`, :mod:`.wire`): DIGEST on connect, the whole log to a peer whose
   digest differs, and every newly accepted event passed on to every other linked member.
   :meth:`act` signs our own action (after checking we may take it) and sends it everywhere.
 - **Rotation** (:mod:`.rotation`): :meth:`rotate` (host) makes the new secret, the ROTATE event
@@ -80,7 +80,7 @@ from .rotation import (
     plan_rotation,
 )
 from .state import ModerationLimits, ModerationState
-from .wire import Events, Handovers, Hello, Report, chunked, decode, encode
+from .wire import Digest, Events, Handovers, Report, chunked, decode, encode
 
 Result = tuple[list[Outgoing], list[Effect]]
 ENGINE_FORMAT = 1
@@ -235,7 +235,7 @@ class CircleModeration:
                 self.limits.burst, self.limits.messages_per_window, self.limits.window_ms, now
             ),
         )
-        out = [Outgoing(member, encode(Hello(self.state.digest(), len(self.state))))]
+        out = [Outgoing(member, encode(Digest(self.state.digest(), len(self.state))))]
         if handover_only:
             handover = self.keeper.handover_for(member)
             if handover is not None:
@@ -276,7 +276,7 @@ class CircleModeration:
         except WireError as exc:
             return [], [self._drop(member, exc.reason, "message")]
         match msg:
-            case Hello():
+            case Digest():
                 if msg.digest == self.state.digest():
                     return [], []
                 blobs = [e.signed for e in self.state.events()]

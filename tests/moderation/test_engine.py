@@ -34,7 +34,7 @@ from messenger.moderation import (
 )
 from messenger.moderation.engine import EngineLimits
 from messenger.moderation.reports import make_report
-from messenger.moderation.wire import Events, Hello, Report, decode, encode
+from messenger.moderation.wire import Digest, Events, Report, decode, encode
 from messenger.mux import Lane
 
 from .helpers import CIRCLE, T0, member
@@ -99,7 +99,7 @@ def test_garbage_on_the_lane_is_dropped_and_rate_limited() -> None:
     world._send(mallory, [out_to(alice.key, b"\xc1")], Lane.MODERATION)
     world.pump()
     assert alice.of(Dropped)[-1] == Dropped(mallory.key, Reason.MALFORMED, "message")
-    hello = encode(Hello(alice.mod.state.digest(), 0))
+    hello = encode(Digest(alice.mod.state.digest(), 0))
     limit = EngineLimits().burst
     world._send(mallory, [out_to(alice.key, hello)] * (limit + 5), Lane.MODERATION)
     world.pump()
