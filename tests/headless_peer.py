@@ -34,7 +34,7 @@ FAST_TIMINGS = encode(
     backoff_base=0.25,
     backoff_cap=2.0,
     find_timeout=3.0,
-    rendezvous_lookup_interval=1.0,
+    rendezvous_lookup_interval=0.5,
 )
 
 
