@@ -17,6 +17,11 @@ class ServerConfig:
     """A registration issued further in the future than this is refused as EXPIRED."""
     max_connections: int = 2048
     max_connections_per_address: int = 64
+    max_connections_per_network: int = 256
+    """Per IPv4 /24 or IPv6 /48: one network cannot fill the server from many addresses."""
+    unregistered_timeout: float = 30.0
+    """A control connection holding no registration is closed after this long (a lookup or an
+    ACCEPT takes a moment), so idle connections cannot hold the server's places."""
     max_registrations: int = 10_000
     max_registrations_per_tag: int = 128
     max_registrations_per_connection: int = 8
@@ -52,6 +57,7 @@ class ServerConfig:
         for name in (
             "max_connections",
             "max_connections_per_address",
+            "max_connections_per_network",
             "max_registrations",
             "max_registrations_per_tag",
             "max_registrations_per_connection",
@@ -71,6 +77,7 @@ class ServerConfig:
             "accept_timeout",
             "handshake_timeout",
             "control_idle_timeout",
+            "unregistered_timeout",
             "sweep_interval",
         ):
             if getattr(self, name) <= 0:
