@@ -38,7 +38,7 @@ class NodeConfig:
     idle_timeout: float = 15.0
     dial_timeout: float = 5.0
     max_pending_handshakes: int = 64
-    max_point_connections: int = 32
+    max_point_connections: int = 128
     """Join-point (spoken code) connections served at once, all addresses together."""
     max_point_connections_per_address: int = 4
     """Join-point connections served at once from one address: one guesser holding many
