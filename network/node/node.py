@@ -111,9 +111,15 @@ class Node:
         return list(self._listener.bound)
 
     async def start(self) -> list[ListenAddress]:
+        """Listen on the chosen interfaces only (``--interface``, else the default discovery
+        interfaces; loopback when there are none), never on every address: a VPN or container
+        address that discovery skips does not take connections either."""
+        interfaces = validate_interfaces(self._config.interfaces)
+        if not interfaces and self._discovery is not None:
+            interfaces = default_interfaces()
+        self._listener = Listener(self._accept, interfaces)
         bound = await self._listener.start()
         if self._discovery is not None:
-            interfaces = validate_interfaces(self._config.interfaces) or default_interfaces()
             await self._discovery.set_circles(self._discovery_keys(), quiet=self._quiet_keys())
             await self._discovery.start(interfaces, self._listener.port)
         await self._relay.start()
