@@ -140,6 +140,7 @@ class Node:
             *(link.stream.close(CloseCode.GOING_AWAY) for link in links), return_exceptions=True
         )
         await self._tasks.close()
+        self._refusals.flush()
 
     # -- circles ------------------------------------------------------------------------
 
