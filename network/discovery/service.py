@@ -16,13 +16,15 @@ A thin asyncio adapter around zeroconf and the sans-IO parts (:mod:`.hints`, :mo
   reaches just one of the sockets sharing that port.
 - **Liveness.** A goodbye gives PeerGone at once. A peer that vanished without one is noticed
   by a sweep: every ``sweep_interval`` seconds, a peer whose records have expired from the cache
-  (``ttl`` seconds after its last answer) is asked again and dropped when it does not answer.
+  (``ttl`` seconds after its last answer) is asked again and dropped when it does not answer
+  within ``resolve_timeout``.
 - **Interfaces.** One zeroconf instance per interface address: each joins the mDNS group and
   sends only on its own interface (``ip_version=V4Only``), announces only that interface's
   address, and keeps its own cache, so nothing learnt or announced on network A (our address
   there, peers seen there, known-answer lists) is ever sent on network B. Each listening
   socket is told not to take multicast from other interfaces (Linux ``IP_MULTICAST_ALL=0``).
-  A peer seen on several interfaces is one peer with the union of its addresses. Peer
+  A peer seen on several interfaces is one peer with the union of its addresses. An interface
+  that refuses the multicast group is left out (with a warning) while the others work. Peer
   addresses outside the bound interfaces' networks are dropped.
 """
 
@@ -40,6 +42,7 @@ from dataclasses import dataclass
 from zeroconf import DNSQuestionType, IPVersion, ServiceStateChange, Zeroconf
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
 
+from ..clock import Seconds, to_millis
 from ..interfaces import InterfaceError, check_addresses, host_interfaces, networks_for
 from ..tasks import TaskSet
 from .errors import DiscoveryStartError, DiscoveryStateError
@@ -55,7 +58,7 @@ EventCallback = Callable[[DiscoveryEvent], None]
 DEFAULT_TTL = 120
 """Seconds our records live in other peers' caches (zeroconf's host-record default)."""
 DEFAULT_SWEEP_INTERVAL = 20.0
-RESOLVE_TIMEOUT_MS = 3000
+RESOLVE_TIMEOUT = Seconds(3.0)
 MAX_RESOLVE_ROUNDS = 3
 EVENT_QUEUE_SIZE = 1024
 IP_MULTICAST_ALL = 49  # Linux, include/uapi/linux/in.h (not in Python 3.11's socket module)
@@ -100,15 +103,19 @@ class Discovery:
         *,
         ttl: int = DEFAULT_TTL,
         sweep_interval: float = DEFAULT_SWEEP_INTERVAL,
+        resolve_timeout: Seconds = RESOLVE_TIMEOUT,
         rng: Rng = secrets.token_bytes,
     ) -> None:
         if not 1 <= ttl <= 4500:
             raise ValueError(f"ttl must be 1..4500 seconds, not {ttl}")
         if not sweep_interval > 0:
             raise ValueError(f"sweep_interval must be positive, not {sweep_interval}")
+        if not resolve_timeout > 0:
+            raise ValueError(f"resolve_timeout must be positive, not {resolve_timeout}")
         self._on_event = on_event
         self._ttl = ttl
         self._sweep_interval = sweep_interval
+        self._resolve_timeout = to_millis(resolve_timeout)  # zeroconf counts milliseconds
         self._rng = rng
         self._state = DiscoveryState.NEW
         self._keys: list[bytes] = []  # announced
@@ -168,34 +175,57 @@ class Discovery:
         self._addresses, self._port = addresses, port
         self._state = DiscoveryState.RUNNING
         try:
+            joined = [a for a in addresses if await self._open_interface(a)]
+            if not joined:
+                raise InterfaceError("mDNS could not join the multicast group on any interface")
+            if len(joined) != len(addresses):
+                # One interface refusing the group (out of memberships, a driver without
+                # multicast) must not stop discovery on the others.
+                log.warning(
+                    "mDNS works on %d of %d interfaces (the others refused the multicast group)",
+                    len(joined),
+                    len(addresses),
+                )
+                self._addresses = joined
+                self._table = PeerTable(self._matched, networks_for(joined, infos))
             txt = build_txt(self._keys, self._rng)
-            for address in addresses:
-                await self._start_interface(address, txt)
+            for iface in list(self._ifaces.values()):
+                await self._serve_interface(iface, txt)
             self._tasks.spawn(self._sweep(), name="discovery-sweep")
         except BaseException:
             await self.close()
             raise
-        log.info("discovery started on %d interface(s)", len(addresses))
+        log.info("discovery started on %d interface(s)", len(self._addresses))
 
-    async def _start_interface(self, address: str, txt: bytes) -> None:
+    async def _open_interface(self, address: str) -> bool:
+        """Start zeroconf on the interface with ``address``; False (and nothing kept) when it
+        could not join the mDNS group there."""
         try:
             aiozc = AsyncZeroconf(interfaces=[address], ip_version=IPVersion.V4Only)
         except OSError as exc:
             raise DiscoveryStartError(f"cannot open mDNS sockets: {exc.strerror or exc}") from exc
-        iface = _Interface(address, aiozc)
-        self._ifaces[address] = iface
-        await aiozc.zeroconf.async_wait_for_start()
-        if len(aiozc.zeroconf.engine.senders) != 1:
-            raise InterfaceError("mDNS could not bind to every requested interface")
-        _listen_only_on_joined_interfaces(aiozc.zeroconf)
+        try:
+            await aiozc.zeroconf.async_wait_for_start()
+        except BaseException:
+            await aiozc.async_close()
+            raise
+        if not aiozc.zeroconf.engine.senders:
+            await aiozc.async_close()
+            return False
+        self._ifaces[address] = _Interface(address, aiozc)
+        return True
+
+    async def _serve_interface(self, iface: _Interface, txt: bytes) -> None:
+        """Browse and announce (that interface's address only) on one started interface."""
+        zc = iface.aiozc.zeroconf
+        _listen_only_on_joined_interfaces(zc)
         iface.browser = AsyncServiceBrowser(
-            aiozc.zeroconf,
-            SERVICE_TYPE,
-            handlers=[self._on_service_change],
-            question_type=DNSQuestionType.QM,
+            zc, SERVICE_TYPE, handlers=[self._on_service_change], question_type=DNSQuestionType.QM
         )
-        iface.info = self._service_info(address, txt)
-        announced = await aiozc.async_register_service(iface.info, cooperating_responders=True)
+        iface.info = self._service_info(iface.address, txt)
+        announced = await iface.aiozc.async_register_service(
+            iface.info, cooperating_responders=True
+        )
         iface.announcing = self._tasks.spawn(self._await(announced), name="discovery-announce")
 
     async def set_circles(self, keys: Sequence[bytes], *, quiet: Sequence[bytes] = ()) -> None:
@@ -355,7 +385,7 @@ class Discovery:
                     return
                 info = AsyncServiceInfo(SERVICE_TYPE, name)
                 found = await info.async_request(
-                    iface.aiozc.zeroconf, RESOLVE_TIMEOUT_MS, question_type=DNSQuestionType.QM
+                    iface.aiozc.zeroconf, self._resolve_timeout, question_type=DNSQuestionType.QM
                 )
                 if found:
                     sighting = _Sighting(

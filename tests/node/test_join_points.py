@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Sequence
 
 import pytest
 
@@ -37,7 +38,7 @@ async def _closed(reader: asyncio.StreamReader, within: float = 10.0) -> bool:
     return True
 
 
-async def _served(node: Node, served: list[int], conns: list[object]) -> None:
+async def _served(node: Node, served: list[int], conns: Sequence[object]) -> None:
     async with asyncio.timeout(10):
         while len(served) + node.refused < len(conns):
             await asyncio.sleep(0.02)
