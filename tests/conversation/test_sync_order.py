@@ -79,7 +79,8 @@ def test_gone_ranges_release_held_posts_at_once() -> None:
 
 def converse(a: Solo, b: Solo, first: list[tuple[str, Any]]) -> None:
     """Carry messages between two engines, each the other's "q", until neither has more."""
-    to_b, to_a = [m for _, m in first], []
+    to_b: list[Any] = [m for _, m in first]
+    to_a: list[Any] = []
     for _ in range(200):
         if not to_b and not to_a:
             return
