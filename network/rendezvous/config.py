@@ -19,6 +19,10 @@ class ServerConfig:
     max_connections_per_address: int = 64
     max_connections_per_network: int = 256
     """Per IPv4 /24 or IPv6 /48: one network cannot fill the server from many addresses."""
+    reserved_connections: int = 256
+    """Places only connections without a registration may take (lookups, relays), at most a
+    quarter of ``max_connections``: however many connections register, new clients can still
+    look members up and be relayed."""
     unregistered_timeout: float = 30.0
     """A control connection holding no registration is closed after this long (a lookup or an
     ACCEPT takes a moment), so idle connections cannot hold the server's places."""
@@ -58,6 +62,7 @@ class ServerConfig:
             "max_connections",
             "max_connections_per_address",
             "max_connections_per_network",
+            "reserved_connections",
             "max_registrations",
             "max_registrations_per_tag",
             "max_registrations_per_connection",

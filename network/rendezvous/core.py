@@ -120,6 +120,7 @@ class ServerCore:
         self._conns: dict[int, _Conn] = {}
         self._per_address: dict[Hashable, int] = {}
         self._per_network: dict[Hashable, int] = {}
+        self._registered = 0  # connections holding at least one registration
         self._relays_per_address: dict[Hashable, int] = {}
         self._by_token: dict[bytes, Registration] = {}
         self._by_tag: dict[bytes, dict[bytes, Registration]] = {}
@@ -210,6 +211,8 @@ class ServerCore:
                 counts[key] = left
             else:
                 counts.pop(key, None)
+        if state.registrations:
+            self._registered -= 1
         for reg in list(state.registrations.values()):
             self._drop_registration(reg)
         actions: list[Action] = []
@@ -297,9 +300,14 @@ class ServerCore:
                 raise Refused(ErrorCode.FULL, "too many registrations under this tag")
             if len(state.registrations) >= c.max_registrations_per_connection:
                 raise Refused(ErrorCode.FULL, "too many registrations on this connection")
+            reserve = min(c.reserved_connections, c.max_connections // 4)
+            if not state.registrations and self._registered >= c.max_connections - reserve:
+                raise Refused(ErrorCode.FULL, "the server keeps its last places for lookups")
             reg = Registration(
                 secrets.token_bytes(codec.TOKEN_SIZE), req.tag, state.id, req.info, expires
             )
+            if not state.registrations:
+                self._registered += 1
             state.registrations[req.tag] = reg
             self._by_token[reg.token] = reg
             self._by_tag.setdefault(req.tag, {})[reg.token] = reg
@@ -429,3 +437,5 @@ class ServerCore:
         owner = self._conns.get(reg.owner)
         if owner is not None and owner.registrations.get(reg.tag) is reg:
             del owner.registrations[reg.tag]
+            if not owner.registrations:
+                self._registered -= 1

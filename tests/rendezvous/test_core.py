@@ -479,3 +479,14 @@ def test_server_network_keys() -> None:
     assert network_key(("198.18.7.9", 1)) == "198.18.7.0/24"
     assert network_key(("::ffff:198.18.7.9", 1, 0, 0)) == "198.18.7.0/24"
     assert network_key(("2001:db8:1:2:3::4", 1, 0, 0)) == "2001:db8:1::/48"
+
+
+def test_registered_connections_leave_places_for_lookups() -> None:
+    h = Harness(max_connections=8, reserved_connections=2)
+    registered = [h.conn(f"198.18.3.{i}") for i in range(7)]
+    answers = [answer(h.register(c, EpochKeys.derive(os.urandom(32), 500_000))) for c in registered]
+    assert [type(a) for a in answers] == [codec.Registered] * 6 + [codec.Error]
+    assert isinstance(answers[-1], codec.Error) and answers[-1].code is ErrorCode.FULL
+    h.core.close_connection(registered[0])  # a place frees up when a registered one goes
+    again = answer(h.register(registered[-1], EpochKeys.derive(os.urandom(32), 500_000)))
+    assert isinstance(again, codec.Registered)
