@@ -27,7 +27,7 @@ FAST_NODE = NodeConfig(
     idle_timeout=5.0,
     backoff_base=0.25,
     backoff_cap=2.0,
-    find_timeout=3.0,
+    find_timeout=5.0,
 )
 
 
