@@ -11,6 +11,7 @@ from ..events import Bye, ErrorEvent, Ready
 from ..facade import Messenger
 from ..options import LaunchOptions
 from ..profile_open import headless_passphrase
+from . import timings
 from .commands import parse_line
 from .output import EventPrinter
 from .session import Session
@@ -46,7 +47,13 @@ async def run_headless(
     if stdin is None and stdout is None:
         utf8_stdio()
     printer = EventPrinter(stdout or sys.stdout, options.json)
-    messenger = messenger or Messenger(options)
+    if messenger is None:
+        try:
+            config = timings.node_config(options.interfaces)
+        except timings.TimingsError as exc:
+            printer(ErrorEvent(exc.code, str(exc)))
+            return EXIT_START_FAILED
+        messenger = Messenger(options, node_config=config)
     messenger.subscribe(printer)
     try:
         await messenger.start(headless_passphrase(options))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import getpass
 import hashlib
+import operator
 import os
 import re
 import socket
@@ -12,9 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
 import pytest
-from zeroconf import DNSIncoming, DNSPointer, DNSService, DNSText
+from zeroconf._dns import DNSPointer, DNSService, DNSText
+from zeroconf._protocol.incoming import DNSIncoming
 
 from network.discovery.hints import Announcement, parse_txt
 from tests import netlab
@@ -146,7 +149,7 @@ def test_an_observer_learns_nothing_that_identifies_or_links(lab: netlab.Netlab)
             assert alice_peer.found(bob_id)["matched"] == [K1.hex()]
             assert bob_peer.found(alice_id)["matched"] == [K1.hex()]
             alice_peer.quit()
-            bob_peer.wait_for(lambda e, i=alice_id: e == {"event": "gone", "peer_id": i})
+            bob_peer.wait_for(partial(operator.eq, {"event": "gone", "peer_id": alice_id}))
         bob_peer.quit()
     packets = [e for e in observer.events if e["event"] == "packet"]
     assert packets, "the observer recorded nothing"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ LDD_OUTPUT = """\
 """
 
 
-def libdeps():  # type: ignore[no-untyped-def]
+def libdeps() -> Any:  # the script, loaded as a module
     return load_script("linux/libdeps.py")
 
 
