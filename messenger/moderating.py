@@ -209,6 +209,10 @@ class Moderation:
         for effect in effects:
             if isinstance(effect, SecretRotated):
                 rt.circle = effect.circle
+                for link, member in rt.links.items():  # carried over to the new epoch
+                    epoch = rt.mod.link_epoch(member)
+                    if epoch is not None:
+                        rt.link_epochs[link] = epoch
                 await self._m._save(rt)
                 await persist.save_moderation(self._store(), rt)
                 rt.mod.take_dirty()
@@ -337,9 +341,13 @@ class Moderation:
         m = self._m
         if effect.is_me:
             m.emit(MemberRemovedEvent(rt.id, rt.membership.pseudonym, rt.me))
-            m.emit(Info(f"you were removed from {rt.circle.name}"))
-            await self._store().set_circle_left(rt.id, True)
-            m.emit(CirclesChanged())
+            m.emit(
+                Info(
+                    f"you were removed from {rt.circle.name}: you can still read what is here, "
+                    "and leave the circle when you like"
+                )
+            )
+            m.emit(CirclesChanged())  # kept, read-only (CircleView.removed), until I leave
             return True  # no binding any more: every link of the circle closes
         member = effect.member
         await m._engine(lambda: rt.engine.peer_lost(member))

@@ -230,10 +230,11 @@ class CircleRuntime:
             ),
             unread=self.unread,
             members_present=len(self.present()) + 1,  # me, and every member linked now
-            invite_link=self.invite_link(),
+            invite_link="" if self.removed_me else self.invite_link(),
             rules_revision=self.info_revision,
             roster_code=self.roster_code(),
             rules_accepted=self.rules_accepted,
+            removed=self.removed_me,
         )
 
     @property

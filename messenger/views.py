@@ -63,6 +63,7 @@ class CircleView:
     rules_revision: int = 0  # the host's latest signed circle details we hold (0: none yet)
     rules_accepted: bool = True  # False while changed rules wait for this member's consent
     roster_code: str = ""  # the circle code over the members I know, to compare aloud
+    removed: bool = False  # I was removed: the circle is read-only here until I leave it
 
 
 @dataclass(frozen=True)
