@@ -456,6 +456,14 @@ class Messenger(LinkHandling):
         """Join the circle of an invite link (a damaged or foreign link raises a clear error)."""
         link = parse_link(text)
         existing = self._circles.get(link.circle_id)
+        if existing is not None and existing.removed_me:
+            if link.epoch <= existing.circle.epoch:
+                raise NotAllowed(
+                    "You were removed from this circle, so this invitation no longer works. "
+                    "The host can let you back in with a new one."
+                )
+            await self._drop_circle(existing.id)  # let back in: join afresh, as someone new
+            existing = None
         if existing is not None:
             view = existing.view()
             self.emit(CircleEvent(view))
@@ -492,6 +500,12 @@ class Messenger(LinkHandling):
         event = await self._joiner().open(circle_id, rt.invite_link(), auto_approve=auto_approve)
         return JoinCodeView(circle_id, event.code, event.expires)
 
+    def invite_changed(self, rt: CircleRuntime) -> None:
+        """The circle's invite link changed (a new secret): spoken codes still open for it
+        hand out the new one."""
+        if self._joining is not None:
+            self._joining.set_invite(rt.id, rt.invite_link())
+
     def approve(self, request: str) -> None:
         self._joiner().approve(request)
 
@@ -515,15 +529,19 @@ class Messenger(LinkHandling):
 
     async def leave(self, circle_id: bytes, goodbye: str | None = None) -> None:
         """Say goodbye, then delete this circle's keys and history here."""
-        store, _ = self._require()
         rt = self._runtime(circle_id)
         out = await self._engine(lambda: rt.engine.goodbye(goodbye))
         await self._deliver(rt, out)
+        await self._drop_circle(circle_id)
+        self.emit(CirclesChanged())
+
+    async def _drop_circle(self, circle_id: bytes) -> None:
+        """Stop serving a circle and delete its keys and history here."""
+        store, _ = self._require()
         del self._circles[circle_id]
         await self._rebind()
         await store.delete_circle(circle_id)
         await persist.forget(store, circle_id)
-        self.emit(CirclesChanged())
 
     def members(self, circle_id: bytes) -> list[MemberView]:
         rt = self._runtime(circle_id)

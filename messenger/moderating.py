@@ -217,6 +217,7 @@ class Moderation:
                 await persist.save_moderation(self._store(), rt)
                 rt.mod.take_dirty()
                 log.info("the circle's secret moved to a new epoch")
+                self._m.invite_changed(rt)  # open spoken codes hand out the new link
                 self._m.emit(CirclesChanged())  # a new invite link
         await self.send(rt, out)
         rebind = False

@@ -4,8 +4,9 @@ The host removes one of three members; its client rotates the secret and hands i
 who stay. Their links to the host carry on across the rotation (before, the node closed every
 link of the circle when its secret changed, and on a LAN the members came back only after their
 redial backoff, ~45 s): the host loses no link but the removed member's, the members list shows
-exactly the members still here, and the removed member is told, keeps a read-only circle and can
-leave it.
+exactly the members still here, and the removed member is told, keeps a read-only circle, is told
+why the old invitation fails, and can take the circle up again only when the host lets them back
+in, as someone new.
 """
 
 from __future__ import annotations
@@ -65,6 +66,18 @@ async def test_removing_a_member_keeps_the_hosts_other_links() -> None:
         with pytest.raises(HearthError) as refused:
             await rex.do("/say hello?")
         assert refused.value.code == "removed"
+        with pytest.raises(HearthError) as stale:  # the old invitation says why it fails
+            await rex.do(f"/join {first_link}")
+        assert stale.value.code == "not_allowed" and "removed" in str(stale.value)
+        # The host may let them back in with a new invitation: they join afresh.
+        await host.do("/code")
+        await rex.do(f"/join {host.last('code')['code']}")  # goes on in the background
+        await host.until(lambda: host.of("join_request"))
+        host.messenger.approve(host.last("join_request")["request"])
+        await rex.until(lambda: any(not c.removed for c in rex.messenger.circles()))
+        again = rex.messenger.circle(circle_id)
+        assert not again.removed and again.my_key.hex() != keys[rex]
+        await rex.until(lambda: any(e["key"] == keys[host] for e in rex.of("peer_connected")[3:]))
         await rex.do("/leave")
         assert rex.messenger.circles() == []
     finally:
