@@ -55,6 +55,7 @@ from .errors import HearthError
 from .events import (
     CircleEvent,
     CirclesChanged,
+    DmRequestEvent,
     Event,
     PostEvent,
 )
@@ -72,12 +73,20 @@ from .profile_open import open_store
 from .roster import Roster
 from .runtime import CircleRuntime
 from .safety import pair_code
-from .storage import AsyncStore, CircleRecord, KdfParams, MembershipRecord, wipe_profile_async
+from .storage import (
+    AsyncStore,
+    CircleRecord,
+    KdfParams,
+    MembershipRecord,
+    Store,
+    wipe_profile_async,
+)
 from .views import (
     CircleSettingsView,
     CircleView,
     DeliveryState,
     DirectMessageView,
+    DirectThreadView,
     DmPolicy,
     JoinCodeView,
     MemberView,
@@ -315,9 +324,16 @@ class Messenger(LinkHandling):
         engine = await store.run(build)
         now = self._now_ms()
 
-        def requeue(s: object) -> None:
-            for message in dm_history.waiting(s, circle.circle_id):  # type: ignore[arg-type]
+        def requeue(s: Store) -> None:
+            for message in dm_history.waiting(s, circle.circle_id):
                 engine.send_dm(message, now)
+            unanswered = [
+                peer
+                for peer, _ in dm_history.threads(s, circle.circle_id)
+                if peer not in engine.dms.accepted and not personal.is_blocked(peer)
+            ]
+            for message in dm_history.held(s, circle.circle_id, unanswered):
+                engine.dms.hold(message)  # requests nobody answered before the restart
 
         await store.run(requeue)
         rt = CircleRuntime(mod.circle, membership, engine, Roster(circle.circle_id), mod, personal)
@@ -706,6 +722,38 @@ class Messenger(LinkHandling):
             view = self._dm_view(rt, peer_key, message, outgoing=ours)
             views.append(dataclasses.replace(view, state=state))
         return views
+
+    async def direct_threads(self, circle_id: bytes) -> list[DirectThreadView]:
+        """The private conversations of a circle, latest first, requests included (never
+        with a member I blocked)."""
+        store, _ = self._require()
+        rt = self._runtime(circle_id)
+        rows = await store.run(dm_history.threads, circle_id)
+        accepted = await self._engine(lambda: set(rt.engine.dms.accepted))
+        return [
+            DirectThreadView(circle_id, peer, rt.name_of(peer), ts / 1000, peer not in accepted)
+            for peer, ts in rows
+            if not rt.personal.is_blocked(peer)
+        ]
+
+    async def forget_accepted(self, rt: CircleRuntime, peer: bytes) -> None:
+        """A member I blocked: after a restart their messages are no conversation either."""
+        store, _ = self._require()
+        key = dm_history.accepted_key(rt.id)
+        known = await store.get_setting(key, [])
+        if isinstance(known, list) and peer in known:
+            await store.set_setting(key, [k for k in known if k != peer])
+
+    async def reconsider_dm(self, rt: CircleRuntime, peer: bytes) -> None:
+        """A member I unblocked: what they wrote meanwhile (kept, never shown) is a request."""
+
+        def reopen(s: Store) -> bool:
+            rt.engine.reconsider_dm(peer)
+            firsts = [rt.engine.dms.hold(m) for m in dm_history.held(s, rt.id, [peer])]
+            return any(firsts)
+
+        if await self._db().run(reopen):
+            self.emit(DmRequestEvent(rt.id, rt.name_of(peer), peer))
 
     async def decline_dm(self, circle_id: bytes, who: str | bytes) -> None:
         rt = self._runtime(circle_id)

@@ -409,6 +409,7 @@ class Moderation:
         key = self._other(rt, who)
         rt.personal = self._personal(lambda: rt.personal.block(key))
         await self._m._engine(lambda: rt.engine.decline_dm(key))
+        await self._m.forget_accepted(rt, key)
         await self._store().set_member_flags(rt.id, key, blocked=True)
         await persist.save_personal(self._store(), rt)
         self._m.emit(Info(f"blocked {rt.name_of(key)}: you will not see them here"))
@@ -420,6 +421,7 @@ class Moderation:
         await self._store().set_member_flags(rt.id, key, blocked=False)
         await persist.save_personal(self._store(), rt)
         self._m.emit(Info(f"unblocked {rt.name_of(key)}"))
+        await self._m.reconsider_dm(rt, key)
 
     async def mute(self, circle_id: bytes, who: str | bytes, muted: bool = True) -> None:
         """No notifications for the member's posts (they still show); nothing is sent."""

@@ -109,6 +109,17 @@ class DirectMessageView:
 
 
 @dataclass(frozen=True)
+class DirectThreadView:
+    """A private conversation with one member (the list of them survives a restart)."""
+
+    circle_id: bytes
+    peer_key: bytes
+    peer: str
+    last_ts: float  # the newest message, either way
+    request: bool  # they wrote and I have not answered: accept (or write back) or decline
+
+
+@dataclass(frozen=True)
 class JoinRequestView:
     circle_id: bytes
     request: str  # an id for approve/deny
