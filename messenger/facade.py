@@ -1,114 +1,68 @@
 """The :class:`Messenger` facade: the one object the desktop app and the headless peer drive.
 
-It owns the profile's store, the network node and one :class:`CircleRuntime` per circle. Node
-events are handled one at a time, in order, by one task; each circle's conversation engine runs
-on the store's database thread (its post log is the SQLCipher store), so the event loop, which
-is Qt's in the desktop app, never waits on SQL.
+It composes the profile's store (opened, closed, wiped here), one
+:class:`~messenger.session.CircleSession` per circle (:class:`~messenger.circles.CircleTable`),
+the link router that hands node events to them (:class:`~messenger.router.LinkRouter`), the
+network node behind the sessions' :class:`~messenger.network_port.NodeWire`, and spoken codes
+(:class:`~messenger.joining.Joining`). Front ends subscribe to its events (:mod:`messenger.api`);
+a subscriber that fails is logged and never stops the core.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
 import logging
-import time
 from collections.abc import Callable, Sequence
-from typing import TypeVar
-
-import msgpack
 
 from network.errors import NetworkError
-from network.node import (
-    CircleBinding,
-    Node,
-    NodeConfig,
-    NodeEvent,
-    PeerKey,
-)
+from network.node import CircleBinding, Node, NodeConfig
 from network.tasks import TaskSet
 
-from . import dm_history, persist
+from . import direct, persist
 from . import pseudonym as pseudonyms
-from .circle import (
-    Circle,
-    CircleSettings,
-    DirectMessages,
-    RetentionPolicy,
-    create_circle,
-    lobby,
-)
 from .circle import Retention as RetentionKind
+from .circle import create_circle, lobby
 from .circle_info import sign_info
-from .conversation import (
-    CircleSync,
-    DirectMessage,
-    DmSettings,
-    Outgoing,
-    RateLimits,
-    SignedPost,
-    sign_dm,
-    sign_post,
-)
-from .conversation.records import StorePostLog, post_from_record
+from .circles import CircleTable, NotFound, settings_from_view
+from .config import MessengerConfig
+from .conversation import Outgoing, RateLimits, SignedPost, sign_post
+from .conversation.records import post_from_record
 from .errors import HearthError
-from .events import (
-    CircleEvent,
-    CirclesChanged,
-    DmRequestEvent,
-    Event,
-    PostEvent,
-)
+from .events import CircleEvent, CirclesChanged, Event, PostEvent
 from .identity import Membership
-from .inbound import LinkHandling
 from .invite_link import parse as parse_link
 from .joining import Joining
 from .keyschedule import LOBBY_ID
-from .moderating import Moderation, present_post
+from .moderating import Moderation
 from .moderation import EngineLimits
-from .mux import Lane
+from .network_port import NodeWire
 from .options import LaunchOptions
-from .pinning import KeyPins
 from .profile_open import open_store
-from .roster import Roster
-from .runtime import CircleRuntime
+from .router import LinkRouter
 from .safety import pair_code
-from .storage import (
-    AsyncStore,
-    CircleRecord,
-    KdfParams,
-    MembershipRecord,
-    Store,
-    wipe_profile_async,
-)
+from .session import CircleSession
+from .storage import AsyncStore, KdfParams, wipe_profile_async
 from .views import (
     CircleSettingsView,
     CircleView,
-    DeliveryState,
     DirectMessageView,
     DirectThreadView,
-    DmPolicy,
     JoinCodeView,
     MemberView,
     PostView,
-    Retention,
     Role,
 )
 
 log = logging.getLogger(__name__)
 
 Subscriber = Callable[[Event], None]
-T = TypeVar("T")
-TICK_SECONDS = 1.0
-PURGE_EVERY_TICKS = 60
+
+__all__ = ["Messenger", "NotAllowed", "NotFound", "NotRunning", "StartError"]
 
 
 class StartError(HearthError):
     code = "start_failed"
-
-
-class NotFound(HearthError):
-    code = "not_found"
 
 
 class NotRunning(HearthError):
@@ -119,7 +73,7 @@ class NotAllowed(HearthError):
     code = "not_allowed"
 
 
-class Messenger(LinkHandling):
+class Messenger:
     """Owns the profile, the circles and the network node for one running peer."""
 
     def __init__(
@@ -128,30 +82,34 @@ class Messenger(LinkHandling):
         *,
         node_config: NodeConfig | None = None,
         kdf: KdfParams | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
         rate_limits: RateLimits | None = None,
         moderation_limits: EngineLimits | None = None,
+        config: MessengerConfig | None = None,
     ) -> None:
         self.options = options
+        config = config or MessengerConfig()
+        self.config = dataclasses.replace(config, clock=clock) if clock else config
         self._node_config = node_config or NodeConfig(interfaces=options.interfaces)
         self._kdf = kdf
-        self._rate_limits = rate_limits
-        self._dm_settings = DmSettings()  # read receipts and typing indicators: off
-        self._moderation_limits = moderation_limits
-        self._clock = clock
         self._subscribers: list[Subscriber] = []
         self._tasks = TaskSet(self._task_failed)
-        self._inbox: asyncio.Queue[NodeEvent] = asyncio.Queue()
         self._store: AsyncStore | None = None
-        self._node: Node | None = None
-        self._joining: Joining | None = None
-        self._circles: dict[bytes, CircleRuntime] = {}
-        self._pins = KeyPins()
+        self._wire = NodeWire(self._tasks, self._bindings)
+        self._circles = CircleTable(
+            wire=self._wire,
+            emit=self.emit,
+            clock_ms=self.config.now_ms,
+            rate_limits=rate_limits,
+            moderation_limits=moderation_limits,
+            rendezvous=options.rendezvous,
+        )
+        self._router = LinkRouter(self._circles.get)
         self._started = False
-        self.moderation = Moderation(self)
+        self.moderation = Moderation(self._session)
         """Remove, block, mute, report, hide, slow mode, the moderation queue (moderating.py)."""
 
-    # -- events ---------------------------------------------------------------------------
+    # -- events -------------------------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback`` with every event from now on; returns a function that unsubscribes."""
         self._subscribers.append(callback)
@@ -159,16 +117,20 @@ class Messenger(LinkHandling):
 
     def emit(self, event: Event) -> None:
         for callback in list(self._subscribers):
-            callback(event)
+            try:
+                callback(event)
+            except Exception:  # a front end's failure never stops the core
+                log.exception("a subscriber failed on a %s event", event.name)
 
-    # -- life cycle -----------------------------------------------------------------------
+    # -- life cycle ---------------------------------------------------------------------------
     @property
     def profile_label(self) -> str:
         return "ephemeral" if self.options.ephemeral else str(self.options.profile)
 
     @property
     def listen_addresses(self) -> list[str]:
-        return [str(a) for a in self._node.listen_addresses] if self._node else []
+        node = self._wire.node
+        return [str(a) for a in node.listen_addresses] if node else []
 
     @property
     def running(self) -> bool:
@@ -176,13 +138,17 @@ class Messenger(LinkHandling):
 
     async def start(self, passphrase: str | None = None) -> None:
         """Open the profile (Argon2id off the loop), load its circles, start the node."""
-        self._store = await open_store(self.options, passphrase, kdf=self._kdf)
+        self._store = store = await open_store(self.options, passphrase, kdf=self._kdf)
         try:
-            self._node = Node(self._inbox.put_nowait, self._node_config)
-            self._joining = Joining(self._node, self.emit, self._clock)
-            await self._load_circles()
-            await self._node.set_circles(self._bindings())
-            await self._node.start()
+            node = Node(self._router.put, self._node_config)
+            joining = Joining(
+                node, self.emit, self.config.clock, find_timeout=self.config.find_code_host
+            )
+            self._wire.attach(node, joining)
+            for leftover in await self._circles.load(store):
+                await self._forget_circle(leftover)
+            await node.set_circles(self._bindings())
+            await node.start()
         except (NetworkError, OSError) as exc:
             await self.close()
             raise StartError(f"cannot start the network: {exc}") from exc
@@ -191,7 +157,7 @@ class Messenger(LinkHandling):
             raise
         await self.enforce_retention(ending_session=True)  # left over from a crash
         await self.enforce_retention()
-        self._tasks.spawn(self._process_inbox(), "messenger-inbox")
+        self._tasks.spawn(self._router.run(), "messenger-inbox")
         self._tasks.spawn(self._ticker(), "messenger-ticker")
         self._started = True
         log.info("peer started with %d circle(s)", len(self._circles))
@@ -228,32 +194,58 @@ class Messenger(LinkHandling):
             await wipe_profile_async(self.options.profile, store)
 
     async def _close_network(self) -> None:
-        if self._joining is not None:
-            await self._joining.close()
-            self._joining = None
-        if self._node is not None:
-            await self._node.close()
-            self._node = None
+        node, joining = self._wire.node, self._wire.joining
+        self._wire.attach(None, None)
+        if joining is not None:
+            await joining.close()
+        if node is not None:
+            await node.close()
 
     def _db(self) -> AsyncStore:
-        return self._require()[0]
-
-    def _require(self) -> tuple[AsyncStore, Node]:
-        if self._store is None or self._node is None:
+        if self._store is None or self._wire.node is None:
             raise NotRunning("the peer is not running")
-        return self._store, self._node
+        return self._store
+
+    def _joiner(self) -> Joining:
+        if self._wire.joining is None:
+            raise NotRunning("the peer is not running")
+        return self._wire.joining
 
     def _now_ms(self) -> int:
-        return int(self._clock() * 1000)
+        return self.config.now_ms()
 
-    # -- circles --------------------------------------------------------------------------
+    def _session(self, circle_id: bytes) -> CircleSession:
+        return self._circles.session(circle_id)
+
+    def _bindings(self) -> list[CircleBinding]:
+        return [b for s in self._circles for b in s.rt.bindings()]
+
     async def _forget_circle(self, circle_id: bytes) -> None:
         store = self._store
+        self._circles.drop(circle_id)
         if store is not None:
             await store.delete_circle(circle_id)
             await persist.forget(store, circle_id)
 
-    # -- the open lobby ---------------------------------------------------------------------
+    # -- circles ------------------------------------------------------------------------------
+    def circles(self) -> list[CircleView]:
+        return [s.rt.view() for s in self._circles]
+
+    def circle(self, circle_id: bytes) -> CircleView:
+        return self._session(circle_id).rt.view()
+
+    def find_circle(self, name_or_id: str) -> CircleView:
+        """A circle by its id (hex, or a prefix of it) or its name (ignoring case)."""
+        wanted = name_or_id.strip().lower()
+        views = self.circles()
+        for view in views:
+            if view.name.lower() == wanted:
+                return view
+        matches = [v for v in views if v.id.hex().startswith(wanted)]
+        if wanted and len(matches) == 1:
+            return matches[0]
+        raise NotFound(f"no circle called {name_or_id!r}")
+
     @property
     def lobby_visible(self) -> bool:
         return LOBBY_ID in self._circles
@@ -262,137 +254,16 @@ class Messenger(LinkHandling):
         """Be findable in the open lobby (off by default), under a fresh pseudonym and keys
         each time, so nothing links the lobby to a circle or to an earlier visit; its history
         is never kept past the session."""
-        present = self._circles.get(LOBBY_ID)
-        if visible and present is None:
+        present = LOBBY_ID in self._circles
+        if visible and not present:
             circle = lobby()
             membership = Membership.generate(circle.circle_id, pseudonyms.generate())
-            rt = await self._make_runtime(circle, membership)
-            return await self._announce_new(rt)
-        if not visible and present is not None:
+            return await self._announce_new(
+                await self._circles.make(self._db(), circle, membership)
+            )
+        if not visible and present:
             await self.leave(LOBBY_ID)
         return None
-
-    async def _load_circles(self) -> None:
-        store, _ = self._require()
-        self._pins = await persist.load_pins(store)
-        memberships = {m.circle_id: m for m in await store.memberships()}
-        for record in await store.circles(include_left=False):
-            mrec = memberships.get(record.id)
-            if mrec is None:
-                continue
-            circle = Circle.from_dict(msgpack.unpackb(record.record, raw=False))
-            if circle.is_lobby:  # left over from a session that did not end cleanly
-                await self._forget_circle(record.id)
-                continue
-            membership = Membership.from_dict(msgpack.unpackb(mrec.record, raw=False))
-            rt = await self._make_runtime(circle, membership)
-            await persist.load_extras(store, rt)
-
-    async def _make_runtime(self, circle: Circle, membership: Membership) -> CircleRuntime:
-        store, _ = self._require()
-        policy = circle.settings.retention
-
-        def cutoff(now_ms: int) -> int | None:
-            value = policy.cutoff(now_ms / 1000)
-            return None if value is None else int(value * 1000)
-
-        mod, personal = await persist.load_moderation(
-            store, circle, membership, self._moderation_limits
-        )
-        made: list[CircleRuntime] = []
-
-        def dm_allowed(peer: bytes) -> bool:
-            return made[0].dm_allowed(peer) if made else False
-
-        def build(s: object) -> CircleSync:
-            return CircleSync(
-                circle.circle_id,
-                membership.member_key,
-                StorePostLog(s, circle.circle_id),  # type: ignore[arg-type]
-                is_member=mod.is_member,
-                retention_cutoff=cutoff,
-                rate_limits=self._rate_limits,
-                dm_allowed=dm_allowed,
-                dm_declined=personal.blocked,
-                dm_accepted=accepted,
-                dm_settings=self._dm_settings,
-                dm_already_received=lambda message_id: s.get_dm(message_id) is not None,  # type: ignore[attr-defined]
-            )
-
-        stored = await store.get_setting(dm_history.accepted_key(circle.circle_id), [])
-        accepted = [k for k in stored if isinstance(k, bytes)] if isinstance(stored, list) else []
-        engine = await store.run(build)
-        now = self._now_ms()
-
-        def requeue(s: Store) -> None:
-            for message in dm_history.waiting(s, circle.circle_id):
-                engine.send_dm(message, now)
-            unanswered = [
-                peer
-                for peer, _ in dm_history.threads(s, circle.circle_id)
-                if peer not in engine.dms.accepted and not personal.is_blocked(peer)
-            ]
-            for message in dm_history.held(s, circle.circle_id, unanswered):
-                engine.dms.hold(message)  # requests nobody answered before the restart
-
-        await store.run(requeue)
-        rt = CircleRuntime(mod.circle, membership, engine, Roster(circle.circle_id), mod, personal)
-        rt.clock_ms = self._now_ms
-        made.append(rt)
-        rt.rendezvous = self.options.rendezvous
-        self._circles[circle.circle_id] = rt
-        return rt
-
-    async def _save(self, rt: CircleRuntime) -> None:
-        store, _ = self._require()
-        await store.save_circle(
-            CircleRecord(
-                rt.id,
-                rt.circle.name,
-                self._now_ms(),
-                bytes(msgpack.packb(rt.circle.to_dict(), use_bin_type=True)),
-            )
-        )
-        await store.save_membership(
-            MembershipRecord(
-                rt.id, bytes(msgpack.packb(rt.membership.to_dict(), use_bin_type=True))
-            )
-        )
-
-    def _bindings(self) -> list[CircleBinding]:
-        return [b for rt in self._circles.values() for b in rt.bindings()]
-
-    async def _rebind(self) -> None:
-        _, node = self._require()
-        await node.set_circles(self._bindings())
-
-    async def _disconnect(self, peer: PeerKey) -> None:
-        """Close a link in the background (what was sent on it before still goes first)."""
-        if self._node is not None:
-            self._tasks.spawn(self._node.disconnect(peer), "messenger-disconnect")
-
-    def circles(self) -> list[CircleView]:
-        return [rt.view() for rt in self._circles.values()]
-
-    def circle(self, circle_id: bytes) -> CircleView:
-        return self._runtime(circle_id).view()
-
-    def _runtime(self, circle_id: bytes) -> CircleRuntime:
-        rt = self._circles.get(circle_id)
-        if rt is None:
-            raise NotFound("no such circle")
-        return rt
-
-    def find_circle(self, name_or_id: str) -> CircleView:
-        """A circle by its id (hex, or a prefix of it) or its name (ignoring case)."""
-        wanted = name_or_id.strip().lower()
-        for rt in self._circles.values():
-            if rt.circle.name.lower() == wanted:
-                return rt.view()
-        matches = [rt for rt in self._circles.values() if rt.id.hex().startswith(wanted)]
-        if wanted and len(matches) == 1:
-            return matches[0].view()
-        raise NotFound(f"no circle called {name_or_id!r}")
 
     async def create_circle(
         self,
@@ -408,20 +279,17 @@ class Messenger(LinkHandling):
             pseudonym or pseudonyms.generate(),
             description=description,
             rules=rules,
-            settings=_settings_from_view(settings) if settings else None,
+            settings=settings_from_view(settings) if settings else None,
         )
-        rt = await self._make_runtime(circle, membership)
-        info = sign_info(membership.signing_key, circle, 1)
-        rt.info, rt.info_revision = info.signed, 1
-        await persist.save_info(self._db(), rt)
-        return await self._announce_new(rt)
+        session = await self._circles.make(self._db(), circle, membership)
+        await session.set_details(circle, sign_info(membership.signing_key, circle, 1).signed, 1)
+        return await self._announce_new(session)
 
-    async def _announce_new(self, rt: CircleRuntime) -> CircleView:
-        """A circle just created or joined: keep it, serve it on the network, tell the front
-        ends."""
-        await self._save(rt)
-        await self._rebind()
-        view = rt.view()
+    async def _announce_new(self, session: CircleSession) -> CircleView:
+        """A circle just created or joined: keep it, serve it, tell the front ends."""
+        await session.save()
+        await self._wire.rebind()
+        view = session.rt.view()
         self.emit(CirclesChanged())
         self.emit(CircleEvent(view))
         return view
@@ -437,29 +305,25 @@ class Messenger(LinkHandling):
     ) -> CircleView:
         """(host) Change the circle's details; members receive them signed, and accept
         changed rules again."""
-        rt = self._runtime(circle_id)
+        session = self._session(circle_id)
+        rt = session.rt
         if rt.role is not Role.HOST:
             raise NotAllowed("only the circle's host can change its details")
         circle = rt.circle.with_details(name=name, description=description, rules=rules)
         if settings is not None:
-            circle = circle.with_settings(_settings_from_view(settings))
+            circle = circle.with_settings(settings_from_view(settings))
         info = sign_info(rt.membership.signing_key, circle, rt.info_revision + 1)
-        rt.circle, rt.info, rt.info_revision = circle, info.signed, info.revision
-        rt.mod.set_circle(circle)
-        await self._save(rt)
-        await persist.save_info(self._db(), rt)
-        for peer in list(rt.links):
-            await self._send(peer, Lane.CIRCLE_INFO, info.signed)
+        await session.set_details(circle, info.signed, info.revision)
+        await session.send_details()
         self.emit(CirclesChanged())
         return rt.view()
 
     async def accept_rules(self, circle_id: bytes) -> CircleView:
         """This member accepts the circle's current rules."""
-        rt = self._runtime(circle_id)
-        rt.rules_accepted_revision = rt.info_revision
-        await persist.save_rules_accepted(self._db(), rt)
+        session = self._session(circle_id)
+        await session.accept_rules()
         self.emit(CirclesChanged())
-        return rt.view()
+        return session.rt.view()
 
     async def save_ui_preferences(self, values: dict[str, object]) -> None:
         """The desktop app's own settings, kept in the profile (in memory when ephemeral)."""
@@ -472,8 +336,8 @@ class Messenger(LinkHandling):
         """Join the circle of an invite link (a damaged or foreign link raises a clear error)."""
         link = parse_link(text)
         existing = self._circles.get(link.circle_id)
-        if existing is not None and existing.removed_me:
-            if link.epoch <= existing.circle.epoch:
+        if existing is not None and existing.rt.removed_me:
+            if link.epoch <= existing.rt.circle.epoch:
                 raise NotAllowed(
                     "You were removed from this circle, so this invitation no longer works. "
                     "The host can let you back in with a new one."
@@ -481,86 +345,52 @@ class Messenger(LinkHandling):
             await self._drop_circle(existing.id)  # let back in: join afresh, as someone new
             existing = None
         if existing is not None:
-            view = existing.view()
+            view = existing.rt.view()
             self.emit(CircleEvent(view))
             return view
         circle = link.to_circle()
         membership = Membership.generate(circle.circle_id, pseudonym or pseudonyms.generate())
-        rt = await self._make_runtime(circle, membership)
-        rt.rendezvous = link.rendezvous or self.options.rendezvous
-        return await self._announce_new(rt)
+        session = await self._circles.make(self._db(), circle, membership)
+        session.set_rendezvous(link.rendezvous or self.options.rendezvous)
+        return await self._announce_new(session)
 
     def invite_link(self, circle_id: bytes) -> str:
-        return self._runtime(circle_id).invite_link()
+        return self._session(circle_id).rt.invite_link()
 
     async def dial(self, host: str, port: int, circle_id: bytes) -> None:
         """Connect to a member at ``host:port`` directly (no discovery needed)."""
-        _, node = self._require()
-        self._runtime(circle_id)
+        self._db()
+        self._session(circle_id)
+        assert self._wire.node is not None
         try:
-            await node.connect(host, port, circle_id)
+            await self._wire.node.connect(host, port, circle_id)
         except NetworkError as exc:
             raise NotFound(f"could not reach that member: {exc}") from exc
 
-    # -- spoken join codes ----------------------------------------------------------------
-    def _joiner(self) -> Joining:
-        if self._joining is None:
-            raise NotRunning("the peer is not running")
-        return self._joining
-
-    async def open_join_code(self, circle_id: bytes, *, auto_approve: bool = False) -> JoinCodeView:
-        """Open a spoken-code invitation (host only): read the code aloud; 10 minutes."""
-        rt = self._runtime(circle_id)
-        if rt.role is not Role.HOST:
-            raise NotAllowed("only the circle's host can open a join code")
-        event = await self._joiner().open(circle_id, rt.invite_link(), auto_approve=auto_approve)
-        return JoinCodeView(circle_id, event.code, event.expires)
-
-    def invite_changed(self, rt: CircleRuntime) -> None:
-        """The circle's invite link changed (a new secret): spoken codes still open for it
-        hand out the new one."""
-        if self._joining is not None:
-            self._joining.set_invite(rt.id, rt.invite_link())
-
-    def approve(self, request: str) -> None:
-        self._joiner().approve(request)
-
-    def deny(self, request: str, message: str | None = None) -> None:
-        self._joiner().deny(request, message)
-
-    async def join_code(self, text: str, *, pseudonym: str | None = None) -> CircleView:
-        """Join with a code the host read aloud: find the host on the LAN, prove the code with
-        SPAKE2, wait for the host's approval, then join with the link it sends."""
-        name = pseudonym or pseudonyms.generate()
-        link = await self._joiner().join(text, name)
-        return await self.join_link(link, pseudonym=name)
-
     async def set_pseudonym(self, circle_id: bytes, name: str) -> CircleView:
-        rt = self._runtime(circle_id)
-        rt.membership = rt.membership.with_pseudonym(name)
-        await self._save(rt)
-        await self._rebind()  # links come back with the new signed statement
+        session = self._session(circle_id)
+        await session.set_membership(session.rt.membership.with_pseudonym(name))
+        await self._wire.rebind()  # links come back with the new signed statement
         self.emit(CirclesChanged())
-        return rt.view()
+        return session.rt.view()
 
     async def leave(self, circle_id: bytes, goodbye: str | None = None) -> None:
         """Say goodbye, then delete this circle's keys and history here."""
-        rt = self._runtime(circle_id)
-        out = await self._engine(lambda: rt.engine.goodbye(goodbye))
-        await self._deliver(rt, out)
+        session = self._session(circle_id)
+        await session.deliver(await session.engine(lambda: session.rt.engine.goodbye(goodbye)))
         await self._drop_circle(circle_id)
         self.emit(CirclesChanged())
 
     async def _drop_circle(self, circle_id: bytes) -> None:
         """Stop serving a circle and delete its keys and history here."""
-        store, _ = self._require()
-        del self._circles[circle_id]
-        await self._rebind()
-        await store.delete_circle(circle_id)
-        await persist.forget(store, circle_id)
+        self._db()
+        self._circles.drop(circle_id)
+        await self._wire.rebind()
+        await self._forget_circle(circle_id)
 
     def members(self, circle_id: bytes) -> list[MemberView]:
-        rt = self._runtime(circle_id)
+        """Me, and every member not removed (``present``: linked now)."""
+        rt = self._session(circle_id).rt
         me = rt.membership
         present = rt.present()
         views = [MemberView(circle_id, me.member_key, me.pseudonym, rt.role, True, is_me=True)]
@@ -582,17 +412,29 @@ class Messenger(LinkHandling):
             )
         return views
 
-    def _member_key(self, rt: CircleRuntime, who: str) -> bytes:
-        wanted = pseudonyms.comparison_key(who)
-        for entry in rt.roster.entries():
-            if pseudonyms.comparison_key(entry.pseudonym) == wanted:
-                return entry.member_key
-        for entry in rt.roster.entries():
-            if entry.member_key.hex().startswith(who.lower()) and len(who) >= 6:
-                return entry.member_key
-        raise NotFound(f"no member called {who!r} in this circle")
+    # -- spoken join codes --------------------------------------------------------------------
+    async def open_join_code(self, circle_id: bytes, *, auto_approve: bool = False) -> JoinCodeView:
+        """Open a spoken-code invitation (host only): read the code aloud; 10 minutes."""
+        rt = self._session(circle_id).rt
+        if rt.role is not Role.HOST:
+            raise NotAllowed("only the circle's host can open a join code")
+        event = await self._joiner().open(circle_id, rt.invite_link(), auto_approve=auto_approve)
+        return JoinCodeView(circle_id, event.code, event.expires)
 
-    # -- posts ----------------------------------------------------------------------------
+    def approve(self, request: str) -> None:
+        self._joiner().approve(request)
+
+    def deny(self, request: str, message: str | None = None) -> None:
+        self._joiner().deny(request, message)
+
+    async def join_code(self, text: str, *, pseudonym: str | None = None) -> CircleView:
+        """Join with a code the host read aloud: find the host on the LAN, prove the code with
+        SPAKE2, wait for the host's approval, then join with the link it sends."""
+        name = pseudonym or pseudonyms.generate()
+        link = await self._joiner().join(text, name)
+        return await self.join_link(link, pseudonym=name)
+
+    # -- posts --------------------------------------------------------------------------------
     async def post(
         self,
         circle_id: bytes,
@@ -601,12 +443,15 @@ class Messenger(LinkHandling):
         reply_to: bytes | None = None,
         content_warning: str | None = None,
     ) -> PostView:
-        rt = self._runtime(circle_id)
+        """Sign, store and send a post; the screen learns of it through a ``post`` event once
+        it is on its way."""
+        session = self._session(circle_id)
+        rt = session.rt
         now = self._now_ms()
         self.moderation.check_may_post(rt, now)
         key = rt.membership.signing_key
 
-        def publish() -> tuple[SignedPost, list[Outgoing]]:
+        def publish() -> tuple[SignedPost, list[Outgoing]]:  # one call: the next seq is ours
             signed = sign_post(
                 key,
                 circle_id,
@@ -619,163 +464,79 @@ class Messenger(LinkHandling):
             )
             return signed, rt.engine.publish(signed, now)
 
-        signed, out = await self._engine(publish)
-        rt.last_post_ms = now
-        view = self._post_view(rt, signed)
+        signed, out = await session.engine(publish)
+        session.posted(now)
+        await session.deliver(out)
+        view = session.post_view(signed)
         self.emit(PostEvent(view))
-        await self._deliver(rt, out)
         return view
 
     async def history(
         self, circle_id: bytes, limit: int = 50, before: PostView | None = None
     ) -> list[PostView]:
         """The newest ``limit`` posts (older than ``before``), oldest first."""
-        store, _ = self._require()
-        rt = self._runtime(circle_id)
+        session = self._session(circle_id)
         cursor = (int(before.ts * 1000), before.id) if before is not None else None
-        records = await store.newest_posts(circle_id, limit, cursor)
-        return [
-            self._post_view(rt, post_from_record(r), hidden=r.hidden) for r in reversed(records)
-        ]
+        records = await self._db().newest_posts(circle_id, limit, cursor)
+        return [session.post_view(post_from_record(r), hidden=r.hidden) for r in reversed(records)]
 
-    def _post_view(
-        self, rt: CircleRuntime, post: SignedPost, *, hidden: bool = False, present: bool = True
-    ) -> PostView:
-        """The post as this person sees it (``present``: with their blocks, boundaries and the
-        circle's moderation applied)."""
-        env = post.envelope
-        view = PostView(
-            circle_id=env.circle_id,
-            id=post.id,
-            author_key=env.author_key,
-            author="" if env.anonymous else rt.name_of(env.author_key),
-            seq=env.seq,
-            ts=env.ts / 1000,
-            body=env.body,
-            reply_to=env.reply_to,
-            content_warning=env.content_warning,
-            mine=env.author_key == rt.membership.member_key,
-            hidden=hidden,
-        )
-        return present_post(rt, view) if present else view
+    # -- direct messages (messenger/direct.py) ------------------------------------------------
+    def _peer(self, session: CircleSession, who: str | bytes) -> bytes:
+        return who if isinstance(who, bytes) else session.find_member(who)
 
-    # -- direct messages ------------------------------------------------------------------
     async def send_dm(self, circle_id: bytes, who: str | bytes, body: str) -> DirectMessageView:
-        rt = self._runtime(circle_id)
-        peer = who if isinstance(who, bytes) else self._member_key(rt, who)
-        self.moderation.check_may_dm(rt, peer)
-        now = self._now_ms()
-        message = sign_dm(rt.membership.signing_key, circle_id, peer, body, now)
-        store, _ = self._require()
-        await store.run(dm_history.record_sent, message)
-        await self._remember_accepted(rt, peer)
-        await self._step(rt, lambda: rt.engine.send_dm(message, now))
-        return self._dm_view(rt, message.envelope.recipient_key, message, outgoing=True)
+        session = self._session(circle_id)
+        peer = self._peer(session, who)
+        self.moderation.check_may_dm(session.rt, peer)
+        return await direct.send(session, peer, body)
 
     async def accept_dm(self, circle_id: bytes, who: str | bytes) -> None:
-        rt = self._runtime(circle_id)
-        peer = who if isinstance(who, bytes) else self._member_key(rt, who)
-        await self._remember_accepted(rt, peer)
-        await self._step(rt, lambda: rt.engine.accept_dm(peer))
+        session = self._session(circle_id)
+        await direct.accept(session, self._peer(session, who))
 
-    async def set_dm_preferences(self, *, read_receipts: bool, typing_indicators: bool) -> None:
-        """Read receipts and typing indicators (both off by default); each only works when
-        both members turned it on."""
-        self._dm_settings = dataclasses.replace(
-            self._dm_settings, read_receipts=read_receipts, typing_indicators=typing_indicators
-        )
-        settings = self._dm_settings
-        for rt in list(self._circles.values()):
-            await self._engine(functools.partial(setattr, rt.engine.dms, "settings", settings))
-
-    async def typing(self, circle_id: bytes, peer_key: bytes) -> None:
-        """I am writing to this member (sent at most every few seconds, when allowed)."""
-        rt = self._runtime(circle_id)
-        now = self._now_ms()
-        out = await self._engine(lambda: rt.engine.set_typing(peer_key, True, now))
-        await self._deliver(rt, out)
-
-    async def mark_read(self, circle_id: bytes, peer_key: bytes, ids: Sequence[bytes]) -> None:
-        """I have read these messages from this member (tells them only with receipts on)."""
-        rt = self._runtime(circle_id)
-        out = await self._engine(lambda: rt.engine.mark_read(peer_key, ids))
-        await self._deliver(rt, out)
-
-    async def _remember_accepted(self, rt: CircleRuntime, peer: bytes) -> None:
-        """Who we talk with privately, kept so their messages are no requests after a restart."""
-        store, _ = self._require()
-        key = dm_history.accepted_key(rt.id)
-        known = await store.get_setting(key, [])
-        peers = [k for k in known if isinstance(k, bytes)] if isinstance(known, list) else []
-        if peer not in peers:
-            await store.set_setting(key, [*peers, peer])
+    async def decline_dm(self, circle_id: bytes, who: str | bytes) -> None:
+        session = self._session(circle_id)
+        await direct.decline(session, self._peer(session, who))
 
     async def direct_messages(
         self, circle_id: bytes, peer_key: bytes, limit: int = 50
     ) -> list[DirectMessageView]:
         """The newest ``limit`` direct messages with one member, oldest first."""
-        store, _ = self._require()
-        rt = self._runtime(circle_id)
-        rows = await store.run(dm_history.page, circle_id, peer_key, limit)
-        views = []
-        for message, state, ours in rows:
-            view = self._dm_view(rt, peer_key, message, outgoing=ours)
-            views.append(dataclasses.replace(view, state=state))
-        return views
+        return await direct.page(self._session(circle_id), peer_key, limit)
 
     async def direct_threads(self, circle_id: bytes) -> list[DirectThreadView]:
-        """The private conversations of a circle, latest first, requests included (never
-        with a member I blocked)."""
-        store, _ = self._require()
-        rt = self._runtime(circle_id)
-        rows = await store.run(dm_history.threads, circle_id)
-        accepted = await self._engine(lambda: set(rt.engine.dms.accepted))
-        return [
-            DirectThreadView(circle_id, peer, rt.name_of(peer), ts / 1000, peer not in accepted)
-            for peer, ts in rows
-            if not rt.personal.is_blocked(peer)
-        ]
+        """The circle's private conversations, latest first, requests flagged."""
+        return await direct.threads(self._session(circle_id))
 
-    async def forget_accepted(self, rt: CircleRuntime, peer: bytes) -> None:
-        """A member I blocked: after a restart their messages are no conversation either."""
-        store, _ = self._require()
-        key = dm_history.accepted_key(rt.id)
-        known = await store.get_setting(key, [])
-        if isinstance(known, list) and peer in known:
-            await store.set_setting(key, [k for k in known if k != peer])
+    async def set_dm_preferences(self, *, read_receipts: bool, typing_indicators: bool) -> None:
+        """Read receipts and typing indicators (both off by default); each only works when
+        both members turned it on."""
+        settings = dataclasses.replace(
+            self._circles.dm_settings,
+            read_receipts=read_receipts,
+            typing_indicators=typing_indicators,
+        )
+        self._circles.dm_settings = settings
+        for session in self._circles:
+            dms = session.rt.engine.dms
+            await session.engine(lambda dms=dms: setattr(dms, "settings", settings))  # type: ignore[misc]
 
-    async def reconsider_dm(self, rt: CircleRuntime, peer: bytes) -> None:
-        """A member I unblocked: what they wrote meanwhile (kept, never shown) is a request."""
-
-        def reopen(s: Store) -> bool:
-            rt.engine.reconsider_dm(peer)
-            firsts = [rt.engine.dms.hold(m) for m in dm_history.held(s, rt.id, [peer])]
-            return any(firsts)
-
-        if await self._db().run(reopen):
-            self.emit(DmRequestEvent(rt.id, rt.name_of(peer), peer))
-
-    async def decline_dm(self, circle_id: bytes, who: str | bytes) -> None:
-        rt = self._runtime(circle_id)
-        peer = who if isinstance(who, bytes) else self._member_key(rt, who)
-        await self._engine(lambda: rt.engine.decline_dm(peer))
-
-    def _dm_view(
-        self, rt: CircleRuntime, peer: bytes, message: DirectMessage, *, outgoing: bool
-    ) -> DirectMessageView:
-        env = message.envelope
-        return DirectMessageView(
-            circle_id=env.circle_id,
-            id=message.id,
-            peer_key=peer,
-            peer=rt.name_of(peer),
-            outgoing=outgoing,
-            ts=env.ts / 1000,
-            body=env.body,
-            state=DeliveryState.QUEUED if outgoing else DeliveryState.DELIVERED,
+    async def typing(self, circle_id: bytes, peer_key: bytes) -> None:
+        """I am writing to this member (sent at most every few seconds, when allowed)."""
+        session = self._session(circle_id)
+        now = self._now_ms()
+        await session.deliver(
+            await session.engine(lambda: session.rt.engine.set_typing(peer_key, True, now))
         )
 
-    # -- the engine and the wire ----------------------------------------------------------
+    async def mark_read(self, circle_id: bytes, peer_key: bytes, ids: Sequence[bytes]) -> None:
+        """I have read these messages from this member (tells them only with receipts on)."""
+        session = self._session(circle_id)
+        await session.deliver(
+            await session.engine(lambda: session.rt.engine.mark_read(peer_key, ids))
+        )
+
+    # -- time ---------------------------------------------------------------------------------
     async def enforce_retention(self, *, ending_session: bool = False) -> int:
         """Delete posts older than each circle's retention (all of a this-session-only
         circle's posts when the session ends); returns how many went."""
@@ -783,9 +544,9 @@ class Messenger(LinkHandling):
         if store is None:
             return 0
         removed = 0
-        now = self._clock()
-        for rt in list(self._circles.values()):
-            policy = rt.circle.settings.retention
+        now = self.config.clock()
+        for session in self._circles:
+            policy = session.rt.circle.settings.retention
             if policy.kind is RetentionKind.SESSION:
                 if not ending_session:
                     continue
@@ -793,45 +554,22 @@ class Messenger(LinkHandling):
             else:
                 cutoff = policy.cutoff(now)
             if cutoff is not None:
-                result = await store.purge_older_than(rt.id, int(cutoff * 1000))
+                result = await store.purge_older_than(session.id, int(cutoff * 1000))
                 removed += result.posts
         return removed
 
     async def _ticker(self) -> None:
-        ticks = 0
+        loop = asyncio.get_running_loop()
+        next_purge = loop.time() + self.config.purge_every
         while True:
-            await asyncio.sleep(TICK_SECONDS)
-            ticks += 1
-            if ticks % PURGE_EVERY_TICKS == 0:
+            await asyncio.sleep(self.config.tick)
+            if loop.time() >= next_purge:
+                next_purge = loop.time() + self.config.purge_every
                 await self.enforce_retention()
-            if self._joining is not None:
-                await self._joining.expire()
-            for rt in list(self._circles.values()):
-                engine, now = rt.engine, self._now_ms()
-                events = await self._step(rt, functools.partial(engine.tick, now))
-                await self.moderation.observe(rt, events)
-                await self.moderation.tick(rt)
+            if self._wire.joining is not None:
+                await self._wire.joining.expire()
+            for session in self._circles:
+                await session.tick()
 
     def _task_failed(self, task: asyncio.Task[object], exc: BaseException) -> None:
         log.error("background task %s failed", task.get_name(), exc_info=exc)
-
-
-def _settings_from_view(view: CircleSettingsView) -> CircleSettings:
-    if view.retention is Retention.SESSION:
-        retention = RetentionPolicy.session()
-    elif view.retention is Retention.HOURS:
-        retention = RetentionPolicy.hours(max(1, view.retention_amount))
-    elif view.retention is Retention.DAYS:
-        retention = RetentionPolicy.days(max(1, view.retention_amount))
-    else:
-        retention = RetentionPolicy.forever()
-    dms = {
-        DmPolicy.EVERYONE: DirectMessages.ANYONE,
-        DmPolicy.MODERATORS: DirectMessages.MODERATORS,
-    }.get(view.dm_policy, DirectMessages.NOBODY)
-    return CircleSettings(
-        retention=retention,
-        direct_messages=dms,
-        slow_mode_seconds=view.slow_mode_seconds,
-        anonymous_posting=view.anonymous_posting,
-    )

@@ -75,9 +75,15 @@ class Joining:
     """Open invitations (host side) and joins by code (newcomer side) for one messenger."""
 
     def __init__(
-        self, node: Node, emit: Callable[[Event], None], clock: Callable[[], float] = time.time
+        self,
+        node: Node,
+        emit: Callable[[Event], None],
+        clock: Callable[[], float] = time.time,
+        *,
+        find_timeout: float = FIND_TIMEOUT,
     ) -> None:
         self._node = node
+        self._find_timeout = find_timeout
         self._emit = emit
         self._clock = clock
         self._open: dict[bytes, OpenInvitation] = {}  # by the code's discovery key
@@ -191,7 +197,7 @@ class Joining:
         await self._publish()
         try:
             try:
-                peer = await asyncio.wait_for(self._node.find(key), FIND_TIMEOUT)
+                peer = await asyncio.wait_for(self._node.find(key), self._find_timeout)
             except TimeoutError:
                 raise NoInvitation(
                     "No invitation with that code is open on this network. "

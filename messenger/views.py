@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 
 class Role(Enum):
@@ -131,3 +132,45 @@ class JoinCodeView:
     circle_id: bytes
     code: str  # e.g. "7-amber-lantern"
     expires: float  # epoch seconds
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """A report in a moderator's queue (``reporter`` is "" and ``reporter_key`` None when the
+    report is anonymous)."""
+
+    circle_id: bytes
+    id: bytes
+    member_key: bytes
+    member: str
+    reason: str  # a ReportReason value
+    details: str
+    reporter: str
+    reporter_key: bytes | None
+    ts: float
+    post: PostView | None
+    status: str  # "open", "actioned", "dismissed"
+
+    @property
+    def anonymous(self) -> bool:
+        return self.reporter_key is None
+
+    def fields(self) -> dict[str, Any]:
+        """The JSON fields of the headless ``report`` event (never a reporter when anonymous)."""
+        out: dict[str, Any] = {
+            "circle": self.circle_id.hex(),
+            "id": self.id.hex(),
+            "reason": self.reason,
+            "member": self.member,
+            "member_key": self.member_key.hex(),
+            "details": self.details,
+            "anonymous": self.anonymous,
+            "status": self.status,
+        }
+        if self.post is not None:
+            out["post_id"] = self.post.id.hex()
+            out["post_body"] = self.post.body
+        if self.reporter_key is not None:
+            out["reporter"] = self.reporter
+            out["reporter_key"] = self.reporter_key.hex()
+        return out

@@ -1,0 +1,48 @@
+"""The link router: the node's events, one at a time and in order, to the session of their
+circle (links up and down, messages). One task drains the queue the node's callback fills."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from network.node import NodeEvent, PeerConnected, PeerLost, PeerMessage
+
+from .errors import HearthError
+from .runtime import LinkedPeer, circle_of_tag
+from .session import CircleSession
+
+log = logging.getLogger(__name__)
+
+
+class LinkRouter:
+    def __init__(self, sessions: Callable[[bytes], CircleSession | None]) -> None:
+        self._sessions = sessions
+        self._inbox: asyncio.Queue[NodeEvent] = asyncio.Queue()
+
+    def put(self, event: NodeEvent) -> None:
+        """The node's callback (on the loop)."""
+        self._inbox.put_nowait(event)
+
+    async def run(self) -> None:
+        while True:
+            event = await self._inbox.get()
+            try:
+                await self._route(event)
+            except HearthError as exc:
+                log.info("dropped a message from a member: %s", exc.code)
+            except Exception:
+                log.exception("failed to handle a network event")
+
+    async def _route(self, event: NodeEvent) -> None:
+        session = self._sessions(circle_of_tag(event.peer.circle))
+        if session is None:
+            return
+        if isinstance(event, PeerMessage):
+            await session.receive(event.peer, event.data)
+        elif isinstance(event, PeerConnected):
+            if isinstance(event.identity, LinkedPeer):
+                await session.peer_connected(event.peer, event.identity)
+        elif isinstance(event, PeerLost):
+            await session.peer_lost(event.peer)
