@@ -5,6 +5,7 @@ from what the profile keeps (or from a circle just created or joined), and forgo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import msgpack
 
@@ -76,6 +77,16 @@ class CircleTable:
 
     def drop(self, circle_id: bytes) -> None:
         self._sessions.pop(circle_id, None)
+
+    async def set_dm_settings(self, *, read_receipts: bool, typing_indicators: bool) -> None:
+        """Read receipts and typing indicators, for every circle (on its database thread)."""
+        settings = replace(
+            self.dm_settings, read_receipts=read_receipts, typing_indicators=typing_indicators
+        )
+        self.dm_settings = settings
+        for session in self:
+            dms = session.rt.engine.dms
+            await session.engine(lambda dms=dms: setattr(dms, "settings", settings))  # type: ignore[misc]
 
     # -- making ------------------------------------------------------------------------------
     async def load(self, store: AsyncStore) -> list[bytes]:

@@ -7,6 +7,7 @@ keeps; this is the glue the facade calls.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from . import dm_history
 from .conversation import sign_dm
@@ -92,3 +93,16 @@ async def page(session: CircleSession, peer: bytes, limit: int) -> list[DirectMe
         dataclasses.replace(session.dm_view(peer, message, outgoing=ours), state=state)
         for message, state, ours in rows
     ]
+
+
+async def typing(session: CircleSession, peer: bytes) -> None:
+    """I am writing to this member (sent at most every few seconds, when allowed)."""
+    now = session.now_ms()
+    await session.deliver(
+        await session.engine(lambda: session.rt.engine.set_typing(peer, True, now))
+    )
+
+
+async def mark_read(session: CircleSession, peer: bytes, ids: Sequence[bytes]) -> None:
+    """I have read these messages from this member (tells them only with receipts on)."""
+    await session.deliver(await session.engine(lambda: session.rt.engine.mark_read(peer, ids)))

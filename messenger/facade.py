@@ -19,17 +19,15 @@ from network.errors import NetworkError
 from network.node import CircleBinding, Node, NodeConfig
 from network.tasks import TaskSet
 
-from . import direct, persist
+from . import direct, posting
 from . import pseudonym as pseudonyms
-from .circle import Retention as RetentionKind
 from .circle import create_circle, lobby
 from .circle_info import sign_info
 from .circles import CircleTable, NotFound, settings_from_view
 from .config import MessengerConfig
-from .conversation import Outgoing, RateLimits, SignedPost, sign_post
-from .conversation.records import post_from_record
+from .conversation import RateLimits
 from .errors import HearthError
-from .events import CircleEvent, CirclesChanged, Event, PostEvent
+from .events import CircleEvent, CirclesChanged, Event
 from .identity import Membership
 from .invite_link import parse as parse_link
 from .joining import Joining
@@ -38,11 +36,10 @@ from .moderating import Moderation
 from .moderation import EngineLimits
 from .network_port import NodeWire
 from .options import LaunchOptions
-from .profile_open import open_store
+from .profile import NotRunning, Profile
 from .router import LinkRouter
-from .safety import pair_code
 from .session import CircleSession
-from .storage import AsyncStore, KdfParams, wipe_profile_async
+from .storage import AsyncStore, KdfParams
 from .views import (
     CircleSettingsView,
     CircleView,
@@ -63,10 +60,6 @@ __all__ = ["Messenger", "NotAllowed", "NotFound", "NotRunning", "StartError"]
 
 class StartError(HearthError):
     code = "start_failed"
-
-
-class NotRunning(HearthError):
-    code = "not_running"
 
 
 class NotAllowed(HearthError):
@@ -91,10 +84,9 @@ class Messenger:
         config = config or MessengerConfig()
         self.config = dataclasses.replace(config, clock=clock) if clock else config
         self._node_config = node_config or NodeConfig(interfaces=options.interfaces)
-        self._kdf = kdf
         self._subscribers: list[Subscriber] = []
         self._tasks = TaskSet(self._task_failed)
-        self._store: AsyncStore | None = None
+        self._profile = Profile(options, kdf, self.config.clock)
         self._wire = NodeWire(self._tasks, self._bindings)
         self._circles = CircleTable(
             wire=self._wire,
@@ -138,7 +130,7 @@ class Messenger:
 
     async def start(self, passphrase: str | None = None) -> None:
         """Open the profile (Argon2id off the loop), load its circles, start the node."""
-        self._store = store = await open_store(self.options, passphrase, kdf=self._kdf)
+        store = await self._profile.open(passphrase)
         try:
             node = Node(self._router.put, self._node_config)
             joining = Joining(
@@ -146,7 +138,7 @@ class Messenger:
             )
             self._wire.attach(node, joining)
             for leftover in await self._circles.load(store):
-                await self._forget_circle(leftover)
+                await self._profile.forget_circle(leftover)
             await node.set_circles(self._bindings())
             await node.start()
         except (NetworkError, OSError) as exc:
@@ -167,16 +159,9 @@ class Messenger:
         self._started = False
         await self._tasks.close()
         await self._close_network()
-        if self._store is not None and not self._store.closed:
-            try:
-                if LOBBY_ID in self._circles:
-                    await self._forget_circle(LOBBY_ID)
-                await self.enforce_retention(ending_session=True)
-            except HearthError as exc:
-                log.info("retention at exit failed: %s", exc.code)
-        if self._store is not None:
-            await self._store.close()
-            self._store = None
+        if LOBBY_ID in self._circles and self._profile.is_open:
+            await self._forget_circle(LOBBY_ID)
+        await self._profile.close(self._circles)
         self._circles.clear()
 
     async def wipe(self) -> None:
@@ -184,14 +169,8 @@ class Messenger:
         self._started = False
         await self._tasks.close()
         await self._close_network()
-        store, self._store = self._store, None
         self._circles.clear()
-        if store is None:
-            return
-        if store.ephemeral:
-            await store.close()
-        else:
-            await wipe_profile_async(self.options.profile, store)
+        await self._profile.wipe()
 
     async def _close_network(self) -> None:
         node, joining = self._wire.node, self._wire.joining
@@ -202,9 +181,9 @@ class Messenger:
             await node.close()
 
     def _db(self) -> AsyncStore:
-        if self._store is None or self._wire.node is None:
+        if self._wire.node is None:
             raise NotRunning("the peer is not running")
-        return self._store
+        return self._profile.store
 
     def _joiner(self) -> Joining:
         if self._wire.joining is None:
@@ -221,11 +200,8 @@ class Messenger:
         return [b for s in self._circles for b in s.rt.bindings()]
 
     async def _forget_circle(self, circle_id: bytes) -> None:
-        store = self._store
         self._circles.drop(circle_id)
-        if store is not None:
-            await store.delete_circle(circle_id)
-            await persist.forget(store, circle_id)
+        await self._profile.forget_circle(circle_id)
 
     # -- circles ------------------------------------------------------------------------------
     def circles(self) -> list[CircleView]:
@@ -327,10 +303,12 @@ class Messenger:
 
     async def save_ui_preferences(self, values: dict[str, object]) -> None:
         """The desktop app's own settings, kept in the profile (in memory when ephemeral)."""
-        await self._db().set_setting("ui_preferences", values)
+        self._db()
+        await self._profile.save_ui_preferences(values)
 
     async def ui_preferences(self) -> object:
-        return await self._db().get_setting("ui_preferences")
+        self._db()
+        return await self._profile.ui_preferences()
 
     async def join_link(self, text: str, *, pseudonym: str | None = None) -> CircleView:
         """Join the circle of an invite link (a damaged or foreign link raises a clear error)."""
@@ -390,27 +368,7 @@ class Messenger:
 
     def members(self, circle_id: bytes) -> list[MemberView]:
         """Me, and every member not removed (``present``: linked now)."""
-        rt = self._session(circle_id).rt
-        me = rt.membership
-        present = rt.present()
-        views = [MemberView(circle_id, me.member_key, me.pseudonym, rt.role, True, is_me=True)]
-        for entry in rt.roster.entries():
-            if not rt.mod.is_member(entry.member_key):
-                continue  # removed
-            views.append(
-                MemberView(
-                    circle_id,
-                    entry.member_key,
-                    entry.pseudonym,
-                    rt.mod.role(entry.member_key),
-                    entry.member_key in present,
-                    blocked=rt.personal.is_blocked(entry.member_key),
-                    muted=rt.personal.is_muted(entry.member_key),
-                    key_changed=entry.member_key in rt.key_changed,
-                    safety_number=str(pair_code(circle_id, me.member_key, entry.member_key)),
-                )
-            )
-        return views
+        return self._session(circle_id).rt.member_views()
 
     # -- spoken join codes --------------------------------------------------------------------
     async def open_join_code(self, circle_id: bytes, *, auto_approve: bool = False) -> JoinCodeView:
@@ -446,39 +404,18 @@ class Messenger:
         """Sign, store and send a post; the screen learns of it through a ``post`` event once
         it is on its way."""
         session = self._session(circle_id)
-        rt = session.rt
         now = self._now_ms()
-        self.moderation.check_may_post(rt, now)
-        key = rt.membership.signing_key
-
-        def publish() -> tuple[SignedPost, list[Outgoing]]:  # one call: the next seq is ours
-            signed = sign_post(
-                key,
-                circle_id,
-                rt.engine.next_seq(),
-                body,
-                now,
-                reply_to=reply_to,
-                content_warning=content_warning or None,
-                anonymous=rt.circle.settings.anonymous_posting,
-            )
-            return signed, rt.engine.publish(signed, now)
-
-        signed, out = await session.engine(publish)
-        session.posted(now)
-        await session.deliver(out)
-        view = session.post_view(signed)
-        self.emit(PostEvent(view))
-        return view
+        self.moderation.check_may_post(session.rt, now)
+        return await posting.publish(
+            session, body, now, reply_to=reply_to, content_warning=content_warning
+        )
 
     async def history(
         self, circle_id: bytes, limit: int = 50, before: PostView | None = None
     ) -> list[PostView]:
         """The newest ``limit`` posts (older than ``before``), oldest first."""
-        session = self._session(circle_id)
-        cursor = (int(before.ts * 1000), before.id) if before is not None else None
-        records = await self._db().newest_posts(circle_id, limit, cursor)
-        return [session.post_view(post_from_record(r), hidden=r.hidden) for r in reversed(records)]
+        self._db()
+        return await posting.history(self._session(circle_id), limit, before)
 
     # -- direct messages (messenger/direct.py) ------------------------------------------------
     def _peer(self, session: CircleSession, who: str | bytes) -> bytes:
@@ -511,52 +448,22 @@ class Messenger:
     async def set_dm_preferences(self, *, read_receipts: bool, typing_indicators: bool) -> None:
         """Read receipts and typing indicators (both off by default); each only works when
         both members turned it on."""
-        settings = dataclasses.replace(
-            self._circles.dm_settings,
-            read_receipts=read_receipts,
-            typing_indicators=typing_indicators,
+        await self._circles.set_dm_settings(
+            read_receipts=read_receipts, typing_indicators=typing_indicators
         )
-        self._circles.dm_settings = settings
-        for session in self._circles:
-            dms = session.rt.engine.dms
-            await session.engine(lambda dms=dms: setattr(dms, "settings", settings))  # type: ignore[misc]
 
     async def typing(self, circle_id: bytes, peer_key: bytes) -> None:
         """I am writing to this member (sent at most every few seconds, when allowed)."""
-        session = self._session(circle_id)
-        now = self._now_ms()
-        await session.deliver(
-            await session.engine(lambda: session.rt.engine.set_typing(peer_key, True, now))
-        )
+        await direct.typing(self._session(circle_id), peer_key)
 
     async def mark_read(self, circle_id: bytes, peer_key: bytes, ids: Sequence[bytes]) -> None:
         """I have read these messages from this member (tells them only with receipts on)."""
-        session = self._session(circle_id)
-        await session.deliver(
-            await session.engine(lambda: session.rt.engine.mark_read(peer_key, ids))
-        )
+        await direct.mark_read(self._session(circle_id), peer_key, ids)
 
     # -- time ---------------------------------------------------------------------------------
     async def enforce_retention(self, *, ending_session: bool = False) -> int:
-        """Delete posts older than each circle's retention (all of a this-session-only
-        circle's posts when the session ends); returns how many went."""
-        store = self._store
-        if store is None:
-            return 0
-        removed = 0
-        now = self.config.clock()
-        for session in self._circles:
-            policy = session.rt.circle.settings.retention
-            if policy.kind is RetentionKind.SESSION:
-                if not ending_session:
-                    continue
-                cutoff: float | None = now + 1
-            else:
-                cutoff = policy.cutoff(now)
-            if cutoff is not None:
-                result = await store.purge_older_than(session.id, int(cutoff * 1000))
-                removed += result.posts
-        return removed
+        """Delete posts past each circle's retention; returns how many went."""
+        return await self._profile.enforce_retention(self._circles, ending_session=ending_session)
 
     async def _ticker(self) -> None:
         loop = asyncio.get_running_loop()

@@ -24,8 +24,8 @@ from .invite_link import InviteLink
 from .keyschedule import CIRCLE_ID_SIZE, CircleKeys
 from .moderation import CircleModeration, PersonalSettings
 from .roster import Roster, RosterEntry
-from .safety import SafetyError, circle_code
-from .views import CircleSettingsView, CircleView, DmPolicy, Retention, Role
+from .safety import SafetyError, circle_code, pair_code
+from .views import CircleSettingsView, CircleView, DmPolicy, MemberView, Retention, Role
 
 
 class LinkRefused(HearthError):
@@ -185,6 +185,30 @@ class CircleRuntime:
 
     def present(self) -> set[bytes]:
         return set(self.links.values())
+
+    def member_views(self) -> list[MemberView]:
+        """Me, and every member not removed (``present``: linked now)."""
+        me, circle_id = self.membership, self.id
+        present = self.present()
+        views = [MemberView(circle_id, me.member_key, me.pseudonym, self.role, True, is_me=True)]
+        for entry in self.roster.entries():
+            key = entry.member_key
+            if not self.mod.is_member(key):
+                continue  # removed
+            views.append(
+                MemberView(
+                    circle_id,
+                    key,
+                    entry.pseudonym,
+                    self.mod.role(key),
+                    key in present,
+                    blocked=self.personal.is_blocked(key),
+                    muted=self.personal.is_muted(key),
+                    key_changed=key in self.key_changed,
+                    safety_number=str(pair_code(circle_id, me.member_key, key)),
+                )
+            )
+        return views
 
     def name_of(self, member_key: bytes) -> str:
         if member_key == self.membership.member_key:

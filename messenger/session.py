@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Protocol, TypeVar
 
 import msgpack
 
 from network.node import PeerKey
 
-from . import dm_history, effects, persist
+from . import dm_history, effects, persist, presenting
 from . import pseudonym as pseudonyms
 from .circle import Circle
 from .circle_info import CircleInfoError, verify_info
@@ -57,14 +56,14 @@ from .events import (
     TypingEvent,
 )
 from .identity import Membership
-from .moderation import PersonalSettings, Shown, should_show
+from .moderation import PersonalSettings
 from .moderation.effects import Effect
 from .mux import Lane, MuxError, unpack
 from .pinning import KeyPins
 from .roster import Roster, RosterEntry, RosterError
 from .runtime import CircleRuntime, LinkedPeer
 from .storage import AsyncStore, CircleRecord, MembershipRecord, Store
-from .views import DeliveryState, DirectMessageView, PostView, Role
+from .views import DirectMessageView, PostView, Role
 
 log = logging.getLogger(__name__)
 
@@ -398,52 +397,10 @@ class CircleSession:
     def post_view(
         self, post: SignedPost, *, hidden: bool = False, present: bool = True
     ) -> PostView:
-        """The post as this person sees it (``present``: with their blocks, boundaries and the
-        circle's moderation applied)."""
-        rt = self._rt
-        env = post.envelope
-        view = PostView(
-            circle_id=env.circle_id,
-            id=post.id,
-            author_key=env.author_key,
-            author="" if env.anonymous else rt.name_of(env.author_key),
-            seq=env.seq,
-            ts=env.ts / 1000,
-            body=env.body,
-            reply_to=env.reply_to,
-            content_warning=env.content_warning,
-            mine=env.author_key == rt.membership.member_key,
-            hidden=hidden,
-        )
-        return self.present(view) if present else view
-
-    def present(self, view: PostView) -> PostView:
-        """``view`` as this person sees it: hidden by moderation or a block, collapsed behind a
-        notice for a boundary (the notice becomes the content warning the reader clicks
-        through)."""
-        rt = self._rt
-        shown = should_show(view, rt.personal, rt.mod.state, me=rt.me)
-        if shown.hidden:
-            return view if view.hidden else replace(view, hidden=True)
-        if shown.kind is Shown.COLLAPSED_BOUNDARY:
-            notice = "mentions " + ", ".join(shown.matched)
-            if view.content_warning:
-                notice += f" ({view.content_warning})"
-            return replace(view, content_warning=notice)
-        return view
+        return presenting.post_view(self._rt, post, hidden=hidden, present=present)
 
     def dm_view(self, peer: bytes, message: DirectMessage, *, outgoing: bool) -> DirectMessageView:
-        env = message.envelope
-        return DirectMessageView(
-            circle_id=env.circle_id,
-            id=message.id,
-            peer_key=peer,
-            peer=self._rt.name_of(peer),
-            outgoing=outgoing,
-            ts=env.ts / 1000,
-            body=env.body,
-            state=DeliveryState.QUEUED if outgoing else DeliveryState.DELIVERED,
-        )
+        return presenting.dm_view(self._rt, peer, message, outgoing=outgoing)
 
 
 def _packed(value: object) -> bytes:
