@@ -21,14 +21,12 @@ from network.tasks import TaskSet
 
 from . import direct, posting
 from . import pseudonym as pseudonyms
-from .circle import create_circle, lobby
-from .circle_info import sign_info
-from .circles import CircleTable, NotFound, settings_from_view
+from .circle_life import CircleLife, NotAllowed
+from .circles import CircleTable, NotFound
 from .config import MessengerConfig
 from .conversation import RateLimits
 from .errors import HearthError
-from .events import CircleEvent, CirclesChanged, Event
-from .identity import Membership
+from .events import CirclesChanged, Event
 from .invite_link import parse as parse_link
 from .joining import Joining
 from .keyschedule import LOBBY_ID
@@ -62,10 +60,6 @@ class StartError(HearthError):
     code = "start_failed"
 
 
-class NotAllowed(HearthError):
-    code = "not_allowed"
-
-
 class Messenger:
     """Owns the profile, the circles and the network node for one running peer."""
 
@@ -97,6 +91,14 @@ class Messenger:
             rendezvous=options.rendezvous,
         )
         self._router = LinkRouter(self._circles.get)
+        self._life = CircleLife(
+            self._circles,
+            store=self._db,
+            profile=self._profile,
+            wire=self._wire,
+            emit=self.emit,
+            rendezvous=options.rendezvous,
+        )
         self._started = False
         self.moderation = Moderation(self._session)
         """Remove, block, mute, report, hide, slow mode, the moderation queue (moderating.py)."""
@@ -230,16 +232,7 @@ class Messenger:
         """Be findable in the open lobby (off by default), under a fresh pseudonym and keys
         each time, so nothing links the lobby to a circle or to an earlier visit; its history
         is never kept past the session."""
-        present = LOBBY_ID in self._circles
-        if visible and not present:
-            circle = lobby()
-            membership = Membership.generate(circle.circle_id, pseudonyms.generate())
-            return await self._announce_new(
-                await self._circles.make(self._db(), circle, membership)
-            )
-        if not visible and present:
-            await self.leave(LOBBY_ID)
-        return None
+        return await self._life.set_lobby(visible)
 
     async def create_circle(
         self,
@@ -250,25 +243,7 @@ class Messenger:
         settings: CircleSettingsView | None = None,
         pseudonym: str | None = None,
     ) -> CircleView:
-        circle, membership = create_circle(
-            name,
-            pseudonym or pseudonyms.generate(),
-            description=description,
-            rules=rules,
-            settings=settings_from_view(settings) if settings else None,
-        )
-        session = await self._circles.make(self._db(), circle, membership)
-        await session.set_details(circle, sign_info(membership.signing_key, circle, 1).signed, 1)
-        return await self._announce_new(session)
-
-    async def _announce_new(self, session: CircleSession) -> CircleView:
-        """A circle just created or joined: keep it, serve it, tell the front ends."""
-        await session.save()
-        await self._wire.rebind()
-        view = session.rt.view()
-        self.emit(CirclesChanged())
-        self.emit(CircleEvent(view))
-        return view
+        return await self._life.create(name, description, rules, settings, pseudonym)
 
     async def update_circle(
         self,
@@ -281,18 +256,7 @@ class Messenger:
     ) -> CircleView:
         """(host) Change the circle's details; members receive them signed, and accept
         changed rules again."""
-        session = self._session(circle_id)
-        rt = session.rt
-        if rt.role is not Role.HOST:
-            raise NotAllowed("only the circle's host can change its details")
-        circle = rt.circle.with_details(name=name, description=description, rules=rules)
-        if settings is not None:
-            circle = circle.with_settings(settings_from_view(settings))
-        info = sign_info(rt.membership.signing_key, circle, rt.info_revision + 1)
-        await session.set_details(circle, info.signed, info.revision)
-        await session.send_details()
-        self.emit(CirclesChanged())
-        return rt.view()
+        return await self._life.update(circle_id, name, description, rules, settings)
 
     async def accept_rules(self, circle_id: bytes) -> CircleView:
         """This member accepts the circle's current rules."""
@@ -312,25 +276,7 @@ class Messenger:
 
     async def join_link(self, text: str, *, pseudonym: str | None = None) -> CircleView:
         """Join the circle of an invite link (a damaged or foreign link raises a clear error)."""
-        link = parse_link(text)
-        existing = self._circles.get(link.circle_id)
-        if existing is not None and existing.rt.removed_me:
-            if link.epoch <= existing.rt.circle.epoch:
-                raise NotAllowed(
-                    "You were removed from this circle, so this invitation no longer works. "
-                    "The host can let you back in with a new one."
-                )
-            await self._drop_circle(existing.id)  # let back in: join afresh, as someone new
-            existing = None
-        if existing is not None:
-            view = existing.rt.view()
-            self.emit(CircleEvent(view))
-            return view
-        circle = link.to_circle()
-        membership = Membership.generate(circle.circle_id, pseudonym or pseudonyms.generate())
-        session = await self._circles.make(self._db(), circle, membership)
-        session.set_rendezvous(link.rendezvous or self.options.rendezvous)
-        return await self._announce_new(session)
+        return await self._life.join(parse_link(text), pseudonym)
 
     def invite_link(self, circle_id: bytes) -> str:
         return self._session(circle_id).rt.invite_link()
@@ -346,25 +292,11 @@ class Messenger:
             raise NotFound(f"could not reach that member: {exc}") from exc
 
     async def set_pseudonym(self, circle_id: bytes, name: str) -> CircleView:
-        session = self._session(circle_id)
-        await session.set_membership(session.rt.membership.with_pseudonym(name))
-        await self._wire.rebind()  # links come back with the new signed statement
-        self.emit(CirclesChanged())
-        return session.rt.view()
+        return await self._life.set_pseudonym(circle_id, name)
 
     async def leave(self, circle_id: bytes, goodbye: str | None = None) -> None:
         """Say goodbye, then delete this circle's keys and history here."""
-        session = self._session(circle_id)
-        await session.deliver(await session.engine(lambda: session.rt.engine.goodbye(goodbye)))
-        await self._drop_circle(circle_id)
-        self.emit(CirclesChanged())
-
-    async def _drop_circle(self, circle_id: bytes) -> None:
-        """Stop serving a circle and delete its keys and history here."""
-        self._db()
-        self._circles.drop(circle_id)
-        await self._wire.rebind()
-        await self._forget_circle(circle_id)
+        await self._life.leave(circle_id, goodbye)
 
     def members(self, circle_id: bytes) -> list[MemberView]:
         """Me, and every member not removed (``present``: linked now)."""
