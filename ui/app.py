@@ -16,7 +16,7 @@ from messenger.errors import HearthError
 from messenger.options import LaunchOptions
 from messenger.paths import resource
 
-from . import gc_guard
+from . import gc_guard, local_network, single_instance
 from .controller import Controller, preferences_from_dict
 from .i18n import install_translator
 from .main_window import MainWindow
@@ -44,13 +44,14 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-async def _main(options: LaunchOptions) -> int:
+async def _main(options: LaunchOptions, instance: single_instance.Instance | None = None) -> int:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     quitting = asyncio.Event()
     app.aboutToQuit.connect(quitting.set)
     window = MainWindow(suggest_pseudonym=pseudonyms.generate)
     window.show()
+    links = single_instance.attach(window, instance, options.link)
     try:
         messenger = await start_messenger(window, options)
     except HearthError as exc:
@@ -66,6 +67,8 @@ async def _main(options: LaunchOptions) -> int:
     controller.wipe_on_quit = prefs.wipe_on_quit
     controller.spawn(controller.apply_dm_preferences(prefs))
     controller.spawn(controller.apply_lobby(prefs))
+    links.ready()
+    controller.spawn(local_network.explain_if_denied(window, messenger.listen_addresses))
     try:
         await quitting.wait()
     finally:
@@ -79,5 +82,8 @@ async def _main(options: LaunchOptions) -> int:
 
 def run_app(options: LaunchOptions) -> int:
     make_application()
-    result: int = qasync.run(_main(options))
+    instance = None if options.ephemeral else single_instance.claim(options.profile, options.link)
+    if instance is None and not options.ephemeral:
+        return 0  # the Hearth already running on this profile took the link
+    result: int = qasync.run(_main(options, instance))
     return result
