@@ -44,6 +44,8 @@ class CircleTable:
         rendezvous: str | None,
     ) -> None:
         self._sessions: dict[bytes, CircleSession] = {}
+        self.get = self._sessions.get
+        """The session of a circle, or None."""
         self._wire = wire
         self._emit = emit
         self._clock_ms = clock_ms
@@ -62,9 +64,6 @@ class CircleTable:
 
     def __len__(self) -> int:
         return len(self._sessions)
-
-    def get(self, circle_id: bytes) -> CircleSession | None:
-        return self._sessions.get(circle_id)
 
     def session(self, circle_id: bytes) -> CircleSession:
         found = self._sessions.get(circle_id)

@@ -37,4 +37,4 @@ class MessengerConfig:
     """Seconds since the Unix epoch (the one clock; engines get it in :data:`Millis`)."""
 
     def now_ms(self) -> Millis:
-        return millis(self.clock())
+        return Millis(int(self.clock() * 1000))

@@ -90,6 +90,8 @@ class Messenger:
             moderation_limits=moderation_limits,
             rendezvous=options.rendezvous,
         )
+        self._session = self._circles.session
+        self._now_ms = self.config.now_ms
         self._router = LinkRouter(self._circles.get)
         self._life = CircleLife(
             self._circles,
@@ -191,12 +193,6 @@ class Messenger:
         if self._wire.joining is None:
             raise NotRunning("the peer is not running")
         return self._wire.joining
-
-    def _now_ms(self) -> int:
-        return self.config.now_ms()
-
-    def _session(self, circle_id: bytes) -> CircleSession:
-        return self._circles.session(circle_id)
 
     def _bindings(self) -> list[CircleBinding]:
         return [b for s in self._circles for b in s.rt.bindings()]

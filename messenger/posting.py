@@ -3,10 +3,12 @@ stored and sent in one step on the database thread, then shown) and reading page
 
 from __future__ import annotations
 
+from . import presenting
 from .conversation import Outgoing, SignedPost, sign_post
 from .conversation.records import post_from_record
 from .events import PostEvent
 from .session import CircleSession
+from .storage import Store
 from .views import PostView
 
 
@@ -21,9 +23,9 @@ async def publish(
     """Sign, store and send a post; the screen learns of it through a ``post`` event once it
     is on its way."""
     rt = session.rt
-    key, circle_id = rt.membership.signing_key, rt.id
+    key, circle_id = rt.membership.signing_key, rt.circle.circle_id
 
-    def call() -> tuple[SignedPost, list[Outgoing]]:  # one call: the next seq is ours
+    def call(_db: Store) -> tuple[SignedPost, list[Outgoing]]:  # one call: the seq is ours
         signed = sign_post(
             key,
             circle_id,
@@ -36,10 +38,10 @@ async def publish(
         )
         return signed, rt.engine.publish(signed, now)
 
-    signed, out = await session.engine(call)
+    signed, out = await session.store.run(call)  # on the database thread
     session.posted(now)
     await session.deliver(out)
-    view = session.post_view(signed)
+    view = presenting.post_view(rt, signed)
     session.emit(PostEvent(view))
     return view
 

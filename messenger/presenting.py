@@ -31,13 +31,11 @@ def post_view(
         mine=env.author_key == rt.membership.member_key,
         hidden=hidden,
     )
-    return as_seen(rt, view) if present else view
-
-
-def as_seen(rt: CircleRuntime, view: PostView) -> PostView:
-    """``view`` as this person sees it: hidden by moderation or a block, collapsed behind a
-    notice for a boundary (the notice becomes the content warning the reader clicks through)."""
-    shown = should_show(view, rt.personal, rt.mod.state, me=rt.me)
+    if not present:
+        return view
+    # As this person sees it: hidden by moderation or a block, collapsed behind a notice for
+    # a boundary (the notice becomes the content warning the reader clicks through).
+    shown = should_show(view, rt.personal, rt.mod.state, me=rt.membership.member_key)
     if shown.hidden:
         return view if view.hidden else replace(view, hidden=True)
     if shown.kind is Shown.COLLAPSED_BOUNDARY:

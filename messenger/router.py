@@ -21,28 +21,24 @@ class LinkRouter:
         self._sessions = sessions
         self._inbox: asyncio.Queue[NodeEvent] = asyncio.Queue()
 
-    def put(self, event: NodeEvent) -> None:
+        self.put = self._inbox.put_nowait
         """The node's callback (on the loop)."""
-        self._inbox.put_nowait(event)
 
     async def run(self) -> None:
         while True:
             event = await self._inbox.get()
+            session = self._sessions(circle_of_tag(event.peer.circle))
+            if session is None:
+                continue
             try:
-                await self._route(event)
+                if isinstance(event, PeerMessage):
+                    await session.receive(event.peer, event.data)
+                elif isinstance(event, PeerConnected):
+                    if isinstance(event.identity, LinkedPeer):
+                        await session.peer_connected(event.peer, event.identity)
+                elif isinstance(event, PeerLost):
+                    await session.peer_lost(event.peer)
             except HearthError as exc:
                 log.info("dropped a message from a member: %s", exc.code)
             except Exception:
                 log.exception("failed to handle a network event")
-
-    async def _route(self, event: NodeEvent) -> None:
-        session = self._sessions(circle_of_tag(event.peer.circle))
-        if session is None:
-            return
-        if isinstance(event, PeerMessage):
-            await session.receive(event.peer, event.data)
-        elif isinstance(event, PeerConnected):
-            if isinstance(event.identity, LinkedPeer):
-                await session.peer_connected(event.peer, event.identity)
-        elif isinstance(event, PeerLost):
-            await session.peer_lost(event.peer)

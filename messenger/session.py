@@ -98,7 +98,9 @@ class CircleSession:
         pins: KeyPins,
         clock_ms: Callable[[], int],
     ) -> None:
-        self._rt = rt
+        self.rt = rt
+        """The circle's state: others read it; only this session writes it."""
+        self.id = rt.id
         self.store = store
         self.wire = wire
         self.emit = emit
@@ -106,22 +108,14 @@ class CircleSession:
         self.now_ms = clock_ms
 
     # -- reading ----------------------------------------------------------------------------
-    @property
-    def rt(self) -> CircleRuntime:
-        """The circle's state, to read (only this session writes it)."""
-        return self._rt
-
-    @property
-    def id(self) -> bytes:
-        return self._rt.id
 
     def name_of(self, member: bytes) -> str:
-        return self._rt.name_of(member)
+        return self.rt.name_of(member)
 
     def find_member(self, who: str) -> bytes:
         """A member's key by pseudonym (ignoring case and spacing) or a hex prefix (6+)."""
         wanted = pseudonyms.comparison_key(who)
-        entries = self._rt.roster.entries()
+        entries = self.rt.roster.entries()
         for entry in entries:
             if pseudonyms.comparison_key(entry.pseudonym) == wanted:
                 return entry.member_key
@@ -133,7 +127,7 @@ class CircleSession:
     # -- writing (the only writers of the runtime) ------------------------------------------
     async def save(self) -> None:
         """The circle's model and my membership in it."""
-        rt = self._rt
+        rt = self.rt
         await self.store.save_circle(
             CircleRecord(rt.id, rt.circle.name, self.now_ms(), _packed(rt.circle.to_dict()))
         )
@@ -141,7 +135,7 @@ class CircleSession:
 
     async def adopt_circle(self, circle: Circle) -> None:
         """A new secret (a rotation): links still up count at the new epoch; saved at once."""
-        rt = self._rt
+        rt = self.rt
         rt.circle = circle
         for link, member in rt.links.items():
             epoch = rt.mod.link_epoch(member)
@@ -154,32 +148,32 @@ class CircleSession:
 
     async def set_details(self, circle: Circle, info: bytes, revision: int) -> None:
         """The host's signed details (ours, or verified from the host): kept and passed on."""
-        rt = self._rt
+        rt = self.rt
         rt.circle, rt.info, rt.info_revision = circle, info, revision
         rt.mod.set_circle(circle)
         await self.save()
         await persist.save_info(self.store, rt)
 
     async def set_membership(self, membership: Membership) -> None:
-        self._rt.membership = membership
+        self.rt.membership = membership
         await self.save()
 
     async def accept_rules(self) -> None:
-        self._rt.rules_accepted_revision = self._rt.info_revision
-        await persist.save_rules_accepted(self.store, self._rt)
+        self.rt.rules_accepted_revision = self.rt.info_revision
+        await persist.save_rules_accepted(self.store, self.rt)
 
     async def set_personal(self, personal: PersonalSettings) -> None:
-        self._rt.personal = personal
-        await persist.save_personal(self.store, self._rt)
+        self.rt.personal = personal
+        await persist.save_personal(self.store, self.rt)
 
     def posted(self, now: int) -> None:
-        self._rt.last_post_ms = now
+        self.rt.last_post_ms = now
 
     def set_rendezvous(self, rendezvous: str | None) -> None:
-        self._rt.rendezvous = rendezvous
+        self.rt.rendezvous = rendezvous
 
     def clear_unread(self) -> None:
-        self._rt.unread = 0
+        self.rt.unread = 0
 
     # -- the conversation engine -------------------------------------------------------------
     async def engine(self, fn: Callable[[], T]) -> T:
@@ -203,7 +197,7 @@ class CircleSession:
 
     async def deliver(self, out: Sequence[Outgoing]) -> None:
         """Conversation traffic: over current-epoch links only."""
-        rt = self._rt
+        rt = self.rt
         for item in out:
             peer = rt.link_for(item.peer)
             if peer is not None and rt.mod.carries_conversation(item.peer):
@@ -211,9 +205,9 @@ class CircleSession:
 
     async def tick(self) -> None:
         now = self.now_ms()
-        events = await self.step(lambda: self._rt.engine.tick(now))
+        events = await self.step(lambda: self.rt.engine.tick(now))
         await effects.observe(self, events)
-        await self.run_moderation(self._rt.mod.tick(self.now_ms()))
+        await self.run_moderation(self.rt.mod.tick(self.now_ms()))
 
     # -- the moderation engine ---------------------------------------------------------------
     async def run_moderation(self, result: ModerationResult) -> None:
@@ -221,7 +215,7 @@ class CircleSession:
 
     async def send_moderation(self, out: Sequence[Outgoing]) -> None:
         for item in out:
-            peer = self._rt.any_link_for(item.peer)
+            peer = self.rt.any_link_for(item.peer)
             if peer is not None:
                 await self.wire.send(peer, Lane.MODERATION, item.data)
 
@@ -229,12 +223,12 @@ class CircleSession:
         await self.wire.rebind()
 
     def disconnect_member(self, member: bytes) -> None:
-        for peer in self._rt.links_of(member):
+        for peer in self.rt.links_of(member):
             self.wire.disconnect(peer)
 
     # -- links -------------------------------------------------------------------------------
     async def peer_connected(self, peer: PeerKey, linked: LinkedPeer) -> None:
-        rt = self._rt
+        rt = self.rt
         member = linked.identity.member_key
         now = self.now_ms()
         if rt.removed_me or not rt.mod.link_decision(member, linked.epoch, now).accepted:
@@ -265,7 +259,7 @@ class CircleSession:
             self.emit(PeerConnectedEvent(rt.id, entry.pseudonym, member))
 
     async def peer_lost(self, peer: PeerKey) -> None:
-        rt = self._rt
+        rt = self.rt
         epoch = rt.link_epochs.pop(peer, None)
         old = rt.old_links.pop(peer, None)
         member = rt.links.pop(peer, None)
@@ -279,11 +273,11 @@ class CircleSession:
 
     async def member_gone(self, member: bytes) -> None:
         """A member was removed: the conversation engine forgets their link."""
-        await self.engine(lambda: self._rt.engine.peer_lost(member))
+        await self.engine(lambda: self.rt.engine.peer_lost(member))
 
     async def receive(self, peer: PeerKey, data: bytes) -> None:
         """One message from a link of this circle."""
-        rt = self._rt
+        rt = self.rt
         member = rt.links.get(peer) or rt.old_links.get(peer)
         if member is None:
             return
@@ -313,7 +307,7 @@ class CircleSession:
             await self._on_circle_info(body, peer)
 
     async def send_details(self, exclude: PeerKey | None = None) -> None:
-        rt = self._rt
+        rt = self.rt
         if rt.info is None:
             return
         for peer in list(rt.links):
@@ -323,7 +317,7 @@ class CircleSession:
     async def _learn(self, entries: Sequence[RosterEntry]) -> list[RosterEntry]:
         """Add verified roster entries; pin each pseudonym to its key on first sight and flag,
         loudly, a known pseudonym that comes with another key."""
-        rt = self._rt
+        rt = self.rt
         learned = []
         pins_changed = False
         for entry in entries:
@@ -346,12 +340,12 @@ class CircleSession:
 
     async def _gossip(self, entries: list[RosterEntry], *, exclude: PeerKey) -> None:
         update = Roster.encode(entries)
-        for peer in list(self._rt.links):
+        for peer in list(self.rt.links):
             if peer != exclude:
                 await self.wire.send(peer, Lane.ROSTER, update)
 
     async def _on_circle_info(self, body: bytes, source: PeerKey) -> None:
-        rt = self._rt
+        rt = self.rt
         try:
             info = verify_info(body, rt.circle)
         except CircleInfoError as exc:
@@ -368,10 +362,10 @@ class CircleSession:
 
     # -- what the front ends are shown -------------------------------------------------------
     def _show(self, events: Sequence[ConversationEvent]) -> None:
-        rt = self._rt
+        rt = self.rt
         for event in events:
             if isinstance(event, PostReceived):
-                view = self.post_view(event.post)
+                view = presenting.post_view(rt, event.post)
                 rt.unread += 0 if view.hidden else 1
                 self.emit(PostEvent(view))
             elif isinstance(event, DmReceived):
@@ -397,10 +391,10 @@ class CircleSession:
     def post_view(
         self, post: SignedPost, *, hidden: bool = False, present: bool = True
     ) -> PostView:
-        return presenting.post_view(self._rt, post, hidden=hidden, present=present)
+        return presenting.post_view(self.rt, post, hidden=hidden, present=present)
 
     def dm_view(self, peer: bytes, message: DirectMessage, *, outgoing: bool) -> DirectMessageView:
-        return presenting.dm_view(self._rt, peer, message, outgoing=outgoing)
+        return presenting.dm_view(self.rt, peer, message, outgoing=outgoing)
 
 
 def _packed(value: object) -> bytes:

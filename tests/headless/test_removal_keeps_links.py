@@ -20,6 +20,10 @@ from .inprocess import Peer, circle_of
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(60)]
 
 
+def said(peer: Peer, body: str) -> bool:
+    return any(e.get("body") == body for e in peer.of("post"))
+
+
 def lost_keys(peer: Peer, since: int) -> set[str]:
     return {e["key"] for e in peer.events[since:] if e["event"] == "peer_lost"}
 
@@ -44,9 +48,7 @@ async def test_removing_a_member_keeps_the_hosts_other_links() -> None:
         for body in ("still here after the removal", "me too"):
             await host.until(lambda b=body: any(e.get("body") == b for e in host.of("post")))  # type: ignore[misc]
         for peer in (ada, bo):
-            await peer.until(
-                lambda p=peer: any(e.get("body") == "good, carry on" for e in p.of("post"))
-            )  # type: ignore[misc]
+            await peer.until(lambda p=peer: said(p, "good, carry on"))  # type: ignore[misc]
 
         # Nobody but the removed member lost a link, on any side.
         assert lost_keys(host, marks[host]) == {keys[rex]}
