@@ -39,6 +39,7 @@ from .invite_link import InviteLinkError, looks_like_link
 from .invite_link import parse as parse_invite_link
 from .joining import JoinByCodeError, JoinRefused, NoInvitation, WrongCode
 from .moderating import CircleIsClosed, ModerationRefused, RemovedFromCircle, SlowModeActive
+from .moderation import ReportReason
 from .profile_open import PassphraseRequired
 from .views import (
     CircleSettingsView,
@@ -101,6 +102,7 @@ __all__ = [
     "Ready",
     "RemovedFromCircle",
     "ReportEvent",
+    "ReportReason",
     "ReportView",
     "Retention",
     "Role",

@@ -15,18 +15,12 @@ from collections.abc import Iterable, Sequence
 from .conversation import DirectMessage, DmHeld, DmReceived, DmStateChanged
 from .conversation.records import dm_from_record, dm_to_record
 from .storage import Direction, DmState, StorageError, Store
+from .storage.records import STORED_STATES
 from .views import DeliveryState
 
 log = logging.getLogger(__name__)
 
 MAX_HELD = 50  # the newest messages of a request held again (the engine's max_pending)
-
-_STATES = {
-    DeliveryState.QUEUED: DmState.QUEUED,
-    DeliveryState.SENT: DmState.SENT,
-    DeliveryState.DELIVERED: DmState.DELIVERED,
-    DeliveryState.READ: DmState.READ,
-}
 
 
 def accepted_key(circle_id: bytes) -> str:
@@ -40,8 +34,8 @@ def record_events(store: Store, events: Iterable[object]) -> None:
                 message = event.message
                 me = message.envelope.recipient_key
                 store.add_dm(dm_to_record(message, me=me, state=DeliveryState.DELIVERED))
-            elif isinstance(event, DmStateChanged) and event.state in _STATES:
-                store.set_dm_state(event.message_id, _STATES[event.state])
+            elif isinstance(event, DmStateChanged) and event.state in STORED_STATES:
+                store.set_dm_state(event.message_id, event.state)
         except StorageError as exc:
             log.info("a direct message was not recorded: %s", exc.code)
 

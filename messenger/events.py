@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, ClassVar
 
-from .views import CircleView, DirectMessageView, PostView, ReportView
+from .views import CircleView, DeliveryState, DirectMessageView, PostView, ReportView
 
 
 def _plain(value: object) -> object:
@@ -179,7 +179,7 @@ class DmStateEvent(Event):
     name: ClassVar[str] = "dm_state"
     circle: bytes
     id: bytes
-    state: str
+    state: DeliveryState  # a str enum: compares equal to "delivered" etc.
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,12 @@ import logging
 from collections.abc import Callable, Iterable
 
 from . import persist
-from .circle import Retention as RetentionKind
 from .errors import HearthError
 from .options import LaunchOptions
 from .profile_open import open_store
 from .session import CircleSession
 from .storage import AsyncStore, KdfParams, wipe_profile_async
+from .views import Retention
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class Profile:
         now = self._clock()
         for session in sessions:
             policy = session.rt.circle.settings.retention
-            if policy.kind is RetentionKind.SESSION:
+            if policy.kind is Retention.SESSION:
                 if not ending_session:
                     continue
                 cutoff: float | None = now + 1

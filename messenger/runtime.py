@@ -25,7 +25,7 @@ from .keyschedule import CIRCLE_ID_SIZE, CircleKeys
 from .moderation import CircleModeration, PersonalSettings
 from .roster import Roster, RosterEntry
 from .safety import SafetyError, circle_code, pair_code
-from .views import CircleSettingsView, CircleView, DmPolicy, MemberView, Retention, Role
+from .views import CircleSettingsView, CircleView, DmPolicy, MemberView, Role
 
 
 class LinkRefused(HearthError):
@@ -232,8 +232,6 @@ class CircleRuntime:
 
     def view(self) -> CircleView:
         s = self.circle.settings
-        kind = s.retention.kind.value
-        retention = Retention(kind) if kind in {r.value for r in Retention} else Retention.DAYS
         policy = {"anyone": DmPolicy.EVERYONE, "moderators": DmPolicy.MODERATORS}.get(
             s.direct_messages.value, DmPolicy.NOBODY
         )
@@ -246,7 +244,7 @@ class CircleRuntime:
             my_pseudonym=self.membership.pseudonym,
             my_key=self.membership.member_key,
             settings=CircleSettingsView(
-                retention=retention,
+                retention=s.retention.kind,
                 retention_amount=s.retention.amount,
                 dm_policy=policy,
                 slow_mode_seconds=self.mod.state.slow_mode,

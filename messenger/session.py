@@ -377,7 +377,7 @@ class CircleSession:
             elif isinstance(event, PeerTyping):
                 self.emit(TypingEvent(rt.id, rt.name_of(event.peer), event.peer, event.typing))
             elif isinstance(event, DmStateChanged):
-                self.emit(DmStateEvent(rt.id, event.message_id, event.state.value))
+                self.emit(DmStateEvent(rt.id, event.message_id, event.state))
             elif isinstance(event, PeerGoodbye):
                 text = f": {event.text}" if event.text else ""
                 self.emit(Info(f"{rt.name_of(event.peer)} left {rt.circle.name}{text}"))

@@ -7,7 +7,7 @@ Keys are raw bytes; ``hex()`` them for display or JSON.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 
@@ -17,16 +17,34 @@ class Role(Enum):
     MEMBER = "member"
 
 
-class DeliveryState(Enum):
+class DeliveryState(StrEnum):
+    """Where a direct message of mine is: states only move forward (:attr:`rank`); the one enum
+    for the engine, the store (``storage.DmState`` is this, without ``FAILED``) and the screen."""
+
     QUEUED = "queued"
     SENT = "sent"
-    DELIVERED = "delivered"
+    DELIVERED = "delivered"  # the recipient's client has stored it
     READ = "read"
     FAILED = "failed"
 
+    @property
+    def rank(self) -> int:
+        return _DELIVERY_RANK[self]
+
+
+_DELIVERY_RANK = {
+    DeliveryState.QUEUED: 0,
+    DeliveryState.SENT: 1,
+    DeliveryState.DELIVERED: 2,
+    DeliveryState.READ: 3,
+    DeliveryState.FAILED: -1,
+}
+
 
 class Retention(Enum):
-    SESSION = "session"  # this session only
+    """How long a circle keeps its history (with an amount of hours or days)."""
+
+    SESSION = "session"  # this session only: in memory, never written to disk
     HOURS = "hours"
     DAYS = "days"
     FOREVER = "forever"

@@ -17,7 +17,6 @@ from messenger.api import (
     CirclesChanged,
     CircleSettingsView,
     CodeEvent,
-    DeliveryState,
     DmEvent,
     DmRequestEvent,
     DmSentEvent,
@@ -520,7 +519,7 @@ class Controller(QObject):
         self.dmRequested.emit(event)
 
     def _on_dm_state(self, event: DmStateEvent) -> None:
-        self.window.conversation.model.update_state(event.id, DeliveryState(event.state))
+        self.window.conversation.model.update_state(event.id, event.state)
 
     def _on_typing(self, event: TypingEvent) -> None:
         w = self.window

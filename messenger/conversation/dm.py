@@ -43,14 +43,6 @@ from .events import (
 from .stats import DropStats
 from .wire import Dm, DmAck, DmReceipt, Typing, encode
 
-_RANK = {
-    DeliveryState.QUEUED: 0,
-    DeliveryState.SENT: 1,
-    DeliveryState.DELIVERED: 2,
-    DeliveryState.READ: 3,
-    DeliveryState.FAILED: -1,
-}
-
 
 @dataclass(frozen=True)
 class DmSettings:
@@ -125,7 +117,7 @@ class DirectMessages:
         peer = message.recipient_key
         self._states[message.id] = (peer, state)
         self.accepted.add(peer)
-        if _RANK[state] < _RANK[DeliveryState.DELIVERED]:
+        if state.rank < DeliveryState.DELIVERED.rank:
             self._outbox.setdefault(peer, []).append(message)
 
     def state(self, message_id: bytes) -> DeliveryState | None:
@@ -296,7 +288,7 @@ class DirectMessages:
         self, message_id: bytes, peer: bytes, state: DeliveryState, result: DmResult
     ) -> None:
         entry = self._states.get(message_id)
-        if entry is not None and _RANK[entry[1]] >= _RANK[state]:
+        if entry is not None and entry[1].rank >= state.rank:
             return
         self._states[message_id] = (peer, state)
         self._states.move_to_end(message_id)
