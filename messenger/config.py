@@ -1,4 +1,4 @@
-"""Every timing of the running peer in one place, and one unit per quantity.
+"""Every timing and limit of the running peer in one place, and one unit per quantity.
 
 Core engines count time in :data:`Millis` (ms since the Unix epoch, from the one clock the
 messenger is given); durations people configure are :data:`Seconds`. Tests inject a
@@ -11,6 +11,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NewType
+
+from network.node import NodeConfig
+
+from .conversation import RateLimits
+from .moderation import EngineLimits
 
 Millis = NewType("Millis", int)
 Seconds = NewType("Seconds", float)
@@ -35,6 +40,14 @@ class MessengerConfig:
     """How long a newcomer looks for the host of a spoken code on the LAN."""
     clock: Callable[[], float] = time.time
     """Seconds since the Unix epoch (the one clock; engines get it in :data:`Millis`)."""
+    node: NodeConfig | None = None
+    """The network's timings (handshake, keepalive, idle, dial, backoff, finding a code's
+    host); None: the defaults on the launch's interfaces."""
+    moderation: EngineLimits | None = None
+    """The moderation engine's limits and delays (anonymous reports' random delay, the grace
+    an old epoch is kept for members who were away ...)."""
+    rate_limits: RateLimits | None = None
+    """How much a member may send before their posts are dropped and they cool down."""
 
     def now_ms(self) -> Millis:
         return Millis(int(self.clock() * 1000))

@@ -74,10 +74,18 @@ class Messenger:
         moderation_limits: EngineLimits | None = None,
         config: MessengerConfig | None = None,
     ) -> None:
+        """``config`` holds every timing and limit; the other keywords override its fields
+        (kept for the callers that pass them one by one)."""
         self.options = options
         config = config or MessengerConfig()
-        self.config = dataclasses.replace(config, clock=clock) if clock else config
-        self._node_config = node_config or NodeConfig(interfaces=options.interfaces)
+        self.config = config = dataclasses.replace(
+            config,
+            clock=clock or config.clock,
+            node=node_config or config.node or NodeConfig(interfaces=options.interfaces),
+            moderation=moderation_limits or config.moderation,
+            rate_limits=rate_limits or config.rate_limits,
+        )
+        self._node_config = config.node or NodeConfig(interfaces=options.interfaces)
         self._subscribers: list[Subscriber] = []
         self._tasks = TaskSet(self._task_failed)
         self._profile = Profile(options, kdf, self.config.clock)
@@ -86,8 +94,8 @@ class Messenger:
             wire=self._wire,
             emit=self.emit,
             clock_ms=self.config.now_ms,
-            rate_limits=rate_limits,
-            moderation_limits=moderation_limits,
+            rate_limits=config.rate_limits,
+            moderation_limits=config.moderation,
             rendezvous=options.rendezvous,
         )
         self._session = self._circles.session
