@@ -23,7 +23,7 @@ from .roster import Roster
 from .runtime import CircleRuntime
 from .session import CircleSession
 from .storage import AsyncStore, Store
-from .views import CircleSettingsView, DmPolicy, Retention
+from .views import CircleSettingsView, CircleView, DmPolicy, Retention
 
 
 class NotFound(HearthError):
@@ -70,6 +70,18 @@ class CircleTable:
         if found is None:
             raise NotFound("no such circle")
         return found
+
+    def find(self, name_or_id: str) -> CircleView:
+        """A circle by its id (hex, or a prefix of it) or its name (ignoring case)."""
+        wanted = name_or_id.strip().lower()
+        views = [s.rt.view() for s in self]
+        for view in views:
+            if view.name.lower() == wanted:
+                return view
+        matches = [v for v in views if v.id.hex().startswith(wanted)]
+        if wanted and len(matches) == 1:
+            return matches[0]
+        raise NotFound(f"no circle called {name_or_id!r}")
 
     def clear(self) -> None:
         self._sessions.clear()

@@ -218,15 +218,7 @@ class Messenger:
 
     def find_circle(self, name_or_id: str) -> CircleView:
         """A circle by its id (hex, or a prefix of it) or its name (ignoring case)."""
-        wanted = name_or_id.strip().lower()
-        views = self.circles()
-        for view in views:
-            if view.name.lower() == wanted:
-                return view
-        matches = [v for v in views if v.id.hex().startswith(wanted)]
-        if wanted and len(matches) == 1:
-            return matches[0]
-        raise NotFound(f"no circle called {name_or_id!r}")
+        return self._circles.find(name_or_id)
 
     @property
     def lobby_visible(self) -> bool:
