@@ -11,7 +11,7 @@ from network.node import NodeEvent, PeerConnected, PeerLost, PeerMessage
 
 from .errors import HearthError
 from .runtime import LinkedPeer, circle_of_tag
-from .session import CircleSession
+from .session import CircleSession, drops, sender
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,6 @@ class LinkRouter:
                 elif isinstance(event, PeerLost):
                     await session.peer_lost(event.peer)
             except HearthError as exc:
-                log.info("dropped a message from a member: %s", exc.code)
+                drops.note(sender(event.peer) if isinstance(event, PeerMessage) else "?", exc.code)
             except Exception:
                 log.exception("failed to handle a network event")
