@@ -299,12 +299,19 @@ class Messenger:
         return self._session(circle_id).rt.member_views()
 
     # -- spoken join codes --------------------------------------------------------------------
-    async def open_join_code(self, circle_id: bytes, *, auto_approve: bool = False) -> JoinCodeView:
-        """Open a spoken-code invitation (host only): read the code aloud; 10 minutes."""
+    async def open_join_code(
+        self, circle_id: bytes, *, auto_approve: bool = False, reuse: bool = False
+    ) -> JoinCodeView:
+        """Open a spoken-code invitation (host only): read the code aloud; 10 minutes. With
+        ``reuse``, the circle's code that still works, if there is one, rather than a new one
+        (a code someone may be typing is never replaced behind their back)."""
         rt = self._session(circle_id).rt
         if rt.role is not Role.HOST:
             raise NotAllowed("only the circle's host can open a join code")
-        event = await self._joiner().open(circle_id, rt.invite_link(), auto_approve=auto_approve)
+        joiner = self._joiner()
+        event = joiner.current(circle_id) if reuse else None
+        if event is None:
+            event = await joiner.open(circle_id, rt.invite_link(), auto_approve=auto_approve)
         return JoinCodeView(circle_id, event.code, event.expires)
 
     def approve(self, request: str) -> None:

@@ -111,6 +111,17 @@ class Joining:
         return serve
 
     # -- host -------------------------------------------------------------------------------
+    def current(self, circle_id: bytes) -> CodeEvent | None:
+        """The circle's spoken code that still works (open, or busy letting someone in), if
+        any: what an invite dialog opened again shows, instead of replacing it."""
+        now = self._clock()
+        for entry in self._open.values():
+            working = (InvitationState.OPEN, InvitationState.BUSY)
+            if entry.circle_id == circle_id and entry.invitation.state(now) in working:
+                invitation = entry.invitation
+                return CodeEvent(circle_id, str(invitation.code), invitation.expires_at)
+        return None
+
     async def open(self, circle_id: bytes, invite: str, *, auto_approve: bool = False) -> CodeEvent:
         """Open (or replace) the spoken-code invitation of a circle."""
         await self.close_circle(circle_id, publish=False)

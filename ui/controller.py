@@ -260,7 +260,7 @@ class Controller(QObject):
 
     async def _code(self, dialog: InviteDialog, circle_id: bytes) -> None:
         try:
-            view = await self.messenger.open_join_code(circle_id)
+            view = await self.messenger.open_join_code(circle_id, reuse=True)
         except HearthError as exc:
             dialog.show_code_error(str(exc))
             return
