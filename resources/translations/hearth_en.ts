@@ -1763,7 +1763,7 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>A new report waits in the moderation queue.</source>
+        <source>would like to talk with you privately</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1807,6 +1807,10 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>Remove the member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new report waits in the moderation queue.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -30,7 +30,7 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(60)]
 
 
 def runtime(peer: Peer, circle_id: bytes) -> CircleRuntime:
-    return peer.messenger._circles[circle_id]
+    return peer.messenger._session(circle_id).rt
 
 
 def linked_now(rt: CircleRuntime, member: bytes) -> bool:
@@ -44,7 +44,7 @@ async def send_events(sender: Peer, circle_id: bytes, to: bytes, *events: bytes)
     rt = runtime(sender, circle_id)
     link = rt.link_for(to)
     assert link is not None
-    await sender.messenger._send(link, Lane.MODERATION, encode(Events(events)))
+    await sender.messenger._wire.send(link, Lane.MODERATION, encode(Events(events)))
 
 
 async def test_forged_moderation_events_are_ignored() -> None:
@@ -108,7 +108,7 @@ async def flood(sender: Peer, circle_id: bytes, to: bytes, count: int) -> None:
     link = runtime(sender, circle_id).link_for(to)
     assert link is not None
     for _ in range(count):
-        await sender.messenger._send(link, Lane.CONVERSATION, b"\xc1")
+        await sender.messenger._wire.send(link, Lane.CONVERSATION, b"\xc1")
 
 
 async def test_a_flooding_member_is_cut_off_refused_and_the_host_is_told() -> None:

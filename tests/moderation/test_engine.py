@@ -145,6 +145,21 @@ def test_removal_rotates_and_the_removed_member_is_left_behind() -> None:
     assert not any(h.recipient == rex.key for h in host.mod.keeper.handovers())
 
 
+def test_live_links_of_members_who_stay_carry_over_the_rotation() -> None:
+    world = World(["host", "alice", "bob", "rex"])
+    world.connect()
+    host, alice, bob, rex = (world[n] for n in ("host", "alice", "bob", "rex"))
+    remaining = [p.key for p in (alice, bob, rex)]
+    world.run("host", host.mod.remove(rex.key, world.now, remaining=remaining))
+    # No new handshake: the links made at epoch 0 count at epoch 1 on both ends and still
+    # carry the conversation; the removed member's link does not.
+    for a, b in ((host, alice), (host, bob), (alice, bob), (alice, host), (bob, alice)):
+        assert a.mod.carries_conversation(b.key), (a, b)
+        assert a.mod.link_epoch(b.key) == 1
+    assert not host.mod.carries_conversation(rex.key)
+    assert not alice.mod.carries_conversation(rex.key)
+
+
 def test_rotation_reaches_a_member_who_was_away_through_another_member() -> None:
     world = World(["host", "alice", "bob", "rex"])
     world.connect()
