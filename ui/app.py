@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 
@@ -20,10 +21,13 @@ from . import gc_guard
 from .controller import Controller, preferences_from_dict
 from .i18n import install_translator
 from .main_window import MainWindow
+from .quit_signals import QuitSignals
 from .startup import start_messenger
 from .theme import apply_theme
 
 log = logging.getLogger(__name__)
+
+SETTLE_SECONDS = 5.0  # requests in flight may finish before quitting; no longer
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -34,7 +38,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName(APP_ID)
-    app.setQuitOnLastWindowClosed(True)
+    # Every way out (close, Ctrl+Q, menus, tray, SIGTERM) asks _main to finish: Qt's loop must
+    # not stop on its own before the shutdown path (close or wipe) has run.
+    app.setQuitOnLastWindowClosed(False)
     icon = resource("icons", "hearth.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
@@ -49,16 +55,34 @@ async def _main(options: LaunchOptions) -> int:
     assert isinstance(app, QApplication)
     quitting = asyncio.Event()
     app.aboutToQuit.connect(quitting.set)
+    signals = QuitSignals(quitting.set)
     window = MainWindow(suggest_pseudonym=pseudonyms.generate)
+    window.quitRequested.connect(quitting.set)
+    window.set_ready(False)
     window.show()
     try:
-        messenger = await start_messenger(window, options)
+        return await _run(window, options, quitting)
+    finally:
+        signals.close()
+        window.finish_quit()
+
+
+async def _run(window: MainWindow, options: LaunchOptions, quitting: asyncio.Event) -> int:
+    starting = asyncio.ensure_future(start_messenger(window, options))
+    stopping = asyncio.ensure_future(quitting.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not starting.done():  # quit while a first-run or unlock dialog was open
+        starting.cancel()
+    try:
+        messenger = await starting
+    except asyncio.CancelledError:
+        return 0
     except HearthError as exc:
         log.error("could not start: %s", exc.code)
-        window.close()
         return 1
+    finally:
+        stopping.cancel()
     if messenger is None:  # closed the first-run or unlock dialog
-        window.close()
         return 0
     controller = Controller(window, messenger)
     prefs = preferences_from_dict(await messenger.ui_preferences())
@@ -66,10 +90,13 @@ async def _main(options: LaunchOptions) -> int:
     controller.wipe_on_quit = prefs.wipe_on_quit
     controller.spawn(controller.apply_dm_preferences(prefs))
     controller.spawn(controller.apply_lobby(prefs))
+    window.set_ready(True)
     try:
         await quitting.wait()
     finally:
-        await controller.idle()
+        window.quick_hide_for_quit()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(controller.idle(), SETTLE_SECONDS)
         if controller.wipe_on_quit:
             await messenger.wipe()
         else:

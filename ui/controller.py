@@ -9,7 +9,7 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from messenger.errors import HearthError
 from messenger.events import (
@@ -118,7 +118,6 @@ class Controller:
         w.dialogOpened.connect(self._wire_dialog)
         w.preferencesChanged.connect(lambda prefs: self.spawn(self._save_prefs(prefs)))
         w.panicWipeRequested.connect(lambda: self.spawn(self.wipe_and_quit()))
-        w.quitRequested.connect(QApplication.quit)
         # moderation and personal safety (block and mute send nothing to anyone)
         w.panel.blockRequested.connect(lambda m, on: self.spawn(self._block(m, on)))
         w.panel.muteRequested.connect(lambda m, on: self.spawn(self._mute(m, on)))
@@ -414,8 +413,10 @@ class Controller:
             self.refresh_circles()
 
     async def wipe_and_quit(self) -> None:
+        """Panic: wipe at once, then quit through the app's one shutdown path (ui/app.py)."""
+        self.wipe_on_quit = True
         await self.messenger.wipe()
-        QApplication.quit()
+        self.window.quitRequested.emit()
 
     # -- events from the core -------------------------------------------------------------
     def on_event(self, event: Event) -> None:

@@ -38,9 +38,11 @@ from .dialogs import (
     ReportDialog,
     SafetyNumberDialog,
     SettingsDialog,
+    ShortcutsDialog,
     SupportDialog,
     UnlockDialog,
 )
+from .menu_bar import build_menu_bar
 from .preferences import Preferences
 from .reply_cue import describe_reply_cue, typical_reply_seconds
 from .requests import ModerationReport
@@ -81,6 +83,7 @@ class MainWindow(QMainWindow):
         self.goodbyes = goodbyes or core_goodbyes
         self.circles: dict[bytes, CircleView] = {}
         self.dialogs: dict[type[QDialog], QDialog] = {}
+        self._may_close = False
 
         self.sidebar = Sidebar()
         self.conversation = ConversationArea()
@@ -98,6 +101,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self._actions: dict[str, QAction] = {}
         self._make_actions()
+        self.setMenuBar(build_menu_bar(self, self.action))
         icon = resource("icons", "hearth.svg")
         self.tray = Tray(QIcon(str(icon)) if icon.exists() else QIcon(), self)
         self.tray.showRequested.connect(self.show_again)
@@ -140,6 +144,9 @@ class MainWindow(QMainWindow):
             ("help", self.tr("Help elsewhere"), "F1", self.open_support),
             ("hide", self.tr("Quick hide"), self.preferences.hide_shortcut, self.quick_hide),
             ("panic", self.tr("Panic wipe"), self.preferences.panic_shortcut, self._panic_key),
+            ("quit", self.tr("Quit Hearth"), "Ctrl+Q", self.quitRequested.emit),
+            ("shortcuts", self.tr("Keyboard shortcuts"), "Ctrl+/", self.open_shortcuts),
+            ("about", self.tr("About Hearth"), "", self.open_about),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(keys))
@@ -414,6 +421,14 @@ class MainWindow(QMainWindow):
         dialog.supportRequested.connect(self.open_support)
         return self._open(dialog)
 
+    def open_shortcuts(self) -> ShortcutsDialog:
+        rows = [
+            (action.text(), action.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
+            for action in self._actions.values()
+            if not action.shortcut().isEmpty()
+        ]
+        return self._open(ShortcutsDialog(rows, self))
+
     def open_support(self) -> SupportDialog:
         path = support_file()
         return self._open(SupportDialog(support_entries(path=path), faq_markdown(), path, self))
@@ -428,6 +443,34 @@ class MainWindow(QMainWindow):
         if circle is not None:
             self.open_leave(circle)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    # -- quitting --------------------------------------------------------------------------
+    def set_ready(self, ready: bool) -> None:
+        """Until the profile is open nothing can be asked of the core: the window waits."""
+        self.splitter.setEnabled(ready)
+        for name, action in self._actions.items():
+            if name not in ("quit", "hide"):
+                action.setEnabled(ready)
+
+    def quick_hide_for_quit(self) -> None:
+        """Off the screen at once while the app closes (or wipes) behind it."""
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.hide()
+        self.hide()
         self.tray.close()
-        event.accept()
+
+    def finish_quit(self) -> None:
+        """The app's main is done: the window may now really close."""
+        self._may_close = True
+        self.tray.close()
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """The title bar's X (or Alt+F4) quits like every other way out: through the app's
+        shutdown path, which closes or wipes the profile and then closes the window."""
+        if self._may_close:
+            self.tray.close()
+            event.accept()
+            return
+        event.ignore()
+        self.quitRequested.emit()

@@ -40,11 +40,9 @@ class Tray(QObject):
         super().__init__(parent)
         self.icon: QSystemTrayIcon | None = None
         self.last: tuple[str, str] | None = None  # the last notification (title, message)
-        if not QSystemTrayIcon.isSystemTrayAvailable():
-            return
-        tray = QSystemTrayIcon(icon, self)
-        tray.setToolTip(APP_NAME)
+        # The menu exists even without a tray (its actions are the ones a tray would show).
         menu = QMenu()
+        menu.setAccessibleName(translate("Tray", "Tray menu"))
         for text, signal in (
             (translate("Tray", "Show Hearth"), self.showRequested),
             (translate("Tray", "Hide Hearth"), self.hideRequested),
@@ -53,8 +51,12 @@ class Tray(QObject):
             action = QAction(text, menu)
             action.triggered.connect(signal)
             menu.addAction(action)
+        self.menu = menu
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        tray = QSystemTrayIcon(icon, self)
+        tray.setToolTip(APP_NAME)
         tray.setContextMenu(menu)
-        self._menu = menu
         tray.activated.connect(self._activated)
         tray.show()
         self.icon = tray

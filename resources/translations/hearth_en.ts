@@ -929,6 +929,18 @@ Create one and read its code aloud, or join with the code or link someone gave y
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Quit Hearth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About Hearth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Wipe everything?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1000,6 +1012,25 @@ Create one and read its code aloud, or join with the code or link someone gave y
     </message>
     <message>
         <source>warning: key changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MenuBar</name>
+    <message>
+        <source>Menu bar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Hearth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>H&amp;elp</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1460,6 +1491,25 @@ Reported by {by}, {when}.{details}</source>
     </message>
 </context>
 <context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Sidebar</name>
     <message>
         <source>Hearth</source>
@@ -1659,6 +1709,10 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>{sender} in {circle}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tray menu</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -10,6 +10,7 @@ from .moderation import ModerationQueueDialog
 from .report import ReportDialog
 from .safety import SafetyNumberDialog
 from .settings import SettingsDialog
+from .shortcuts import ShortcutsDialog
 from .support import SupportDialog
 from .unlock import UnlockDialog
 
@@ -24,6 +25,7 @@ __all__ = [
     "ReportDialog",
     "SafetyNumberDialog",
     "SettingsDialog",
+    "ShortcutsDialog",
     "SupportDialog",
     "UnlockDialog",
 ]
