@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QMenu,
     QPlainTextEdit,
     QTabWidget,
@@ -77,7 +78,10 @@ def _rank(widget: QWidget, name: str) -> int:
     return 1 if widget.objectName() == name else 2
 
 
-def _find(args: Reply) -> QWidget:
+EDITABLE = (QLineEdit, QPlainTextEdit, QTextEdit)
+
+
+def _find(args: Reply, prefer: tuple[type[QWidget], ...] = ()) -> QWidget:
     name = str(args["name"])
     kind = args.get("cls")
     found = [
@@ -87,7 +91,7 @@ def _find(args: Reply) -> QWidget:
         and _matches(w, name)
         and (kind is None or kind in (type(w).__name__, *[c.__name__ for c in type(w).__mro__]))
     ]
-    found.sort(key=lambda w: _rank(w, name))
+    found.sort(key=lambda w: (not isinstance(w, prefer), _rank(w, name)))
     index = int(args.get("index", 0))
     if len(found) <= index:
         seen = sorted(
@@ -110,6 +114,10 @@ def _describe(widget: QWidget) -> Reply:
         "size": [size.width(), size.height()],
         "hint": [hint.width(), hint.height()],
         "title": widget.windowTitle() if widget.isWindow() else "",
+        # the height it needs at its width (wrapped text), else its hint's height
+        "needs": widget.heightForWidth(size.width())
+        if widget.hasHeightForWidth()
+        else hint.height(),
     }
     if isinstance(widget, QAbstractButton):
         described["checked"] = widget.isChecked()
@@ -142,7 +150,8 @@ def _key_target(args: Reply) -> QWidget:
         return _find(args)
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    target = app.focusWidget() or app.activeWindow() or (_windows() or [None])[-1]
+    mains = [w for w in _windows() if isinstance(w, QMainWindow)]
+    target = app.activeModalWidget() or app.focusWidget() or (mains[0] if mains else None)
     if target is None:
         raise Problem("no window to send keys to")
     return target
@@ -199,7 +208,7 @@ class Driver:
         return {}
 
     def op_set_text(self, args: Reply) -> Reply:
-        widget = _find(args)
+        widget = _find(args, EDITABLE)
         text = str(args["text"])
         if isinstance(widget, QLineEdit):
             widget.setText(text)
@@ -211,7 +220,7 @@ class Driver:
 
     def op_type(self, args: Reply) -> Reply:
         """Key presses into a field, one character at a time, as a person types."""
-        widget = _find(args)
+        widget = _find(args, EDITABLE)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
         QTest.keyClicks(widget, str(args["text"]))
         return {}
@@ -227,7 +236,10 @@ class Driver:
         handle = target.window().windowHandle()
         if handle is None:
             raise Problem("the target has no native window")
-        target.window().activateWindow()
+        if QApplication.activeWindow() is not target.window():
+            # Several apps share the display and there is no window manager: give this
+            # window the keyboard as a click on it would.
+            QApplication.setActiveWindow(target.window())
         QTest.keyClick(handle, combo.key(), combo.keyboardModifiers())
         return {}
 

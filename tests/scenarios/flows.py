@@ -48,3 +48,61 @@ def set_wipe_on_quit(app: DrivenApp, wipe: bool) -> None:
         app.call("click", name="Wipe everything when I quit")
     app.call("click", name="Save")
     app.wait(lambda: not app.exists("Settings", cls="QTabWidget"), "the settings to close")
+
+
+def quit_app(app: DrivenApp) -> int:
+    app.call("key", keys="Ctrl+Q")
+    return app.wait_exit(45)
+
+
+def create_circle(app: DrivenApp, name: str, pseudonym: str, rules: str | None = None) -> None:
+    """Ctrl+N, the form, "Create circle"; returns once the circle's conversation is open."""
+    app.call("key", keys="Ctrl+N")
+    within = "Create a circle"
+    app.wait_widget("Name", within=within)
+    app.call("set_text", name="Name", text=name, within=within)
+    if rules is not None:
+        app.call("set_text", name="Rules", text=rules, within=within)
+    app.call("set_text", name="Your name in this circle", text=pseudonym, within=within)
+    app.call("click", name="Create circle", within=within)
+    app.wait(lambda: not app.exists(within, cls="QDialog"), "the create dialog to close")
+    app.wait_widget("Invite someone to this circle")
+
+
+def open_invite(app: DrivenApp) -> str:
+    """The invite dialog of the open circle; returns its window title."""
+    app.call("click", name="Invite someone to this circle")
+    reply = app.wait_widget("Invite link")
+    assert reply["text"].startswith("hearth")
+    titles = [w["title"] for w in app.call("windows")["windows"] if w["cls"] == "InviteDialog"]
+    return str(titles[0])
+
+
+def show_spoken_code(app: DrivenApp, within: str) -> str:
+    app.call("click", name="Show a spoken code to read aloud", within=within)
+    reply = app.wait(
+        lambda: (
+            (r := app.ask("read", name="Spoken code", within=within)).get("ok") and r["text"] and r
+        ),
+        "a spoken code",
+    )
+    return str(reply["text"])
+
+
+def join(app: DrivenApp, link_or_code: str, pseudonym: str, *, typed: bool = False) -> None:
+    """Ctrl+J, the link or code, the rules accepted, a name, "Join" (approval may follow)."""
+    app.call("key", keys="Ctrl+J")
+    within = "Join a circle"
+    app.wait_widget("Invite link or spoken code", within=within)
+    op = "type" if typed else "set_text"
+    app.call(op, name="Invite link or spoken code", text=link_or_code, within=within)
+    app.call("click", name="Continue", within=within)
+    app.wait_widget("I have read the rules and will follow them", limit=45, within=within)
+    app.call("click", name="I have read the rules and will follow them", within=within)
+    app.call("set_text", name="Your name in this circle", text=pseudonym, within=within)
+    app.call("click", name="Join", within=within)
+
+
+def joined(app: DrivenApp, limit: float = 60.0) -> None:
+    app.wait(lambda: not app.exists("Join a circle", cls="QDialog"), "the join to finish", limit)
+    app.wait_widget("Invite someone to this circle")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import (
 from messenger.views import CircleView, JoinCodeView, JoinRequestView
 
 from .base import Dialog, row
+
+MAX_ROWS_SHOWN = 3  # newcomers shown at once before the list scrolls
 
 
 def countdown_text(seconds_left: float) -> str:
@@ -121,9 +124,19 @@ class InviteDialog(Dialog):
         newcomers_label.setObjectName("PanelHeading")
         self.content.addWidget(newcomers_label)
         self.no_newcomers = self.hint(self.tr("People who type the code appear here."))
-        self.newcomers = QVBoxLayout()
+        # Newcomers scroll once there are more than fit calmly; each row keeps its height.
+        holder = QWidget()
+        self.newcomers = QVBoxLayout(holder)
+        self.newcomers.setContentsMargins(0, 0, 0, 0)
         self.newcomers.setSpacing(6)
-        self.content.addLayout(self.newcomers)
+        self.newcomers.addStretch(1)
+        self.newcomer_scroll = QScrollArea()
+        self.newcomer_scroll.setWidgetResizable(True)
+        self.newcomer_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.newcomer_scroll.setWidget(holder)
+        self.newcomer_scroll.setAccessibleName(self.tr("Asking to join"))
+        self.newcomer_scroll.setVisible(False)
+        self.content.addWidget(self.newcomer_scroll)
 
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
@@ -184,15 +197,23 @@ class InviteDialog(Dialog):
         widget.approve_button.clicked.connect(lambda: self._decide(request, True))
         widget.deny_button.clicked.connect(lambda: self._decide(request, False))
         self.rows[request.request] = widget
-        self.newcomers.addWidget(widget)
-        self.no_newcomers.setVisible(False)
+        self.newcomers.insertWidget(self.newcomers.count() - 1, widget)
+        self._fit_newcomers()
 
     def remove_join_request(self, request_id: str) -> None:
         widget = self.rows.pop(request_id, None)
         if widget is not None:
             widget.setParent(None)
             widget.deleteLater()
+        self._fit_newcomers()
+
+    def _fit_newcomers(self) -> None:
+        """Up to three rows show whole; more scroll (the dialog never squeezes them)."""
         self.no_newcomers.setVisible(not self.rows)
+        self.newcomer_scroll.setVisible(bool(self.rows))
+        heights = [w.sizeHint().height() for w in self.rows.values()][:MAX_ROWS_SHOWN]
+        spacing = self.newcomers.spacing() * max(0, len(heights) - 1)
+        self.newcomer_scroll.setMinimumHeight(sum(heights) + spacing)
 
     def _decide(self, request: JoinRequestView, approve: bool) -> None:
         (self.approveRequested if approve else self.denyRequested).emit(request)
