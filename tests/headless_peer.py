@@ -41,6 +41,7 @@ class HeadlessPeer:
             env=environment,
         )
         self.events: list[Event] = []
+        self.read_at: list[float] = []  # monotonic time each event was read, same order as events
         self._queue: queue.Queue[Event | None] = queue.Queue()
         self.stderr: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -53,9 +54,11 @@ class HeadlessPeer:
             if not line:
                 continue
             try:
-                self._queue.put(json.loads(line))
+                event = json.loads(line)
             except json.JSONDecodeError:
-                self._queue.put({"event": "_not_json", "line": line})
+                event = {"event": "_not_json", "line": line}
+            self.read_at.append(time.monotonic())
+            self._queue.put(event)
         self._queue.put(None)
 
     def _read_err(self) -> None:

@@ -171,10 +171,41 @@ class Netlab:
         self.hosts.append(host)
         return host
 
-    def lan(self, n: int) -> list[Host]:
-        """N hosts on one new segment."""
+    def lan(self, n: int, *, pin_neighbours: bool = False) -> list[Host]:
+        """N hosts on one new segment (``pin_neighbours`` for large ones: see below)."""
         seg = self.segment()
-        return [self.host(seg) for _ in range(n)]
+        hosts = [self.host(seg) for _ in range(n)]
+        if pin_neighbours:
+            self.pin_neighbours(hosts, seg.index)
+        return hosts
+
+    def pin_neighbours(self, hosts: Sequence[Host], segment: int = 0) -> None:
+        """Permanent neighbour (ARP) entries between ``hosts`` on ``segment``.
+
+        The kernel's neighbour table limit is shared by every namespace (gc_thresh3, 1,024 by
+        default): a circle of 40 learns 40 x 39 entries and starts dropping them, which looks
+        like packet loss. Permanent entries are not counted against it and never expire."""
+        macs = {
+            h.number: _ip("-n", h.ns, "-br", "link", "show", h.links[segment]).stdout.split()[2]
+            for h in hosts
+        }
+        for h in hosts:
+            for other in hosts:
+                if other is h:
+                    continue
+                _ip(
+                    "-n",
+                    h.ns,
+                    "neigh",
+                    "replace",
+                    other.address(segment),
+                    "lladdr",
+                    macs[other.number],
+                    "dev",
+                    h.links[segment],
+                    "nud",
+                    "permanent",
+                )
 
     def close(self) -> None:
         for host in self.hosts:
