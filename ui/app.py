@@ -19,6 +19,7 @@ from messenger.paths import resource
 
 from . import gc_guard
 from .controller import Controller, preferences_from_dict
+from .dm_requests import DmRequests
 from .i18n import install_translator
 from .main_window import MainWindow
 from .quit_signals import QuitSignals
@@ -85,6 +86,7 @@ async def _run(window: MainWindow, options: LaunchOptions, quitting: asyncio.Eve
     if messenger is None:  # closed the first-run or unlock dialog
         return 0
     controller = Controller(window, messenger)
+    DmRequests(window, messenger, controller.spawn)
     prefs = preferences_from_dict(await messenger.ui_preferences())
     window.apply_preferences(prefs)
     controller.wipe_on_quit = prefs.wipe_on_quit

@@ -30,6 +30,7 @@ from messenger.views import CircleView, MemberView, PostView, Role
 from .dialogs import (
     AboutDialog,
     CreateCircleDialog,
+    DmRequestDialog,
     FirstRunDialog,
     InviteDialog,
     JoinDialog,
@@ -43,6 +44,7 @@ from .dialogs import (
     UnlockDialog,
 )
 from .menu_bar import build_menu_bar
+from .models.sidebar import ItemRole
 from .preferences import Preferences
 from .reply_cue import describe_reply_cue, typical_reply_seconds
 from .requests import ModerationReport
@@ -109,6 +111,10 @@ class MainWindow(QMainWindow):
         self.tray.quitRequested.connect(self.quitRequested)
         self.apply_preferences(self.preferences, apply_look=False)
         self.conversation.show_welcome()
+        for model in (self.sidebar.circle_model, self.sidebar.direct_model):
+            for changed in (model.dataChanged, model.rowsInserted, model.rowsRemoved):
+                changed.connect(self._refresh_count)
+            model.modelReset.connect(self._refresh_count)
 
     # -- wiring ----------------------------------------------------------------------------
     def _wire(self) -> None:
@@ -246,6 +252,24 @@ class MainWindow(QMainWindow):
     def notify(self, circle_name: str, sender: str, body: str) -> tuple[str, str]:
         """A message arrived while the window is not in front: a notification per settings."""
         return self.tray.notify(self.preferences.notifications, circle_name, sender, body)
+
+    def notify_request(self, circle_name: str, peer: str) -> tuple[str, str]:
+        """Someone asks to talk privately: a notification per settings."""
+        return self.tray.notify_request(self.preferences.notifications, circle_name, peer)
+
+    def unread_total(self) -> int:
+        """Unread posts, direct messages and requests across the sidebar."""
+        total = 0
+        for model in (self.sidebar.circle_model, self.sidebar.direct_model):
+            for row in range(model.rowCount()):
+                count = model.index(row, 0).data(ItemRole.UNREAD)
+                total += count if isinstance(count, int) else 0
+        return total
+
+    def _refresh_count(self) -> None:
+        count = self.unread_total()
+        self.setWindowTitle(f"{APP_NAME} ({count})" if count else APP_NAME)
+        self.tray.set_count(count)
 
     # -- the circle panel ------------------------------------------------------------------
     def show_panel(self, circle: CircleView) -> None:
@@ -420,6 +444,11 @@ class MainWindow(QMainWindow):
         dialog = AboutDialog(self)
         dialog.supportRequested.connect(self.open_support)
         return self._open(dialog)
+
+    def open_dm_request(self, circle_id: bytes, peer_key: bytes, peer: str) -> DmRequestDialog:
+        circle = self.circles.get(circle_id)
+        name = circle.name if circle is not None else ""
+        return self._open(DmRequestDialog(circle_id, peer_key, peer, name, self))
 
     def open_shortcuts(self) -> ShortcutsDialog:
         rows = [

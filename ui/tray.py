@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from messenger import APP_NAME
 
+from . import desktop_notify
 from .preferences import NotificationContent
 
 translate = QCoreApplication.translate
@@ -27,6 +28,17 @@ def notification_text(
         )
     text = body if len(body) <= MAX_NOTIFIED_BODY else body[: MAX_NOTIFIED_BODY - 1] + "…"
     return translate("Tray", "{sender} in {circle}").format(sender=who, circle=circle), text
+
+
+def request_notification_text(
+    content: NotificationContent, circle: str, peer: str
+) -> tuple[str, str]:
+    """The (title, message) for "someone asks to talk privately" under the chosen detail."""
+    if content is NotificationContent.REDACTED:
+        return APP_NAME, translate("Tray", "Someone asks to talk privately")
+    return APP_NAME, translate("Tray", "{peer} in {circle} asks to talk privately").format(
+        peer=peer or translate("Tray", "someone"), circle=circle
+    )
 
 
 class Tray(QObject):
@@ -69,11 +81,30 @@ class Tray(QObject):
         self, content: NotificationContent, circle: str, sender: str, body: str
     ) -> tuple[str, str]:
         """Show a notification (when there is a tray); returns what it said."""
-        title, message = notification_text(content, circle, sender, body)
+        return self.show(*notification_text(content, circle, sender, body))
+
+    def notify_request(
+        self, content: NotificationContent, circle: str, peer: str
+    ) -> tuple[str, str]:
+        return self.show(*request_notification_text(content, circle, peer))
+
+    def show(self, title: str, message: str) -> tuple[str, str]:
+        """In the tray's bubble, or through the desktop's notifications where there is none."""
         self.last = (title, message)
         if self.icon is not None and QSystemTrayIcon.supportsMessages():
             self.icon.showMessage(title, message, QSystemTrayIcon.MessageIcon.NoIcon, 5000)
+        else:
+            desktop_notify.send(title, message)
         return title, message
+
+    def set_count(self, count: int) -> None:
+        """The number of unread messages and requests, on the tray icon's tooltip."""
+        if self.icon is not None:
+            self.icon.setToolTip(
+                translate("Tray", "{app}: {count} unread").format(app=APP_NAME, count=count)
+                if count
+                else APP_NAME
+            )
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:

@@ -563,6 +563,37 @@ Be kind. No names of people who are not here.</source>
     </message>
 </context>
 <context>
+    <name>DmRequestDialog</name>
+    <message>
+        <source>{peer} asks to talk privately</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{peer}, from {circle}, wrote to you privately. Their messages appear once you accept. If you decline, they are not told: their messages are simply not shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decline {peer}&apos;s request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accept {peer}&apos;s request</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EmptyState</name>
     <message>
         <source>Welcome to Hearth</source>
@@ -1607,6 +1638,14 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>{peer} asks to talk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{peer} asks to talk privately: open to accept or decline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Direct messages with {peer}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1712,6 +1751,14 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Someone asks to talk privately</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{peer} in {circle} asks to talk privately</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Tray menu</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1725,6 +1772,10 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{app}: {count} unread</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1834,6 +1885,10 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>Accept the rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s asks to talk privately.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

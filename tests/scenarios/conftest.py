@@ -44,4 +44,6 @@ def start_app(display: Display, tmp_path: Path) -> Iterator[StartApp]:
         yield start
     finally:
         for app in started:
+            if app.proc.poll() is None:
+                app.evidence("at-the-end")  # what each window showed, for a failing run
             app.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -121,6 +122,8 @@ def _describe(widget: QWidget) -> Reply:
     }
     if isinstance(widget, QAbstractButton):
         described["checked"] = widget.isChecked()
+    if isinstance(widget, QLineEdit | QPlainTextEdit):
+        described["placeholder"] = widget.placeholderText()
     if isinstance(widget, QAbstractItemView) and widget.model() is not None:
         described["rows"] = _rows(widget.model())
     return described
@@ -239,7 +242,9 @@ class Driver:
         if QApplication.activeWindow() is not target.window():
             # Several apps share the display and there is no window manager: give this
             # window the keyboard as a click on it would.
-            QApplication.setActiveWindow(target.window())
+            with warnings.catch_warnings():  # deprecated, but the only way without a WM
+                warnings.simplefilter("ignore", DeprecationWarning)
+                QApplication.setActiveWindow(target.window())
         QTest.keyClick(handle, combo.key(), combo.keyboardModifiers())
         return {}
 
@@ -255,6 +260,8 @@ class Driver:
                 view.scrollTo(index)
                 center = view.visualRect(index).center()
                 QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=center)
+                if args.get("double"):  # a double click activates (opens) the row
+                    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=center)
                 return {"row": r}
         raise Problem(f"no row with {wanted!r} in {args['name']!r}")
 

@@ -106,3 +106,47 @@ def join(app: DrivenApp, link_or_code: str, pseudonym: str, *, typed: bool = Fal
 def joined(app: DrivenApp, limit: float = 60.0) -> None:
     app.wait(lambda: not app.exists("Join a circle", cls="QDialog"), "the join to finish", limit)
     app.wait_widget("Invite someone to this circle")
+
+
+def let_in(host: DrivenApp, invite: str, name: str) -> None:
+    """The host approves a newcomer in the open invite dialog."""
+    host.wait_widget(f"Let {name} in", limit=60, within=invite)
+    host.call("click", name=f"Let {name} in", within=invite)
+
+
+def circle_with_guests(
+    host: DrivenApp, guests: list[tuple[DrivenApp, str]], circle: str = "Tuesday Evening"
+) -> None:
+    """The host creates ``circle`` and lets each guest in by spoken code; invite closed after."""
+    create_circle(host, circle, "Quiet Heron")
+    invite = open_invite(host)
+    code = show_spoken_code(host, invite)
+    for guest, name in guests:
+        join(guest, code, name)
+        let_in(host, invite, name)
+        joined(guest)
+    host.call("click", name="Done", within=invite)
+
+
+def open_direct_with(app: DrivenApp, name: str) -> None:
+    """Double-click ``name`` in "People here": their private conversation opens."""
+    app.wait(lambda: any(name in r for r in app.rows("People here")), f"{name} nearby")
+    app.call("select", name="People here", row=name, double=True)
+    app.wait(
+        lambda: (
+            f"Write to {name}"
+            in app.call("read", name="Message", cls="QPlainTextEdit")["placeholder"]
+        ),
+        f"the conversation with {name}",
+    )
+
+
+def send_message(app: DrivenApp, text: str) -> None:
+    app.wait(lambda: app.call("read", name="Message", cls="QPlainTextEdit")["enabled"], "composer")
+    app.call("set_text", name="Message", text=text, cls="QPlainTextEdit")
+    app.call("click", name="Send message")
+
+
+def messages(app: DrivenApp) -> list[str]:
+    """The rows of the open conversation (none while it shows its empty state)."""
+    return app.rows("Messages") if app.exists("Messages") else []

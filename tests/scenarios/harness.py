@@ -197,6 +197,7 @@ class DrivenApp:
                 if last:
                     return last
             time.sleep(0.15)
+        self.evidence("timeout")
         raise DriveError(f"{self.name}: waited in vain for {what} (last: {last}): {self.log()}")
 
     def wait_widget(self, name: str, limit: float = 30.0, **args: Any) -> Reply:
@@ -221,6 +222,13 @@ class DrivenApp:
         if name is not None:
             args["name"] = name
         self.call("screenshot", **args)
+
+    def evidence(self, label: str) -> None:
+        """Screenshots of every window, beside the app's log, to see what went wrong."""
+        with contextlib.suppress(DriveError, OSError):
+            for i, window in enumerate(self.ask("windows").get("windows", [])):
+                path = self.workdir / f"{label}-{i}-{window['cls']}.png"
+                self.ask("screenshot", path=str(path), name=window["name"] or window["title"])
 
     def wait_exit(self, limit: float = 30.0) -> int:
         try:

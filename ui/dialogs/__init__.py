@@ -2,6 +2,7 @@
 
 from .about import AboutDialog
 from .create_circle import CreateCircleDialog
+from .dm_request import DmRequestDialog
 from .first_run import FirstRunDialog
 from .invite import InviteDialog
 from .join import JoinDialog
@@ -17,6 +18,7 @@ from .unlock import UnlockDialog
 __all__ = [
     "AboutDialog",
     "CreateCircleDialog",
+    "DmRequestDialog",
     "FirstRunDialog",
     "InviteDialog",
     "JoinDialog",

@@ -149,8 +149,9 @@ class DirectConversation:
     circle_id: bytes
     peer_key: bytes
     peer: str
-    last: DirectMessageView
+    last: DirectMessageView | None  # None for a request (its messages wait until accepted)
     unread: int = 0
+    request: bool = False  # they ask to talk privately; nothing is shown until I accept
 
 
 class DirectListModel(_ListModel[DirectConversation]):
@@ -162,8 +163,29 @@ class DirectListModel(_ListModel[DirectConversation]):
     def set_latest(self, latest: Iterable[tuple[DirectMessageView, int]]) -> None:
         """Each conversation's latest message and its unread count."""
         rows = [DirectConversation(m.circle_id, m.peer_key, m.peer, m, n) for m, n in latest]
-        rows.sort(key=lambda d: d.last.ts, reverse=True)
+        rows.sort(key=lambda d: d.last.ts if d.last else 0.0, reverse=True)
         self._set(rows)
+
+    def add_request(self, circle_id: bytes, peer_key: bytes, peer: str) -> None:
+        """Someone asks to talk privately: a row at the top, with a badge, until I answer."""
+        row = self.row_of_key((circle_id, peer_key))
+        if row is not None and not self._rows[row].request:
+            return  # already talking: their next messages simply arrive
+        row = self._upsert(DirectConversation(circle_id, peer_key, peer, None, 1, request=True))
+        self._move_to_top(row)
+
+    def requests(self) -> list[DirectConversation]:
+        return [d for d in self._rows if d.request]
+
+    def conversation(self, circle_id: bytes, peer_key: bytes) -> DirectConversation | None:
+        row = self.row_of_key((circle_id, peer_key))
+        return None if row is None else self._rows[row]
+
+    def remove(self, circle_id: bytes, peer_key: bytes) -> bool:
+        return self._remove_key((circle_id, peer_key))
+
+    def unread_total(self) -> int:
+        return sum(d.unread for d in self._rows)
 
     def add_message(self, message: DirectMessageView, unread: bool | None = None) -> int:
         """A new message: its conversation moves to the top; incoming ones count as unread."""
@@ -195,8 +217,14 @@ class DirectListModel(_ListModel[DirectConversation]):
             return None
         d = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
+            if d.request:
+                return translate("SidebarModels", "{peer} asks to talk").format(peer=d.peer)
             return d.peer
         if role == Qt.ItemDataRole.AccessibleTextRole:
+            if d.request:
+                return translate(
+                    "SidebarModels", "{peer} asks to talk privately: open to accept or decline"
+                ).format(peer=d.peer)
             text = translate("SidebarModels", "Direct messages with {peer}").format(peer=d.peer)
             return f"{text}, {_unread_words(d.unread)}" if d.unread else text
         if role == ItemRole.VIEW:

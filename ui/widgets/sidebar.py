@@ -164,6 +164,7 @@ class Sidebar(QWidget):
     joinCircleRequested = Signal()
     circleSelected = Signal(bytes)  # circle id
     directSelected = Signal(bytes, bytes)  # circle id, peer key
+    directRequestSelected = Signal(bytes, bytes, str)  # circle id, peer key, their pseudonym
     personActivated = Signal(object)  # MemberView
     settingsRequested = Signal()
     helpRequested = Signal()
@@ -269,7 +270,10 @@ class Sidebar(QWidget):
         if index.isValid():
             self.circles.view.clearSelection()
             d: DirectConversation = self.direct_model.item_at(index.row())
-            self.directSelected.emit(d.circle_id, d.peer_key)
+            if d.request:
+                self.directRequestSelected.emit(d.circle_id, d.peer_key, d.peer)
+            else:
+                self.directSelected.emit(d.circle_id, d.peer_key)
 
     def _person_activated(self, index: QModelIndex) -> None:
         if index.isValid():
