@@ -8,8 +8,13 @@ How it works, in the order things happen:
   send (expired, or missing here too) ride along as ``gone`` ranges.
 - **Live.** A post we store goes to every connected peer whose high-water mark for that author is
   below it, so posts hop across members who are not linked directly (A → B → C). We track what
-  each peer has (from its HELLO, what it sent us, what we sent it) and send only what it lacks;
-  duplicates are dropped by id before any other work.
+  each peer has (from its HELLO, what it sent us, what we sent it, duplicates it sent us) and send
+  only what it lacks; duplicates are dropped by id before any other work. A push names, by 8-byte
+  key prefix, every member it goes to (``also``): a receiver counts those as having it and does
+  not forward to them. In a full mesh a post is sent N−1 times in all (once by its author, never
+  forwarded); where links are missing it still crosses them, with at most a few duplicates. A
+  push lost to a dying link is caught up like any other gap: on the next post from that author
+  (a WANT), or on reconnection (HELLO).
 - **Checks.** Before a post is stored, shown or forwarded: strict decoding, this circle, the author
   a member (``is_member``), the signature, the timestamp within retention and not far in the
   future, and no second post with the same author and seq (first one wins).
@@ -43,7 +48,7 @@ from .postlog import PostLog
 from .ranges import Range, RangeSet
 from .ratelimit import PeerLimiter
 from .stats import DropStats
-from .wire import Hello, Posts, Ranges, Want, WireLimits, encode, posts_messages
+from .wire import PREFIX, Hello, Posts, Ranges, Want, WireLimits, encode, posts_messages
 
 IsMember = Callable[[bytes], bool]
 RetentionCutoff = Callable[[int], int | None]
@@ -211,11 +216,30 @@ class PostSync:
             if len(gone) > self.limits.max_gone_ranges:
                 gone.discard_below(gone.ranges()[-self.limits.max_gone_ranges][0])
         cutoff = self.retention_cutoff(now)
+        tops: dict[bytes, int] = {}
         for data in msg.posts:
-            self._accept(peer, view, data, now, cutoff, limiter, batch)
+            seen = self._accept(peer, view, data, now, cutoff, limiter, batch)
+            if seen is not None:
+                author, seq = seen
+                tops[author] = max(tops.get(author, 0), seq)
+        if msg.also and tops:
+            self._pushed_elsewhere(peer, msg.also, tops)
         for author in msg.gone:
             if self.held.lowest(author) is not None:
                 batch.held.setdefault(author, peer)
+
+    def _pushed_elsewhere(
+        self, sender: bytes, also: tuple[bytes, ...], tops: Mapping[bytes, int]
+    ) -> None:
+        """``sender`` pushed these posts to the members named in ``also`` too: count them as
+        having them (up to each author's top seq here), so we do not forward to them."""
+        named = set(also)
+        for member, view in self.peers.items():
+            if member == sender or member[:PREFIX] not in named:
+                continue
+            for author, seq in tops.items():
+                if seq > view.known.get(author, 0):
+                    view.known[author] = seq
 
     def _accept(
         self,
@@ -226,38 +250,45 @@ class PostSync:
         cutoff: int | None,
         limiter: PeerLimiter,
         batch: Batch,
-    ) -> None:
+    ) -> tuple[bytes, int] | None:
+        """Take in one post from ``peer``; its (author, seq) when it is a post of this circle the
+        peer holds (new, held back or a duplicate), else None."""
         pid = post_id(data)
         if self.log.contains(pid) or self.held.has_id(pid):
             self.stats.add(peer, DropReason.DUPLICATE)
-            return
+            try:  # the peer has it: never send it back (a parse, no signature check)
+                dup = decode_post(data, verify=False).envelope
+            except EnvelopeError:
+                return None
+            view.known[dup.author_key] = max(view.known.get(dup.author_key, 0), dup.seq)
+            return dup.author_key, dup.seq
         try:
             post = decode_post(data, verify=False)
         except EnvelopeError as exc:
             self._drop(peer, exc.reason, batch)
-            return
+            return None
         env = post.envelope
         if env.circle_id != self.circle_id:
             self._drop(peer, DropReason.WRONG_CIRCLE, batch)
-            return
+            return None
         if not self.is_member(env.author_key):
             self._drop(peer, DropReason.NOT_MEMBER, batch)
-            return
+            return None
         if not view.solicited(env.author_key, env.seq) and not limiter.allow_post(now):
             self.stats.add(peer, DropReason.RATE_LIMITED)
             view.deferred[env.author_key] = max(view.deferred.get(env.author_key, 0), env.seq)
-            return
+            return None
         try:
             verify_post(post)
         except EnvelopeError as exc:
             self._drop(peer, exc.reason, batch)
-            return
+            return None
         if env.ts > now + self.limits.max_clock_skew_ms:
             self._drop(peer, DropReason.FUTURE, batch)
-            return
+            return None
         if cutoff is not None and env.ts < cutoff:
             self._drop(peer, DropReason.EXPIRED, batch)
-            return
+            return None
         author, seq = env.author_key, env.seq
         view.known[author] = max(view.known.get(author, 0), seq)
         mark = self.hwm.get(author, 0)
@@ -272,12 +303,16 @@ class PostSync:
                 self._release(author, now, batch)
         elif seq - self._front(author, mark) > self.limits.max_ahead:
             self._drop(peer, DropReason.TOO_FAR_AHEAD, batch)
+            return None
         elif self.held.at(author, seq) is not None:
             self._drop(peer, DropReason.EQUIVOCATION, batch)
+            return None
         elif not self.held.hold(post, peer, now):
             self._drop(peer, DropReason.BUFFER_FULL, batch)
+            return None
         else:
             batch.held.setdefault(author, peer)
+        return author, seq
 
     def _front(self, author: bytes, mark: int) -> int:
         """The author's mark, moved past the seqs just above it that a peer said are gone."""
@@ -406,16 +441,20 @@ class PostSync:
             batch.out.append(Outgoing(peer, encode(Want({author: ranges}))))
 
     def _forward(self, now: int, batch: Batch) -> None:
+        """Push what each synced peer lacks of the authors that moved; every push names all the
+        members this round goes to (``also``), so they do not forward to each other."""
         if not batch.changed and not batch.late:
             return
         cutoff = self.retention_cutoff(now)
+        reads: dict[tuple[bytes, int], tuple[list[SignedPost], Ranges]] = {}
+        pushes: list[tuple[bytes, list[SignedPost], dict[bytes, Ranges]]] = []
         for peer, view in self.peers.items():
             if not view.synced:
                 continue
             posts: list[SignedPost] = []
             gone: dict[bytes, Ranges] = {}
             for author in batch.changed:
-                sent, missing = self._lacking(view, author, cutoff)
+                sent, missing = self._lacking(view, author, cutoff, reads)
                 posts += sent
                 if missing:
                     gone[author] = missing
@@ -424,19 +463,34 @@ class PostSync:
                 if gaps is not None and post.seq in gaps:
                     posts.append(post)
                     gaps.remove(post.seq, post.seq)
-            self._send_posts(peer, posts, gone, batch)
+            if posts or gone:
+                pushes.append((peer, posts, gone))
+        also = tuple(peer[:PREFIX] for peer, posts, _ in pushes if posts)
+        for peer, posts, gone in pushes:
+            self._send_posts(peer, posts, gone, batch, also if posts else ())
 
     def _lacking(
-        self, view: PeerView, author: bytes, cutoff: int | None
+        self,
+        view: PeerView,
+        author: bytes,
+        cutoff: int | None,
+        reads: dict[tuple[bytes, int], tuple[list[SignedPost], Ranges]] | None = None,
     ) -> tuple[list[SignedPost], Ranges]:
-        """What ``view`` lacks of ``author`` above its mark (and what we cannot send of that)."""
+        """What ``view`` lacks of ``author`` above its mark (and what we cannot send of that);
+        ``reads`` keeps what one round read from the log, so each range is read once."""
         top = self.hwm.get(author, 0)
         after = view.known.get(author, 0)
         if top <= after:
             return [], ()
-        sent, missing, _ = self._collect(author, after + 1, top, cutoff, None)
+        key = (author, after)
+        found = reads.get(key) if reads is not None else None
+        if found is None:
+            sent, missing, _ = self._collect(author, after + 1, top, cutoff, None)
+            found = (sent, tuple(missing))
+            if reads is not None:
+                reads[key] = found
         view.known[author] = top
-        return sent, tuple(missing)
+        return found
 
     def _collect(
         self, author: bytes, lo: int, hi: int, cutoff: int | None, budget: int | None
@@ -473,13 +527,22 @@ class PostSync:
         return sent, list(missing.ranges()), complete
 
     def _send_posts(
-        self, peer: bytes, posts: list[SignedPost], gone: Mapping[bytes, Ranges], batch: Batch
+        self,
+        peer: bytes,
+        posts: list[SignedPost],
+        gone: Mapping[bytes, Ranges],
+        batch: Batch,
+        also: tuple[bytes, ...] = (),
     ) -> None:
         if not posts and not gone:
             return
         gone = _cap_ranges(gone, self.wire_limits.max_ranges)
         for data in posts_messages(
-            [p.signed for p in posts], gone, self.limits.batch_posts, self.limits.batch_bytes
+            [p.signed for p in posts],
+            gone,
+            self.limits.batch_posts,
+            self.limits.batch_bytes,
+            also[: self.wire_limits.max_also],
         ):
             batch.out.append(Outgoing(peer, data))
 

@@ -3,7 +3,9 @@
 Every message is ``[type, field, ...]`` with exactly the fields of its type::
 
     HELLO       [1, {author: hwm}, {author: [[lo, hi], ...]}]   my high-water marks and known gaps
-    POSTS       [2, [signed post, ...], {author: [[lo, hi], ...]}]   posts, and ranges I cannot send
+    POSTS       [2, [signed post, ...], {author: [[lo, hi], ...]}, [member prefix, ...]]
+                posts, ranges I cannot send, and the members I push the same posts to (8-byte
+                key prefixes): the receiver does not forward to them (see ``PostSync``)
     WANT        [3, {author: [[lo, hi], ...]}]                   please send these seqs
     DM          [4, signed direct message]
     DM_ACK      [5, [message id, ...]]                           delivered
@@ -55,6 +57,7 @@ class WireLimits:
     max_ranges: int = 512  # in one message, over all authors
     max_ids: int = 512
     max_goodbye: int = 1024  # bytes of UTF-8
+    max_also: int = 256  # member prefixes in one POSTS message (a circle's roster cap)
 
 
 DEFAULT_LIMITS = WireLimits()
@@ -66,10 +69,14 @@ class Hello:
     gaps: Mapping[bytes, Ranges] = field(default_factory=dict)
 
 
+PREFIX = 8  # bytes of a member key that name it in a POSTS message's ``also``
+
+
 @dataclass(frozen=True)
 class Posts:
     posts: tuple[bytes, ...] = ()
     gone: Mapping[bytes, Ranges] = field(default_factory=dict)
+    also: tuple[bytes, ...] = ()  # prefixes of the members these posts are pushed to as well
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,7 @@ def _fields(msg: WireMessage) -> list[Any]:
         case Hello():
             return [MsgType.HELLO, dict(msg.hwm), _ranges_out(msg.gaps)]
         case Posts():
-            return [MsgType.POSTS, list(msg.posts), _ranges_out(msg.gone)]
+            return [MsgType.POSTS, list(msg.posts), _ranges_out(msg.gone), list(msg.also)]
         case Want():
             return [MsgType.WANT, _ranges_out(msg.ranges)]
         case Dm():
@@ -139,24 +146,28 @@ def _fields(msg: WireMessage) -> list[Any]:
 
 
 def posts_messages(
-    posts: list[bytes], gone: Mapping[bytes, Ranges], max_posts: int, max_bytes: int
+    posts: list[bytes],
+    gone: Mapping[bytes, Ranges],
+    max_posts: int,
+    max_bytes: int,
+    also: tuple[bytes, ...] = (),
 ) -> list[bytes]:
     """``posts`` (signed envelopes) as POSTS messages of at most ``max_posts`` posts and about
-    ``max_bytes`` bytes each; ``gone`` rides in the first."""
+    ``max_bytes`` bytes each; ``gone`` rides in the first, ``also`` in every one."""
     messages: list[bytes] = []
     chunk: list[bytes] = []
     first_gone: Mapping[bytes, Ranges] = gone
-    overhead = 16 + len(codec.pack(_ranges_out(gone)))
+    overhead = 16 + len(codec.pack(_ranges_out(gone))) + len(also) * (PREFIX + 1)
     size = overhead
     for post in posts:
         cost = len(post) + 5
         if chunk and (len(chunk) >= max_posts or size + cost > max_bytes):
-            messages.append(encode(Posts(tuple(chunk), first_gone)))
-            chunk, first_gone, size = [], {}, 16
+            messages.append(encode(Posts(tuple(chunk), first_gone, also)))
+            chunk, first_gone, size = [], {}, 16 + len(also) * (PREFIX + 1)
         chunk.append(post)
         size += cost
     if chunk or first_gone:
-        messages.append(encode(Posts(tuple(chunk), first_gone)))
+        messages.append(encode(Posts(tuple(chunk), first_gone, also)))
     return messages
 
 
@@ -166,7 +177,7 @@ def _ranges_out(ranges: Mapping[bytes, Ranges]) -> dict[bytes, list[list[int]]]:
 
 _ARITY = {
     MsgType.HELLO: 3,
-    MsgType.POSTS: 3,
+    MsgType.POSTS: 4,
     MsgType.WANT: 2,
     MsgType.DM: 2,
     MsgType.DM_ACK: 2,
@@ -207,7 +218,11 @@ def _posts(raw: list[Any], limits: WireLimits) -> Posts:
             codec.fail(_E, DropReason.BAD_TYPE, "post is not bytes")
         if len(post) > MAX_ENVELOPE:
             codec.fail(_E, DropReason.OVERSIZE, "post envelope over its limit")
-    return Posts(posts=tuple(posts), gone=_ranges_in(raw[2], limits, "gone"))
+    also = codec.need_list(raw[3], _E, "also", limits.max_also)
+    for prefix in also:
+        if type(prefix) is not bytes or len(prefix) != PREFIX:
+            codec.fail(_E, DropReason.MALFORMED, "also is not a list of member prefixes")
+    return Posts(posts=tuple(posts), gone=_ranges_in(raw[2], limits, "gone"), also=tuple(also))
 
 
 def _want(raw: list[Any], limits: WireLimits) -> Want:

@@ -152,7 +152,7 @@ def test_a_post_far_past_the_mark_is_not_held(solo: Solo) -> None:
 
 def test_an_oversized_envelope_or_message_is_refused_whole(solo: Solo) -> None:
     huge = craft(solo.keys["p"], b="x" * 9000)
-    solo.recv("p", encode_raw([MsgType.POSTS, [huge], {}]))
+    solo.recv("p", encode_raw([MsgType.POSTS, [huge], {}, []]))
     assert solo.engine.stats[DropReason.OVERSIZE] == 1
     solo.recv("p", b"\x00" * (64 * 1024 + 1))
     assert solo.engine.stats[DropReason.OVERSIZE] == 2
@@ -181,9 +181,13 @@ MALFORMED_MESSAGES: list[tuple[object, DropReason]] = [
     ([MsgType.HELLO, {}, {PK: []}], DropReason.BAD_VALUE),
     ([MsgType.HELLO, {}, {PK: [[1, 2, 3]]}], DropReason.BAD_FIELDS),
     ([MsgType.HELLO, [], {}], DropReason.BAD_TYPE),
-    ([MsgType.POSTS, "posts", {}], DropReason.BAD_TYPE),
-    ([MsgType.POSTS, ["text"], {}], DropReason.BAD_TYPE),
-    ([MsgType.POSTS, [b"x"] * 1001, {}], DropReason.OVERSIZE),
+    ([MsgType.POSTS, "posts", {}, []], DropReason.BAD_TYPE),
+    ([MsgType.POSTS, ["text"], {}, []], DropReason.BAD_TYPE),
+    ([MsgType.POSTS, [b"x"] * 1001, {}, []], DropReason.OVERSIZE),
+    ([MsgType.POSTS, [], {}], DropReason.BAD_FIELDS),
+    ([MsgType.POSTS, [], {}, "also"], DropReason.BAD_TYPE),
+    ([MsgType.POSTS, [], {}, [b"short"]], DropReason.MALFORMED),
+    ([MsgType.POSTS, [], {}, [bytes(8)] * 257], DropReason.OVERSIZE),
     ([MsgType.WANT, {PK: [[1, 1]]}, 1], DropReason.BAD_FIELDS),
     ([MsgType.WANT, {PK: [[0, 1]]}], DropReason.BAD_VALUE),
     ([MsgType.WANT, {PK: [[i, i] for i in range(1, 1200, 2)]}], DropReason.OVERSIZE),
