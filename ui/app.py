@@ -21,6 +21,7 @@ from . import gc_guard
 from .controller import Controller, preferences_from_dict
 from .dm_requests import DmRequests
 from .i18n import install_translator
+from .live_updates import LiveUpdates
 from .main_window import MainWindow
 from .quit_signals import QuitSignals
 from .startup import start_messenger
@@ -86,6 +87,8 @@ async def _run(window: MainWindow, options: LaunchOptions, quitting: asyncio.Eve
     if messenger is None:  # closed the first-run or unlock dialog
         return 0
     controller = Controller(window, messenger)
+    window.set_ephemeral(messenger.profile_label == "ephemeral")
+    LiveUpdates(window, messenger)
     DmRequests(window, messenger, controller.spawn)
     prefs = preferences_from_dict(await messenger.ui_preferences())
     window.apply_preferences(prefs)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.circles: dict[bytes, CircleView] = {}
         self.dialogs: dict[type[QDialog], QDialog] = {}
         self._may_close = False
+        self.first_pseudonym = ""  # the name given on the welcome dialog, for the first circle
 
         self.sidebar = Sidebar()
         self.conversation = ConversationArea()
@@ -203,12 +205,14 @@ class MainWindow(QMainWindow):
         self.sidebar.people_model.remove_circle(circle_id)
         if self.conversation.current_circle_id() == circle_id:
             self.conversation.show_welcome()
+            self.sidebar.direct_model.open_key = None
             self.hide_panel()
 
     def show_circle(self, circle: CircleView, posts: Iterable[PostView], has_older: bool) -> None:
         """Open ``circle``'s conversation with its newest page of posts."""
         self.circles[circle.id] = circle
         self.conversation.messages.can_moderate = circle.role in (Role.HOST, Role.MODERATOR)
+        self.sidebar.direct_model.open_key = None
         self.conversation.show_circle(circle, posts, has_older)
         self.conversation.composer.warning_button.setVisible(True)
         self.sidebar.select_circle(circle.id)
@@ -226,6 +230,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         self.conversation.messages.can_moderate = False
         self.conversation.show_direct(circle_id, peer_key, peer, posts, has_older)
+        self.sidebar.direct_model.open_key = (circle_id, peer_key)
         self.conversation.composer.warning_button.setVisible(False)
         self.sidebar.direct_model.mark_read(circle_id, peer_key)
         self.hide_panel()
@@ -395,10 +400,19 @@ class MainWindow(QMainWindow):
         return self._open(UnlockDialog(self))
 
     def open_create_circle(self) -> CreateCircleDialog:
-        return self._open(CreateCircleDialog(self.suggest_pseudonym, self))
+        dialog = CreateCircleDialog(self.suggest_pseudonym, self)
+        self._first_name(dialog.pseudonym.edit)
+        return self._open(dialog)
 
     def open_join(self) -> JoinDialog:
-        return self._open(JoinDialog(intro_templates(), self.suggest_pseudonym, self))
+        dialog = JoinDialog(intro_templates(), self.suggest_pseudonym, self)
+        self._first_name(dialog.pseudonym.edit)
+        return self._open(dialog)
+
+    def _first_name(self, edit: QLineEdit) -> None:
+        """The name chosen on the welcome dialog is the one offered for the first circle."""
+        if self.first_pseudonym and not self.circles:
+            edit.setText(self.first_pseudonym)
 
     def open_invite(self, circle: CircleView) -> InviteDialog:
         return self._open(InviteDialog(circle, self))
@@ -473,6 +487,11 @@ class MainWindow(QMainWindow):
             self.open_leave(circle)
 
     # -- quitting --------------------------------------------------------------------------
+    def set_ephemeral(self, ephemeral: bool) -> None:
+        """A visible mark that nothing of this session is kept."""
+        self.sidebar.set_ephemeral(ephemeral)
+        self.setWindowTitle(self.windowTitle())
+
     def set_ready(self, ready: bool) -> None:
         """Until the profile is open nothing can be asked of the core: the window waits."""
         self.splitter.setEnabled(ready)

@@ -57,6 +57,7 @@ async def start_messenger(window: MainWindow, options: LaunchOptions) -> Messeng
         choice = await _first_run(window)
         if choice is None:
             return None
+        window.first_pseudonym = choice.pseudonym
         if choice.ephemeral:
             messenger = Messenger(dataclasses.replace(options, ephemeral=True))
             await messenger.start()

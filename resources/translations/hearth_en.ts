@@ -1571,6 +1571,14 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Ephemeral session: nothing is kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ephemeral session: nothing is kept when you quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Circles</source>
         <translation type="unfinished"></translation>
     </message>

@@ -33,6 +33,11 @@ def test_dm_request_shows_and_accepting_reveals_the_message(
     for app in (host, guest):
         main_window_ready(app)
     circle_with_guests(host, [(guest, "Amber Fox")])
+    # Item 8: the header counts the guest as soon as the link is up (it said "only you").
+    host.wait(
+        lambda: host.text("ConversationSubtitle").startswith("2 people here"),
+        "the header to count the guest",
+    )
 
     # The guest opens a conversation with the host from "People here" and writes.
     open_direct_with(guest, "Quiet Heron")

@@ -159,6 +159,7 @@ class DirectListModel(_ListModel[DirectConversation]):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(lambda d: (d.circle_id, d.peer_key), parent)
+        self.open_key: tuple[bytes, bytes] | None = None  # the conversation on screen: no badge
 
     def set_latest(self, latest: Iterable[tuple[DirectMessageView, int]]) -> None:
         """Each conversation's latest message and its unread count."""
@@ -191,6 +192,8 @@ class DirectListModel(_ListModel[DirectConversation]):
         """A new message: its conversation moves to the top; incoming ones count as unread."""
         if unread is None:
             unread = not message.outgoing
+        if (message.circle_id, message.peer_key) == self.open_key:
+            unread = False  # a badge never sits on the conversation being read
         row = self.row_of_key((message.circle_id, message.peer_key))
         before = 0 if row is None else self._rows[row].unread
         item = DirectConversation(
