@@ -464,13 +464,16 @@ class MainWindow(QMainWindow):
         name = circle.name if circle is not None else ""
         return self._open(DmRequestDialog(circle_id, peer_key, peer, name, self))
 
-    def open_shortcuts(self) -> ShortcutsDialog:
-        rows = [
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(what, keys) for every window action that has a shortcut, as the sheet lists them."""
+        return [
             (action.text(), action.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
             for action in self._actions.values()
             if not action.shortcut().isEmpty()
         ]
-        return self._open(ShortcutsDialog(rows, self))
+
+    def open_shortcuts(self) -> ShortcutsDialog:
+        return self._open(ShortcutsDialog(self.shortcut_rows(), self))
 
     def open_support(self) -> SupportDialog:
         path = support_file()
