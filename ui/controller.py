@@ -9,8 +9,6 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
-from PySide6.QtWidgets import QMessageBox
-
 from messenger.errors import HearthError
 from messenger.events import (
     CircleEvent,
@@ -43,6 +41,7 @@ from messenger.views import (
     Role,
 )
 
+from .dialogs.confirm import ConfirmDialog
 from .dialogs.create_circle import CreateCircleDialog
 from .dialogs.invite import InviteDialog
 from .dialogs.join import JoinDialog
@@ -93,9 +92,7 @@ class Controller:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     def show_problem(self, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "Hearth", text, parent=self.window)
-        box.setAccessibleName(self.window.tr("Problem"))
-        box.open()
+        self.window.show_problem(text)
 
     # -- wiring ---------------------------------------------------------------------------
     def _wire(self) -> None:
@@ -294,27 +291,22 @@ class Controller:
                     self.window.update_member(view)
                     self.window.sidebar.people_model.update_member(view)
 
-    def confirm_remove(self, member: object) -> QMessageBox:
-        """Removing is for good: ask first (the box is returned for tests)."""
+    def confirm_remove(self, member: object) -> ConfirmDialog:
+        """Removing is for good: ask first, Cancel the default (the dialog is returned)."""
         assert isinstance(member, MemberView)
         w = self.window
-        box = QMessageBox(QMessageBox.Icon.Warning, "Hearth", "", parent=w)
-        box.setWindowTitle(w.tr("Remove %s?") % member.pseudonym)
-        box.setText(
+        dialog = w.confirm(
+            w.tr("Remove %s?") % member.pseudonym,
             w.tr(
                 "Remove %s from this circle? Their posts are hidden for everyone, they can no "
                 "longer connect, and the circle's secret changes."
             )
-            % member.pseudonym
+            % member.pseudonym,
+            w.tr("Remove"),
+            w.tr("Remove the member"),
         )
-        remove = box.addButton(w.tr("Remove"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(w.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
-        remove.setAccessibleName(w.tr("Remove the member"))
-        box.buttonClicked.connect(
-            lambda button: self.spawn(self._remove(member)) if button is remove else None
-        )
-        box.open()
-        return box
+        dialog.confirmed.connect(lambda: self.spawn(self._remove(member)))
+        return dialog
 
     async def _remove(self, member: object) -> None:
         assert isinstance(member, MemberView)
@@ -491,19 +483,8 @@ class Controller:
 
     def _ask_rules(self, event: RulesEvent) -> None:
         circle = self.messenger.circle(event.circle)
-        box = QMessageBox(QMessageBox.Icon.NoIcon, circle.name, event.rules, parent=self.window)
-        box.setWindowTitle(self.window.tr("The rules of %s") % circle.name)
-        box.setText(self.window.tr("Before you take part, please read this circle's rules:"))
-        box.setInformativeText(event.rules)
-        accept = box.addButton(self.window.tr("I accept"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(self.window.tr("Not now"), QMessageBox.ButtonRole.RejectRole)
-        accept.setAccessibleName(self.window.tr("Accept the rules"))
-        box.buttonClicked.connect(
-            lambda button: (
-                self.spawn(self._accept_rules(event.circle)) if button is accept else None
-            )
-        )
-        box.open()
+        dialog = self.window.open_rules(event.circle, circle.name, event.rules)
+        dialog.rulesAccepted.connect(lambda cid: self.spawn(self._accept_rules(cid)))
 
 
 def preferences_to_dict(prefs: Preferences) -> dict[str, object]:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QWidget,
 )
@@ -30,6 +29,7 @@ from messenger.views import CircleView, MemberView, PostView, Role
 
 from .dialogs import (
     AboutDialog,
+    ConfirmDialog,
     CreateCircleDialog,
     DmRequestDialog,
     FirstRunDialog,
@@ -37,7 +37,9 @@ from .dialogs import (
     JoinDialog,
     LeaveDialog,
     ModerationQueueDialog,
+    NoticeDialog,
     ReportDialog,
+    RulesDialog,
     SafetyNumberDialog,
     SettingsDialog,
     ShortcutsDialog,
@@ -336,40 +338,44 @@ class MainWindow(QMainWindow):
     def _panic_key(self) -> None:
         self.panic()
 
-    def panic(self, confirm: bool | None = None) -> QMessageBox | None:
-        """Wipe everything: asks first when the settings (or ``confirm``) say so."""
+    def panic(self, confirm: bool | None = None) -> ConfirmDialog | None:
+        """Wipe everything: asks first when the settings (or ``confirm``) say so. The window
+        leaves the screen before anything else happens."""
         if confirm is None:
             confirm = self.preferences.panic_confirm
         if not confirm:
             self.quick_hide()
             self.panicWipeRequested.emit()
             return None
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Wipe everything?"))
-        box.setText(self.tr("Wipe everything now?"))
-        box.setInformativeText(
+        dialog = self.confirm(
+            self.tr("Wipe everything now?"),
             self.tr(
                 "Your circles, names, keys and history on this computer are destroyed and "
                 "Hearth quits. This cannot be undone."
-            )
+            ),
+            self.tr("Wipe now"),
+            self.tr("Wipe everything now"),
         )
-        wipe = box.addButton(self.tr("Wipe now"), QMessageBox.ButtonRole.DestructiveRole)
-        wipe.setAccessibleName(self.tr("Wipe everything now"))
-        cancel = box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
-        cancel.setAccessibleName(self.tr("Cancel"))
-        box.setDefaultButton(cancel)
-        box.setAccessibleName(self.tr("Wipe everything?"))
 
-        def decided() -> None:
-            if box.clickedButton() is wipe:
-                self.quick_hide()
-                self.panicWipeRequested.emit()
+        def wipe() -> None:
+            self.quick_hide()
+            self.panicWipeRequested.emit()
 
-        box.finished.connect(decided)
-        box.open()
-        self.dialogOpened.emit(box)
-        return box
+        dialog.confirmed.connect(wipe)
+        return dialog
+
+    def confirm(
+        self, title: str, text: str, action: str, accessible: str | None = None
+    ) -> ConfirmDialog:
+        """Ask before something irreversible; Cancel is the default (Enter does not act)."""
+        return self._open(ConfirmDialog(title, text, action, accessible, self))
+
+    def open_rules(self, circle_id: bytes, circle: str, rules: str) -> RulesDialog:
+        return self._open(RulesDialog(circle_id, circle, rules, self))
+
+    def show_problem(self, text: str) -> NoticeDialog:
+        """A calm notice in the app's own look (never a stock message box)."""
+        return self._open(NoticeDialog(APP_NAME, text, self))
 
     # -- dialogs ---------------------------------------------------------------------------
     def _open(self, dialog: D) -> D:

@@ -169,7 +169,7 @@ def _invite_two() -> QWidget:
 
 
 def _shortcuts() -> QWidget:
-    window = _welcome()
+    window = MainWindow(suggest_pseudonym=_suggest)
     rows = window.shortcut_rows()
     window.finish_quit()
     return _dialog(ShortcutsDialog(rows))

@@ -241,6 +241,18 @@
         <source>{name}&apos;s key changed. Compare safety numbers in person before trusting what they say.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Block {name}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You will no longer see {name}&apos;s posts or messages in this circle. They are not told. You can unblock them here at any time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Block {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -972,10 +984,6 @@ Create one and read its code aloud, or join with the code or link someone gave y
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Wipe everything?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Wipe everything now?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -989,10 +997,6 @@ Create one and read its code aloud, or join with the code or link someone gave y
     </message>
     <message>
         <source>Wipe everything now</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1177,6 +1181,13 @@ Reported by {by}, {when}.{details}</source>
     </message>
 </context>
 <context>
+    <name>NoticeDialog</name>
+    <message>
+        <source>OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Passphrase</name>
     <message>
         <source>Too short: use at least 8 characters — a few words work well.</source>
@@ -1348,6 +1359,33 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>Say in a few words what is wrong.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RulesDialog</name>
+    <message>
+        <source>The rules of %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Before you take part, please read this circle&apos;s rules:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The circle&apos;s rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I accept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accept the rules</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1852,10 +1890,6 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Problem</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The host&apos;s rules appear as soon as you are connected, and you will be asked to accept them before you take part.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1876,26 +1910,6 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The rules of %s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Before you take part, please read this circle&apos;s rules:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>I accept</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Not now</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Accept the rules</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>%s asks to talk privately.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1912,10 +1926,6 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

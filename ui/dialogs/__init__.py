@@ -1,6 +1,7 @@
 """Hearth's dialogs: opened with ``open()``, reporting through typed signals."""
 
 from .about import AboutDialog
+from .confirm import ConfirmDialog, NoticeDialog
 from .create_circle import CreateCircleDialog
 from .dm_request import DmRequestDialog
 from .first_run import FirstRunDialog
@@ -9,6 +10,7 @@ from .join import JoinDialog
 from .leave import LeaveDialog
 from .moderation import ModerationQueueDialog
 from .report import ReportDialog
+from .rules import RulesDialog
 from .safety import SafetyNumberDialog
 from .settings import SettingsDialog
 from .shortcuts import ShortcutsDialog
@@ -17,6 +19,7 @@ from .unlock import UnlockDialog
 
 __all__ = [
     "AboutDialog",
+    "ConfirmDialog",
     "CreateCircleDialog",
     "DmRequestDialog",
     "FirstRunDialog",
@@ -24,7 +27,9 @@ __all__ = [
     "JoinDialog",
     "LeaveDialog",
     "ModerationQueueDialog",
+    "NoticeDialog",
     "ReportDialog",
+    "RulesDialog",
     "SafetyNumberDialog",
     "SettingsDialog",
     "ShortcutsDialog",

@@ -36,6 +36,7 @@ from messenger.views import CircleView, MemberView, Role
 
 from .. import theme
 from ..avatar import paint_avatar
+from ..dialogs.confirm import ConfirmDialog
 from ..models.members import MemberListModel, member_status
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -218,6 +219,7 @@ class CirclePanel(QWidget):
         self.message_button.setAccessibleName(self.tr("Send a direct message to this member"))
         self.mute_button = QPushButton(self.tr("Mute"))
         self.mute_button.setAccessibleName(self.tr("Mute this member"))
+        self.confirm_dialog: ConfirmDialog | None = None  # the last "Block …?" question
         self.block_button = QPushButton(self.tr("Block"))
         self.block_button.setAccessibleName(self.tr("Block this member"))
         self.report_button = QPushButton(self.tr("Report"))
@@ -419,9 +421,27 @@ class CirclePanel(QWidget):
             self.muteRequested.emit(m, not m.muted)
 
     def _toggle_block(self) -> None:
+        """Unblocking is at once; blocking asks first (their posts disappear for me)."""
         m = self.selected_member()
-        if m is not None and not m.is_me:
-            self.blockRequested.emit(m, not m.blocked)
+        if m is None or m.is_me:
+            return
+        if m.blocked:
+            self.blockRequested.emit(m, False)
+            return
+        dialog = ConfirmDialog(
+            self.tr("Block {name}?").format(name=m.pseudonym),
+            self.tr(
+                "You will no longer see {name}'s posts or messages in this circle. They are "
+                "not told. You can unblock them here at any time."
+            ).format(name=m.pseudonym),
+            self.tr("Block"),
+            self.tr("Block {name}").format(name=m.pseudonym),
+            self.window(),
+        )
+        dialog.confirmed.connect(lambda: self.blockRequested.emit(m, True))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.confirm_dialog = dialog
+        dialog.open()
 
     def _invite(self) -> None:
         if self.circle is not None:
