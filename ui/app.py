@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import sys
 
@@ -14,11 +15,12 @@ from PySide6.QtWidgets import QApplication
 from messenger import APP_ID, APP_NAME
 from messenger import pseudonym as pseudonyms
 from messenger.errors import HearthError
+from messenger.facade import Messenger
 from messenger.options import LaunchOptions
 from messenger.paths import resource
 
 from . import gc_guard
-from .controller import Controller, preferences_from_dict
+from .controller import Controller, preferences_from_dict, preferences_to_dict
 from .dm_requests import DmRequests
 from .i18n import install_translator
 from .live_updates import LiveUpdates
@@ -92,6 +94,7 @@ async def _run(window: MainWindow, options: LaunchOptions, quitting: asyncio.Eve
     DmRequests(window, messenger, controller.spawn)
     prefs = preferences_from_dict(await messenger.ui_preferences())
     window.apply_preferences(prefs)
+    window.restore_geometry(prefs.geometry)
     controller.wipe_on_quit = prefs.wipe_on_quit
     controller.spawn(controller.apply_dm_preferences(prefs))
     controller.spawn(controller.apply_lobby(prefs))
@@ -105,8 +108,16 @@ async def _run(window: MainWindow, options: LaunchOptions, quitting: asyncio.Eve
         if controller.wipe_on_quit:
             await messenger.wipe()
         else:
+            await _remember_geometry(window, messenger)
             await messenger.close()
     return 0
+
+
+async def _remember_geometry(window: MainWindow, messenger: Messenger) -> None:
+    """The window opens where and as large as it was (kept in the encrypted profile)."""
+    prefs = dataclasses.replace(window.preferences, geometry=window.saved_geometry())
+    with contextlib.suppress(HearthError):
+        await messenger.save_ui_preferences(preferences_to_dict(prefs))
 
 
 def run_app(options: LaunchOptions) -> int:

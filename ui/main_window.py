@@ -7,10 +7,11 @@ emit :attr:`MainWindow.dialogOpened` so the controller can connect to each new d
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -494,6 +495,20 @@ class MainWindow(QMainWindow):
         circle = self.circles.get(circle_id)
         if circle is not None:
             self.open_leave(circle)
+
+    # -- geometry --------------------------------------------------------------------------
+    def saved_geometry(self) -> str:
+        return bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+
+    def restore_geometry(self, saved: str) -> bool:
+        """Back where it was; a bad or foreign value leaves the window as it is."""
+        if not saved:
+            return False
+        try:
+            raw = base64.b64decode(saved.encode("ascii"), validate=True)
+        except (ValueError, UnicodeEncodeError):
+            return False
+        return bool(self.restoreGeometry(QByteArray(raw)))
 
     # -- quitting --------------------------------------------------------------------------
     def set_ephemeral(self, ephemeral: bool) -> None:

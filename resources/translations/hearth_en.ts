@@ -1863,6 +1863,14 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Forgot it? Start a new profile…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start a new profile, wiping this one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1880,6 +1888,22 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>That passphrase did not open this profile. Check Caps Lock and the keyboard layout, and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start a new profile?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The locked profile on this computer is wiped: its circles, names, keys and history are gone for good. Then you choose a new passphrase.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wipe it and start anew</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wipe the locked profile and start a new one</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -291,6 +291,12 @@ class Driver:
         _find(args).window().close()
         return {}
 
+    def op_resize(self, args: Reply) -> Reply:
+        """Resize a window, as dragging its edge does."""
+        width, height = (int(v) for v in args["size"])
+        _find(args).window().resize(width, height)
+        return {}
+
     def op_screenshot(self, args: Reply) -> Reply:
         widget = _find(args) if "name" in args else _windows()[-1]
         target = widget.window() if args.get("window", True) else widget
