@@ -441,7 +441,16 @@ class MainWindow(QMainWindow):
         return self._open(SafetyNumberDialog(member, self))
 
     def open_report(self, member: MemberView, post: PostView | None = None) -> ReportDialog:
-        return self._open(ReportDialog(member, post, self))
+        return self._open(ReportDialog(member, post, self, self._only_moderator(member)))
+
+    def _only_moderator(self, member: MemberView) -> bool:
+        """Would a report about ``member`` reach only ``member``? (warned before sending)"""
+        moderators = {
+            m.key
+            for m in self.panel.members_model.members()
+            if m.circle_id == member.circle_id and m.role in (Role.HOST, Role.MODERATOR)
+        }
+        return member.role in (Role.HOST, Role.MODERATOR) and moderators <= {member.key}
 
     def report_post(self, post: PostView) -> ReportDialog:
         """Report ``post`` and its author (known from the panel's members, or by the post)."""

@@ -1354,7 +1354,19 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>{name} is this circle&apos;s only moderator: this report goes to them, and to nobody else. You can block them and leave the circle instead; Help elsewhere lists people outside the circle who can help.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: the only moderator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Send report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send it to them anyway</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -150,3 +150,11 @@ def send_message(app: DrivenApp, text: str) -> None:
 def messages(app: DrivenApp) -> list[str]:
     """The rows of the open conversation (none while it shows its empty state)."""
     return app.rows("Messages") if app.exists("Messages") else []
+
+
+def open_panel_member(app: DrivenApp, name: str) -> None:
+    """Open the circle panel and select ``name`` in its member list."""
+    if not app.exists("Members"):
+        app.call("click", name="Show the circle's rules and members")
+    app.wait(lambda: any(name in r for r in app.rows("Members")), f"{name} in the panel")
+    app.call("select", name="Members", row=name)
