@@ -255,6 +255,17 @@
     </message>
 </context>
 <context>
+    <name>CodeCheck</name>
+    <message>
+        <source>“{word}” is not a word join codes use.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Did you mean “{close}”?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Composer</name>
     <message>
         <source>Content warning</source>
@@ -831,6 +842,10 @@ Create one and read its code aloud, or join with the code or link someone gave y
     </message>
     <message>
         <source>Paste the link someone sent you, or type the code the host reads aloud. Codes work on this network only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..code_check import word_check_text
 from .base import Dialog
 from .first_run import PseudonymField, pseudonym_problem
 
@@ -92,6 +93,13 @@ class JoinDialog(Dialog):
                 "Codes work on this network only."
             ),
         )
+        self.word_check = QLabel()
+        self.word_check.setObjectName("ErrorText")
+        self.word_check.setWordWrap(True)
+        self.word_check.setAccessibleName(self.tr("Code check"))
+        self.word_check.setVisible(False)
+        enter_layout.addWidget(self.word_check)
+        self.input.textChanged.connect(self._check_words)
         enter_layout.addStretch(1)
         self.pages.addWidget(enter)
 
@@ -227,6 +235,11 @@ class JoinDialog(Dialog):
 
     def joined(self) -> None:
         self.accept()
+
+    def _check_words(self, text: str) -> None:
+        said = "" if "://" in text or text.lower().startswith("hearth:") else word_check_text(text)
+        self.word_check.setText(said)
+        self.word_check.setVisible(bool(said))
 
     def _template_chosen(self) -> None:
         text = self.template.currentData()
