@@ -22,6 +22,7 @@ from messenger.paths import resource
 from . import gc_guard
 from .controller import Controller, preferences_from_dict, preferences_to_dict
 from .dm_requests import DmRequests
+from .host_tools import HostTools
 from .i18n import install_translator
 from .live_updates import LiveUpdates
 from .main_window import MainWindow
@@ -91,6 +92,7 @@ async def _run(window: MainWindow, options: LaunchOptions, quitting: asyncio.Eve
     controller = Controller(window, messenger)
     window.set_ephemeral(messenger.profile_label == "ephemeral")
     LiveUpdates(window, messenger)
+    HostTools(window, messenger, controller.spawn)
     DmRequests(window, messenger, controller.spawn)
     prefs = preferences_from_dict(await messenger.ui_preferences())
     window.apply_preferences(prefs)

@@ -30,6 +30,7 @@ from messenger.views import CircleView, MemberView, PostView, Role
 
 from .dialogs import (
     AboutDialog,
+    CircleSettingsDialog,
     ConfirmDialog,
     CreateCircleDialog,
     DmRequestDialog,
@@ -370,6 +371,9 @@ class MainWindow(QMainWindow):
     ) -> ConfirmDialog:
         """Ask before something irreversible; Cancel is the default (Enter does not act)."""
         return self._open(ConfirmDialog(title, text, action, accessible, self))
+
+    def open_circle_settings(self, circle: CircleView) -> CircleSettingsDialog:
+        return self._open(CircleSettingsDialog(circle, self))
 
     def open_rules(self, circle_id: bytes, circle: str, rules: str) -> RulesDialog:
         return self._open(RulesDialog(circle_id, circle, rules, self))

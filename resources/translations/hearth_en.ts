@@ -170,6 +170,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Make co-moderator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make this member a co-moderator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Circle settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Circle settings and my name here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Reports to review</source>
         <translation type="unfinished"></translation>
     </message>
@@ -222,6 +238,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>End moderator term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>End this member&apos;s moderator term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Unmute</source>
         <translation type="unfinished"></translation>
     </message>
@@ -251,6 +275,81 @@
     </message>
     <message>
         <source>Block {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CircleSettingsDialog</name>
+    <message>
+        <source>Settings of {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My name in this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Others here see the new name at once; other circles never do.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members are asked to accept changed rules again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slow mode: seconds between a member&apos;s posts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slow mode, seconds between posts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the circle…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the circle for good</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the circle settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close {name} for good?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody can post in {name} any more, and nobody new can join. What was said stays readable for those who keep it. This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the circle for good, now</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1962,6 +2061,10 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>%s asks to talk privately.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The circle&apos;s settings are saved.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

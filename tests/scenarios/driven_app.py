@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QPlainTextEdit,
+    QSpinBox,
     QTabWidget,
     QTextEdit,
     QWidget,
@@ -79,7 +80,7 @@ def _rank(widget: QWidget, name: str) -> int:
     return 1 if widget.objectName() == name else 2
 
 
-EDITABLE = (QLineEdit, QPlainTextEdit, QTextEdit)
+EDITABLE = (QLineEdit, QPlainTextEdit, QTextEdit, QSpinBox)
 
 
 def _find(args: Reply, prefer: tuple[type[QWidget], ...] = ()) -> QWidget:
@@ -115,6 +116,11 @@ def _describe(widget: QWidget) -> Reply:
         "size": [size.width(), size.height()],
         "hint": [hint.width(), hint.height()],
         "title": widget.windowTitle() if widget.isWindow() else "",
+        # how much of it is on screen (less than ``size`` when a parent clips it)
+        "shown": [
+            widget.visibleRegion().boundingRect().width(),
+            widget.visibleRegion().boundingRect().height(),
+        ],
         # the height it needs at its width (wrapped text), else its hint's height
         "needs": widget.heightForWidth(size.width())
         if widget.hasHeightForWidth()
@@ -217,6 +223,8 @@ class Driver:
             widget.setText(text)
         elif isinstance(widget, QPlainTextEdit | QTextEdit):
             widget.setPlainText(text)
+        elif isinstance(widget, QSpinBox):
+            widget.setValue(int(text))
         else:
             raise Problem(f"{args['name']!r} does not take text")
         return {}

@@ -158,3 +158,20 @@ def open_panel_member(app: DrivenApp, name: str) -> None:
         app.call("click", name="Show the circle's rules and members")
     app.wait(lambda: any(name in r for r in app.rows("Members")), f"{name} in the panel")
     app.call("select", name="Members", row=name)
+
+
+def accept_rules(app: DrivenApp, circle: str = "Tuesday Evening", containing: str = "") -> str:
+    """The circle's rules dialog (after joining, or when they change): read, then accept."""
+    within = f"The rules of {circle}"
+    rules = app.wait(
+        lambda: (
+            (r := app.ask("read", name="The circle's rules", within=within)).get("ok")
+            and containing in r["text"]
+            and r
+        ),
+        f"the rules of {circle}",
+        60,
+    )
+    app.call("click", name="Accept the rules", within=within)
+    app.wait(lambda: not app.exists(within, cls="RulesDialog"), "the rules dialog to close")
+    return str(rules["text"])

@@ -1,6 +1,7 @@
 """Hearth's dialogs: opened with ``open()``, reporting through typed signals."""
 
 from .about import AboutDialog
+from .circle_settings import CircleSettingsDialog
 from .confirm import ConfirmDialog, NoticeDialog
 from .create_circle import CreateCircleDialog
 from .dm_request import DmRequestDialog
@@ -19,6 +20,7 @@ from .unlock import UnlockDialog
 
 __all__ = [
     "AboutDialog",
+    "CircleSettingsDialog",
     "ConfirmDialog",
     "CreateCircleDialog",
     "DmRequestDialog",
