@@ -33,7 +33,10 @@ def _lan_start_to_link(report: Report) -> None:
         return
     with netlab.Netlab() as lab:
         a, b = lab.lan(2)
-        host = HeadlessPeer(["--ephemeral", "--interface", a.address()], popen=a.popen, name="a")
+        # timings=None: the product's own timings, not the test suite's short ones
+        host = HeadlessPeer(
+            ["--ephemeral", "--interface", a.address()], popen=a.popen, name="a", timings=None
+        )
         try:
             host.wait_event("ready", 20)
             link = host.command("/create Bench", "circle")["invite"]
@@ -41,7 +44,10 @@ def _lan_start_to_link(report: Report) -> None:
             for run in range(RUNS):
                 started = time.monotonic()
                 peer = HeadlessPeer(
-                    ["--ephemeral", "--interface", b.address()], popen=b.popen, name=f"b{run}"
+                    ["--ephemeral", "--interface", b.address()],
+                    popen=b.popen,
+                    name=f"b{run}",
+                    timings=None,
                 )
                 try:
                     peer.wait_event("ready", 20)

@@ -30,6 +30,7 @@ class LaunchOptions:
     json: bool = False
     self_test: bool = False
     passphrase_file: Path | None = None
+    link: str | None = None  # hearth://… given on the command line (a clicked invite link)
 
 
 class UsageError(Exception):
@@ -87,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="headless: read the profile passphrase from FILE (or set HEARTH_PASSPHRASE)",
     )
     p.add_argument("--self-test", action="store_true", help="check the installation and exit")
+    p.add_argument(
+        "link",
+        nargs="?",
+        metavar="hearth://LINK",
+        help="an invite link: opens the join dialog (in the running Hearth, if there is one)",
+    )
     p.add_argument("--version", action="version", version=f"hearth {__version__}")
     return p
 
@@ -100,6 +107,10 @@ def parse_args(argv: list[str] | None = None) -> LaunchOptions:
         raise UsageError("--ephemeral and --profile exclude each other")
     if ns.passphrase_file is not None and not ns.headless:
         raise UsageError("--passphrase-file needs --headless")
+    if ns.link is not None and not ns.link.lower().startswith("hearth://"):
+        raise UsageError("the argument is not a hearth:// link")
+    if ns.link is not None and ns.headless:
+        raise UsageError("a link opens the desktop app; headless, use /join LINK")
     return LaunchOptions(
         profile=ns.profile if ns.profile is not None else default_profile_dir(),
         profile_given=ns.profile is not None,
@@ -110,4 +121,5 @@ def parse_args(argv: list[str] | None = None) -> LaunchOptions:
         json=ns.json,
         self_test=ns.self_test,
         passphrase_file=ns.passphrase_file,
+        link=ns.link,
     )

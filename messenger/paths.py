@@ -11,8 +11,14 @@ from . import APP_NAME
 
 
 def default_profile_dir() -> Path:
-    """The platform's per-user data directory for Hearth (nothing is created here)."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=True)) / "profile"
+    """The platform's local, per-user data directory for Hearth (nothing is created here).
+
+    Local, not roaming: on Windows ``%LOCALAPPDATA%\\Hearth\\profile``. A roaming profile
+    (``%APPDATA%``) is copied to a domain's servers at every sign-out, and a profile's data and
+    keys must stay on this machine. Linux: ``~/.local/share/Hearth/profile``; macOS:
+    ``~/Library/Application Support/Hearth/profile`` (excluded from Time Machine when created).
+    """
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False)) / "profile"
 
 
 def resources_dir() -> Path:

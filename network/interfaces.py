@@ -6,8 +6,12 @@ every container, that Hearth runs here, and peers are not there anyway). An expl
 ``--interface ADDR`` must be an IPv4 address of this host, and is then used whatever its kind
 (that is how tests bind to 127.0.0.1 or to a namespace's address).
 
+A link-local address (169.254/16: the adapter got no answer from DHCP) is never a default.
+
 The decisions are pure functions over :class:`InterfaceInfo` values; :func:`host_interfaces`
-reads the real ones with ``ifaddr``, plus ``/sys/class/net`` flags on Linux.
+reads the real ones with ``ifaddr`` (every OS) and the flags from the OS
+(:mod:`network.interface_flags`: ``SIOCGIFFLAGS`` on POSIX, ``GetAdaptersAddresses`` on
+Windows), plus, on Linux when present, ``/sys/class/net``'s hardware type and tun flag.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 
 import ifaddr
 
+from . import interface_flags
 from .errors import NetworkError
 
 log = logging.getLogger(__name__)
@@ -100,6 +105,8 @@ def excluded_reason(info: InterfaceInfo) -> str | None:
         return "loopback"
     if address.is_unspecified or address.is_multicast:
         return "not a unicast address"
+    if address.is_link_local:
+        return "link-local address (no DHCP answer on that network)"
     if info.up is False:
         return "down"
     if info.multicast is False:
@@ -209,26 +216,39 @@ def read_sysfs(name: str, root: Path = SYSFS_NET) -> SysfsFlags | None:
 def host_interfaces(root: Path = SYSFS_NET) -> list[InterfaceInfo]:
     """This host's IPv4 interface addresses, with flags where the platform tells them."""
     infos: list[InterfaceInfo] = []
+    by_index = interface_flags.windows_flags()
     for adapter in ifaddr.get_adapters():
         sysfs = read_sysfs(adapter.name, root)
+        flags = by_index.get(adapter.index) if adapter.index is not None else None
+        if flags is None:
+            flags = interface_flags.posix_flags(adapter.name)
         for ip in adapter.ips:
             if not isinstance(ip.ip, str):
                 continue  # IPv6: a tuple
-            infos.append(
-                InterfaceInfo(
-                    name=adapter.name,
-                    address=ip.ip,
-                    prefixlen=ip.network_prefix,
-                    description=adapter.nice_name if adapter.nice_name != adapter.name else "",
-                    up=None if sysfs is None else sysfs.up,
-                    loopback=None if sysfs is None else sysfs.loopback,
-                    multicast=None if sysfs is None else sysfs.multicast,
-                    point_to_point=None if sysfs is None else sysfs.point_to_point,
-                    hardware_type=None if sysfs is None else sysfs.hardware_type,
-                    tun=None if sysfs is None else sysfs.tun,
-                )
-            )
+            infos.append(_info(adapter, ip, sysfs, flags))
     return infos
+
+
+def _info(
+    adapter: ifaddr.Adapter,
+    ip: ifaddr.IP,
+    sysfs: SysfsFlags | None,
+    flags: interface_flags.InterfaceFlags | None,
+) -> InterfaceInfo:
+    """One address's InterfaceInfo: sysfs where it exists (Linux), else the OS's flags."""
+    known: SysfsFlags | interface_flags.InterfaceFlags | None = sysfs or flags
+    return InterfaceInfo(
+        name=adapter.name,
+        address=str(ip.ip),
+        prefixlen=ip.network_prefix,
+        description=adapter.nice_name if adapter.nice_name != adapter.name else "",
+        up=None if known is None else known.up,
+        loopback=None if known is None else known.loopback,
+        multicast=None if known is None else known.multicast,
+        point_to_point=None if known is None else known.point_to_point,
+        hardware_type=None if known is None else known.hardware_type,
+        tun=None if known is None else known.tun,
+    )
 
 
 def default_interfaces() -> list[str]:

@@ -31,7 +31,15 @@ class Listener:
         self._handler = handler
         self._addresses = list(addresses) or ["0.0.0.0"]
         self._servers: list[asyncio.Server] = []
+        self._writers: set[asyncio.StreamWriter] = set()
         self.bound: list[ListenAddress] = []
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)
+        try:
+            await self._handler(reader, writer)
+        finally:
+            self._writers.discard(writer)
 
     async def start(self) -> list[ListenAddress]:
         """Bind every address on one port (the first one's ephemeral port), so that one port
@@ -39,7 +47,7 @@ class Listener:
         port = 0
         for host in self._addresses:
             try:
-                server = await asyncio.start_server(self._handler, host=host, port=port)
+                server = await asyncio.start_server(self._serve, host=host, port=port)
             except OSError as exc:
                 await self.close()
                 raise ListenError(f"cannot listen on {host}: {exc.strerror or exc}") from exc
@@ -54,9 +62,23 @@ class Listener:
     def port(self) -> int:
         return self.bound[0].port if self.bound else 0
 
+    def stop(self) -> None:
+        """Accept no more connections; those already accepted stay open."""
+        for server in self._servers:
+            server.close()
+
     async def close(self) -> None:
+        """Stop, close every connection still being handled, and wait until all are closed.
+
+        Since Python 3.12.1 ``Server.wait_closed`` also waits for every connection the server
+        accepted, so an accepted connection left open (a handshake in progress, a join point's
+        stream) would make closing wait forever: callers close their links gracefully first,
+        and what is left is closed here.
+        """
         servers, self._servers = self._servers, []
         for server in servers:
             server.close()
+        for writer in list(self._writers):
+            writer.close()
         for server in servers:
             await server.wait_closed()

@@ -34,6 +34,8 @@ def _ip(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
 
 def can_build() -> str | None:
     """None when namespaces can be built here, else the reason they cannot."""
+    if not sys.platform.startswith("linux"):
+        return f"network namespaces are Linux only (this is {sys.platform})"
     if shutil.which("ip") is None:
         return "the 'ip' command (iproute2) is not installed"
     name = f"hlprobe{secrets.token_hex(3)}"

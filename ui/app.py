@@ -19,7 +19,7 @@ from messenger.facade import Messenger
 from messenger.options import LaunchOptions
 from messenger.paths import resource
 
-from . import gc_guard
+from . import gc_guard, local_network, single_instance
 from .controller import Controller, preferences_from_dict, preferences_to_dict
 from .dm_requests import DmRequests
 from .host_tools import HostTools
@@ -55,7 +55,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-async def _main(options: LaunchOptions) -> int:
+async def _main(options: LaunchOptions, instance: single_instance.Instance | None = None) -> int:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     quitting = asyncio.Event()
@@ -65,14 +65,20 @@ async def _main(options: LaunchOptions) -> int:
     window.quitRequested.connect(quitting.set)
     window.set_ready(False)
     window.show()
+    links = single_instance.attach(window, instance, options.link)
     try:
-        return await _run(window, options, quitting)
+        return await _run(window, options, quitting, links)
     finally:
         signals.close()
         window.finish_quit()
 
 
-async def _run(window: MainWindow, options: LaunchOptions, quitting: asyncio.Event) -> int:
+async def _run(
+    window: MainWindow,
+    options: LaunchOptions,
+    quitting: asyncio.Event,
+    links: single_instance.LinkRouter,
+) -> int:
     starting = asyncio.ensure_future(start_messenger(window, options))
     stopping = asyncio.ensure_future(quitting.wait())
     await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -101,6 +107,8 @@ async def _run(window: MainWindow, options: LaunchOptions, quitting: asyncio.Eve
     controller.spawn(controller.apply_dm_preferences(prefs))
     controller.spawn(controller.apply_lobby(prefs))
     window.set_ready(True)
+    links.ready()
+    controller.spawn(local_network.explain_if_denied(window, messenger.listen_addresses))
     try:
         await quitting.wait()
     finally:
@@ -124,5 +132,8 @@ async def _remember_geometry(window: MainWindow, messenger: Messenger) -> None:
 
 def run_app(options: LaunchOptions) -> int:
     make_application()
-    result: int = qasync.run(_main(options))
+    instance = None if options.ephemeral else single_instance.claim(options.profile, options.link)
+    if instance is None and not options.ephemeral:
+        return 0  # the Hearth already running on this profile took the link
+    result: int = qasync.run(_main(options, instance))
     return result

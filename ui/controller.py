@@ -89,7 +89,11 @@ class Controller:
     async def idle(self) -> None:
         """Wait for every request in flight (tests, and before quitting)."""
         while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            waiting = list(self._tasks)
+            await asyncio.gather(*waiting, return_exceptions=True)
+            # Not left to the done callbacks: since Python 3.12 awaiting a gather of finished
+            # tasks need not yield to the loop, and they would never run (a 100% CPU spin).
+            self._tasks.difference_update(waiting)
 
     def show_problem(self, text: str) -> None:
         self.window.show_problem(text)

@@ -3,9 +3,14 @@
 How it works, in the order things happen:
 
 - **Connect.** Each side sends HELLO: its per-author high-water marks (the highest seq it holds)
-  and its known gaps (seqs below those it gave up waiting for). On the other's HELLO, each sends
-  what the other lacks, within the circle's retention, chunked into POSTS messages; seqs it cannot
-  send (expired, or missing here too) ride along as ``gone`` ranges.
+  and its known gaps (seqs below those it gave up waiting for). Catch-up is *pulled*: on a HELLO
+  whose marks are ahead of ours, we ask (WANT) for what we lack, each range of at most
+  ``max_want_posts`` from one peer only, so a member who comes back to nine holders receives each
+  post once, not nine times; the next chunk is asked for when one arrives, a range whose peer
+  left or stays silent past ``want_retry_ms`` is asked of another. The holder answers within the
+  circle's retention, chunked into POSTS messages; seqs it cannot send (expired, or missing there
+  too) ride along as ``gone`` ranges. Known gaps a peer advertises are pushed to it, and so is
+  what we stored after sending it our HELLO (it could not know to ask).
 - **Live.** A post we store goes to every connected peer whose high-water mark for that author is
   below it, so posts hop across members who are not linked directly (A → B → C). We track what
   each peer has (from its HELLO, what it sent us, what we sent it, duplicates it sent us) and send
@@ -63,6 +68,7 @@ class SyncLimits:
     gap_timeout_ms: int = 30_000  # stop waiting for a gap after this long
     want_retry_ms: int = 5_000  # then ask every peer, not just the one that sent the later post
     max_want_posts: int = 2000  # posts served for one WANT
+    pull_chunks: int = 2  # WANTs of max_want_posts a catch-up keeps in flight (pipelining)
     max_clock_skew_ms: int = 10 * 60_000  # posts dated further ahead are refused
     max_hello_gaps: int = 128  # known-gap ranges advertised in HELLO
     max_gone_ranges: int = 256  # "gone" ranges remembered per author
@@ -90,6 +96,7 @@ class PeerView:
     gaps: dict[bytes, RangeSet] = field(default_factory=dict)  # its known gaps, to fill
     wanted: dict[bytes, RangeSet] = field(default_factory=dict)  # what we asked it for
     deferred: dict[bytes, int] = field(default_factory=dict)  # dropped for rate, to ask again
+    told: dict[bytes, int] = field(default_factory=dict)  # the marks our HELLO to it said
 
     def solicited(self, author: bytes, seq: int) -> bool:
         if seq <= self.advertised.get(author, 0):
@@ -125,14 +132,24 @@ class PostSync:
         self.asked: dict[bytes, RangeSet] = {}  # seqs above the marks we sent a WANT for
         self.held = HoldBack(limits.max_held)
         self.peers: dict[bytes, PeerView] = {}
+        self.pull_since: dict[bytes, int] = {}  # author -> when we started pulling it, unmet
+        self.silent: dict[bytes, set[bytes]] = {}  # author -> peers that did not answer a pull
 
     # -- peers ----------------------------------------------------------------------------
     def add_peer(self, peer: bytes) -> Outgoing:
-        self.peers[peer] = PeerView()
-        return Outgoing(peer, encode(self.hello()))
+        hello = self.hello()
+        self.peers[peer] = PeerView(told=dict(hello.hwm))
+        return Outgoing(peer, encode(hello))
 
     def remove_peer(self, peer: bytes) -> None:
-        self.peers.pop(peer, None)
+        view = self.peers.pop(peer, None)
+        if view is None:
+            return
+        for author, ranges in view.wanted.items():  # ask someone else for what it owed us
+            asked = self.asked.get(author)
+            if asked is not None:
+                for lo, hi in ranges.ranges():
+                    asked.remove(lo, hi)
 
     def hello(self) -> Hello:
         hwm = dict(list(self.hwm.items())[: self.wire_limits.max_authors])
@@ -164,11 +181,14 @@ class PostSync:
         cutoff = self.retention_cutoff(now)
         posts: list[SignedPost] = []
         gone: dict[bytes, Ranges] = {}
-        for author in list(self.hwm):
-            sent, missing = self._lacking(view, author, cutoff)
-            posts += sent
-            if missing:
-                gone[author] = missing
+        for author, top in self.hwm.items():  # what came after our HELLO: it cannot ask for it
+            told = view.told.get(author, 0)
+            if top > told:
+                view.known[author] = max(view.known.get(author, 0), told)
+                sent, missing = self._lacking(view, author, cutoff)
+                posts += sent
+                if missing:
+                    gone[author] = missing
         budget = self.limits.max_want_posts
         for author, gaps in view.gaps.items():
             for lo, hi in gaps.ranges():
@@ -331,6 +351,7 @@ class PostSync:
             return False
         if post.seq > self.hwm.get(post.author_key, 0):
             self.hwm[post.author_key] = post.seq
+            self.pull_since.pop(post.author_key, None)
             batch.changed.add(post.author_key)
         batch.events.append(PostReceived(post=post, peer=peer, late=late))
         return True
@@ -409,7 +430,50 @@ class PostSync:
             self._settle(author, now, batch)
         for author, peer in batch.held.items():
             self._want_missing(author, [peer], batch, again=False)
+        self._pull(now, batch)
         self._forward(now, batch)
+
+    def _pull(self, now: int, batch: Batch) -> None:
+        """Ask for what synced peers advertised beyond our marks and nobody was asked for yet:
+        each range from one peer (the one ahead furthest), at most ``max_want_posts`` at a time."""
+        tops: dict[bytes, tuple[bool, int, bytes]] = {}
+        for peer, view in self.peers.items():
+            if not view.synced:
+                continue
+            for author, seq in view.advertised.items():
+                # the furthest ahead, a peer that has not let us down first
+                rank = (peer not in self.silent.get(author, ()), seq, peer)
+                if seq > self.hwm.get(author, 0) and rank > tops.get(author, (False, 0, b"")):
+                    tops[author] = rank
+        for author, (reliable, top, peer) in tops.items():
+            if not reliable:
+                self.silent.pop(author, None)  # everyone let us down once: start over
+            mark = self.hwm.get(author, 0)
+            if self.held.lowest(author) is not None:
+                continue  # the gap logic is asking already
+            front = self._front(author, mark)
+            if top <= front:
+                continue
+            need = RangeSet()
+            chunk = self.limits.max_want_posts
+            need.add(front + 1, min(top, front + chunk * self.limits.pull_chunks))
+            asked = self.asked.setdefault(author, RangeSet())
+            for lo, hi in asked.ranges():
+                need.remove(lo, hi)
+            gone = self.gone.get(author)
+            if gone is not None:
+                for lo, hi in gone.ranges():
+                    need.remove(lo, hi)
+            ranges = need.ranges()[: self.wire_limits.max_ranges]
+            if not ranges:
+                continue
+            wanted = self.peers[peer].wanted.setdefault(author, RangeSet())
+            for lo, hi in ranges:
+                asked.add(lo, hi)
+                wanted.add(lo, hi)
+            self.pull_since.setdefault(author, now)
+            for part in _chunks(ranges, chunk):
+                batch.out.append(Outgoing(peer, encode(Want({author: part}))))
 
     def _want_missing(
         self, author: bytes, peers: list[bytes], batch: Batch, *, again: bool
@@ -558,11 +622,25 @@ class PostSync:
             elif now - since >= self.limits.want_retry_ms and author not in self.held.retried:
                 self.held.retried.add(author)
                 self._want_missing(author, everyone, batch, again=True)
+        for author, since in list(self.pull_since.items()):
+            if now - since >= self.limits.want_retry_ms:  # unanswered: ask the next peer
+                del self.pull_since[author]
+                self._forget_asks(author)
         for peer, view in self.peers.items():
             limiter = limiters.get(peer)
             if limiter is not None and view.deferred and view.synced:
                 self._recover(peer, view, now, limiter, batch)
+        self._pull(now, batch)
         self._forward(now, batch)
+
+    def _forget_asks(self, author: bytes) -> None:
+        """The peers we asked for ``author``'s posts did not answer in time: forget the asks
+        and count those peers as silent for this author, so the next pull asks another."""
+        self.asked.pop(author, None)
+        silent = self.silent.setdefault(author, set())
+        for peer, view in self.peers.items():
+            if view.wanted.pop(author, None) is not None:
+                silent.add(peer)
 
     def _recover(
         self, peer: bytes, view: PeerView, now: int, limiter: PeerLimiter, batch: Batch
@@ -597,6 +675,25 @@ class PostSync:
     def _drop(self, peer: bytes, reason: DropReason, batch: Batch) -> None:
         self.stats.add(peer, reason)
         batch.events.append(Dropped(peer=peer, reason=reason, what="post"))
+
+
+def _chunks(ranges: Ranges | list[Range], size: int) -> list[Ranges]:
+    """``ranges`` cut into pieces of at most ``size`` seqs each, in order."""
+    out: list[Ranges] = []
+    part: list[Range] = []
+    room = size
+    for lo, hi in ranges:
+        while lo <= hi:
+            take = min(hi, lo + room - 1)
+            part.append((lo, take))
+            room -= take - lo + 1
+            lo = take + 1
+            if room == 0:
+                out.append(tuple(part))
+                part, room = [], size
+    if part:
+        out.append(tuple(part))
+    return out
 
 
 def _cap_ranges(ranges: Mapping[bytes, Ranges], limit: int) -> dict[bytes, Ranges]:

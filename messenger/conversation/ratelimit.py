@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from network.ratelimit import TokenBucket
+
 from .wire import Limited
 
 
@@ -28,58 +30,19 @@ class RateLimits:
     cool_down_ms: int = 60_000
 
 
-class TokenBucket:
-    """``capacity`` tokens, refilled at ``per_window / window_ms`` a millisecond."""
-
-    __slots__ = ("capacity", "rate", "tokens", "updated")
-
-    def __init__(self, capacity: int, per_window: int, window_ms: int, now: int) -> None:
-        self.capacity = float(capacity)
-        self.rate = per_window / window_ms
-        self.tokens = float(capacity)
-        self.updated = now
-
-    def _refill(self, now: int) -> None:
-        if now > self.updated:
-            self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-            self.updated = now
-
-    def available(self, now: int) -> int:
-        self._refill(now)
-        return int(self.tokens)
-
-    def take(self, now: int, n: int = 1) -> bool:
-        self._refill(now)
-        if self.tokens >= n:
-            self.tokens -= n
-            return True
-        return False
-
-    def take_up_to(self, now: int, n: int) -> int:
-        """Take as many whole tokens as there are, up to ``n``; how many were taken."""
-        granted = min(n, self.available(now))
-        self.tokens -= granted
-        return granted
-
-    def ms_until(self, now: int, n: int = 1) -> int:
-        self._refill(now)
-        missing = n - self.tokens
-        return 0 if missing <= 0 else int(missing / self.rate) + 1
-
-
 class PeerLimiter:
     """The limits for one connected peer."""
 
     def __init__(self, limits: RateLimits, now: int) -> None:
         self.limits = limits
-        self.posts = TokenBucket(
+        self.posts = TokenBucket.per_window(
             limits.posts_burst, limits.posts_per_window, limits.posts_window_ms, now
         )
-        self.messages = TokenBucket(
+        self.messages = TokenBucket.per_window(
             limits.messages_burst, limits.messages_per_window, limits.messages_window_ms, now
         )
-        self._notices = TokenBucket(1, 1, limits.notice_interval_ms, now)
-        self._abuse = TokenBucket(
+        self._notices = TokenBucket.per_window(1, 1, limits.notice_interval_ms, now)
+        self._abuse = TokenBucket.per_window(
             limits.abuse_drops, limits.abuse_drops, limits.abuse_window_ms, now
         )
         self.unreported = 0  # drops the peer has not been told about yet
@@ -108,6 +71,6 @@ class PeerLimiter:
         """The LIMITED notice to send now, if drops are unreported and a notice is allowed."""
         if not self.unreported or not self._notices.take(now):
             return None
-        notice = Limited(dropped=self.unreported, retry_after_ms=self.posts.ms_until(now))
+        notice = Limited(dropped=self.unreported, retry_after_ms=self.posts.ticks_until(now))
         self.unreported = 0
         return notice

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import HearthError
+
+
+class UsageProblem(HearthError):
+    code = "usage"
+
 
 @dataclass(frozen=True)
 class Command:
@@ -20,3 +26,10 @@ def parse_line(line: str) -> Command | None:
         return Command("say", text)
     head, _, rest = text[1:].partition(" ")
     return Command(head.lower(), rest.strip())
+
+
+def need(arg: str, what: str) -> str:
+    """``arg`` itself, or a :class:`UsageProblem` naming what is missing."""
+    if not arg:
+        raise UsageProblem(f"missing {what}")
+    return arg

@@ -16,14 +16,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..errors import HearthError
-from ..events import Info, Listing
+from ..events import Event, Info, Listing
 from ..moderating import REPORT_REASONS, Moderation, ModerationRefused
-
-if TYPE_CHECKING:
-    from .session import Session
+from .commands import need
 
 Handler = Callable[[str], Awaitable[None]]
 
@@ -34,10 +32,27 @@ HELP = (
 )
 
 
-class SafetyCommands:
-    """The commands above, for one :class:`Session`."""
+class SafetyPort(Protocol):
+    """What the commands need from the terminal session that runs them."""
 
-    def __init__(self, session: Session) -> None:
+    @property
+    def moderation(self) -> Moderation: ...
+
+    def circle_id(self) -> bytes:
+        """The current circle (a usage error if there is none)."""
+        ...
+
+    def split_member(self, arg: str) -> tuple[str, str]:
+        """``NAME REST`` where NAME may have spaces or be quoted."""
+        ...
+
+    def emit(self, event: Event) -> None: ...
+
+
+class SafetyCommands:
+    """The commands above, for one terminal session."""
+
+    def __init__(self, session: SafetyPort) -> None:
         self.session = session
 
     def handlers(self) -> dict[str, Handler]:
@@ -59,13 +74,13 @@ class SafetyCommands:
 
     @property
     def _mod(self) -> Moderation:
-        return self.session.messenger.moderation
+        return self.session.moderation
 
     def _circle_id(self) -> bytes:
-        return self.session._circle().id
+        return self.session.circle_id()
 
     def _name(self, arg: str) -> str:
-        return self.session._need(arg.strip().strip('"'), "member name")
+        return need(arg.strip().strip('"'), "member name")
 
     async def _remove(self, arg: str) -> None:
         await self._mod.remove(self._circle_id(), self._name(arg))
@@ -83,7 +98,7 @@ class SafetyCommands:
         await self._mod.mute(self._circle_id(), self._name(arg), False)
 
     async def _report(self, arg: str) -> None:
-        text = self.session._need(arg, "member (or post id) and reason")
+        text = need(arg, "member (or post id) and reason")
         anonymous = True
         if text.startswith("--signed"):
             anonymous, text = False, text[len("--signed") :].strip()
@@ -93,7 +108,7 @@ class SafetyCommands:
         if post_id is not None:
             who: str | bytes = await self._mod.author_of(circle_id, post_id)
         else:
-            who, rest = self.session._split_member(text + " ")
+            who, rest = self.session.split_member(text + " ")
         word, _, details = rest.strip().partition(" ")
         if word.lower() in REPORT_REASONS:
             reason, details = word.lower(), details.strip()
@@ -117,7 +132,7 @@ class SafetyCommands:
 
     async def _hide(self, arg: str) -> None:
         circle_id = self._circle_id()
-        post_id = await self._mod.find_post(circle_id, self.session._need(arg, "post id"))
+        post_id = await self._mod.find_post(circle_id, need(arg, "post id"))
         await self._mod.hide(circle_id, post_id)
 
     async def _appoint(self, arg: str) -> None:
@@ -128,7 +143,7 @@ class SafetyCommands:
 
     async def _slow(self, arg: str) -> None:
         try:
-            seconds = int(self.session._need(arg, "seconds"))
+            seconds = int(need(arg, "seconds"))
         except ValueError:
             raise ModerationRefused("usage: /slow SECONDS (0 turns slow mode off)") from None
         await self._mod.set_slow_mode(self._circle_id(), seconds)

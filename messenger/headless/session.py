@@ -12,8 +12,9 @@ from ..errors import HearthError
 from ..events import CircleEvent, ErrorEvent, Event, Info, Listing, PostEvent, RulesEvent
 from ..facade import Messenger
 from ..invite_link import looks_like_link
+from ..moderating import Moderation
 from ..views import CircleView
-from .commands import Command
+from .commands import Command, UsageProblem, need
 from .safety import HELP as SAFETY_HELP
 from .safety import SafetyCommands
 
@@ -23,10 +24,6 @@ HELP = (
     "/say TEXT (or any line without /), /dm NAME TEXT, /accept NAME, /history [N], "
     "/rules [TEXT], /lobby on|off, /nick NAME, /leave [GOODBYE], /wipe, /quit; " + SAFETY_HELP
 )
-
-
-class UsageProblem(HearthError):
-    code = "usage"
 
 
 class UnknownCommand(HearthError):
@@ -96,24 +93,26 @@ class Session:
             raise UsageProblem("no current circle: /create NAME or /join LINK first")
         return self.messenger.circle(self.current)
 
-    @staticmethod
-    def _need(arg: str, what: str) -> str:
-        if not arg:
-            raise UsageProblem(f"missing {what}")
-        return arg
+    # -- the SafetyPort the moderation commands use
+    @property
+    def moderation(self) -> Moderation:
+        return self.messenger.moderation
+
+    def circle_id(self) -> bytes:
+        return self._circle().id
 
     async def _help(self, arg: str) -> None:
         self.emit(Info(HELP))
 
     async def _create(self, arg: str) -> None:
-        view = await self.messenger.create_circle(self._need(arg, "circle name"))
+        view = await self.messenger.create_circle(need(arg, "circle name"))
         self.current = view.id
 
     async def _invite(self, arg: str) -> None:
         self.emit(CircleEvent(self._circle()))
 
     async def _join(self, arg: str) -> None:
-        text = self._need(arg, "invite link or code")
+        text = need(arg, "invite link or code")
         if looks_like_link(text):
             view = await self.messenger.join_link(text)
             self.current = view.id
@@ -168,10 +167,10 @@ class Session:
         await self.messenger.open_join_code(self._circle().id)
 
     async def _approve(self, arg: str) -> None:
-        self.messenger.approve(self._need(arg, "request id"))
+        self.messenger.approve(need(arg, "request id"))
 
     async def _deny(self, arg: str) -> None:
-        request, _, message = self._need(arg, "request id").partition(" ")
+        request, _, message = need(arg, "request id").partition(" ")
         self.messenger.deny(request, message.strip() or None)
 
     async def _circles(self, arg: str) -> None:
@@ -187,7 +186,7 @@ class Session:
         self.emit(Listing("circles", items))
 
     async def _use(self, arg: str) -> None:
-        view = self.messenger.find_circle(self._need(arg, "circle name or id"))
+        view = self.messenger.find_circle(need(arg, "circle name or id"))
         self.current = view.id
         self.emit(Info(f"now in {view.name}"))
 
@@ -207,9 +206,9 @@ class Session:
         self.emit(Listing("members", items))
 
     async def _say(self, arg: str) -> None:
-        await self.messenger.post(self._circle().id, self._need(arg, "text"))
+        await self.messenger.post(self._circle().id, need(arg, "text"))
 
-    def _split_member(self, arg: str) -> tuple[str, str]:
+    def split_member(self, arg: str) -> tuple[str, str]:
         """``NAME TEXT`` where NAME may have spaces: the longest known pseudonym that starts
         the line wins; ``"Quoted Name" text`` works too."""
         circle = self._circle()
@@ -227,13 +226,13 @@ class Session:
         return head, rest.strip()
 
     async def _dm(self, arg: str) -> None:
-        who, text = self._split_member(self._need(arg, "member and text"))
+        who, text = self.split_member(need(arg, "member and text"))
         if not text:
             raise UsageProblem("usage: /dm NAME TEXT")
         await self.messenger.send_dm(self._circle().id, who, text)
 
     async def _accept(self, arg: str) -> None:
-        await self.messenger.accept_dm(self._circle().id, self._need(arg, "member"))
+        await self.messenger.accept_dm(self._circle().id, need(arg, "member"))
 
     async def _history(self, arg: str) -> None:
         try:
@@ -245,7 +244,7 @@ class Session:
         self.emit(Listing("history", tuple(PostEvent(p).fields() for p in shown)))
 
     async def _nick(self, arg: str) -> None:
-        view = await self.messenger.set_pseudonym(self._circle().id, self._need(arg, "name"))
+        view = await self.messenger.set_pseudonym(self._circle().id, need(arg, "name"))
         self.emit(Info(f"you are now {view.my_pseudonym} in {view.name}"))
 
     async def _leave(self, arg: str) -> None:

@@ -1,45 +1,40 @@
 """Length framing for the join protocol over a byte stream: 2-byte big-endian length + body.
 
-The same framing as the rest of Hearth's wire, with a smaller limit: a join message is small,
-so anything announcing more than :data:`MAX_FRAME` bytes is refused before it is buffered.
+Hearth's one framing (:mod:`network.framing`) with a smaller limit: a join message is small, so
+anything announcing more than :data:`MAX_FRAME` bytes is refused before it is buffered. Its
+errors come out as the join protocol's :class:`~.errors.FrameError`.
 """
 
 from __future__ import annotations
 
+from network.framing import FrameDecoder as _FrameDecoder
+from network.framing import FramingError, encode_frame
+
 from .errors import FrameError
 
-HEADER_SIZE = 2
 MAX_FRAME = 2048
 
 
 def frame(message: bytes) -> bytes:
-    if len(message) > MAX_FRAME:
-        raise FrameError(f"a join message of {len(message)} bytes is over {MAX_FRAME}")
-    return len(message).to_bytes(HEADER_SIZE, "big") + message
+    try:
+        return encode_frame(message, MAX_FRAME)
+    except FramingError as exc:
+        raise FrameError(f"a join message cannot be sent: {exc}") from None
 
 
 class FrameDecoder:
-    """Feed bytes as they arrive; get whole messages back."""
+    """Feed bytes as they arrive; get whole messages back (a :class:`FrameError` once the
+    stream is not valid frames, and on every feed after)."""
 
     def __init__(self, max_frame: int = MAX_FRAME) -> None:
-        self._buffer = bytearray()
-        self._max = max_frame
+        self._frames = _FrameDecoder(max_frame)
 
     def feed(self, data: bytes) -> list[bytes]:
-        """The complete messages in ``data`` plus what was buffered; raises :class:`FrameError`."""
-        self._buffer += data
-        messages: list[bytes] = []
-        while len(self._buffer) >= HEADER_SIZE:
-            size = int.from_bytes(self._buffer[:HEADER_SIZE], "big")
-            if size > self._max:
-                self._buffer.clear()
-                raise FrameError(f"a frame announces {size} bytes, over the limit of {self._max}")
-            if len(self._buffer) < HEADER_SIZE + size:
-                break
-            messages.append(bytes(self._buffer[HEADER_SIZE : HEADER_SIZE + size]))
-            del self._buffer[: HEADER_SIZE + size]
-        return messages
+        try:
+            return [bytes(message) for message in self._frames.feed(data)]
+        except FramingError as exc:
+            raise FrameError(str(exc)) from None
 
     @property
     def buffered(self) -> int:
-        return len(self._buffer)
+        return self._frames.buffered

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
+from typing import Protocol
 
 from spake2 import SPAKE2_B
 
 from .. import pseudonym as pseudonyms
+from .code import JoinCode
 from .crypto import HOST_ID, NEWCOMER_ID, Role, SessionKeys
 from .errors import FrameError, JoinStateError
 from .events import (
@@ -34,7 +36,6 @@ from .events import (
     NewcomerDenied,
 )
 from .framing import FrameDecoder, frame
-from .invitation import DEFAULT_REFUSAL, Invitation, InvitationState
 from .messages import (
     PROTOCOL_VERSION,
     SPAKE_MESSAGE_SIZE,
@@ -51,6 +52,7 @@ from .messages import (
     encode,
     encode_plain,
 )
+from .policy import DEFAULT_REFUSAL, InvitationState
 
 MAX_REFUSAL = 500
 
@@ -74,8 +76,34 @@ class HostState(Enum):
 _FINISHED = (HostState.ADMITTED, HostState.DENIED, HostState.FAILED)
 
 
+class InvitationPort(Protocol):
+    """What a host session needs from the invitation it belongs to (an :class:`~.invitation.
+    Invitation`; a port, so this module does not import the invitation that creates sessions)."""
+
+    code: JoinCode
+    invite: str
+    auto_approve: bool
+
+    def state(self, now: float) -> InvitationState: ...
+
+    @property
+    def attempts_left(self) -> int: ...
+
+    def begin_attempt(self) -> None: ...
+
+    def attempt_confirmed(self) -> None: ...
+
+    def attempt_failed(self) -> None: ...
+
+    def attempt_dropped(self) -> None: ...
+
+    def register(self, session: HostSession) -> str: ...
+
+    def settled(self, request_id: str, *, admitted: bool) -> None: ...
+
+
 class HostSession:
-    def __init__(self, invitation: Invitation) -> None:
+    def __init__(self, invitation: InvitationPort) -> None:
         self.invitation = invitation
         self.state = HostState.AWAITING_PAKE
         self.request_id: str | None = None
@@ -141,14 +169,14 @@ class HostSession:
             return self._refuse(FailureReason(reason.value), reason)
         if len(message.spake) != SPAKE_MESSAGE_SIZE:
             raise Malformed("spake2 message size")
-        self.invitation._begin_attempt()
+        self.invitation.begin_attempt()
         self.state = HostState.AWAITING_REQUEST
         spake = SPAKE2_B(self.invitation.code.password, idA=NEWCOMER_ID, idB=HOST_ID)
         outbound = spake.start()
         try:
             shared = spake.finish(message.spake)
         except Exception:  # spake2 raises ValueError, its own errors or asserts on bad points
-            self.invitation._attempt_dropped()
+            self.invitation.attempt_dropped()
             self.state = HostState.AWAITING_PAKE
             raise Malformed("bad spake2 message") from None
         self._keys = SessionKeys.derive(shared, message.spake, outbound)
@@ -159,7 +187,7 @@ class HostSession:
         assert self._keys is not None
         if not self._keys.confirms(Role.NEWCOMER, message.confirmation):
             return self._wrong_code()
-        self.invitation._attempt_confirmed()
+        self.invitation.attempt_confirmed()
         self.state = HostState.AWAITING_DECISION
         plain = self._keys.open(Role.NEWCOMER, message.sealed)
         if plain is None:
@@ -170,7 +198,7 @@ class HostSession:
         except (Malformed, pseudonyms.PseudonymError):
             return self._fail(FailureReason.MALFORMED, AbortReason.MALFORMED)
         self.pseudonym = name
-        self.request_id = self.invitation._register(self)
+        self.request_id = self.invitation.register(self)
         events: list[JoinEvent] = [JoinRequested(self.request_id, name)]
         if self.invitation.auto_approve:
             events += self.approve()
@@ -184,7 +212,7 @@ class HostSession:
         sealed = self._keys.seal(Role.HOST, encode_plain(["welcome", self.invitation.invite]))
         self._send(Answer(sealed))
         self.state = HostState.ADMITTED
-        self.invitation._settled(request_id, admitted=True)
+        self.invitation.settled(request_id, admitted=True)
         self._output_ready()
         return [NewcomerAdmitted(request_id, name)]
 
@@ -195,7 +223,7 @@ class HostSession:
         text = (message or DEFAULT_REFUSAL).strip()[:MAX_REFUSAL] or DEFAULT_REFUSAL
         self._send(Answer(self._keys.seal(Role.HOST, encode_plain(["refused", text]))))
         self.state = HostState.DENIED
-        self.invitation._settled(request_id, admitted=False)
+        self.invitation.settled(request_id, admitted=False)
         self._output_ready()
         return [NewcomerDenied(request_id, name)]
 
@@ -231,12 +259,12 @@ class HostSession:
         events: list[JoinEvent] = []
         if self.state is HostState.AWAITING_REQUEST:
             # Key-dependent bytes went out: whatever happened, one guess was spent.
-            self.invitation._attempt_failed()
+            self.invitation.attempt_failed()
             events.append(AttemptFailed(self.invitation.attempts_left))
             if self.invitation.attempts_left == 0:
                 events.append(InvitationClosed())
         elif self.state is HostState.AWAITING_DECISION and self.request_id is not None:
-            self.invitation._settled(self.request_id, admitted=False)
+            self.invitation.settled(self.request_id, admitted=False)
         if abort is not None:
             self._send(Abort(abort))
         self.state = HostState.FAILED

@@ -11,27 +11,12 @@ outrun the count.
 from __future__ import annotations
 
 import secrets
-from enum import Enum
-from typing import TYPE_CHECKING
 
 from .code import LIFETIME_SECONDS, JoinCode
+from .host import HostSession
+from .policy import DEFAULT_REFUSAL, MAX_FAILURES, InvitationState
 
-if TYPE_CHECKING:
-    from .host import HostSession
-
-MAX_FAILURES = 3
-DEFAULT_REFUSAL = (
-    "The host is not letting new people in just now. Thank you for understanding — "
-    "you are welcome to ask them in person."
-)
-
-
-class InvitationState(Enum):
-    OPEN = "open"
-    BUSY = "busy"  # open, but as many exchanges are in flight as attempts are left
-    CLOSED = "closed"  # too many wrong attempts
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
+__all__ = ["DEFAULT_REFUSAL", "MAX_FAILURES", "Invitation", "InvitationState"]
 
 
 class Invitation:
@@ -85,8 +70,6 @@ class Invitation:
     # -- sessions -------------------------------------------------------------------------
     def new_session(self) -> HostSession:
         """A session for one incoming connection (drive it with bytes; see HostSession)."""
-        from .host import HostSession
-
         return HostSession(self)
 
     def request(self, request_id: str) -> HostSession | None:
@@ -96,29 +79,29 @@ class Invitation:
     def waiting(self) -> list[HostSession]:
         return list(self._requests.values())
 
-    # -- bookkeeping for HostSession ------------------------------------------------------
-    def _begin_attempt(self) -> None:
+    # -- the InvitationPort its HostSessions use -----------------------------------------
+    def begin_attempt(self) -> None:
         self.in_flight += 1
 
-    def _attempt_confirmed(self) -> None:
+    def attempt_confirmed(self) -> None:
         self.in_flight -= 1
 
-    def _attempt_failed(self) -> None:
+    def attempt_failed(self) -> None:
         self.in_flight -= 1
         self.failures += 1
 
-    def _attempt_dropped(self) -> None:
+    def attempt_dropped(self) -> None:
         """An exchange ended before any key-dependent byte was sent: no guess was made."""
         self.in_flight -= 1
 
-    def _register(self, session: HostSession) -> str:
+    def register(self, session: HostSession) -> str:
         request_id = secrets.token_hex(3)
         while request_id in self._requests:
             request_id = secrets.token_hex(3)
         self._requests[request_id] = session
         return request_id
 
-    def _settled(self, request_id: str, *, admitted: bool) -> None:
+    def settled(self, request_id: str, *, admitted: bool) -> None:
         self._requests.pop(request_id, None)
         if admitted:
             self.admitted += 1

@@ -1,7 +1,7 @@
 """Moderation and personal safety, sans-IO.
 
 - :mod:`.envelope`, :mod:`.actions` — signed moderation events (remove, appoint, dismiss, hide,
-  slow mode, rules, close, rotate);
+  slow mode, close, rotate);
 - :mod:`.state`, :mod:`.derive` — one circle's moderation state, derived from the events the same
   way by every member;
 - :mod:`.rotation` — the new secret after a removal, sealed to each remaining member, and the
@@ -22,7 +22,6 @@ from .actions import (
     Hide,
     Remove,
     Rotate,
-    Rules,
     SlowMode,
 )
 from .boundaries import BoundaryMatcher, compile_boundaries, matches_boundaries
@@ -44,7 +43,6 @@ from .effects import (
     ReportReceived,
     RotationAnnounced,
     RotationDue,
-    RulesChanged,
     SecretRotated,
     SlowModeChanged,
 )
@@ -139,8 +137,6 @@ __all__ = [
     "RotationDue",
     "RotationError",
     "RotationKeeper",
-    "Rules",
-    "RulesChanged",
     "SealedReport",
     "SecretRotated",
     "Shown",

@@ -8,7 +8,6 @@ the envelope (:mod:`.envelope`)::
     DISMISS    [member_key (32), upto]      end a co-moderator's term (host only)
     HIDE       [post_id (32)]               hide a post for everyone
     SLOW_MODE  [seconds]                    members may post at most once per ``seconds``
-    RULES      [text, version]              new rules; members accept them again (host only)
     CLOSE      []                           the circle is closed for good (host only)
     ROTATE     [epoch, [member_key, ...]]   the secret moved to ``epoch``; who got it (host only)
 
@@ -24,7 +23,6 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, ClassVar
 
-from ..circle import MAX_RULES, CircleError, clean_text
 from . import codec
 from .codec import Bad, fail
 from .errors import Reason
@@ -32,8 +30,6 @@ from .errors import Reason
 KEY_LEN = 32
 POST_ID_LEN = 32
 MAX_SEQ = 2**31 - 1
-MAX_RULES_BYTES = 4 * 8000  # Circle.MAX_RULES characters of UTF-8, at most
-MAX_RULES_VERSION = 2**31 - 1
 MAX_SLOW_MODE_SECONDS = 3600  # as Circle's settings
 MAX_EPOCH = 2**31 - 1
 MAX_RECIPIENTS = 256  # as the roster
@@ -45,14 +41,13 @@ class ActionKind(IntEnum):
     DISMISS = 3
     HIDE = 4
     SLOW_MODE = 5
-    RULES = 6
+    # 6 was RULES, never produced: a circle's rules travel in its signed circle info
+    # (messenger/circle_info.py). Kept unused, so an old number never means something new.
     CLOSE = 7
     ROTATE = 8
 
 
-HOST_ONLY = frozenset(
-    {ActionKind.APPOINT, ActionKind.DISMISS, ActionKind.RULES, ActionKind.CLOSE, ActionKind.ROTATE}
-)
+HOST_ONLY = frozenset({ActionKind.APPOINT, ActionKind.DISMISS, ActionKind.CLOSE, ActionKind.ROTATE})
 """What only the host may do; co-moderators may REMOVE (ordinary members), HIDE and SLOW_MODE."""
 
 
@@ -105,16 +100,6 @@ class SlowMode:
 
 
 @dataclass(frozen=True)
-class Rules:
-    kind: ClassVar[ActionKind] = ActionKind.RULES
-    text: str
-    version: int
-
-    def args(self) -> list[Any]:
-        return [self.text, self.version]
-
-
-@dataclass(frozen=True)
 class Close:
     kind: ClassVar[ActionKind] = ActionKind.CLOSE
 
@@ -132,7 +117,7 @@ class Rotate:
         return [self.epoch, list(self.recipients)]
 
 
-Action = Remove | Appoint | Dismiss | Hide | SlowMode | Rules | Close | Rotate
+Action = Remove | Appoint | Dismiss | Hide | SlowMode | Close | Rotate
 
 
 def action_from_args(kind_value: object, args: object) -> Action:
@@ -149,7 +134,6 @@ def action_from_args(kind_value: object, args: object) -> Action:
         ActionKind.DISMISS: 2,
         ActionKind.HIDE: 1,
         ActionKind.SLOW_MODE: 1,
-        ActionKind.RULES: 2,
         ActionKind.CLOSE: 0,
         ActionKind.ROTATE: 2,
     }[kind]
@@ -165,15 +149,6 @@ def action_from_args(kind_value: object, args: object) -> Action:
         return Hide(codec.need_bytes(items[0], Bad, "post id", POST_ID_LEN))
     if kind is ActionKind.SLOW_MODE:
         return SlowMode(codec.need_int(items[0], Bad, "seconds", 0, MAX_SLOW_MODE_SECONDS))
-    if kind is ActionKind.RULES:
-        text = codec.need_text(items[0], Bad, "rules", MAX_RULES_BYTES)
-        try:
-            clean = clean_text(text, what="rules", max_length=MAX_RULES, multiline=True)
-        except CircleError as exc:
-            fail(Reason.BAD_VALUE, str(exc))
-        if clean != text:
-            fail(Reason.NON_CANONICAL, "rules text is not in its clean form")
-        return Rules(text, codec.need_int(items[1], Bad, "rules version", 1, MAX_RULES_VERSION))
     if kind is ActionKind.CLOSE:
         return Close()
     epoch = codec.need_int(items[0], Bad, "epoch", 1, MAX_EPOCH)

@@ -16,8 +16,8 @@ same way by everyone, and every member who holds the same events agrees on it. T
    dismissal or the later event arrived first. Co-moderators may remove members (not the host,
    not a current co-moderator, not themselves), hide posts and set slow mode; nothing else.
 4. **Combining.** Removals, hidden posts and the close are sets (nothing un-removes a member or
-   un-hides a post); slow mode is the latest by timestamp (ties: the higher event id); the rules
-   are the highest version; the epoch is the highest announced by a ROTATE.
+   un-hides a post); slow mode is the latest by timestamp (ties: the higher event id); the
+   epoch is the highest announced by a ROTATE.
 5. **Rotation due.** After a removal the secret must change: a rotation is due while some removed
    member got the current secret from the host (is among the last ROTATE's recipients), or was
    removed after it (host removals by the host's order, co-moderators' by timestamp), or when
@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .actions import Appoint, Close, Dismiss, Hide, Remove, Rotate, Rules, SlowMode
+from .actions import Appoint, Close, Dismiss, Hide, Remove, Rotate, SlowMode
 from .envelope import SignedEvent
 
 MAX_MODERATORS = 16
@@ -56,8 +56,6 @@ class Derived:
     moderators: frozenset[bytes] = frozenset()  # co-moderators with an open term
     hidden: frozenset[bytes] = frozenset()  # post ids
     slow_mode: int | None = None  # None: the circle's own setting
-    rules_version: int = 0  # 0: the rules the circle was created with
-    rules_text: str | None = None
     closed: bool = False
     epoch: int = 0  # the highest epoch a ROTATE announced
     recipients: frozenset[bytes] = frozenset()  # who got that epoch's secret from the host
@@ -85,7 +83,6 @@ def derive(host: bytes, events: Iterable[SignedEvent]) -> Derived:
     removal_order: dict[bytes, tuple[int, int]] = {}  # member -> (host seq, ts) of removal
     hidden: set[bytes] = set()
     slow: tuple[int, bytes, int] | None = None  # (ts, id, seconds)
-    rules: tuple[int, int, str] | None = None  # (version, seq, text)
     closed = False
     rotation: tuple[int, int, int, tuple[bytes, ...]] | None = None  # (epoch, seq, ts, keys)
     counted: set[bytes] = set()
@@ -125,9 +122,6 @@ def derive(host: bytes, events: Iterable[SignedEvent]) -> Derived:
             case SlowMode(seconds=seconds):
                 candidate = (event.ts, event.id, seconds)
                 slow = candidate if slow is None else max(slow, candidate)
-            case Rules(text=text, version=version):
-                if rules is None or (version, seq) > rules[:2]:
-                    rules = (version, seq, text)
             case Close():
                 closed = True
             case Rotate(epoch=epoch, recipients=recipients):
@@ -188,8 +182,6 @@ def derive(host: bytes, events: Iterable[SignedEvent]) -> Derived:
         moderators=moderators,
         hidden=frozenset(hidden),
         slow_mode=None if slow is None else slow[2],
-        rules_version=0 if rules is None else rules[0],
-        rules_text=None if rules is None else rules[2],
         closed=closed,
         epoch=0 if rotation is None else rotation[0],
         recipients=frozenset(() if rotation is None else rotation[3]),

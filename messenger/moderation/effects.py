@@ -68,14 +68,6 @@ class SlowModeChanged(Effect):
 
 
 @dataclass(frozen=True)
-class RulesChanged(Effect):
-    """New rules: update the circle's rules and ask the person to accept them again."""
-
-    version: int
-    text: str
-
-
-@dataclass(frozen=True)
 class CircleClosed(Effect):
     """The host closed the circle: no more posting; history stays readable."""
 

@@ -31,10 +31,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from network.ratelimit import TokenBucket
+
 from ..circle import Circle
 from ..conversation.envelope import SignedPost
 from ..conversation.events import ConversationEvent, Outgoing
-from ..conversation.ratelimit import TokenBucket
 from ..identity import Membership
 from ..views import Role
 from .actions import Action, Remove
@@ -230,7 +231,7 @@ class CircleModeration:
         self._peers[member] = _Peer(
             link_epoch,
             handover_only,
-            TokenBucket(
+            TokenBucket.per_window(
                 self.limits.burst, self.limits.messages_per_window, self.limits.window_ms, now
             ),
         )

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..circle import Circle
 from ..views import Role
-from .actions import HOST_ONLY, Action, Appoint, Dismiss, Remove, Rotate, Rules
+from .actions import HOST_ONLY, Action, Appoint, Dismiss, Remove, Rotate
 from .derive import MAX_MODERATORS, Derived, derive
 from .effects import (
     CircleClosed,
@@ -36,7 +36,6 @@ from .effects import (
     PostUnhidden,
     RotationAnnounced,
     RotationDue,
-    RulesChanged,
     SlowModeChanged,
 )
 from .envelope import SignedEvent, decode_event
@@ -136,15 +135,6 @@ class ModerationState:
     def slow_mode(self) -> int:
         value = self._derived.slow_mode
         return self.base_slow_mode if value is None else value
-
-    @property
-    def rules_version(self) -> int:
-        return self._derived.rules_version
-
-    @property
-    def rules_text(self) -> str | None:
-        """The latest rules from a RULES event (``None``: the circle's own rules hold)."""
-        return self._derived.rules_text
 
     @property
     def closed(self) -> bool:
@@ -292,8 +282,6 @@ class ModerationState:
         if new.slow_mode != old.slow_mode:
             seconds = self.base_slow_mode if new.slow_mode is None else new.slow_mode
             out.append(SlowModeChanged(seconds))
-        if new.rules_version != old.rules_version and new.rules_text is not None:
-            out.append(RulesChanged(new.rules_version, new.rules_text))
         if new.closed != old.closed:
             out.append(CircleClosed() if new.closed else CircleReopened())
         if new.epoch != old.epoch:
@@ -305,7 +293,7 @@ class ModerationState:
     # -- our own actions ------------------------------------------------------------------
     def complete(self, action: Action) -> Action:
         """Fill in what the actor's client decides for an action: a co-moderator's term bounds
-        (from the events held) and the next rules version."""
+        (from the events held)."""
         if isinstance(action, Appoint):
             return Appoint(action.member, self.high_seq(action.member) + 1)
         if isinstance(action, Dismiss):
@@ -313,8 +301,6 @@ class ModerationState:
         if isinstance(action, Remove):
             upto = self.high_seq(action.member) if action.member in self._derived.terms else 0
             return Remove(action.member, upto)
-        if isinstance(action, Rules):
-            return Rules(action.text, max(action.version, self.rules_version + 1))
         return action
 
     def check_permitted(self, actor: bytes, action: Action) -> None:

@@ -46,7 +46,6 @@ from .records import (
     DmState,
     MemberRecord,
     MembershipRecord,
-    OutboxItem,
     PostRecord,
     PurgeResult,
 )
@@ -70,7 +69,6 @@ __all__ = [
     "KdfParams",
     "MemberRecord",
     "MembershipRecord",
-    "OutboxItem",
     "PassphraseRejected",
     "PostRecord",
     "ProfileCorrupt",

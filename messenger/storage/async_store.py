@@ -25,7 +25,6 @@ from .records import (
     DmState,
     MemberRecord,
     MembershipRecord,
-    OutboxItem,
     PostRecord,
     PurgeResult,
 )
@@ -226,7 +225,7 @@ class AsyncStore:
     async def purge_older_than(self, circle_id: bytes, cutoff_ts: int) -> PurgeResult:
         return await self.run(Store.purge_older_than, circle_id, cutoff_ts)
 
-    # -- direct messages and outbox -------------------------------------------------------
+    # -- direct messages ------------------------------------------------------------------
     async def add_dm(self, message: DirectMessageRecord) -> bool:
         return await self.run(Store.add_dm, message)
 
@@ -243,36 +242,3 @@ class AsyncStore:
 
     async def dm_peers(self, circle_id: bytes) -> list[tuple[bytes, int]]:
         return await self.run(Store.dm_peers, circle_id)
-
-    async def enqueue(
-        self,
-        circle_id: bytes,
-        payload: bytes,
-        *,
-        kind: str,
-        created_at: int,
-        peer_key: bytes | None = None,
-        ref_id: bytes | None = None,
-        next_attempt_at: int | None = None,
-    ) -> OutboxItem:
-        call = functools.partial(
-            Store.enqueue,
-            kind=kind,
-            created_at=created_at,
-            peer_key=peer_key,
-            ref_id=ref_id,
-            next_attempt_at=next_attempt_at,
-        )
-        return await self.run(call, circle_id, payload)
-
-    async def outbox_due(self, now: int, limit: int = 100) -> list[OutboxItem]:
-        return await self.run(Store.outbox_due, now, limit)
-
-    async def outbox_for(self, circle_id: bytes, peer_key: bytes | None) -> list[OutboxItem]:
-        return await self.run(Store.outbox_for, circle_id, peer_key)
-
-    async def outbox_retry(self, item_id: int, next_attempt_at: int) -> bool:
-        return await self.run(Store.outbox_retry, item_id, next_attempt_at)
-
-    async def outbox_done(self, item_id: int) -> bool:
-        return await self.run(Store.outbox_done, item_id)

@@ -81,16 +81,15 @@ def temp_name(path: Path) -> Path:
 
 
 def write_atomic(path: Path, data: bytes, *, shred_old: bool = False) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file.
+    """Replace ``path`` with ``data`` so that a crash leaves a whole file to open.
 
     temp file (0600) + write + fsync + rename + fsync of the directory. With ``shred_old`` the
-    previous file's bytes are overwritten with random bytes *after* the rename is durable (the
-    old inode is still open), so at no moment is there no valid file at ``path``.
+    previous file's bytes are overwritten with random bytes in place *before* the rename, on
+    every OS (Windows cannot rename over a file that is still open, so overwriting the old
+    inode afterwards is not possible there). A crash between the overwrite and the rename
+    leaves a damaged ``path`` beside the whole new temp file: :func:`recover_replaced` puts it
+    back.
     """
-    old_fd: int | None = None
-    if shred_old and os.name != "nt":  # Windows cannot replace a file that is still open
-        with contextlib.suppress(FileNotFoundError):
-            old_fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
     tmp = temp_name(path)
     try:
         fd = os.open(
@@ -101,19 +100,39 @@ def write_atomic(path: Path, data: bytes, *, shred_old: bool = False) -> None:
             durable(fd)
         finally:
             os.close(fd)
+        if shred_old:
+            overwrite(path)
         os.replace(tmp, path)
         fsync_dir(path.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        if old_fd is not None:
-            os.close(old_fd)
         raise
-    if old_fd is not None:
-        try:
-            _overwrite_fd(old_fd)
-        finally:
-            os.close(old_fd)
+
+
+def leftovers(path: Path) -> list[Path]:
+    """Temp files of interrupted :func:`write_atomic` calls for ``path``, newest first."""
+    found = list(path.parent.glob(f".{path.name}.*.tmp"))
+    return sorted(found, key=lambda p: p.stat().st_mtime_ns, reverse=True)
+
+
+def recover_replaced(path: Path, candidate: Path) -> None:
+    """Finish an interrupted replace: ``candidate`` (a checked leftover) becomes ``path``."""
+    os.replace(candidate, path)
+    fsync_dir(path.parent)
+
+
+def overwrite(path: Path) -> bool:
+    """Overwrite a small file's bytes in place with random bytes (kept, not deleted)."""
+    try:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        return False
+    try:
+        _overwrite_fd(fd)
+    finally:
+        os.close(fd)
+    return True
 
 
 def _overwrite_fd(fd: int) -> None:
@@ -129,14 +148,8 @@ def _overwrite_fd(fd: int) -> None:
 
 def shred(path: Path) -> bool:
     """Overwrite a small file with random bytes, fsync, delete it; False if it was not there."""
-    try:
-        fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
+    if not overwrite(path):
         return False
-    try:
-        _overwrite_fd(fd)
-    finally:
-        os.close(fd)
     os.unlink(path)
     return True
 

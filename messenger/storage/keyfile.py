@@ -21,7 +21,6 @@ the connection closes.
 from __future__ import annotations
 
 import hashlib
-import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ import nacl.pwhash
 import nacl.utils
 
 from .errors import PassphraseRejected, ProfileCorrupt, ProfileMissing, WrongPassphrase
+from .memory import available_memory
 
 MAGIC = "hearth-key"
 FORMAT_VERSION = 1
@@ -74,21 +74,6 @@ MINIMUM = KdfParams(nacl.pwhash.argon2id.OPSLIMIT_MIN, nacl.pwhash.argon2id.MEML
 
 #: Below this much available memory, use :data:`INTERACTIVE` instead of :data:`MODERATE`.
 MODERATE_NEEDS = 4 * MODERATE.memlimit
-
-
-def available_memory() -> int | None:
-    """Bytes of memory available right now, if the platform says (None if unknown)."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return int(os.sysconf("SC_AVPHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
-    except (AttributeError, ValueError, OSError):
-        return None
 
 
 def default_kdf_params(available: int | None = None) -> KdfParams:

@@ -34,9 +34,19 @@ from . import keyfile
 from .async_store import AsyncStore
 from .connection import MEMORY, close_quietly, connect_encrypted
 from .errors import ProfileCorrupt, ProfileExists, ProfileMissing, StorageError
-from .files import create_private_file, fsync_dir, make_private_dir, remove, shred, write_atomic
+from .files import (
+    create_private_file,
+    fsync_dir,
+    leftovers,
+    make_private_dir,
+    recover_replaced,
+    remove,
+    shred,
+    write_atomic,
+)
 from .keyfile import KdfParams, zero
 from .lock import ProfileLock
+from .protect import protect_profile_dir
 from .store import Store
 
 KEY_FILE = "key"
@@ -141,13 +151,30 @@ def unlock_profile(path: PathLike, passphrase: str) -> PendingOpen:
         if profile.exists() and not profile.is_dir():
             raise ProfileCorrupt("the profile path is a file, not a directory")
         raise ProfileMissing("there is no profile here")
-    key = keyfile.unwrap_key(keyfile.read(key_path(profile)), passphrase)
+    key = keyfile.unwrap_key(read_key_file(profile), passphrase)
     try:
         lock = ProfileLock.acquire(profile / LOCK_FILE)
     except BaseException:
         zero(key)
         raise
     return PendingOpen(profile, key, lock)
+
+
+def read_key_file(profile: Path) -> keyfile.KeyFile:
+    """The profile's key file; if it is damaged and an interrupted passphrase change left the
+    whole new one beside it (the old one is overwritten before the rename), that one."""
+    path = key_path(profile)
+    try:
+        return keyfile.read(path)
+    except ProfileCorrupt:
+        for candidate in leftovers(path):
+            try:
+                parsed = keyfile.read(candidate)
+            except (ProfileCorrupt, ProfileMissing):
+                continue
+            recover_replaced(path, candidate)
+            return parsed
+        raise
 
 
 def prepare_profile(
@@ -158,12 +185,14 @@ def prepare_profile(
     keyfile.passphrase_bytes(passphrase)  # reject an empty passphrase before touching the disk
     if profile_exists(profile):
         raise ProfileExists("a profile already exists here")
+    existed = profile.is_dir()
     try:
         make_private_dir(profile)
     except FileExistsError:
         raise ProfileCorrupt("the profile path is a file, not a directory") from None
     except OSError as exc:
         raise StorageError(f"cannot create the profile directory ({exc.strerror})") from None
+    protect_profile_dir(profile, created=not existed)
     lock = ProfileLock.acquire(profile / LOCK_FILE)
     key = bytearray(secrets.token_bytes(keyfile.DB_KEY_LEN))
     try:
@@ -212,7 +241,7 @@ def change_passphrase(path: PathLike, old: str, new: str, *, kdf: KdfParams | No
     of the old key file taken earlier still opens the database with the old passphrase.
     """
     profile = Path(path)
-    current = keyfile.read(key_path(profile))
+    current = read_key_file(profile)
     keyfile.passphrase_bytes(new)
     key = keyfile.unwrap_key(current, old)
     try:

@@ -195,40 +195,6 @@ class DirectMessageRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class OutboxItem:
-    """Bytes waiting to be sent: to the whole circle (``peer_key`` None) or to one member.
-
-    ``item_id`` is given by the store (increasing with enqueue order); ``kind`` names what the
-    payload is (``"post"``, ``"dm"``, ...), ``ref_id`` the post or message it carries, if any.
-    """
-
-    item_id: int
-    circle_id: bytes
-    peer_key: bytes | None
-    kind: str
-    ref_id: bytes | None
-    payload: bytes = field(repr=False)
-    created_at: int
-    attempts: int = 0
-    next_attempt_at: int = 0
-
-    def __post_init__(self) -> None:
-        _need_int("item_id", self.item_id)
-        _need_circle_id(self.circle_id)
-        if self.peer_key is not None:
-            _need_bytes("peer_key", self.peer_key, KEY_LEN)
-        _need_str("kind", self.kind)
-        if not self.kind:
-            raise InvalidRecord("kind must not be empty")
-        if self.ref_id is not None:
-            _need_bytes("ref_id", self.ref_id, ID_LEN)
-        _need_bytes("payload", self.payload)
-        _need_int("created_at", self.created_at)
-        _need_int("attempts", self.attempts, 0)
-        _need_int("next_attempt_at", self.next_attempt_at)
-
-
-@dataclass(frozen=True, slots=True)
 class PurgeResult:
     """How many rows a retention purge removed."""
 

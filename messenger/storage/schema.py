@@ -9,8 +9,8 @@ Design notes:
   the FTS index points at; it survives VACUUM) and their 32-byte ``id`` is ``NOT NULL UNIQUE``:
   the natural key, used by every lookup, while the rowid is the physical one.
 - Everything that belongs to a circle references ``circles(id) ON DELETE CASCADE``: deleting a
-  circle deletes its membership, members, posts, messages and queued sends (and, through the
-  triggers, its search index entries).
+  circle deletes its membership, members, posts and messages (and, through the triggers, its
+  search index entries).
 - ``posts_fts`` is an external-content FTS5 table over ``posts`` (body and content warning),
   kept in sync by triggers, with FTS5 ``secure-delete`` on so a purged post's words leave the
   index at once instead of at the next merge.
@@ -138,9 +138,16 @@ INSERT INTO posts_fts (posts_fts) VALUES ('rebuild');
 # stdlib reference in the benchmark) runs without it.
 _V2_SECURE_DELETE = "INSERT INTO posts_fts (posts_fts, rank) VALUES ('secure-delete', 1)"
 
+# The outbox was never used: direct messages wait in direct_messages (state QUEUED) and posts
+# in posts, and both are re-offered when a link comes up.
+_V3 = """
+DROP TABLE IF EXISTS outbox;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "settings, circles, memberships, members, posts, direct messages, outbox", _V1),
     Migration(2, "full-text search over posts", _V2, optional=(_V2_SECURE_DELETE,)),
+    Migration(3, "drop the unused outbox", _V3),
 )
 
 LATEST = MIGRATIONS[-1].version

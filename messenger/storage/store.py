@@ -29,7 +29,6 @@ from .records import (
     DmState,
     MemberRecord,
     MembershipRecord,
-    OutboxItem,
     PostRecord,
     PurgeResult,
 )
@@ -45,9 +44,6 @@ _POST_COLUMNS = (
     " hidden"
 )
 _DM_COLUMNS = "id, circle_id, peer_key, direction, state, ts, body, signed"
-_OUTBOX_COLUMNS = (
-    "item_id, circle_id, peer_key, kind, ref_id, payload, created_at, attempts, next_attempt_at"
-)
 
 
 def _post(row: Sequence[Any]) -> PostRecord:
@@ -77,10 +73,6 @@ def _dm(row: Sequence[Any]) -> DirectMessageRecord:
         body=row[6],
         signed=row[7],
     )
-
-
-def _outbox(row: Sequence[Any]) -> OutboxItem:
-    return OutboxItem(*row)
 
 
 def _circle(row: Sequence[Any]) -> CircleRecord:
@@ -273,7 +265,7 @@ class Store:
             return bool(cur.rowcount)
 
     def delete_circle(self, circle_id: bytes) -> bool:
-        """Forget a circle and everything in it (membership, members, posts, messages, outbox)."""
+        """Forget a circle and everything in it (membership, members, posts, messages)."""
         with self._write() as db:
             self._forget_posts(db, "circle_id = ?", (circle_id,))
             return bool(db.execute("DELETE FROM circles WHERE id = ?", (circle_id,)).rowcount)
@@ -702,88 +694,3 @@ class Store:
             (circle_id, state.value, _limit(limit)),
         )
         return [_dm(r) for r in rows]
-
-    # -- outbox ---------------------------------------------------------------------------
-    def enqueue(
-        self,
-        circle_id: bytes,
-        payload: bytes,
-        *,
-        kind: str,
-        created_at: int,
-        peer_key: bytes | None = None,
-        ref_id: bytes | None = None,
-        next_attempt_at: int | None = None,
-    ) -> OutboxItem:
-        """Queue ``payload`` for sending (to ``peer_key``, or the whole circle if None)."""
-        draft = OutboxItem(
-            item_id=0,
-            circle_id=circle_id,
-            peer_key=peer_key,
-            kind=kind,
-            ref_id=ref_id,
-            payload=payload,
-            created_at=created_at,
-            next_attempt_at=created_at if next_attempt_at is None else next_attempt_at,
-        )
-        with self._write() as db:
-            cur = db.execute(
-                "INSERT INTO outbox (circle_id, peer_key, kind, ref_id, payload, created_at,"
-                " attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
-                (
-                    draft.circle_id,
-                    draft.peer_key,
-                    draft.kind,
-                    draft.ref_id,
-                    draft.payload,
-                    draft.created_at,
-                    draft.next_attempt_at,
-                ),
-            )
-            item_id = int(cur.lastrowid)
-        return OutboxItem(
-            item_id,
-            draft.circle_id,
-            draft.peer_key,
-            draft.kind,
-            draft.ref_id,
-            draft.payload,
-            draft.created_at,
-            0,
-            draft.next_attempt_at,
-        )
-
-    def outbox_due(self, now: int, limit: int = 100) -> list[OutboxItem]:
-        """Items whose next attempt is due at ``now``, oldest first."""
-        rows = self._read(
-            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE next_attempt_at <= ?"
-            " ORDER BY next_attempt_at, item_id LIMIT ?",
-            (now, _limit(limit)),
-        )
-        return [_outbox(r) for r in rows]
-
-    def outbox_for(self, circle_id: bytes, peer_key: bytes | None) -> list[OutboxItem]:
-        """Everything queued for one member (or, with None, for the whole circle), oldest first."""
-        rows = self._read(
-            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE circle_id = ? AND peer_key IS ?"
-            " ORDER BY item_id",
-            (circle_id, peer_key),
-        )
-        return [_outbox(r) for r in rows]
-
-    def outbox_retry(self, item_id: int, next_attempt_at: int) -> bool:
-        """Count a failed attempt and set when to try again."""
-        with self._write() as db:
-            cur = db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE item_id = ?",
-                (next_attempt_at, item_id),
-            )
-            return bool(cur.rowcount)
-
-    def outbox_done(self, item_id: int) -> bool:
-        """Remove a sent (or abandoned) item."""
-        with self._write() as db:
-            return bool(db.execute("DELETE FROM outbox WHERE item_id = ?", (item_id,)).rowcount)
-
-    def outbox_count(self) -> int:
-        return int(self._one("SELECT count(*) FROM outbox")[0])

@@ -16,7 +16,8 @@ A thin asyncio adapter around zeroconf and the sans-IO parts (:mod:`.hints`, :mo
   reaches just one of the sockets sharing that port.
 - **Liveness.** A goodbye gives PeerGone at once. A peer that vanished without one is noticed
   by a sweep: every ``sweep_interval`` seconds, a peer whose records have expired from the cache
-  (``ttl`` seconds after its last answer) is asked again and dropped when it does not answer.
+  (``ttl`` seconds after its last answer) is asked again and dropped when it does not answer
+  within ``resolve_timeout``.
 - **Interfaces.** zeroconf joins the mDNS group and sends only on the given addresses
   (``ip_version=V4Only``); its shared listening socket is also told not to take multicast from
   other interfaces (Linux ``IP_MULTICAST_ALL=0``). Peer addresses outside the bound
@@ -36,6 +37,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from zeroconf import DNSQuestionType, IPVersion, ServiceStateChange, Zeroconf
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
 
+from ..clock import Seconds, to_millis
 from ..interfaces import InterfaceError, check_addresses, host_interfaces, networks_for
 from ..tasks import TaskSet
 from .errors import DiscoveryStartError, DiscoveryStateError
@@ -51,7 +53,7 @@ EventCallback = Callable[[DiscoveryEvent], None]
 DEFAULT_TTL = 120
 """Seconds our records live in other peers' caches (zeroconf's host-record default)."""
 DEFAULT_SWEEP_INTERVAL = 20.0
-RESOLVE_TIMEOUT_MS = 3000
+RESOLVE_TIMEOUT = Seconds(3.0)
 MAX_RESOLVE_ROUNDS = 3
 EVENT_QUEUE_SIZE = 1024
 IP_MULTICAST_ALL = 49  # Linux, include/uapi/linux/in.h (not in Python 3.11's socket module)
@@ -76,15 +78,19 @@ class Discovery:
         *,
         ttl: int = DEFAULT_TTL,
         sweep_interval: float = DEFAULT_SWEEP_INTERVAL,
+        resolve_timeout: Seconds = RESOLVE_TIMEOUT,
         rng: Rng = secrets.token_bytes,
     ) -> None:
         if not 1 <= ttl <= 4500:
             raise ValueError(f"ttl must be 1..4500 seconds, not {ttl}")
         if not sweep_interval > 0:
             raise ValueError(f"sweep_interval must be positive, not {sweep_interval}")
+        if not resolve_timeout > 0:
+            raise ValueError(f"resolve_timeout must be positive, not {resolve_timeout}")
         self._on_event = on_event
         self._ttl = ttl
         self._sweep_interval = sweep_interval
+        self._resolve_timeout = to_millis(resolve_timeout)  # zeroconf counts milliseconds
         self._rng = rng
         self._state = DiscoveryState.NEW
         self._keys: list[bytes] = []  # announced
@@ -150,8 +156,19 @@ class Discovery:
         self._state = DiscoveryState.RUNNING
         try:
             await aiozc.zeroconf.async_wait_for_start()
-            if len(aiozc.zeroconf.engine.senders) != len(addresses):
-                raise InterfaceError("mDNS could not bind to every requested interface")
+            joined = self.sender_addresses()
+            if not joined:
+                raise InterfaceError("mDNS could not join the multicast group on any interface")
+            if len(joined) != len(addresses):
+                # One interface refusing the group (out of memberships, a driver without
+                # multicast) must not stop discovery on the others.
+                log.warning(
+                    "mDNS works on %d of %d interfaces (the others refused the multicast group)",
+                    len(joined),
+                    len(addresses),
+                )
+                self._addresses = [a for a in addresses if a in joined]
+                self._table = PeerTable(self._matched, networks_for(self._addresses, infos))
             _listen_only_on_joined_interfaces(aiozc.zeroconf)
             self._browser = AsyncServiceBrowser(
                 aiozc.zeroconf,
@@ -282,7 +299,7 @@ class Discovery:
                     return
                 info = AsyncServiceInfo(SERVICE_TYPE, name)
                 found = await info.async_request(
-                    self._aiozc.zeroconf, RESOLVE_TIMEOUT_MS, question_type=DNSQuestionType.QM
+                    self._aiozc.zeroconf, self._resolve_timeout, question_type=DNSQuestionType.QM
                 )
                 if found:
                     event = self._table.seen(

@@ -87,7 +87,7 @@ class Node:
         self._peers: dict[str, PeerFound | PeerUpdated] = {}
         self._pending = 0
         self._closing = False
-        self._relay = NodeRelay(self)
+        self._relay = NodeRelay(_RelayPort(self), self._config)
         self.refused = 0
         """Incoming connections refused before a link came up (garbage, wrong circle, ...)."""
 
@@ -119,12 +119,15 @@ class Node:
         self._dialers.clear()
         if self._discovery is not None:
             await self._discovery.close()
-        await self._listener.close()
+        # Links before the listener: since Python 3.12.1 the listener's close waits for every
+        # connection it accepted, and an accepted link only closes here.
+        self._listener.stop()
         links = list(self._links.values())
         await asyncio.gather(
             *(link.stream.close(CloseCode.GOING_AWAY) for link in links), return_exceptions=True
         )
         await self._tasks.close()
+        await self._listener.close()
 
     # -- circles ------------------------------------------------------------------------
 
@@ -148,14 +151,15 @@ class Node:
 
     async def find(self, key: bytes) -> DiscoveredPeer:
         """The first peer announcing ``key`` (one already known, or the next one to appear);
-        bound it with ``asyncio.wait_for``."""
+        ``TimeoutError`` after ``NodeConfig.find_timeout`` seconds."""
         for peer in self._peers.values():
             if key in peer.matched_keys:
                 return peer
         future: asyncio.Future[DiscoveredPeer] = asyncio.get_running_loop().create_future()
         self._seekers.setdefault(key, []).append(future)
         try:
-            return await future
+            async with asyncio.timeout(self._config.find_timeout):
+                return await future
         finally:
             waiting = self._seekers.get(key, [])
             if future in waiting:
@@ -252,18 +256,27 @@ class Node:
             except (OSError, TimeoutError) as exc:
                 last = exc
                 continue
-            clear = hello_mod.Hello.for_key(binding.discovery_key).encode()
-            writer.write(clear)
             try:
-                stream = await connect_channel(
-                    reader, writer, self._channel_config(binding), cleartext=clear
-                )
+                stream = await self._secure(reader, writer, binding)
             except ChannelError as exc:
-                writer.close()
                 last = exc
                 continue
             return self._register(binding, stream, initiator=True)
         raise ConnectError(f"could not reach the member: {last}") from last
+
+    async def _secure(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, binding: CircleBinding
+    ) -> SecureStream:
+        """Say hello for the circle, then the dialer's handshake; the writer closes on failure."""
+        clear = hello_mod.Hello.for_key(binding.discovery_key).encode()
+        writer.write(clear)
+        try:
+            return await connect_channel(
+                reader, writer, self._channel_config(binding), cleartext=clear
+            )
+        except BaseException:
+            writer.close()
+            raise
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if self._closing or self._pending >= self._config.max_pending_handshakes:
@@ -412,6 +425,42 @@ class Node:
         finally:
             if self._dialers.get((label, tag)) is asyncio.current_task():
                 self._dialers.pop((label, tag), None)
+
+
+class _RelayPort:
+    """The node as its rendezvous relay sees it (``relay.RelayPort``)."""
+
+    def __init__(self, node: Node) -> None:
+        self._node = node
+
+    @property
+    def label(self) -> str:
+        return self._node.label
+
+    @property
+    def listen_addresses(self) -> list[ListenAddress]:
+        return self._node.listen_addresses
+
+    async def accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await self._node._accept(reader, writer)
+
+    def has_link(self, label: str, tag: bytes) -> bool:
+        return self._node._link_for(label, tag) is not None
+
+    def dialing(self, label: str, tag: bytes) -> bool:
+        task = self._node._dialers.get((label, tag))
+        return task is not None and not task.done()
+
+    async def connect(self, hosts: Sequence[str], port: int, binding: CircleBinding) -> None:
+        await self._node._connect(hosts, port, binding)
+
+    async def secure(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, binding: CircleBinding
+    ) -> SecureStream:
+        return await self._node._secure(reader, writer, binding)
+
+    def adopt(self, binding: CircleBinding, stream: SecureStream) -> None:
+        self._node._register(binding, stream, initiator=True)
 
 
 def _reason(exc: BaseException) -> str:

@@ -17,31 +17,63 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from ..errors import NetworkError
 from ..interfaces import default_interfaces
 from ..rendezvous import AddressError, Registration, RendezvousClient, parse_address
 from ..rendezvous.contact import Contact, decode_contact, direct_addresses
-from ..stream import connect_channel
+from ..stream import SecureStream
 from ..tasks import TaskSet
-from . import hello as hello_mod
-from .config import CircleBinding
-
-if TYPE_CHECKING:
-    from .node import Node
+from ..transport import ListenAddress
+from .config import CircleBinding, NodeConfig
 
 log = logging.getLogger(__name__)
 
 DIRECT_DIAL_TIMEOUT = 3.0
 
 
+class RelayPort(Protocol):
+    """What the relay needs from its node (a port, so this module does not import the node)."""
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def listen_addresses(self) -> list[ListenAddress]: ...
+
+    async def accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Take an incoming connection (relayed to us) through the node's accept path."""
+        ...
+
+    def has_link(self, label: str, tag: bytes) -> bool: ...
+
+    def dialing(self, label: str, tag: bytes) -> bool:
+        """The node's own (LAN) dialer for this member and circle is running."""
+        ...
+
+    async def connect(self, hosts: Sequence[str], port: int, binding: CircleBinding) -> None:
+        """Dial the member directly and bring the link up; a ``NetworkError`` if none answers."""
+        ...
+
+    async def secure(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, binding: CircleBinding
+    ) -> SecureStream:
+        """Say hello for the circle and run the dialer's handshake over an open stream."""
+        ...
+
+    def adopt(self, binding: CircleBinding, stream: SecureStream) -> None:
+        """Make a stream this side dialed one of the node's links."""
+        ...
+
+
 class NodeRelay:
     """Rendezvous registrations, lookups and relayed dials for one node."""
 
-    def __init__(self, node: Node) -> None:
+    def __init__(self, node: RelayPort, config: NodeConfig) -> None:
         self._node = node
+        self._config = config
         self._bindings: dict[bytes, CircleBinding] = {}
         self._watchers: dict[bytes, tuple[tuple[str, bytes], asyncio.Task[None]]] = {}
         self._clients: dict[str, RendezvousClient] = {}
@@ -96,14 +128,14 @@ class NodeRelay:
         client = self._clients.get(binding.rendezvous)
         if client is None:
             client = RendezvousClient(
-                parse_address(binding.rendezvous), on_incoming=self._node._accept
+                parse_address(binding.rendezvous), on_incoming=self._node.accept
             )
             self._clients[binding.rendezvous] = client
         return client
 
     def _contact(self) -> bytes:
         node = self._node
-        if not node._config.rendezvous_direct:
+        if not self._config.rendezvous_direct:
             return Contact(node.label).encode()
         bound = [(a.host, a.port) for a in node.listen_addresses]
         wildcard = any(host in ("0.0.0.0", "::") for host, _ in bound)
@@ -114,8 +146,7 @@ class NodeRelay:
 
     async def _watch(self, binding: CircleBinding) -> None:
         assert binding.rendezvous_tag_key is not None
-        node = self._node
-        interval = node._config.rendezvous_lookup_interval
+        interval = self._config.rendezvous_lookup_interval
         client = self._client(binding)
         handle = None
         failures = 0
@@ -145,9 +176,9 @@ class NodeRelay:
         if contact is None or contact.label == node.label:
             return
         slot = (contact.label, binding.tag)
-        if node._link_for(*slot) is not None:
+        if node.has_link(*slot) or node.dialing(*slot):
             return
-        running = self._dials.get(slot) or node._dialers.get(slot)
+        running = self._dials.get(slot)
         if running is not None and not running.done():
             return
         self._dials[slot] = self._tasks.spawn(
@@ -165,24 +196,24 @@ class NodeRelay:
         slot = (contact.label, binding.tag)
         try:
             if contact.label < node.label:  # the higher label lets the other side dial first
-                await asyncio.sleep(node._config.higher_label_delay)
-                if node._link_for(*slot) is not None:
+                await asyncio.sleep(self._config.higher_label_delay)
+                if node.has_link(*slot):
                     return
             current = self._bindings.get(binding.tag)  # the newest version of the circle
             if current is None:
                 return
             binding = current
-            direct = contact.addresses if node._config.rendezvous_direct else ()
+            direct = contact.addresses if self._config.rendezvous_direct else ()
             for host, port in direct:
                 try:
                     async with asyncio.timeout(
-                        DIRECT_DIAL_TIMEOUT + node._config.handshake_timeout
+                        DIRECT_DIAL_TIMEOUT + self._config.handshake_timeout
                     ):
-                        await node._connect([host], port, binding)
+                        await node.connect([host], port, binding)
                     return
                 except (NetworkError, TimeoutError):
                     continue
-            if node._link_for(*slot) is not None:
+            if node.has_link(*slot):
                 return
             await self._dial_relay(binding, client, registration)
         except (NetworkError, OSError) as exc:
@@ -194,19 +225,10 @@ class NodeRelay:
     async def _dial_relay(
         self, binding: CircleBinding, client: RendezvousClient, registration: Registration
     ) -> None:
-        node = self._node
         reader, writer = await client.connect(registration)
-        clear = hello_mod.Hello.for_key(binding.discovery_key).encode()
-        writer.write(clear)
-        try:
-            stream = await connect_channel(
-                reader, writer, node._channel_config(binding), cleartext=clear
-            )
-        except BaseException:
-            writer.close()
-            raise
+        stream = await self._node.secure(reader, writer, binding)
         self.relayed_dials += 1  # before the link's PeerConnected goes out
-        node._register(binding, stream, initiator=True)
+        self._node.adopt(binding, stream)
         log.info("member link through the rendezvous relay")
 
 

@@ -1,4 +1,5 @@
-"""Token buckets, and a bounded map of them keyed by address or tag (sans-IO: ``now`` passed in)."""
+"""Rates, and a bounded map of token buckets keyed by address or tag (sans-IO: ``now`` passed in,
+in seconds)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import itertools
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
+
+from ..ratelimit import TokenBucket
 
 _EVICT_SCAN = 16
 
@@ -20,33 +23,6 @@ class Rate:
     def __post_init__(self) -> None:
         if self.burst < 1 or self.per_second <= 0:
             raise ValueError("a rate needs burst >= 1 and per_second > 0")
-
-
-class TokenBucket:
-    __slots__ = ("_stamp", "_tokens", "rate")
-
-    def __init__(self, rate: Rate, now: float) -> None:
-        self.rate = rate
-        self._tokens = float(rate.burst)
-        self._stamp = now
-
-    def _refill(self, now: float) -> None:
-        if now > self._stamp:
-            gained = (now - self._stamp) * self.rate.per_second
-            self._tokens = min(float(self.rate.burst), self._tokens + gained)
-            self._stamp = now
-
-    def take(self, now: float, cost: float = 1.0) -> bool:
-        """Spend ``cost`` tokens if there are enough; False (nothing spent) otherwise."""
-        self._refill(now)
-        if self._tokens >= cost:
-            self._tokens -= cost
-            return True
-        return False
-
-    def full(self, now: float) -> bool:
-        self._refill(now)
-        return self._tokens >= self.rate.burst
 
 
 class BucketMap:
@@ -65,7 +41,7 @@ class BucketMap:
         if bucket is None:
             if len(self._buckets) >= self.capacity:
                 self._evict(now)
-            bucket = self._buckets[key] = TokenBucket(self.rate, now)
+            bucket = self._buckets[key] = TokenBucket(self.rate.burst, self.rate.per_second, now)
         else:
             self._buckets.move_to_end(key)
         return bucket.take(now, cost)

@@ -110,6 +110,9 @@ self_test "$BUNDLE/hearth" bundle
   || die "the bundle reports '$("$BUNDLE/hearth" --version)', not 'hearth $VERSION'"
 
 step "libraries the bundle takes from the system"
+GLIBC="$("$PYTHON" "$HERE/libdeps.py" glibc "$BUNDLE")"
+DEPENDS="libc6 (>= $GLIBC), $(printf '%s' "$DEPENDS" | sed -E 's/(^|, )libc6(, |$)/\1/')"
+echo "the bundle needs glibc $GLIBC: Depends: libc6 (>= $GLIBC)"
 "$PYTHON" "$HERE/libdeps.py" check "$BUNDLE" --depends "$DEPENDS"
 
 # --- staging: every tree is laid out (hard links) before any archive reads it ---------------

@@ -10,8 +10,8 @@ nothing is installed), and writes ``python3-requirements.json`` beside the manif
 flatpak-builder then needs no network. Run it again whenever constraints.txt changes, with
 ``--python-version`` set to the Python of the manifest's runtime.
 
-x86_64 only by default: sqlcipher3-binary publishes no aarch64 wheels, so an aarch64 build
-needs SQLCipher and sqlcipher3 built from source as modules of their own (packaging/README.md).
+Both Flatpak architectures, x86_64 and aarch64, by default (``--arch`` picks one): every pin,
+``sqlcipher3`` included, has manylinux wheels for both.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from packaging.markers import Marker
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 PROVIDED_BY_BASEAPP = {"pyside6", "pyside6-essentials", "pyside6-addons", "shiboken6"}
 ARCHES = {
@@ -33,6 +35,8 @@ ARCHES = {
     "aarch64": ["manylinux_2_28_aarch64", "manylinux_2_17_aarch64", "manylinux2014_aarch64"],
 }
 MODULE_NAME = "python3-hearth-deps"
+#: Marker values of the Flatpak runtime (constraints.txt pins some packages per system).
+LINUX = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix"}
 
 
 class FlatpakDepsError(Exception):
@@ -50,6 +54,9 @@ def runtime_requirements(pyproject: Path, constraints: Path) -> list[str]:
     pins: dict[str, str] = {}
     for line in constraints.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
+        line, _, marker = line.partition(";")
+        if marker.strip() and not Marker(marker).evaluate(LINUX):
+            continue  # a pin for another system (Intel Macs)
         if "==" in line:
             name, version = line.split("==", 1)
             pins[canonical(name)] = version.strip()
@@ -126,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--python-version", default="3.13", help="the runtime's Python (3.13)")
     parser.add_argument(
-        "--arch", action="append", choices=sorted(ARCHES), help="repeatable; default x86_64"
+        "--arch", action="append", choices=sorted(ARCHES), help="repeatable; default: all"
     )
     parser.add_argument(
         "-o", "--output", type=Path, default=Path(__file__).with_name("python3-requirements.json")
@@ -137,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         reports = {
             arch: pip_report(requirements, platforms, args.python_version)
             for arch, platforms in ARCHES.items()
-            if arch in (args.arch or ["x86_64"])
+            if arch in (args.arch or list(ARCHES))
         }
         result = module(requirements, sources(reports))
     except FlatpakDepsError as exc:

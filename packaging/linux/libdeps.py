@@ -2,12 +2,14 @@
 
     python packaging/linux/libdeps.py check BUNDLE --depends "libc6, libegl1, ..."
     python packaging/linux/libdeps.py prune BUNDLE --depends "..."
+    python packaging/linux/libdeps.py glibc BUNDLE
 
 ``check`` runs ``ldd`` on every shared object and program in BUNDLE the way the PyInstaller
 bootloader loads them (``LD_LIBRARY_PATH`` set to the bundle's ``_internal``), then fails when a
 library resolves nowhere, or when one resolves from the system but its Debian package (``dpkg -S``)
 is not in the given ``Depends``. ``prune`` deletes the bundle's own copies of libraries that those
-packages install on this machine: the ``.deb`` uses the system's instead.
+packages install on this machine: the ``.deb`` uses the system's instead. ``glibc`` prints the
+newest glibc symbol version any ELF file of the bundle asks for (the ``.deb``'s ``libc6 (>= …)``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 
 _LDD_LINE = re.compile(r"^\s*(\S+)\s+=>\s+(not found|\S+)")
 _ELF_MAGIC = b"\x7fELF"
+_GLIBC_VERSION = re.compile(rb"GLIBC_(2\.[0-9]+(?:\.[0-9]+)?)\x00")
 
 
 class LibDepsError(Exception):
@@ -254,13 +257,30 @@ def prune(bundle: Path, depends: str) -> list[Path]:
     return removed
 
 
+def glibc_needed(bundle: Path) -> str:
+    """The newest ``GLIBC_2.x`` symbol version the bundle's ELF files need ("2.17" at least)."""
+    if not bundle.is_dir():
+        raise LibDepsError(f"no bundle at {bundle}")
+    newest = (2, 17)
+    for elf in elf_files(bundle):
+        for match in _GLIBC_VERSION.finditer(elf.read_bytes()):
+            version = tuple(int(part) for part in match.group(1).split(b"."))
+            newest = max(newest, version[:2])
+    return ".".join(str(part) for part in newest)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("action", choices=("check", "prune"))
+    parser.add_argument("action", choices=("check", "prune", "glibc"))
     parser.add_argument("bundle", type=Path)
-    parser.add_argument("--depends", required=True, help="the .deb's Depends value")
+    parser.add_argument("--depends", default="", help="the .deb's Depends value")
     args = parser.parse_args(argv)
+    if args.action != "glibc" and not args.depends:
+        parser.error(f"{args.action} needs --depends")
     try:
+        if args.action == "glibc":
+            print(glibc_needed(args.bundle))
+            return 0
         if args.action == "prune":
             removed = prune(args.bundle, args.depends)
             print(f"libdeps: removed {len(removed)} libraries the system provides")

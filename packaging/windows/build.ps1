@@ -58,15 +58,22 @@ function Find-Tool([string]$Name, [string[]]$Candidates) {
   return $null
 }
 
-function Sign-Files([string[]]$Files) {
-  if (-not $CertificateThumbprint) { return }
+function Find-Signtool() {
   $kits = Join-Path ${env:ProgramFiles(x86)} "Windows Kits\10\bin"
   $newest = Get-ChildItem $kits -Recurse -Filter signtool.exe -ErrorAction SilentlyContinue |
     Where-Object { $_.FullName -match "\\x64\\" } | Sort-Object FullName | Select-Object -Last 1
   $signtool = Find-Tool "signtool.exe" @($(if ($newest) { $newest.FullName } else { "" }))
   if (-not $signtool) { throw "signtool.exe not found: install the Windows SDK's signing tools" }
-  Invoke-Native $signtool (@("sign", "/sha1", $CertificateThumbprint, "/fd", "SHA256",
-      "/tr", $TimestampUrl, "/td", "SHA256", "/d", "Hearth") + $Files)
+  return $signtool
+}
+
+$SignArguments = @("sign", "/sha1", $CertificateThumbprint, "/fd", "SHA256",
+  "/tr", $TimestampUrl, "/td", "SHA256", "/d", "Hearth")
+
+function Sign-Files([string[]]$Files) {
+  if (-not $CertificateThumbprint) { return }
+  $signtool = Find-Signtool
+  Invoke-Native $signtool ($SignArguments + $Files)
   Invoke-Native $signtool (@("verify", "/pa", "/v") + $Files)
 }
 
@@ -111,10 +118,14 @@ Sign-Files @((Join-Path $Bundle "hearth.exe"), (Join-Path $Bundle "hearth-cli.ex
 
 Step "installer"
 $Setup = Join-Path $Dist "Hearth-$Version-Setup.exe"
-Invoke-Native $makensis @("/V2", "/DVERSION=$Version", "/DVERSION_QUAD=$VersionQuad",
-  "/DSOURCE_DIR=$Bundle", "/DOUTFILE=$Setup", "/DICON=$(Join-Path $Icons 'hearth.ico')",
-  "packaging\windows\hearth.nsi")
-Sign-Files @($Setup)
+$NsisDefines = @("/V2", "/DVERSION=$Version", "/DVERSION_QUAD=$VersionQuad",
+  "/DSOURCE_DIR=$Bundle", "/DOUTFILE=$Setup", "/DICON=$(Join-Path $Icons 'hearth.ico')")
+if ($CertificateThumbprint) {
+  # makensis signs the uninstaller as it writes it into the installer, then the installer.
+  $NsisDefines += "/DSIGN_COMMAND=`"$(Find-Signtool)`" $($SignArguments -join ' ')"
+}
+Invoke-Native $makensis ($NsisDefines + @("packaging\windows\hearth.nsi"))
+if ($CertificateThumbprint) { Invoke-Native (Find-Signtool) @("verify", "/pa", "/v", $Setup) }
 
 Step "done"
 $size = "{0:N1} MB" -f ((Get-Item $Setup).Length / 1MB)

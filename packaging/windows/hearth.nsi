@@ -1,10 +1,18 @@
-; NSIS installer for Hearth on Windows (64-bit): Program Files, a Start menu shortcut, an
-; uninstaller, and an entry in "Installed apps". packaging/windows/build.ps1 runs it as
+; NSIS installer for Hearth on Windows (64-bit): for all users (Program Files, needs an
+; administrator) or for the current user only (%LOCALAPPDATA%\Programs, no administrator), a
+; Start menu shortcut, hearth:// links, a firewall rule for private networks (all-users installs),
+; an uninstaller, and an entry in "Installed apps". The installer never starts Hearth elevated.
+; packaging/windows/build.ps1 runs it as
 ;
 ;   makensis /DVERSION=0.1.0 /DVERSION_QUAD=0.1.0.0 /DSOURCE_DIR=..\..\dist\hearth ^
 ;            /DOUTFILE=..\..\dist\Hearth-0.1.0-Setup.exe /DICON=..\..\build\windows\icons\hearth.ico hearth.nsi
 ;
+;            [/DSIGN_COMMAND="signtool sign /sha1 … /fd SHA256 /tr … /td SHA256"]
+;
 ; VERSION is required; the others have the defaults below (paths relative to this file).
+; SIGN_COMMAND, when given, signs the uninstaller as makensis writes it into the installer
+; (!uninstfinalize) and then the installer itself (!finalize); "%1" is added as the file.
+; Silent installs: /S for all users, /S /CurrentUser for the current user (MultiUser.nsh).
 ; makensis also runs on Linux (Debian package nsis): tests/packaging compiles this script.
 
 Unicode true
@@ -31,17 +39,33 @@ ManifestDPIAware true
 !define PUBLISHER "The Hearth developers"
 !define EXE "hearth.exe"
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP_NAME}"
+!define URL_KEY "Software\Classes\hearth"
+!define FIREWALL_RULE "Hearth (private networks)"
 
+; All users or just me: MultiUser.nsh asks on a page, or takes /AllUsers or /CurrentUser.
+!define MULTIUSER_EXECUTIONLEVEL Highest
+!define MULTIUSER_MUI
+!define MULTIUSER_INSTALLMODE_COMMANDLINE
+!define MULTIUSER_USE_PROGRAMFILES64
+!define MULTIUSER_INSTALLMODE_INSTDIR "${APP_NAME}"
+!define MULTIUSER_INSTALLMODE_INSTDIR_REGISTRY_KEY "Software\${APP_NAME}"
+!define MULTIUSER_INSTALLMODE_INSTDIR_REGISTRY_VALUENAME "InstallDir"
+!define MULTIUSER_INSTALLMODE_DEFAULT_REGISTRY_KEY "Software\${APP_NAME}"
+!define MULTIUSER_INSTALLMODE_DEFAULT_REGISTRY_VALUENAME "InstallMode"
+
+!include "MultiUser.nsh"
 !include "MUI2.nsh"
 !include "x64.nsh"
 !include "LogicLib.nsh"
 !include "FileFunc.nsh"
 
+!ifdef SIGN_COMMAND
+  !uninstfinalize '${SIGN_COMMAND} "%1"' = 0
+  !finalize '${SIGN_COMMAND} "%1"' = 0
+!endif
+
 Name "${APP_NAME}"
 OutFile "${OUTFILE}"
-InstallDir "$PROGRAMFILES64\${APP_NAME}"
-InstallDirRegKey HKLM "Software\${APP_NAME}" "InstallDir"
-RequestExecutionLevel admin
 BrandingText "${APP_NAME} ${VERSION}"
 
 VIProductVersion "${VERSION_QUAD}"
@@ -57,10 +81,14 @@ VIAddVersionKey "LegalCopyright" "${PUBLISHER}, GPL-3.0-or-later"
   !define MUI_UNICON "${ICON}"
 !endif
 !define MUI_ABORTWARNING
-!define MUI_FINISHPAGE_RUN "$INSTDIR\${EXE}"
+;  The finish page starts Hearth through Explorer, as the signed-in user and never with the
+;  installer's administrator rights (a profile made elevated would belong to the administrator).
+!define MUI_FINISHPAGE_RUN
 !define MUI_FINISHPAGE_RUN_TEXT "Start ${APP_NAME}"
+!define MUI_FINISHPAGE_RUN_FUNCTION StartUnelevated
 
 !insertmacro MUI_PAGE_WELCOME
+!insertmacro MULTIUSER_PAGE_INSTALLMODE
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_INSTFILES
 !insertmacro MUI_PAGE_FINISH
@@ -74,12 +102,16 @@ Function .onInit
     Abort
   ${EndIf}
   SetRegView 64
-  SetShellVarContext all
+  !insertmacro MULTIUSER_INIT
 FunctionEnd
 
 Function un.onInit
   SetRegView 64
-  SetShellVarContext all
+  !insertmacro MULTIUSER_UNINIT
+FunctionEnd
+
+Function StartUnelevated
+  Exec '"$WINDIR\explorer.exe" "$INSTDIR\${EXE}"'
 FunctionEnd
 
 Section "${APP_NAME}" SecMain
@@ -92,19 +124,37 @@ Section "${APP_NAME}" SecMain
 
   CreateShortcut "$SMPROGRAMS\${APP_NAME}.lnk" "$INSTDIR\${EXE}" "" "$INSTDIR\${EXE}" 0
 
-  WriteRegStr HKLM "Software\${APP_NAME}" "InstallDir" "$INSTDIR"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "DisplayName" "${APP_NAME}"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "DisplayVersion" "${VERSION}"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "Publisher" "${PUBLISHER}"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "DisplayIcon" "$INSTDIR\${EXE}"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "InstallLocation" "$INSTDIR"
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "UninstallString" '"$INSTDIR\Uninstall.exe"'
-  WriteRegStr HKLM "${UNINSTALL_KEY}" "QuietUninstallString" '"$INSTDIR\Uninstall.exe" /S'
-  WriteRegDWORD HKLM "${UNINSTALL_KEY}" "NoModify" 1
-  WriteRegDWORD HKLM "${UNINSTALL_KEY}" "NoRepair" 1
+  ; hearth:// invite links open Hearth (a running Hearth takes the link over).
+  WriteRegStr SHCTX "${URL_KEY}" "" "URL:Hearth invite link"
+  WriteRegStr SHCTX "${URL_KEY}" "URL Protocol" ""
+  WriteRegStr SHCTX "${URL_KEY}\DefaultIcon" "" '"$INSTDIR\${EXE}",0'
+  WriteRegStr SHCTX "${URL_KEY}\shell\open\command" "" '"$INSTDIR\${EXE}" "%1"'
+
+  ; Discovery (mDNS) and members' direct connections, on private networks only. Adding a rule
+  ; needs an administrator: a per-user install gets Windows' own prompt on first use instead.
+  ${If} $MultiUser.InstallMode == "AllUsers"
+    nsExec::ExecToLog 'netsh advfirewall firewall delete rule name="${FIREWALL_RULE}"'
+    Pop $0
+    nsExec::ExecToLog 'netsh advfirewall firewall add rule name="${FIREWALL_RULE}" dir=in action=allow program="$INSTDIR\${EXE}" enable=yes profile=private'
+    Pop $0
+    nsExec::ExecToLog 'netsh advfirewall firewall add rule name="${FIREWALL_RULE}" dir=in action=allow program="$INSTDIR\hearth-cli.exe" enable=yes profile=private'
+    Pop $0
+  ${EndIf}
+
+  WriteRegStr SHCTX "Software\${APP_NAME}" "InstallDir" "$INSTDIR"
+  WriteRegStr SHCTX "Software\${APP_NAME}" "InstallMode" "$MultiUser.InstallMode"
+  WriteRegStr SHCTX "${UNINSTALL_KEY}" "DisplayName" "${APP_NAME}"
+  WriteRegStr SHCTX "${UNINSTALL_KEY}" "DisplayVersion" "${VERSION}"
+  WriteRegStr SHCTX "${UNINSTALL_KEY}" "Publisher" "${PUBLISHER}"
+  WriteRegStr SHCTX "${UNINSTALL_KEY}" "DisplayIcon" "$INSTDIR\${EXE}"
+  WriteRegStr SHCTX "${UNINSTALL_KEY}" "InstallLocation" "$INSTDIR"
+  WriteRegStr SHCTX "${UNINSTALL_KEY}" "UninstallString" '"$INSTDIR\Uninstall.exe" /$MultiUser.InstallMode'
+  WriteRegStr SHCTX "${UNINSTALL_KEY}" "QuietUninstallString" '"$INSTDIR\Uninstall.exe" /$MultiUser.InstallMode /S'
+  WriteRegDWORD SHCTX "${UNINSTALL_KEY}" "NoModify" 1
+  WriteRegDWORD SHCTX "${UNINSTALL_KEY}" "NoRepair" 1
   ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
   IntFmt $0 "0x%08X" $0
-  WriteRegDWORD HKLM "${UNINSTALL_KEY}" "EstimatedSize" "$0"
+  WriteRegDWORD SHCTX "${UNINSTALL_KEY}" "EstimatedSize" "$0"
 SectionEnd
 
 Section "Uninstall"
@@ -115,7 +165,12 @@ Section "Uninstall"
   Delete "$INSTDIR\hearth-cli.exe"
   Delete "$INSTDIR\Uninstall.exe"
   RMDir "$INSTDIR"
-  DeleteRegKey HKLM "${UNINSTALL_KEY}"
-  DeleteRegKey HKLM "Software\${APP_NAME}"
-  ; Profiles stay in %APPDATA%\Hearth: wiping them is the app's own "Wipe" command.
+  DeleteRegKey SHCTX "${URL_KEY}"
+  ${If} $MultiUser.InstallMode == "AllUsers"
+    nsExec::ExecToLog 'netsh advfirewall firewall delete rule name="${FIREWALL_RULE}"'
+    Pop $0
+  ${EndIf}
+  DeleteRegKey SHCTX "${UNINSTALL_KEY}"
+  DeleteRegKey SHCTX "Software\${APP_NAME}"
+  ; Profiles stay in %LOCALAPPDATA%\Hearth: wiping them is the app's own "Wipe" command.
 SectionEnd

@@ -2087,4 +2087,20 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
+<context>
+    <name>widget</name>
+    <message>
+        <source>macOS is keeping Hearth off your local network, so it cannot find the people in your circles.
+
+Open System Settings → Privacy &amp; Security → Local Network, turn Hearth on, then quit and open Hearth again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <source>Local network access is off</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
 </TS>

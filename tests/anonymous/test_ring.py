@@ -91,11 +91,12 @@ def test_two_signatures_by_one_member_differ_in_every_response() -> None:
 def test_altered_message_context_or_ring_is_refused() -> None:
     seeds, keys = members(4)
     proof = prove(seeds[0], keys, b"text", circle_id=CIRCLE, epoch=1, window=7).encode()
-    for kwargs, text in [
+    cases: list[tuple[dict[str, object], bytes]] = [
         ({}, b"texT"),
         ({"epoch": 2}, b"text"),
         ({"circle_id": bytes(16)}, b"text"),
-    ]:
+    ]
+    for kwargs, text in cases:
         with pytest.raises(RingSignatureError) as err:
             checked(proof, text, keys, **kwargs)
         assert err.value.problem is RingProblem.BAD_SIGNATURE

@@ -118,7 +118,7 @@ def test_only_the_lobby_may_lack_a_host(made: tuple[Circle, Membership]) -> None
 )
 def test_bad_names_are_refused(name: object, problem: CircleProblem) -> None:
     with pytest.raises(CircleError) as caught:
-        create_circle(name, "Quiet Heron")
+        create_circle(name, "Quiet Heron")  # type: ignore[arg-type]
     assert caught.value.problem is problem
 
 
@@ -164,8 +164,8 @@ def test_retention_singular_unit() -> None:
         lambda: RetentionPolicy.from_value("days"),
         lambda: CircleSettings(slow_mode_seconds=-1),
         lambda: CircleSettings(slow_mode_seconds=86400),
-        lambda: CircleSettings(slow_mode_seconds=1.5),
-        lambda: CircleSettings(anonymous_posting="yes"),
+        lambda: CircleSettings(slow_mode_seconds=1.5),  # type: ignore[arg-type]
+        lambda: CircleSettings(anonymous_posting="yes"),  # type: ignore[arg-type]
         lambda: CircleSettings.from_dict({"retention": ["days", 1], "dm": "strangers"}),
         lambda: CircleSettings.from_dict([]),
     ],

@@ -97,7 +97,7 @@ def test_signature_covers_the_documented_bytes(member: Membership) -> None:
 def _signed_statement(signer: Membership, name: str) -> bytes:
     encoded = name.encode()
     signed = STATEMENT_DOMAIN + signer.noise_public + CIRCLE + bytes([len(encoded)]) + encoded
-    return msgpack.packb([1, signer.member_key, signer.sign(signed), name])
+    return bytes(msgpack.packb([1, signer.member_key, signer.sign(signed), name]))
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,7 @@ class Host:
         )
         task = asyncio.current_task()
         assert task is not None
-        self.handlers.append(task)  # type: ignore[arg-type]
+        self.handlers.append(task)
         await connection.run()
 
 
@@ -89,7 +89,12 @@ async def _join(host: Host, code: JoinCode = CODE) -> tuple[JoinEvent, list[Join
 
 @pytest.mark.asyncio
 async def test_join_over_tcp_with_approval(host: Host, link: InviteLink) -> None:
-    host.decide = lambda request: host.invitation.request(request.request_id).approve()  # type: ignore[union-attr]
+    def approve(request: JoinRequested) -> None:
+        session = host.invitation.request(request.request_id)
+        assert session is not None
+        session.approve()
+
+    host.decide = approve
     outcome, seen = await _join(host)
     assert outcome == Welcomed(link)
     assert seen[0] == CodeAccepted()

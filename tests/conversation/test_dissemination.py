@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import random
 
-from messenger.conversation.wire import Posts, decode
+from messenger.conversation import SyncLimits, sign_post
+from messenger.conversation.wire import Hello, Posts, Want, decode
 
-from .sim import Network
+from .harness import Solo
+from .sim import CIRCLE, Network
 from .test_sync_network import assert_exactly_once_in_order, counts
 
 
@@ -58,7 +60,7 @@ def test_a_push_lost_to_a_dying_link_is_caught_up_from_the_others() -> None:
     net.post("ada", "one")
     net.cut("ada", "ed")  # ada's push to ed dies with the link; the others were told ed got it
     net.run()
-    assert [p.body for p in net["ed"].shown()] == []
+    assert [p.envelope.body for p in net["ed"].shown()] == []
     net.post("ada", "two")  # reaches ed through the others: a gap, asked for, filled
     net.settle()
     assert [p.envelope.body for p in net["ed"].shown()] == ["one", "two"]
@@ -83,3 +85,57 @@ def test_nobody_sends_a_post_back_to_whoever_sent_it() -> None:
     net.post("ada", "hello")
     net.run()
     assert back == [("ada", "bo"), ("bo", "cy")]  # a line: forwarded once, never back
+
+
+def _bodies_to(net: Network, who: str) -> list[bytes]:
+    got: list[bytes] = []
+
+    def tap(src: str, dst: str, data: bytes) -> None:
+        msg = decode(data)
+        if dst == who and isinstance(msg, Posts):
+            got.extend(msg.posts)
+
+    net.taps.append(tap)
+    return got
+
+
+def test_coming_back_to_nine_holders_brings_each_missing_post_once() -> None:
+    names = [f"m{i}" for i in range(10)]
+    net = Network(names)
+    net.mesh()
+    net.run()
+    net.isolate("m9")
+    for k in range(90):
+        net.post(names[k % 9], f"while away {k}")
+        net.run()
+    got = _bodies_to(net, "m9")
+    for other in names[:9]:  # all nine links come up together
+        net.link("m9", other)
+    net.settle()
+    assert len(got) == 90 and len(set(got)) == 90  # was 9 x 90 with catch-up pushed on HELLO
+    for member in net.members.values():
+        assert_exactly_once_in_order(member, counts(net))
+
+
+def test_a_holder_that_leaves_or_stays_silent_mid_catch_up_is_replaced() -> None:
+    solo = Solo()
+    author = solo.pks["p"]
+    first = solo.connect("p", hwm={author: 30})
+    assert [m for _, m in first if isinstance(m, Want)] == [Want({author: ((1, 30),)})]
+    second = solo.connect("q", hwm={author: 30})
+    assert not [m for _, m in second if isinstance(m, Want)]  # asked of p already: not again
+    solo.engine.peer_lost(author)  # p leaves before answering
+    assert [m for n, m in solo.tick() if n == "q"] == [Want({author: ((1, 30),)})]
+    # q says nothing for want_retry_ms: forget the ask and ask again (q is all there is)
+    later = solo.tick(SyncLimits().want_retry_ms)
+    assert [m for n, m in later if n == "q"] == [Want({author: ((1, 30),)})]
+
+
+def test_a_post_made_between_our_hello_and_theirs_is_pushed() -> None:
+    solo = Solo()
+    solo.engine.peer_connected(solo.pks["q"], solo.now)  # our HELLO leaves: nothing of ours
+    mine = sign_post(solo.key, CIRCLE, 1, "between the hellos", solo.now)
+    assert solo.engine.publish(mine, solo.now) == []  # q is not synced yet: nothing pushed
+    sent = solo.recv("q", Hello())
+    pushed = [m for _, m in sent if isinstance(m, Posts)]
+    assert len(pushed) == 1 and len(pushed[0].posts) == 1

@@ -9,18 +9,19 @@ from messenger.conversation import (
     RateLimits,
     SlowDown,
 )
-from messenger.conversation.ratelimit import PeerLimiter, TokenBucket
+from messenger.conversation.ratelimit import PeerLimiter
 from messenger.conversation.wire import Limited, Typing, Want
+from network.ratelimit import TokenBucket
 
 from .harness import Solo
 from .sim import Network
 
 
 def test_token_bucket_refills_over_time() -> None:
-    bucket = TokenBucket(capacity=20, per_window=20, window_ms=10_000, now=0)
+    bucket = TokenBucket.per_window(20, 20, 10_000, now=0)  # milliseconds
     assert sum(bucket.take(0) for _ in range(30)) == 20
     assert not bucket.take(100)
-    assert bucket.ms_until(100) == 401
+    assert bucket.ticks_until(100) == 401
     assert bucket.take(500)
     assert bucket.available(20_000) == 20  # never above capacity
     assert bucket.take_up_to(20_000, 50) == 20

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from messenger.conversation import (
     GapAbandoned,
     PeerSynced,
@@ -75,6 +77,33 @@ def test_gone_ranges_release_held_posts_at_once() -> None:
     assert solo.of(GapAbandoned) == [GapAbandoned(solo.pks["p"], 1, 4)]
 
 
+def converse(a: Solo, b: Solo, first: list[tuple[str, Any]]) -> None:
+    """Carry messages between two engines, each the other's "q", until neither has more."""
+    to_b: list[Any] = [m for _, m in first]
+    to_a: list[Any] = []
+    for _ in range(200):
+        if not to_b and not to_a:
+            return
+        next_a = [m for msg in to_b for _, m in b.recv("q", msg)]
+        next_b = [m for msg in to_a for _, m in a.recv("q", msg)]
+        to_a, to_b = next_a, next_b
+    raise AssertionError("the two engines never went quiet")
+
+
+def test_connecting_pushes_nothing_the_peer_asks_for_what_it_lacks() -> None:
+    """Catch-up is pulled: a HELLO is answered with our HELLO only; the one who lacks asks."""
+    solo = Solo()
+    for seq in range(1, 6):
+        solo.log.add(solo.post("p", seq), solo.now)
+    solo.rebuild()
+    sent = solo.connect("q", hwm={})
+    assert [type(m) for _, m in sent] == [Hello]
+    # q says it holds p's posts up to 9: we ask q, and only q, for 6..9
+    sent = solo.connect("p", hwm={})
+    sent = solo.recv("q", Hello(hwm={solo.pks["p"]: 9}))
+    assert sent == [("q", Want({solo.pks["p"]: ((6, 9),)}))]
+
+
 def test_catch_up_sends_only_what_the_peer_lacks_and_within_retention() -> None:
     now = 1_700_000_000_000
     solo = Solo(now=now, retention_cutoff=lambda t: t - 24 * HOUR)
@@ -85,7 +114,9 @@ def test_catch_up_sends_only_what_the_peer_lacks_and_within_retention() -> None:
     for post in mine:
         solo.log.add(post, now)
     solo.rebuild()
-    sent = solo.connect("q", hwm={solo.pks["p"]: 6})
+    solo.connect("q", hwm={solo.pks["p"]: 6})
+    # q lacks p's 7.. and all of mine: what it asks for is what it gets, nothing more
+    sent = solo.recv("q", Want({solo.pks["p"]: ((7, 10),), solo.me: ((1, 2),)}))
     batches = [m for _, m in sent if isinstance(m, Posts)]
     seqs = sorted(
         (post.author_key == solo.me, post.seq)
@@ -94,7 +125,8 @@ def test_catch_up_sends_only_what_the_peer_lacks_and_within_retention() -> None:
     )
     assert seqs == [(False, 7), (False, 8), (False, 9), (False, 10), (True, 1), (True, 2)]
     # a peer that has nothing of p's learns that 1..4 are gone (expired), so it does not wait
-    sent = solo.connect("p", hwm={})
+    solo.connect("p", hwm={})
+    sent = solo.recv("p", Want({solo.pks["p"]: ((1, 10),)}))
     gone = [m.gone for _, m in sent if isinstance(m, Posts) and m.gone]
     assert gone == [{solo.pks["p"]: ((1, 4),)}]
     assert solo.of(PeerSynced)
@@ -111,11 +143,9 @@ def test_a_member_returning_after_retention_catches_up_without_waiting() -> None
     receiver.log.add(receiver.post("p", 1, ts=now - 72 * HOUR), now)
     receiver.rebuild()
     sender.rebuild()
-    # the sender is "q" to the receiver: relay what it sends on connect
-    sent = sender.connect("q", hwm={receiver.pks["p"]: 1})
+    # each is "q" to the other: carry what they say until both are quiet
     receiver.connect("q", hwm={})
-    for _, msg in sent:
-        receiver.recv("q", msg)
+    converse(sender, receiver, sender.connect("q", hwm={receiver.pks["p"]: 1}))
     assert receiver.shown() == [("p", s) for s in range(11, 21)]
     assert receiver.of(GapAbandoned) == [GapAbandoned(receiver.pks["p"], 2, 10)]
 
@@ -172,9 +202,7 @@ def test_a_long_expired_prefix_does_not_count_as_too_far_ahead() -> None:
         sender.log.add(sender.post("p", seq, ts=ts), now)
     sender.rebuild()
     receiver = Solo(now=now, retention_cutoff=cutoff)
-    sent = sender.connect("q", hwm={})
-    receiver.connect("q", hwm={receiver.pks["p"]: 7000})
-    for _, msg in sent:
-        receiver.recv("q", msg)
+    receiver.connect("q", hwm={})
+    converse(sender, receiver, sender.connect("q", hwm={}))
     assert receiver.shown() == [("p", s) for s in range(6001, 7001)]
     assert not receiver.dropped()

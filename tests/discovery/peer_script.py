@@ -1,6 +1,6 @@
 """A discovery peer for multi-process tests: runs :class:`Discovery`, prints JSON events.
 
-Usage: ``python peer_script.py --address ADDR --port N [--key HEX]... [--ttl S] [--lifetime S]``
+Usage: ``python peer_script.py --address ADDR... --port N [--key HEX]... [--ttl S] [--lifetime S]``
 
 Prints one JSON object per line: ``ready`` (with ``peer_id``), then ``found``/``updated``/
 ``gone`` (``peer_id``, ``addresses``, ``port``, ``matched``: hex keys), and ``bye`` at the end.
@@ -53,8 +53,8 @@ def report(event: DiscoveryEvent) -> None:
 async def main(args: argparse.Namespace) -> None:
     discovery = Discovery(report, ttl=args.ttl, sweep_interval=args.sweep)
     await discovery.set_circles([bytes.fromhex(k) for k in args.key])
-    await discovery.start([args.address], args.port)
-    say(event="ready", peer_id=discovery.peer_id)
+    await discovery.start(args.address, args.port)
+    say(event="ready", peer_id=discovery.peer_id, senders=discovery.sender_addresses())
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
@@ -77,7 +77,7 @@ async def main(args: argparse.Namespace) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--address", required=True)
+    parser.add_argument("--address", action="append", required=True)  # repeatable
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--key", action="append", default=[])
     parser.add_argument("--ttl", type=int, default=120)

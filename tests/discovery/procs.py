@@ -50,15 +50,15 @@ class PeerProcess:
             if remaining <= 0:
                 raise AssertionError(f"{self.name}: no matching event in {timeout}s: {self.events}")
             try:
-                event = self._lines.get(timeout=remaining)
+                line = self._lines.get(timeout=remaining)
             except queue.Empty:
                 continue
-            if event is None:
+            if line is None:
                 self._lines.put(None)
                 raise AssertionError(f"{self.name} exited; events: {self.events}")
-            self.events.append(event)
-            if predicate(event):
-                return event
+            self.events.append(line)
+            if predicate(line):
+                return line
 
     def ready(self, timeout: float = 10.0) -> str:
         return str(self.wait_for(lambda e: e["event"] == "ready", timeout)["peer_id"])

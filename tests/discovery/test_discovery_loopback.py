@@ -17,6 +17,7 @@ import pytest
 from zeroconf import DNSQuestionType, IPVersion
 from zeroconf.asyncio import AsyncServiceInfo, AsyncZeroconf
 
+from network.clock import Seconds
 from network.discovery import (
     SERVICE_TYPE,
     Discovery,
@@ -213,11 +214,13 @@ async def test_misuse_raises_typed_errors() -> None:
         await Discovery().start(["localhost"], 40016)
     for port in (0, 65536, -1, True):
         with pytest.raises(DiscoveryStartError, match="port"):
-            await Discovery().start([LOOPBACK], port)  # type: ignore[arg-type]
+            await Discovery().start([LOOPBACK], port)
     with pytest.raises(ValueError, match="ttl"):
         Discovery(ttl=0)
     with pytest.raises(ValueError, match="sweep"):
         Discovery(sweep_interval=0)
+    with pytest.raises(ValueError, match="resolve_timeout"):
+        Discovery(resolve_timeout=Seconds(0))
     with pytest.raises(DiscoveryStateError, match="callback"):
         await anext(Discovery(lambda e: None).events())
 
@@ -249,7 +252,7 @@ async def test_a_peer_that_vanishes_without_goodbye_expires() -> None:
     peer = start_peer("--address", LOOPBACK, "--port", "40018", "--ttl", "2", "--lifetime", "20")
     try:
         crasher = await asyncio.to_thread(peer.ready)
-        async with running([], 40019, sweep_interval=0.5) as (_, events):
+        async with running([], 40019, sweep_interval=0.5, resolve_timeout=1.0) as (_, events):
             await events.wait_for(found(crasher))
             peer.kill()
             await events.wait_for(lambda e: e == PeerGone(crasher), within=15)

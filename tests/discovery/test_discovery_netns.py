@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import getpass
 import hashlib
+import operator
 import os
 import re
 import socket
@@ -12,9 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
 import pytest
-from zeroconf import DNSIncoming, DNSPointer, DNSService, DNSText
+from zeroconf._dns import DNSPointer, DNSService, DNSText
+from zeroconf._protocol.incoming import DNSIncoming
 
 from network.discovery.hints import Announcement, parse_txt
 from tests import netlab
@@ -72,6 +75,28 @@ def test_three_hosts_find_each_other_and_the_right_pairs_match(lab: netlab.Netla
     p2.quit()
 
 
+def test_discovery_goes_on_when_one_interface_cannot_join_the_group(lab: netlab.Netlab) -> None:
+    """A host on two networks whose second interface refuses the multicast group (here: the
+    namespace allows one membership) still discovers on the first."""
+    first, second = lab.segment(), lab.segment()
+    two = lab.host(first, second)
+    one = lab.host(first)
+    limit = two.run(["sysctl", "-w", "net.ipv4.igmp_max_memberships=1"])
+    assert limit.returncode == 0, limit.stderr
+    extra = ["--address", two.address(second.index)]
+    p_two = start_peer(two, [K1], "two-interfaces", extra, stderr=-1)
+    p_one = start_peer(one, [K1], "one-interface")
+    ready = p_two.wait_for(lambda e: e["event"] == "ready")
+    assert ready["senders"] == [two.address(first.index)]  # the refused one is left out
+    found = p_two.found(p_one.ready())
+    assert found["matched"] == [K1.hex()]
+    assert p_one.found(str(ready["peer_id"]))["addresses"] == [two.address(first.index)]
+    p_one.quit()
+    p_two.quit()
+    assert p_two.proc.stderr is not None
+    assert b"mDNS works on 1 of 2 interfaces" in p_two.proc.stderr.read()
+
+
 # -- privacy ------------------------------------------------------------------------------------
 
 
@@ -124,7 +149,7 @@ def test_an_observer_learns_nothing_that_identifies_or_links(lab: netlab.Netlab)
             assert alice_peer.found(bob_id)["matched"] == [K1.hex()]
             assert bob_peer.found(alice_id)["matched"] == [K1.hex()]
             alice_peer.quit()
-            bob_peer.wait_for(lambda e, i=alice_id: e == {"event": "gone", "peer_id": i})
+            bob_peer.wait_for(partial(operator.eq, {"event": "gone", "peer_id": alice_id}))
         bob_peer.quit()
     packets = [e for e in observer.events if e["event"] == "packet"]
     assert packets, "the observer recorded nothing"

@@ -75,7 +75,7 @@ def test_defaults_are_up_multicast_lan_interfaces_only() -> None:
         ("eth2", "no multicast"),
         ("docker0", "by name"),
         ("br-3f2a1b", "by name"),
-        ("veth12ab", "by name"),
+        ("veth12ab", "link-local"),
         ("virbr0", "by name"),
         ("tun0", "no multicast"),
         ("wg0", "tunnel"),

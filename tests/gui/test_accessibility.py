@@ -118,7 +118,7 @@ SCREENS: dict[str, Callable[[], QWidget]] = {
 
 
 def _interactive(root: QWidget) -> list[QWidget]:
-    found = []
+    found: list[QWidget] = []
     for widget in root.findChildren(QWidget):
         if not isinstance(widget, INTERACTIVE) or widget.objectName().startswith("qt_"):
             continue
@@ -155,9 +155,9 @@ def test_every_interactive_widget_has_an_accessible_name(screen: QWidget) -> Non
 
 def test_every_visible_control_is_reachable_with_tab(screen: QWidget) -> None:
     chain: set[int] = set()
-    widget = screen.nextInFocusChain()
+    widget: QWidget | None = screen.nextInFocusChain()
     for _ in range(2000):  # bounded walk around the focus chain
-        if widget is screen:
+        if widget is None or widget is screen:
             break
         chain.add(id(widget))
         widget = widget.nextInFocusChain()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -20,7 +21,7 @@ from ui.widgets.conversation_view import ConversationView
 
 def _variety() -> list[PostView]:
     base = next(generated_posts(1))
-    kinds = [
+    kinds: list[dict[str, Any]] = [
         {"author": "Amber Fox", "body": "A short one."},
         {"author": "Amber Fox", "body": "Same author, soon after: no name, no avatar."},
         {"author": "Quiet Heron", "mine": True, "state": DeliveryState.QUEUED, "body": "Mine."},
@@ -42,7 +43,7 @@ def _variety() -> list[PostView]:
                 author_key=key(author),
                 seq=n + 1,
                 ts=base.ts + n * 20,
-                **kind,  # type: ignore[arg-type]
+                **kind,
             )
         )
     return posts

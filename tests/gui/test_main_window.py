@@ -168,13 +168,13 @@ def test_keyboard_shortcuts(qtbot: QtBot) -> None:
     assert not dialog.isVisible()
     qtbot.keyClick(window, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(opened[-1], JoinDialog)
-    qtbot.keyClick(opened[-1], Qt.Key.Key_Escape)  # type: ignore[arg-type]
+    qtbot.keyClick(opened[-1], Qt.Key.Key_Escape)
     qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(opened[-1], SettingsDialog)
-    qtbot.keyClick(opened[-1], Qt.Key.Key_Escape)  # type: ignore[arg-type]
+    qtbot.keyClick(opened[-1], Qt.Key.Key_Escape)
     qtbot.keyClick(window, Qt.Key.Key_F1)
     assert isinstance(opened[-1], SupportDialog)
-    qtbot.keyClick(opened[-1], Qt.Key.Key_Escape)  # type: ignore[arg-type]
+    qtbot.keyClick(opened[-1], Qt.Key.Key_Escape)
     window.action("circles").trigger()  # Ctrl+K
     assert window.sidebar.circles.view.hasFocus() or QApplication.focusWidget() is (
         window.sidebar.circles.view
@@ -238,7 +238,7 @@ def test_welcome_buttons_signal_on_the_qasync_loop(
 
     qasync_loop.run_until_complete(asyncio.wait_for(scenario(), 10))
     assert isinstance(opened[-1], JoinDialog)
-    opened[-1].reject()  # type: ignore[attr-defined]
+    opened[-1].reject()
 
 
 def test_a_post_can_be_reported_or_hidden_from_its_menu(qtbot: QtBot) -> None:

@@ -18,6 +18,17 @@ from messenger.headless.session import Session
 from messenger.moderation import EngineLimits
 from messenger.options import parse_args
 from messenger.storage import MINIMUM
+from network.node import NodeConfig
+
+# Short redials and liveness, as for the suite's headless processes (tests/headless_peer.py).
+FAST_NODE = NodeConfig(
+    interfaces=("127.0.0.1",),
+    keepalive_interval=1.0,
+    idle_timeout=4.0,
+    backoff_base=0.25,
+    backoff_cap=2.0,
+    find_timeout=3.0,
+)
 
 
 class Peer:
@@ -25,7 +36,10 @@ class Peer:
         where = ["--ephemeral"] if profile is None else ["--profile", str(profile)]
         options = parse_args([*where, "--interface", "127.0.0.1", "--headless"])
         self.messenger = Messenger(
-            options, kdf=MINIMUM, moderation_limits=EngineLimits(report_delay_ms=0)
+            options,
+            node_config=FAST_NODE,
+            kdf=MINIMUM,
+            moderation_limits=EngineLimits(report_delay_ms=0),
         )
         self.events: list[dict[str, Any]] = []
         self.changed = asyncio.Event()

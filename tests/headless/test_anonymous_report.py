@@ -11,6 +11,7 @@ import asyncio
 import pytest
 
 from messenger.moderating import ModerationRefused
+from tests.closing import close_all
 
 from .inprocess import Peer, circle_of
 
@@ -49,5 +50,4 @@ async def test_an_anonymous_report_names_nobody_and_reaches_only_moderators() ->
         with pytest.raises(ModerationRefused, match="yourself"):
             await kind.do(f"/report {own} spam")
     finally:
-        for peer in (host, rude, kind):
-            await peer.close()
+        await close_all(host, rude, kind)

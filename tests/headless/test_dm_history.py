@@ -14,6 +14,7 @@ from messenger.options import parse_args
 from messenger.storage import MINIMUM
 from messenger.views import DeliveryState
 from network.node import NodeConfig
+from tests.closing import close_all
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(90)]
 
@@ -79,8 +80,7 @@ async def test_a_queued_dm_survives_a_restart_and_arrives_once(tmp_path: Path) -
             await asyncio.sleep(0.05)
         assert mine[0].state is DeliveryState.DELIVERED
     finally:
-        await alice.close()
-        await bob.close()
+        await close_all(alice, bob)
 
 
 async def test_read_receipts_and_typing_only_when_both_turn_them_on(tmp_path: Path) -> None:
@@ -129,5 +129,4 @@ async def test_read_receipts_and_typing_only_when_both_turn_them_on(tmp_path: Pa
         else:
             raise AssertionError("no read receipt")
     finally:
-        await alice.close()
-        await bob.close()
+        await close_all(alice, bob)

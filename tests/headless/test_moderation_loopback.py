@@ -47,6 +47,15 @@ def form(host: HeadlessPeer, *members: HeadlessPeer) -> dict[str, object]:
     return circle
 
 
+def barrier(sender: HeadlessPeer, *receivers: HeadlessPeer) -> None:
+    """``sender`` posts a marker and each receiver waits for it: what was on its way to them
+    before it has arrived."""
+    marker = f"barrier {len(sender.events)} from {sender.name}"
+    sender.send(f"/say {marker}")
+    for peer in receivers:
+        peer.wait_event("post", 20, body=marker)
+
+
 def me(peer: HeadlessPeer) -> dict[str, object]:
     items = peer.command("/members", "list")["items"]
     return next(item for item in items if item["me"])
@@ -74,7 +83,7 @@ def test_block_report_and_hide(peers: list[HeadlessPeer]) -> None:
     host.wait_event("post", 20, body="everyone here is boring")
     kind.send("/say a calm evening to all")  # arrives after the rude post at the host ...
     host.wait_event("post", 20, body="a calm evening to all")
-    kind.drain(1.0)  # ... and kind has had time to receive the rude one
+    barrier(host, kind)  # ... and the rude one, had kind shown it, came before this
     assert not kind.of("dm") and not kind.of("dm_request")
     assert not [p for p in kind.of("post") if p["author"] == rude_name]
     assert "everyone here is boring" not in bodies(kind)  # hidden for the blocker only
@@ -93,8 +102,7 @@ def test_block_report_and_hide(peers: list[HeadlessPeer]) -> None:
     # An ordinary member may not see the queue, nor moderate.
     refused = rude.command(f"/hide {post_id}", "error")
     assert refused["code"] == "not_allowed"
-    rude.drain(0.5)
-    kind.drain(0.5)
+    barrier(host, rude, kind)  # sent after the report: a leaked copy would have come first
     assert not rude.of("report") and not kind.of("report")
 
     # The host hides the post for everyone; even people who did not block its author.

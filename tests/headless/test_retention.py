@@ -13,6 +13,7 @@ from messenger.options import parse_args
 from messenger.storage import MINIMUM
 from messenger.views import CircleSettingsView, Retention
 from network.node import NodeConfig
+from tests.closing import close_all
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(60)]
 
@@ -104,5 +105,4 @@ async def test_people_here_counts_me_and_whoever_is_linked(tmp_path: Path) -> No
             await asyncio.sleep(0.05)
         assert host.circle(circle.id).members_present == 2
     finally:
-        await host.close()
-        await guest.close()
+        await close_all(host, guest)

@@ -5,15 +5,20 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from tests.headless_peer import HeadlessPeer
+from tests.headless_peer import FAST_TIMINGS, HeadlessPeer
 from tests.netlab import Host, Netlab
 
 
-def start_peer(host: Host, name: str | None = None, segments: Sequence[int] = (0,)) -> HeadlessPeer:
+def start_peer(
+    host: Host,
+    name: str | None = None,
+    segments: Sequence[int] = (0,),
+    timings: str | None = FAST_TIMINGS,
+) -> HeadlessPeer:
     args = ["--ephemeral"]
     for segment in segments:
         args += ["--interface", host.address(segment)]
-    peer = HeadlessPeer(args, popen=host.popen, name=name or host.name)
+    peer = HeadlessPeer(args, popen=host.popen, name=name or host.name, timings=timings)
     peer.wait_event("ready", 20)
     return peer
 

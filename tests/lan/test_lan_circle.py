@@ -31,6 +31,16 @@ def my_key(peer: HeadlessPeer) -> str:
     return str(me(peer)["key"])
 
 
+def barrier(peers: list[HeadlessPeer], *senders: HeadlessPeer) -> None:
+    """Each sender (default: every peer) posts a marker, and every peer waits for all of them:
+    whatever a sender sent earlier that was going to arrive has arrived by then."""
+    for sender in senders or peers:
+        marker = f"barrier from {sender.name}"
+        sender.send(f"/say {marker}")
+        for peer in peers:
+            peer.wait_event("post", 30, body=marker)
+
+
 def close_all(peers: list[HeadlessPeer]) -> None:
     for peer in peers:
         peer.close()
@@ -51,9 +61,9 @@ def test_five_hosts_each_see_every_post_once_in_author_order(lab: Netlab) -> Non
                 peer.send(f"/say note {k} from {i}")
         for peer in peers:
             peer.wait_for(lambda e, p=peer: len(posts(p)) >= 25, 30)  # type: ignore[misc]
+        barrier(peers)  # a copy of a note sent twice would have come before these
         for peer in peers:
-            peer.drain(0.5)
-            seen = posts(peer)
+            seen = [e for e in posts(peer) if str(e["body"]).startswith("note ")]
             assert len(seen) == 25, peer.name
             assert len({e["id"] for e in seen}) == 25  # nothing twice
             by_author: dict[str, list[int]] = {}
@@ -88,7 +98,7 @@ def test_cut_host_is_noticed_catches_up_and_reconnects(lab: Netlab) -> None:
         before = len(posts(away))
         hosts[3].link_up()
         away.wait_for(lambda e: len(posts(away)) >= before + 100, 90)
-        away.drain(1.0)
+        barrier(peers)
         got = [e for e in posts(away) if str(e["body"]).startswith("while you were away")]
         assert len(got) == 100 and len({e["id"] for e in got}) == 100
         # and it is connected again to the others
@@ -141,7 +151,7 @@ def test_direct_message_to_an_absent_member_arrives_when_it_returns(lab: Netlab)
         recipient.send(f"/accept {request['member']}")
         dm = recipient.wait_event("dm", 20)
         assert dm["body"] == "are you alright? no pressure to answer"
-        bystander.drain(1.0)
+        barrier(peers, sender)  # sent after the message: had the bystander got it, it came first
         assert not bystander.of("dm") and not bystander.of("dm_request")
     finally:
         close_all(peers)

@@ -18,7 +18,6 @@ from messenger.moderation import (
     Reason,
     Remove,
     Rotate,
-    Rules,
     SlowMode,
     decode_event,
     sign_event,
@@ -34,13 +33,6 @@ actions = st.one_of(
     st.builds(Dismiss, keys, st.integers(0, 2**31 - 1)),
     st.builds(Hide, keys),
     st.builds(SlowMode, st.integers(0, 3600)),
-    st.builds(
-        Rules,
-        st.text(alphabet=st.characters(categories=("L", "N", "Zs")), max_size=200).map(
-            lambda t: " ".join(t.split())
-        ),
-        st.integers(1, 2**31 - 1),
-    ),
     st.just(Close()),
     st.builds(
         Rotate,
@@ -130,6 +122,7 @@ def test_unknown_version() -> None:
         (lambda f: f.update(z=1), Reason.BAD_FIELDS),
         (lambda f: f.pop("t"), Reason.BAD_FIELDS),
         (lambda f: f.update(k=99), Reason.UNKNOWN_TYPE),
+        (lambda f: f.update(k=6, x=["be kind", 1]), Reason.UNKNOWN_TYPE),  # was RULES, unused
         (lambda f: f.update(k=True), Reason.BAD_TYPE),
         (lambda f: f.update(s=0), Reason.BAD_VALUE),
         (lambda f: f.update(s=2**31), Reason.BAD_VALUE),
@@ -176,13 +169,7 @@ def test_rotate_arguments(args: list[object], reason: Reason) -> None:
     assert info.value.reason is reason
 
 
-def test_rules_text_must_be_clean() -> None:
-    with pytest.raises(EventError) as info:
-        sign_event(HOST, 1, T0, Rules("be kind\x07", 1))
-    assert info.value.reason is Reason.BAD_VALUE
-    with pytest.raises(EventError) as info:
-        sign_event(HOST, 1, T0, Rules("  be kind  ", 1))
-    assert info.value.reason is Reason.NON_CANONICAL
+def test_arguments_out_of_range_are_refused_when_signing() -> None:
     with pytest.raises(EventError) as info:
         sign_event(HOST, 1, T0, SlowMode(3601))
     assert info.value.reason is Reason.BAD_VALUE
@@ -206,7 +193,7 @@ def test_garbage(data: bytes, reason: Reason) -> None:
 
 
 def test_truncations_and_bit_flips_never_escape() -> None:
-    data = sign_event(HOST, 3, T0, Rules("Be kind. Keep what is said here.", 2)).signed
+    data = sign_event(HOST, 3, T0, Rotate(2, (ALICE.member_key, MALLORY.member_key))).signed
     for cut in range(len(data)):
         with pytest.raises(EventError):
             decode_event(data[:cut])

@@ -31,8 +31,6 @@ from messenger.moderation import (
     Rotate,
     RotationAnnounced,
     RotationDue,
-    Rules,
-    RulesChanged,
     SignedEvent,
     SlowMode,
     SlowModeChanged,
@@ -57,7 +55,6 @@ def snapshot(s: ModerationState) -> tuple[object, ...]:
         d.moderators,
         d.hidden,
         s.slow_mode,
-        s.rules_version,
         s.closed,
         s.epoch,
         s.rotation_due,
@@ -145,7 +142,7 @@ def test_the_open_lobby_has_no_moderation() -> None:
         s.check_permitted(HOST.member_key, Hide(P1))
 
 
-def test_slow_mode_rules_close() -> None:
+def test_slow_mode_and_close() -> None:
     s = state()
     assert s.slow_mode == CIRCLE.settings.slow_mode_seconds
     assert s.apply(ev(HOST, 1, SlowMode(30)), T0) == (SlowModeChanged(30),)
@@ -154,12 +151,9 @@ def test_slow_mode_rules_close() -> None:
     assert s.apply(ev(HOST, 3, SlowMode(0), ts=T0 + 20), T0) == (SlowModeChanged(0),)
     assert s.apply(ev(HOST, 2, SlowMode(120), ts=T0 + 10), T0) == ()
     assert s.slow_mode == 0
-    assert s.apply(ev(HOST, 4, Rules("Be kind.", 2)), T0) == (RulesChanged(2, "Be kind."),)
-    assert s.apply(ev(HOST, 5, Rules("Older.", 1)), T0) == ()
-    assert s.rules_version == 2 and s.rules_text == "Be kind."
-    assert s.apply(ev(HOST, 6, Close()), T0) == (CircleClosed(),)
+    assert s.apply(ev(HOST, 4, Close()), T0) == (CircleClosed(),)
     assert s.closed
-    assert s.apply(ev(HOST, 7, Hide(P1)), T0) == (PostHidden(P1),)  # moderation goes on
+    assert s.apply(ev(HOST, 5, Hide(P1)), T0) == (PostHidden(P1),)  # moderation goes on
 
 
 def test_rotation_ends_the_due_rotation() -> None:
@@ -210,7 +204,6 @@ def test_appointed_co_moderator_may_remove_hide_and_slow_down() -> None:
     [
         Appoint(BOB.member_key, 1),
         Dismiss(ALICE.member_key, 0),
-        Rules("Mine now.", 5),
         Close(),
         Rotate(1, ()),
     ],
@@ -320,7 +313,7 @@ def story() -> list[SignedEvent]:
         ev(HOST, 3, Dismiss(ALICE.member_key, upto=2)),
         ev(ALICE, 3, Hide(P2)),  # after her term: never counts
         ev(ALICE, 4, Remove(BOB.member_key)),  # idem
-        ev(HOST, 4, Rules("Listen first.", 1)),
+        ev(HOST, 4, SlowMode(20), ts=T0 + 2),  # older than Carol's: never the one in force
         ev(HOST, 5, Rotate(1, (ALICE.member_key, BOB.member_key, CAROL.member_key))),
         ev(HOST, 6, Remove(CAROL.member_key, upto=1)),
         ev(CAROL, 2, Hide(P3)),  # after her removal
@@ -332,7 +325,7 @@ def expected_story(s: ModerationState) -> None:
     assert s.removed == {MALLORY.member_key, CAROL.member_key}
     assert s.hidden == {P1}
     assert s.derived.moderators == frozenset()
-    assert s.slow_mode == 30 and s.rules_version == 1 and s.epoch == 1 and s.rotation_due
+    assert s.slow_mode == 30 and s.epoch == 1 and s.rotation_due
 
 
 @settings(max_examples=60, deadline=None)
@@ -422,12 +415,11 @@ def test_too_many_co_moderators() -> None:
     assert s.apply(ev(HOST, 17, Appoint(BOB.member_key)), T0) == ()
 
 
-def test_complete_fills_in_terms_and_versions() -> None:
+def test_complete_fills_in_terms() -> None:
     s = appointed()
     s.apply(ev(ALICE, 1, Hide(P1)), T0)
     s.apply(ev(ALICE, 2, Hide(P2)), T0)
     assert s.complete(Dismiss(ALICE.member_key)) == Dismiss(ALICE.member_key, 2)
     assert s.complete(Remove(ALICE.member_key)) == Remove(ALICE.member_key, 2)
     assert s.complete(Remove(BOB.member_key)) == Remove(BOB.member_key, 0)
-    assert s.complete(Rules("New.", 0)) == Rules("New.", 1)
     assert s.next_seq(HOST.member_key) == 2 and s.next_seq(ALICE.member_key) == 3

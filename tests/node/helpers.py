@@ -79,8 +79,18 @@ class Recorder:
         await asyncio.wait_for(wait(), timeout)
 
 
+HIGHER_LABEL_DELAY = 0.25
+SETTLE = 4 * HIGHER_LABEL_DELAY
+"""Long enough for a dialer that waited out the higher label's delay to have dialed."""
+
+
 def loopback_config(**kw: object) -> NodeConfig:
-    defaults: dict[str, object] = {"interfaces": ("127.0.0.1",)}
+    defaults: dict[str, object] = {
+        "interfaces": ("127.0.0.1",),
+        "higher_label_delay": HIGHER_LABEL_DELAY,
+        "backoff_base": 0.25,
+        "backoff_cap": 2.0,
+    }
     defaults.update(kw)
     return NodeConfig(**defaults)  # type: ignore[arg-type]
 
@@ -91,3 +101,20 @@ async def started(bindings: list[CircleBinding], **kw: object) -> tuple[Node, Re
     await node.set_circles(bindings)
     await node.start()
     return node, rec
+
+
+async def discovered(node: Node, *others: Node, timeout: float = 10.0) -> None:
+    """Barrier: ``node``'s discovery has reported each of ``others`` (matching circles or not).
+    A node decides at once, on the discovery event, whether to dial a peer; after this, any
+    dial it wanted has started (see ``dialing``)."""
+
+    async def wait() -> None:
+        while not all(other.label in node._peers for other in others):
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(wait(), timeout)
+
+
+def dialing(node: Node, other: Node) -> bool:
+    """``node`` runs a dialer towards ``other`` (in any circle)."""
+    return any(label == other.label for label, _ in node._dialers)

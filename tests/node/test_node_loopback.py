@@ -8,8 +8,9 @@ import os
 import pytest
 
 from network.node import Node, PeerKey
+from tests.closing import close_all
 
-from .helpers import binding, started
+from .helpers import SETTLE, binding, dialing, discovered, started
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(60)]
 
@@ -33,12 +34,11 @@ async def test_two_nodes_find_each_other_and_talk() -> None:
         await ra.until(lambda: len(ra.messages) >= 1)
         assert ra.messages[0].data == b"and back"
         # Let both dialers settle: still exactly one link each way, no loss reported.
-        await asyncio.sleep(2.5)
+        await asyncio.sleep(SETTLE)
         assert a.links() == [peer_b] and len(b.links()) == 1
         assert not ra.lost and not rb.lost
     finally:
-        await a.close()
-        await b.close()
+        await close_all(a, b)
 
 
 async def test_closing_a_node_is_noticed_at_once() -> None:
@@ -59,12 +59,13 @@ async def test_members_of_another_circle_do_not_connect() -> None:
     c, rc = await started([binding(CIRCLE, SECRET, "C")])
     try:
         await ra.until(lambda: bool(ra.connected))
-        await asyncio.sleep(2)
+        for node, others in ((a, (b, c)), (b, (a, c)), (c, (a, b))):
+            await discovered(node, *others)  # every dial anyone wanted has started
+        assert not any(dialing(x, y) for x, y in ((a, b), (b, a), (b, c), (c, b)))
         assert [e.identity for e in ra.connected] == ["C"]
         assert not rb.connected
     finally:
-        for node in (a, b, c):
-            await node.close()
+        await close_all(a, b, c)
 
 
 async def test_simultaneous_dials_end_as_one_link() -> None:
@@ -86,8 +87,7 @@ async def test_simultaneous_dials_end_as_one_link() -> None:
         await rb.until(lambda: any(m.data == b"one link" for m in rb.messages))
         assert not ra.lost and not rb.lost
     finally:
-        await a.close()
-        await b.close()
+        await close_all(a, b)
 
 
 async def test_wrong_psk_is_refused_and_good_peers_still_served() -> None:
@@ -107,8 +107,7 @@ async def test_wrong_psk_is_refused_and_good_peers_still_served() -> None:
         assert [e.identity for e in ra.connected] == ["Good"]
         assert a.refused >= 1
     finally:
-        for node in (a, m, g):
-            await node.close()
+        await close_all(a, m, g)
 
 
 async def test_forged_identity_payload_is_refused() -> None:
@@ -121,8 +120,7 @@ async def test_forged_identity_payload_is_refused() -> None:
         await asyncio.sleep(0.2)
         assert not ra.connected and a.refused == 1
     finally:
-        await a.close()
-        await f.close()
+        await close_all(a, f)
 
 
 async def _raw(host: str, port: int, data: bytes) -> bytes:
@@ -150,15 +148,14 @@ async def test_garbage_before_the_handshake_is_dropped(garbage: bytes) -> None:
         await ra.until(lambda: bool(ra.connected))
         assert a.refused == 1
     finally:
-        await a.close()
-        await g.close()
+        await close_all(a, g)
 
 
 async def test_two_hundred_half_open_connections_do_not_stop_good_peers() -> None:
     a, ra = await started(
         [binding(CIRCLE, SECRET, "A")],
         discovery=False,
-        handshake_timeout=2.0,
+        handshake_timeout=1.0,
         max_pending_handshakes=32,
     )
     g, rg = await started([binding(CIRCLE, SECRET, "Good")], discovery=False)
@@ -178,8 +175,7 @@ async def test_two_hundred_half_open_connections_do_not_stop_good_peers() -> Non
     finally:
         for writer in writers:
             writer.close()
-        await a.close()
-        await g.close()
+        await close_all(a, g)
 
 
 async def _until_pending_clear(node: Node) -> None:
@@ -202,5 +198,4 @@ async def test_changing_one_circle_keeps_the_links_of_the_others() -> None:
         await asyncio.sleep(0.3)
         assert not ra.lost and len(a.links()) == 1
     finally:
-        await a.close()
-        await b.close()
+        await close_all(a, b)

@@ -6,13 +6,14 @@ nodes that both hold the circle quietly never meet.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import os
 
 import pytest
 
-from .helpers import binding, started
+from tests.closing import close_all
+
+from .helpers import binding, dialing, discovered, started
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(60)]
 
@@ -24,20 +25,23 @@ async def test_a_quiet_circle_dials_announcers_but_quiet_holders_never_meet() ->
     a, ra = await started([dataclasses.replace(binding(CIRCLE, SECRET, "A"), announce=False)])
     b, rb = await started([dataclasses.replace(binding(CIRCLE, SECRET, "B"), announce=False)])
     try:
-        await asyncio.sleep(3)  # both see each other on mDNS, but neither announces the circle
+        await discovered(a, b)  # both see each other on mDNS, but neither announces the circle
+        await discovered(b, a)
+        assert not dialing(a, b) and not dialing(b, a)
         assert not ra.connected and not rb.connected
         c, rc = await started([binding(CIRCLE, SECRET, "C")])
         try:
             await rc.until(lambda: len({e.identity for e in rc.connected}) >= 2, timeout=20)
             assert {e.identity for e in rc.connected} == {"A", "B"}
-            await asyncio.sleep(1)
+            await discovered(a, c)  # C appearing changes nothing between A and B
+            await discovered(b, c)
+            assert not dialing(a, b) and not dialing(b, a)
             assert [e.identity for e in ra.connected] == ["C"]
             assert [e.identity for e in rb.connected] == ["C"]
         finally:
             await c.close()
     finally:
-        await a.close()
-        await b.close()
+        await close_all(a, b)
 
 
 async def test_a_binding_can_turn_quiet_and_back() -> None:
@@ -45,11 +49,12 @@ async def test_a_binding_can_turn_quiet_and_back() -> None:
     a, ra = await started([dataclasses.replace(loud, announce=False)])
     b, rb = await started([dataclasses.replace(binding(CIRCLE, SECRET, "B"), announce=False)])
     try:
-        await asyncio.sleep(2)
+        await discovered(a, b)
+        await discovered(b, a)
+        assert not dialing(a, b) and not dialing(b, a)
         assert not ra.connected
         await a.set_circles([loud])  # announced from now on: B, holding it quietly, dials
         await rb.until(lambda: bool(rb.connected), timeout=20)
         assert rb.connected[0].identity == "A"
     finally:
-        await a.close()
-        await b.close()
+        await close_all(a, b)

@@ -50,6 +50,8 @@ def test_the_sandbox_may_use_the_network_and_show_windows() -> None:
     assert "--socket=wayland" in args
     assert "--socket=fallback-x11" in args or "--socket=x11" in args
     assert not [a for a in args if a.startswith("--filesystem")]  # the profile stays inside
+    assert "--talk-name=org.kde.StatusNotifierWatcher" in args  # the tray icon
+    assert "--talk-name=org.freedesktop.Notifications" in args
 
 
 def test_it_installs_the_desktop_entry_metainfo_icon_and_resources() -> None:
@@ -90,6 +92,15 @@ def test_the_pinned_wheels_match_constraints() -> None:
     for source in module["sources"]:
         assert source["url"].startswith("https://") and len(source["sha256"]) == 64
     assert not any(f.lower().startswith(("pyside6", "shiboken6")) for f in files)
+    arches = {a for s in module["sources"] for a in s.get("only-arches", [])}
+    assert arches == {"x86_64", "aarch64"}  # both Flatpak architectures have every wheel
+    for arch in arches:
+        compiled = [
+            f
+            for s, f in zip(module["sources"], files, strict=True)
+            if arch in s.get("only-arches", [])
+        ]
+        assert any(f.startswith("sqlcipher3-") for f in compiled), arch
 
 
 def test_runtime_requirements_leave_pyside_to_the_baseapp(tmp_path: Path) -> None:
@@ -97,7 +108,7 @@ def test_runtime_requirements_leave_pyside_to_the_baseapp(tmp_path: Path) -> Non
     reqs = deps.runtime_requirements(ROOT / "pyproject.toml", ROOT / "constraints.txt")
     assert all("==" in r for r in reqs)
     assert not [r for r in reqs if r.startswith(("pyside6", "shiboken6"))]
-    assert any(r.startswith("sqlcipher3-binary==") for r in reqs)
+    assert any(r.startswith("sqlcipher3==") for r in reqs)
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "x"\ndependencies = ["PySide6-Essentials>=6", "zeroconf>=0.1"]\n'
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ LDD_OUTPUT = """\
 """
 
 
-def libdeps():  # type: ignore[no-untyped-def]
+def libdeps() -> Any:  # the script, loaded as a module
     return load_script("linux/libdeps.py")
 
 
@@ -85,3 +86,18 @@ def test_a_missing_bundle_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(module.LibDepsError, match="no bundle"):
         module.check(tmp_path / "nothing", "libc6")
     assert module.main(["check", str(tmp_path / "nothing"), "--depends", "libc6"]) == 2
+
+
+def test_the_newest_glibc_version_any_elf_file_needs(tmp_path: Path) -> None:
+    module = libdeps()
+    (tmp_path / "_internal").mkdir()
+    (tmp_path / "_internal" / "libold.so").write_bytes(b"\x7fELF\x00GLIBC_2.2.5\x00GLIBC_2.17\x00")
+    (tmp_path / "_internal" / "libnew.so").write_bytes(b"\x7fELF\x00GLIBC_2.34\x00GLIBC_2.35\x00")
+    (tmp_path / "readme.txt").write_bytes(b"GLIBC_2.99\x00")  # not an ELF file: ignored
+    assert module.glibc_needed(tmp_path) == "2.35"
+    real = shutil.which("ls")
+    if real is not None:  # a real program of this system needs some glibc 2.x
+        shutil.copy(real, tmp_path / "_internal" / "ls")
+        assert module.glibc_needed(tmp_path).startswith("2.")
+    with pytest.raises(module.LibDepsError):
+        module.glibc_needed(tmp_path / "nothing")

@@ -46,6 +46,12 @@ def test_the_desktop_entry_launches_hearth_with_the_themed_icon() -> None:
     assert "Chat" in entry["Categories"].split(";")
 
 
+def test_the_desktop_entry_opens_hearth_links() -> None:
+    entry = desktop_entry()
+    assert entry["Exec"] == "hearth %u"  # the link is handed over as one argument
+    assert "x-scheme-handler/hearth" in entry["MimeType"].split(";")
+
+
 def test_the_metainfo_points_at_the_desktop_entry_and_the_program() -> None:
     root = metainfo()
     assert root.get("type") == "desktop-application"

@@ -41,6 +41,16 @@ def test_the_minimum_system_is_one_that_asks_for_local_network_access() -> None:
     assert info()["NSHighResolutionCapable"] is True
 
 
+def test_the_minimum_system_is_what_qt_6_11_supports() -> None:
+    assert info()["LSMinimumSystemVersion"] == "13.0"
+
+
+def test_hearth_links_are_declared() -> None:
+    [url_type] = info()["CFBundleURLTypes"]
+    assert url_type["CFBundleURLSchemes"] == ["hearth"]
+    assert url_type["CFBundleURLName"].startswith(info()["CFBundleIdentifier"])
+
+
 def test_entitlements_are_a_plist_of_hardened_runtime_exceptions() -> None:
     with (MACOS / "entitlements.plist").open("rb") as f:
         entitlements = plistlib.load(f)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.posix import posix_only
+
 from .helpers import PACKAGING, need_tool
 
 NSI = PACKAGING / "windows" / "hearth.nsi"
@@ -84,8 +86,43 @@ def test_without_a_payload_it_fails(tmp_path: Path) -> None:
 
 def test_the_script_installs_a_shortcut_and_an_uninstaller() -> None:
     text = NSI.read_text(encoding="utf-8")
-    assert "$PROGRAMFILES64\\${APP_NAME}" in text
+    assert "MULTIUSER_USE_PROGRAMFILES64" in text  # Program Files for all users
     assert 'CreateShortcut "$SMPROGRAMS\\${APP_NAME}.lnk"' in text
     assert "WriteUninstaller" in text and 'Section "Uninstall"' in text
     # the uninstaller never removes the install folder recursively (it may be shared)
     assert 'RMDir /r "$INSTDIR"' not in text
+
+
+def test_all_users_or_just_me_links_firewall_and_no_elevated_start() -> None:
+    text = NSI.read_text(encoding="utf-8")
+    assert "!insertmacro MULTIUSER_PAGE_INSTALLMODE" in text  # a per-user install is offered
+    assert "HKLM" not in text  # SHCTX: HKLM for all users, HKCU for one
+    # hearth:// links
+    assert 'WriteRegStr SHCTX "${URL_KEY}" "URL Protocol" ""' in text
+    assert '"$INSTDIR\\${EXE}" "%1"' in text
+    assert 'DeleteRegKey SHCTX "${URL_KEY}"' in text
+    # a firewall rule for private networks, added on install and removed on uninstall
+    add = text.index("firewall add rule")
+    assert "profile=private" in text[add : text.index("\n", add)]
+    assert text.count("firewall delete rule") == 2  # before adding (upgrades) and uninstalling
+    # the finish page starts Hearth through Explorer, never with the installer's rights
+    assert "MUI_FINISHPAGE_RUN_FUNCTION StartUnelevated" in text
+    assert '"$WINDIR\\explorer.exe" "$INSTDIR\\${EXE}"' in text
+
+
+@posix_only
+def test_a_sign_command_signs_the_uninstaller_and_the_installer(
+    payload: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "signed.txt"
+    signer = tmp_path / "sign.sh"
+    signer.write_text(f'#!/bin/sh\necho "$1" >> "{log}"\n')
+    signer.chmod(0o755)
+    out = tmp_path / "Hearth-1.0.0-Setup.exe"
+    done = makensis(
+        "-DVERSION=1.0.0", f"-DSOURCE_DIR={payload}", f"-DOUTFILE={out}", f"-DSIGN_COMMAND={signer}"
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    signed = log.read_text().splitlines()
+    assert len(signed) == 2  # the uninstaller while it is written, then the installer
+    assert signed[1] == str(out)

@@ -61,6 +61,18 @@ class Recorder:
         return module
 
 
+# X libraries only GTK links, which PyInstaller bundles when libgtk-3 is on the build host.
+GTK_ONLY_X = [
+    "libXcomposite.so.1",
+    "libXcursor.so.1",
+    "libXdamage.so.1",
+    "libXfixes.so.3",
+    "libXi.so.6",
+    "libXinerama.so.1",
+    "libXrandr.so.2",
+    "libatspi.so.0",
+]
+
 # Destinations as PyInstaller 6 would list them for a Linux build.
 BINARIES = [
     "PySide6/Qt/plugins/platforms/libqxcb.so",
@@ -81,6 +93,12 @@ BINARIES = [
     "libglib-2.0.so.0",
     "libfontconfig.so.1",
     "libjpeg.so.62",
+    # what PyInstaller adds when libgtk-3 is installed on the build host
+    *GTK_ONLY_X,
+    # what Qt's xcb plugin needs
+    "libX11.so.6",
+    "libX11-xcb.so.1",
+    "libxcb-cursor.so.0",
 ]
 
 
@@ -175,13 +193,18 @@ def test_unused_qt_modules_are_excluded_and_used_ones_are_not(
     recorder, _ = run_spec(monkeypatch)
     excludes = set(analysis_kwargs(recorder)["excludes"])
     for name in (
-        "PySide6.QtNetwork",
         "PySide6.QtQml",
         "PySide6.QtQuick",
         "PySide6.QtWebEngineCore",
     ):
         assert name in excludes
-    for name in ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtSvg"):
+    for name in (
+        "PySide6.QtCore",
+        "PySide6.QtGui",
+        "PySide6.QtWidgets",
+        "PySide6.QtSvg",
+        "PySide6.QtNetwork",  # local sockets: a second launch hands its link over
+    ):
         assert name not in excludes
     assert {"PyQt5", "PyQt6", "PySide2", "tkinter"} <= excludes
 
@@ -213,6 +236,9 @@ def test_unused_plugins_and_the_partial_gtk_stack_are_dropped(
         "PySide6/Qt/lib/libQt6Core.so.6",
         "libglib-2.0.so.0",
         "libfontconfig.so.1",
+        "libX11.so.6",
+        "libX11-xcb.so.1",
+        "libxcb-cursor.so.0",
     ):
         assert name in kept
     for name in (
@@ -225,6 +251,7 @@ def test_unused_plugins_and_the_partial_gtk_stack_are_dropped(
         "libcairo.so.2",
         "libgio-2.0.so.0",
         "libjpeg.so.62",
+        *GTK_ONLY_X,
     ):
         assert name not in kept
 

@@ -44,7 +44,7 @@ async def running_server(
     **kw: object,
 ) -> AsyncIterator[RendezvousServer]:
     extra = {"clock": clock} if clock is not None else {}
-    server = RendezvousServer(key or KeyPair.generate(), test_config(**kw), **extra)  # type: ignore[arg-type]
+    server = RendezvousServer(key or KeyPair.generate(), test_config(**kw), **extra)
     await server.start([("127.0.0.1", port)])
     try:
         yield server
@@ -68,7 +68,7 @@ def fast_client(
         address,
         on_incoming=on_incoming,
         config=ClientConfig(**base),  # type: ignore[arg-type]
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from network.rendezvous import RendezvousAddress, ServerLink, parse_address
+from tests.posix import posix_only
 
 from .helpers import LIMIT, fast_client
 
@@ -84,6 +85,7 @@ async def _use(address: RendezvousAddress) -> None:
         await seeker.close()
 
 
+@posix_only
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_listening_line_address_works_and_nothing_is_left_on_disk(home: Path, sig: int) -> None:
     server = Running(["--listen", "127.0.0.1:0"], home)
@@ -126,6 +128,7 @@ def test_without_a_key_file_the_key_is_new_each_run(home: Path) -> None:
     assert files_under(home) == []
 
 
+@posix_only
 def test_a_key_file_is_created_private_and_reused(home: Path) -> None:
     key_file = home / "server.key"
     keys = []
@@ -144,7 +147,10 @@ def test_a_key_file_is_created_private_and_reused(home: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "mode", "words"),
-    [(b"short", 0o600, "exactly 32 bytes"), (bytes(32), 0o644, "other users")],
+    [
+        (b"short", 0o600, "exactly 32 bytes"),
+        pytest.param(bytes(32), 0o644, "other users", marks=posix_only),
+    ],
 )
 def test_a_bad_key_file_fails_to_start(home: Path, content: bytes, mode: int, words: str) -> None:
     key_file = home / "server.key"

@@ -155,7 +155,7 @@ async def test_an_unreachable_server() -> None:
 
 async def test_bad_arguments() -> None:
     async with running_server() as server:
-        client = fast_client(str(server.addresses[0]))
+        client = fast_client(str(server.addresses[0]))  # type: ignore[arg-type]
         assert client.address == server.addresses[0]
         with pytest.raises(ValueError):
             await client.register(b"short")

@@ -80,7 +80,7 @@ def test_error_reason_is_cut_to_its_limit() -> None:
     assert decode(encode(long)) == codec.Error(1, 1, "x" * codec.MAX_REASON)
 
 
-def _raw(fields: list[object]) -> bytes:
+def _raw(fields: object) -> bytes:
     return bytes(msgpack.packb(fields, use_bin_type=True))
 
 

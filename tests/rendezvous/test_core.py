@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Sequence
 
 import pytest
 
@@ -56,7 +57,7 @@ class Harness:
             req_id, keys.tag, keys.verify_key, int(issued), ttl, info,
             keys.sign(binding(conn), int(issued), ttl, info),
         )  # fmt: skip
-        request = dataclasses.replace(request, **(tamper or {}))
+        request = dataclasses.replace(request, **(tamper or {}))  # type: ignore[arg-type]
         return list(self.core.handle(conn, request, now))
 
 
@@ -64,7 +65,7 @@ def binding(conn: int) -> bytes:
     return conn.to_bytes(64, "big")
 
 
-def answer(actions: list[object]) -> codec.Response:
+def answer(actions: Sequence[object]) -> codec.Response:
     sends = [a for a in actions if isinstance(a, Send)]
     assert len(sends) == 1, actions
     return sends[0].message
@@ -76,7 +77,7 @@ def registered(actions: list[object]) -> codec.Registered:
     return message
 
 
-def refused(actions: list[object], code: ErrorCode, *, fatal: bool) -> None:
+def refused(actions: Sequence[object], code: ErrorCode, *, fatal: bool) -> None:
     message = answer(actions)
     assert isinstance(message, codec.Error) and message.code == code, message
     assert any(isinstance(a, Close) for a in actions) == fatal

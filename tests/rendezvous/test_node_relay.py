@@ -11,6 +11,7 @@ import pytest
 
 from network.node import CircleBinding, Node, PeerConnected
 from network.rendezvous import EpochKeys, RendezvousServer, epoch_of
+from tests.closing import close_all
 from tests.node.helpers import Recorder, binding, loopback_config
 
 from .helpers import running_server, until
@@ -47,8 +48,7 @@ async def test_members_found_via_rendezvous_connect_directly_when_they_can() -> 
             assert a._relay.relayed_dials == b._relay.relayed_dials == 0
             assert server.core.stats().relays_started == 0
         finally:
-            await a.close()
-            await b.close()
+            await close_all(a, b)
 
 
 async def test_relay_only_members_talk_through_the_relay() -> None:
@@ -74,8 +74,7 @@ async def test_relay_only_members_talk_through_the_relay() -> None:
             await b.close()
             await ra.until(lambda: bool(ra.lost))
         finally:
-            await a.close()
-            await b.close()
+            await close_all(a, b)
 
 
 async def test_members_of_another_circle_are_not_dialed() -> None:
@@ -92,8 +91,7 @@ async def test_members_of_another_circle_are_not_dialed() -> None:
             await asyncio.sleep(0.6)  # a few lookup rounds
             assert not ra.connected and not rx.connected
         finally:
-            await a.close()
-            await x.close()
+            await close_all(a, x)
 
 
 async def test_dropping_the_circle_unregisters_it() -> None:
@@ -121,8 +119,7 @@ async def test_a_bad_rendezvous_address_is_ignored() -> None:
         await rb.until(lambda: bool(rb.connected))
         assert isinstance(rb.connected[0], PeerConnected)
     finally:
-        await a.close()
-        await b.close()
+        await close_all(a, b)
 
 
 async def test_closing_the_node_closes_its_registrations() -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from network.rendezvous.ratelimit import BucketMap, Rate, TokenBucket
+from network.ratelimit import TokenBucket
+from network.rendezvous.ratelimit import BucketMap, Rate
 
 
 def test_bucket_spends_its_burst_then_refills_at_the_rate() -> None:
-    bucket = TokenBucket(Rate(burst=3, per_second=2), now=0.0)
+    bucket = TokenBucket(3, 2, now=0.0)  # seconds
     assert [bucket.take(0.0) for _ in range(4)] == [True, True, True, False]
     assert not bucket.take(0.4)  # 0.8 token
     assert bucket.take(0.5)
@@ -17,7 +18,7 @@ def test_bucket_spends_its_burst_then_refills_at_the_rate() -> None:
 
 
 def test_time_going_backwards_gives_nothing() -> None:
-    bucket = TokenBucket(Rate(burst=1, per_second=1), now=10.0)
+    bucket = TokenBucket(1, 1, now=10.0)
     assert bucket.take(10.0)
     assert not bucket.take(5.0)
     assert not bucket.take(10.5) and bucket.take(11.0)

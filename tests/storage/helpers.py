@@ -64,3 +64,13 @@ def all_files(root: Path) -> list[str]:
     return sorted(
         str(Path(d, f).relative_to(root)) for d, _dirs, files in os.walk(root) for f in files
     )
+
+
+def make_profile(path: Path) -> None:
+    """A closed profile (cheapest Argon2id) holding one circle and one post."""
+    from messenger.storage import MINIMUM, create_profile
+
+    store = create_profile(path, PASS, kdf=MINIMUM)
+    store.save_circle(circle())
+    store.add_post(post(1))
+    store.close()

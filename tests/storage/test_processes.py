@@ -19,6 +19,7 @@ from messenger.storage import (
     open_profile,
     wipe_profile,
 )
+from tests.posix import posix_only
 
 from .helpers import CIRCLE, PASS, all_files, circle
 
@@ -64,6 +65,7 @@ def _make_profile(path: Path) -> None:
     store.close()
 
 
+@posix_only
 def test_every_acknowledged_post_survives_kill_9(profile_dir: Path) -> None:
     _make_profile(profile_dir)
     proc = _child("burst", profile_dir)
@@ -112,6 +114,7 @@ def test_a_profile_is_open_in_one_process_at_a_time(profile_dir: Path) -> None:
     open_profile(profile_dir, PASS).close()
 
 
+@posix_only
 def test_the_lock_dies_with_its_process(profile_dir: Path) -> None:
     _make_profile(profile_dir)
     proc = _child("hold", profile_dir)

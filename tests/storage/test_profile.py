@@ -22,6 +22,7 @@ from messenger.storage import (
     open_profile,
     profile_exists,
 )
+from tests.posix import assert_mode, posix_only
 
 from .helpers import CIRCLE, PASS, all_files, circle, post, snapshot
 
@@ -63,9 +64,9 @@ def test_layout_and_private_permissions(profile_dir: Path) -> None:
                 "lock",
             }
         )
-        assert stat.S_IMODE(profile_dir.stat().st_mode) == 0o700
+        assert_mode(profile_dir, 0o700)
         for name in names:
-            assert stat.S_IMODE((profile_dir / name).stat().st_mode) == 0o600, name
+            assert_mode(profile_dir / name, 0o600)
         mode = store._db().execute("PRAGMA journal_mode").fetchone()[0]
         assert mode == "wal"
         assert store._db().execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
@@ -202,7 +203,7 @@ def test_change_passphrase(profile_dir: Path) -> None:
     assert store.posts_count(CIRCLE) == 1
     store.close()
     assert all_files(profile_dir) == sorted(["key", "hearth.db", "lock"])  # no temp file left
-    assert stat.S_IMODE((profile_dir / "key").stat().st_mode) == 0o600
+    assert_mode(profile_dir / "key", 0o600)
 
 
 def test_change_passphrase_while_open_and_with_new_limits(profile_dir: Path) -> None:
@@ -228,6 +229,7 @@ def test_change_passphrase_with_the_wrong_old_one_touches_nothing(profile_dir: P
     assert snapshot(profile_dir) == before
 
 
+@posix_only
 def test_an_existing_directory_keeps_its_mode_but_the_files_are_private(tmp_path: Path) -> None:
     chosen = tmp_path / "chosen"
     chosen.mkdir(mode=0o755)
@@ -241,5 +243,5 @@ def test_an_existing_directory_keeps_its_mode_but_the_files_are_private(tmp_path
 def test_nested_profile_directories_are_created(tmp_path: Path) -> None:
     deep = tmp_path / "a" / "b" / "profile"
     _make(deep)
-    assert stat.S_IMODE(deep.stat().st_mode) == 0o700
+    assert_mode(deep, 0o700)
     open_profile(deep, PASS).close()

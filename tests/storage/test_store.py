@@ -1,4 +1,4 @@
-"""The repository API: posts (duplicates, paging, sync queries), circles, members, DMs, outbox."""
+"""The repository API: posts (duplicates, paging, sync queries), circles, members, DMs."""
 
 from __future__ import annotations
 
@@ -183,14 +183,12 @@ def test_deleting_a_circle_takes_everything_in_it(store: Store) -> None:
     store.save_member(MemberRecord(CIRCLE, BOB, "Bob", 3))
     store.add_posts([post(1, body="marmalade"), post(1, circle_id=OTHER_CIRCLE)])
     store.add_dm(_dm(1))
-    store.enqueue(CIRCLE, b"payload", kind="post", created_at=1)
     assert store.delete_circle(CIRCLE) is True
     assert store.get_membership(CIRCLE) is None
     assert store.members(CIRCLE) == []
     assert store.posts_count(CIRCLE) == 0
     assert store.search(CIRCLE, "marmalade") == []
     assert store.get_dm(_dm(1).id) is None
-    assert store.outbox_count() == 0
     assert store.posts_count(OTHER_CIRCLE) == 1
     assert store.delete_circle(CIRCLE) is False
     assert store.integrity_problems() == []
@@ -228,7 +226,7 @@ def test_members(store: Store) -> None:
         MemberRecord(CIRCLE, b"short", "x", 1)
 
 
-# -- direct messages and outbox --------------------------------------------------------
+# -- direct messages --------------------------------------------------------------------
 def _dm(n: int, *, ts: int | None = None, peer: bytes = BOB) -> DirectMessageRecord:
     return DirectMessageRecord(
         id=post_id("dm", n),
@@ -270,27 +268,6 @@ def test_dm_state_only_moves_forward(store: Store) -> None:
     got = store.get_dm(_dm(1).id)
     assert got is not None and got.state is DmState.READ
     assert store.set_dm_state(post_id("none"), DmState.READ) is False
-
-
-def test_outbox(store: Store) -> None:
-    one = store.enqueue(CIRCLE, b"p1", kind="post", created_at=100, ref_id=post(1).id)
-    two = store.enqueue(CIRCLE, b"d1", kind="dm", created_at=101, peer_key=BOB)
-    three = store.enqueue(CIRCLE, b"d2", kind="dm", created_at=102, peer_key=BOB)
-    assert one.item_id < two.item_id < three.item_id
-    assert store.outbox_due(now=101) == [one, two]
-    assert store.outbox_for(CIRCLE, BOB) == [two, three]
-    assert store.outbox_for(CIRCLE, None) == [one]
-    assert store.outbox_retry(two.item_id, next_attempt_at=500) is True
-    assert [i.item_id for i in store.outbox_due(now=200)] == [one.item_id, three.item_id]
-    retried = store.outbox_for(CIRCLE, BOB)[0]
-    assert retried.attempts == 1 and retried.next_attempt_at == 500
-    assert store.outbox_done(one.item_id) is True
-    assert store.outbox_done(one.item_id) is False
-    assert store.outbox_count() == 2
-    with pytest.raises(InvalidRecord):
-        store.enqueue(CIRCLE, b"x", kind="", created_at=1)
-    with pytest.raises(UnknownCircle):
-        store.enqueue(b"elsewhere", b"x", kind="post", created_at=1)
 
 
 # -- life cycle -----------------------------------------------------------------------
