@@ -46,13 +46,10 @@ class DmRequests:
         return dialog
 
     async def accept(self, circle_id: bytes, peer_key: bytes) -> None:
-        model = self.window.sidebar.direct_model
         await self.messenger.accept_dm(circle_id, peer_key)
         # The messages that waited arrive as DmEvents (the controller lists them); open the
         # conversation as a click on its row would.
-        row = model.conversation(circle_id, peer_key)
-        if row is not None and row.request:
-            model.remove(circle_id, peer_key)
+        self.window.sidebar.direct_model.clear_request(circle_id, peer_key)
         self.window.sidebar.directSelected.emit(circle_id, peer_key)
 
     async def decline(self, circle_id: bytes, peer_key: bytes) -> None:

@@ -242,7 +242,7 @@ class Driver:
         sequence = QKeySequence(str(args["keys"]))
         if sequence.isEmpty():
             raise Problem(f"not a key sequence: {args['keys']!r}")
-        combo = sequence[0]
+        combo = sequence[0]  # type: ignore[index]  # (PySide6 stubs lack __getitem__)
         target = _key_target(args)
         handle = target.window().windowHandle()
         if handle is None:

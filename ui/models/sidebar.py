@@ -170,10 +170,24 @@ class DirectListModel(_ListModel[DirectConversation]):
     def add_request(self, circle_id: bytes, peer_key: bytes, peer: str) -> None:
         """Someone asks to talk privately: a row at the top, with a badge, until I answer."""
         row = self.row_of_key((circle_id, peer_key))
-        if row is not None and not self._rows[row].request:
-            return  # already talking: their next messages simply arrive
-        row = self._upsert(DirectConversation(circle_id, peer_key, peer, None, 1, request=True))
+        if row is None:
+            row = self._upsert(DirectConversation(circle_id, peer_key, peer, None, 1, True))
+        else:  # its first message may be listed already: mark the row as a request
+            current = self._rows[row]
+            self._upsert(replace(current, request=True, unread=max(1, current.unread)))
         self._move_to_top(row)
+
+    def clear_request(self, circle_id: bytes, peer_key: bytes) -> None:
+        """Accepted: an ordinary conversation (a row with no message yet goes; the messages
+        that waited bring it back)."""
+        row = self.row_of_key((circle_id, peer_key))
+        if row is None:
+            return
+        current = self._rows[row]
+        if current.last is None:
+            self._remove_key((circle_id, peer_key))
+        elif current.request:
+            self._upsert(replace(current, request=False))
 
     def requests(self) -> list[DirectConversation]:
         return [d for d in self._rows if d.request]
@@ -196,8 +210,14 @@ class DirectListModel(_ListModel[DirectConversation]):
             unread = False  # a badge never sits on the conversation being read
         row = self.row_of_key((message.circle_id, message.peer_key))
         before = 0 if row is None else self._rows[row].unread
+        request = row is not None and self._rows[row].request  # stays one until answered
         item = DirectConversation(
-            message.circle_id, message.peer_key, message.peer, message, before + int(unread)
+            message.circle_id,
+            message.peer_key,
+            message.peer,
+            message,
+            before + int(unread) if not request else max(1, before),
+            request,
         )
         row = self._upsert(item)
         self._move_to_top(row)
