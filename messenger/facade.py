@@ -73,6 +73,7 @@ from .roster import Roster
 from .runtime import CircleRuntime
 from .safety import pair_code
 from .storage import AsyncStore, CircleRecord, KdfParams, MembershipRecord, wipe_profile_async
+from .verification import Verification
 from .views import (
     CircleSettingsView,
     CircleView,
@@ -141,6 +142,8 @@ class Messenger(LinkHandling):
         self._started = False
         self.moderation = Moderation(self)
         """Remove, block, mute, report, hide, slow mode, the moderation queue (moderating.py)."""
+        self.verification = Verification(self)
+        """Safety numbers compared in person, kept in the profile (verification.py)."""
 
     # -- events ---------------------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
@@ -172,6 +175,7 @@ class Messenger(LinkHandling):
             self._node = Node(self._inbox.put_nowait, self._node_config)
             self._joining = Joining(self._node, self.emit, self._clock)
             await self._load_circles()
+            await self.verification.load()
             await self._node.set_circles(self._bindings())
             await self._node.start()
         except (NetworkError, OSError) as exc:
@@ -531,19 +535,23 @@ class Messenger(LinkHandling):
         present = rt.present()
         views = [MemberView(circle_id, me.member_key, me.pseudonym, rt.role, True, is_me=True)]
         for entry in rt.roster.entries():
-            if not rt.mod.is_member(entry.member_key):
+            key = entry.member_key
+            if not rt.mod.is_member(key):
                 continue  # removed
+            number = str(pair_code(circle_id, me.member_key, key))
             views.append(
                 MemberView(
                     circle_id,
-                    entry.member_key,
+                    key,
                     entry.pseudonym,
-                    rt.mod.role(entry.member_key),
-                    entry.member_key in present,
-                    blocked=rt.personal.is_blocked(entry.member_key),
-                    muted=rt.personal.is_muted(entry.member_key),
-                    key_changed=entry.member_key in rt.key_changed,
-                    safety_number=str(pair_code(circle_id, me.member_key, entry.member_key)),
+                    rt.mod.role(key),
+                    key in present,
+                    blocked=rt.personal.is_blocked(key),
+                    muted=rt.personal.is_muted(key),
+                    key_changed=key in rt.key_changed,
+                    safety_number=number,
+                    verified=self.verification.holds(circle_id, key, number)
+                    and key not in rt.key_changed,
                 )
             )
         return views

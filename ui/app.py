@@ -27,6 +27,7 @@ from .i18n import install_translator
 from .live_updates import LiveUpdates
 from .main_window import MainWindow
 from .quit_signals import QuitSignals
+from .safety_numbers import SafetyNumbers
 from .startup import start_messenger
 from .theme import apply_theme
 
@@ -97,9 +98,14 @@ async def _run(
         return 0
     controller = Controller(window, messenger)
     window.set_ephemeral(messenger.profile_label == "ephemeral")
-    LiveUpdates(window, messenger)
-    HostTools(window, messenger, controller.spawn)
-    DmRequests(window, messenger, controller.spawn)
+    # The window's other helpers, held for the whole session (a Qt connection to a bound
+    # method does not keep its object alive).
+    helpers = (
+        LiveUpdates(window, messenger),
+        HostTools(window, messenger, controller.spawn),
+        SafetyNumbers(window, messenger, controller.spawn),
+        DmRequests(window, messenger, controller.spawn),
+    )
     prefs = preferences_from_dict(await messenger.ui_preferences())
     window.apply_preferences(prefs)
     window.restore_geometry(prefs.geometry)
@@ -112,6 +118,7 @@ async def _run(
     try:
         await quitting.wait()
     finally:
+        del helpers
         window.quick_hide_for_quit()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(controller.idle(), SETTLE_SECONDS)

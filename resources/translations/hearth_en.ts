@@ -1148,6 +1148,10 @@ Create one and read its code aloud, or join with the code or link someone gave y
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>verified in person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>blocked</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1539,6 +1543,14 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>Safety number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You compared this number with {name} in person: verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2065,6 +2077,10 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>The circle&apos;s settings are saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%s is verified: your safety numbers matched.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -132,12 +132,16 @@ def _describe(widget: QWidget) -> Reply:
         described["placeholder"] = widget.placeholderText()
     if isinstance(widget, QAbstractItemView) and widget.model() is not None:
         described["rows"] = _rows(widget.model())
+        # what a screen reader says for each row (status lines, badges)
+        described["spoken"] = _rows(widget.model(), Qt.ItemDataRole.AccessibleTextRole)
     return described
 
 
-def _rows(model: QAbstractItemModel) -> list[str]:
+def _rows(
+    model: QAbstractItemModel, role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole
+) -> list[str]:
     return [
-        str(model.data(model.index(r, 0, QModelIndex()), Qt.ItemDataRole.DisplayRole) or "")
+        str(model.data(model.index(r, 0, QModelIndex()), role) or "")
         for r in range(model.rowCount())
     ]
 

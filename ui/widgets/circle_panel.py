@@ -349,7 +349,10 @@ class CirclePanel(QWidget):
             else ""
         )
         self.roster_code.setVisible(bool(circle.roster_code))
+        selected = self.selected_member()
         self.members_model.set_members(members)
+        if selected is not None and selected.circle_id == circle.id:
+            self.select_member(selected.key)  # a refresh keeps the member being looked at
         self._member_changed()
 
     def set_boundaries(self, words: list[str]) -> None:

@@ -1,0 +1,57 @@
+"""Safety numbers compared in person: "they match, mark as verified", kept in the profile.
+
+A verification holds for one member key and the safety number it gave: a changed key (or
+number) is no longer verified, and the window says so. Nothing is sent to anyone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .errors import HearthError
+
+if TYPE_CHECKING:
+    from .facade import Messenger
+
+SETTING = "verified_safety_numbers"
+
+
+class NotComparable(HearthError):
+    """There is no safety number to compare with that member (yet)."""
+
+    code = "not_comparable"
+
+
+class Verification:
+    def __init__(self, messenger: Messenger) -> None:
+        self._m = messenger
+        self._numbers: dict[tuple[bytes, bytes], str] = {}
+
+    async def load(self) -> None:
+        """Read the verifications kept in the profile (once it is open)."""
+        saved = await self._m._db().get_setting(SETTING, [])
+        self._numbers = {}
+        for item in saved if isinstance(saved, list) else []:
+            if isinstance(item, list | tuple) and len(item) == 3:
+                circle, key, number = item
+                if isinstance(circle, bytes) and isinstance(key, bytes) and isinstance(number, str):
+                    self._numbers[(circle, key)] = number
+
+    def holds(self, circle_id: bytes, key: bytes, safety_number: str) -> bool:
+        return bool(safety_number) and self._numbers.get((circle_id, key)) == safety_number
+
+    async def mark(self, circle_id: bytes, key: bytes) -> None:
+        """I compared our safety number with this member in person and it matched."""
+        member = next((m for m in self._m.members(circle_id) if m.key == key), None)
+        if member is None or member.is_me or not member.safety_number:
+            raise NotComparable("there is no safety number to compare with them yet")
+        self._numbers[(circle_id, key)] = member.safety_number
+        await self._save()
+
+    async def forget(self, circle_id: bytes, key: bytes) -> None:
+        if self._numbers.pop((circle_id, key), None) is not None:
+            await self._save()
+
+    async def _save(self) -> None:
+        rows = [[c, k, n] for (c, k), n in self._numbers.items()]
+        await self._m._db().set_setting(SETTING, rows)
