@@ -32,6 +32,11 @@ def _quit(app: DrivenApp, how: str) -> None:
         app.call("trigger", text="Quit Hearth")
     elif how == "sigterm":
         os.kill(app.proc.pid, signal.SIGTERM)
+    elif how == "panic":  # the panic shortcut, confirmed: wipes whatever the setting says
+        app.call("key", keys="Ctrl+Shift+F12")
+        ask = "Wipe everything now?"
+        app.wait_widget("Wipe everything now", within=ask)
+        app.call("click", name="Wipe everything now", within=ask)
     else:
         raise AssertionError(how)
 
@@ -45,6 +50,7 @@ CASES = [
     ("menu_quit", True),
     ("sigterm", True),
     ("sigterm", False),
+    ("panic", True),
 ]
 
 
@@ -59,7 +65,7 @@ def test_quit_paths_are_clean_and_wipe_when_asked(
     app = start_app("solo", ["--profile", str(profile), "--interface", host.address()], host)
     first_run(app, "Quiet Heron")
     assert (profile / "hearth.db").exists() and (profile / "key").exists()
-    if wipe:
+    if wipe and how != "panic":
         set_wipe_on_quit(app, True)
 
     _quit(app, how)
