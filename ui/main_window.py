@@ -48,6 +48,7 @@ from .dialogs import (
     SupportDialog,
     UnlockDialog,
 )
+from .invite_memory import InviteMemory
 from .menu_bar import build_menu_bar
 from .models.sidebar import ItemRole
 from .preferences import Preferences
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.dialogs: dict[type[QDialog], QDialog] = {}
         self._may_close = False
         self.first_pseudonym = ""  # the name given on the welcome dialog, for the first circle
+        self.invites = InviteMemory()  # open codes and waiting newcomers, while the dialog is shut
 
         self.sidebar = Sidebar()
         self.conversation = ConversationArea()
@@ -426,7 +428,7 @@ class MainWindow(QMainWindow):
             edit.setText(self.first_pseudonym)
 
     def open_invite(self, circle: CircleView) -> InviteDialog:
-        return self._open(InviteDialog(circle, self))
+        return self._open(InviteDialog(circle, self, memory=self.invites))
 
     def open_leave(self, circle: CircleView) -> LeaveDialog:
         try:

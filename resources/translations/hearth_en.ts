@@ -2102,6 +2102,14 @@ Reported by {by}, {when}.{details}</source>
         <source>Remove the member</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%s asks to join %s: open Invite to let them in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone asks to join a circle</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>widget</name>

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from messenger.views import CircleView, JoinCodeView, JoinRequestView
 
+from ..invite_memory import InviteMemory
 from .base import Dialog, row
 
 MAX_ROWS_SHOWN = 3  # newcomers shown at once before the list scrolls
@@ -64,6 +65,7 @@ class InviteDialog(Dialog):
         circle: CircleView,
         parent: QWidget | None = None,
         clock: Callable[[], float] = time.time,
+        memory: InviteMemory | None = None,
     ) -> None:
         super().__init__(self.tr("Invite someone to {name}").format(name=circle.name), parent)
         self.setMinimumWidth(520)
@@ -71,6 +73,7 @@ class InviteDialog(Dialog):
         self._clock = clock
         self.code: JoinCodeView | None = None
         self.rows: dict[str, NewcomerRow] = {}
+        self.memory = memory if memory is not None else InviteMemory()
 
         self.link = QLineEdit(circle.invite_link)
         self.link.setReadOnly(True)
@@ -143,6 +146,12 @@ class InviteDialog(Dialog):
         self._timer.timeout.connect(self.tick)
         close = self.add_primary(self.tr("Done"))
         close.clicked.connect(self.accept)
+        # What was open when the dialog was last closed is still open: show it again.
+        still_open = self.memory.code(circle.id, clock())
+        if still_open is not None:
+            self.show_code(still_open)
+        for waiting in self.memory.waiting(circle.id):
+            self.add_join_request(waiting)
 
     # -- link ------------------------------------------------------------------------------
     def copy_link(self) -> None:
@@ -159,6 +168,7 @@ class InviteDialog(Dialog):
         if code.circle_id != self.circle.id:
             return
         self.code = code
+        self.memory.codes[code.circle_id] = code
         self.code_display.setText(code.code)
         self.code_display.setVisible(True)
         self.countdown.setVisible(True)
@@ -193,6 +203,7 @@ class InviteDialog(Dialog):
     def add_join_request(self, request: JoinRequestView) -> None:
         if request.circle_id != self.circle.id or request.request in self.rows:
             return
+        self.memory.add_request(request)
         widget = NewcomerRow(request, self)
         widget.approve_button.clicked.connect(lambda: self._decide(request, True))
         widget.deny_button.clicked.connect(lambda: self._decide(request, False))
@@ -201,6 +212,7 @@ class InviteDialog(Dialog):
         self._fit_newcomers()
 
     def remove_join_request(self, request_id: str) -> None:
+        self.memory.drop_request(self.circle.id, request_id)
         widget = self.rows.pop(request_id, None)
         if widget is not None:
             widget.setParent(None)
