@@ -23,6 +23,10 @@ PYTEST_ARGS ?=
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON_EXE) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@# sqlcipher3-binary (the old driver) installs the same module as sqlcipher3: never both;
+	@# reinstall sqlcipher3 after removing it, so the module files are whole again
+	@$(BIN)/python -m pip uninstall --quiet --yes sqlcipher3-binary 2>/dev/null || true
+	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps -c constraints.txt sqlcipher3
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dev,package]'
 	@touch $(STAMP)
 

@@ -27,6 +27,8 @@ import nacl.bindings
 import nacl.exceptions
 import nacl.signing
 
+from network import strictpack
+
 from . import pseudonym as pseudonyms
 from .errors import HearthError
 from .keyschedule import CIRCLE_ID_SIZE
@@ -216,17 +218,10 @@ def verify(payload: bytes, remote_static: bytes, circle_id: bytes) -> VerifiedId
     if not isinstance(payload, bytes | bytearray) or len(payload) > MAX_STATEMENT_SIZE:
         raise IdentityError(IdentityProblem.OVERSIZE)
     try:
-        decoded = msgpack.unpackb(
-            payload,
-            raw=False,
-            strict_map_key=True,
-            max_bin_len=SIGNATURE_SIZE,
-            max_str_len=pseudonyms.MAX_BYTES,
-            max_array_len=8,
-            max_map_len=0,
-            max_ext_len=0,
+        decoded = strictpack.unpack(
+            payload, max_bin=SIGNATURE_SIZE, max_str=pseudonyms.MAX_BYTES, max_array=8, max_map=0
         )
-    except Exception:  # msgpack raises several types; any of them means malformed
+    except strictpack.Undecodable:
         raise IdentityError(IdentityProblem.MALFORMED) from None
     if not isinstance(decoded, list) or not decoded:
         raise IdentityError(IdentityProblem.MALFORMED, "not a list")

@@ -33,6 +33,8 @@ from typing import Any
 
 import msgpack
 
+from network import strictpack
+
 from .circle import Circle, CircleError, clean_name
 from .errors import HearthError
 from .keyschedule import HOST_KEY_SIZE, NONCE_SIZE, SECRET_SIZE, derive_circle_id
@@ -241,16 +243,10 @@ def _decode(raw: bytes) -> InviteLink:
     if raw[0] != VERSION:
         raise InviteLinkError(InviteLinkProblem.UNSUPPORTED_VERSION)
     try:
-        fields = msgpack.unpackb(
-            raw[1:-CHECK_SIZE],
-            raw=False,
-            max_bin_len=64,
-            max_str_len=1024,
-            max_array_len=32,
-            max_map_len=0,
-            max_ext_len=0,
+        fields = strictpack.unpack(
+            raw[1:-CHECK_SIZE], max_bin=64, max_str=1024, max_array=32, max_map=0
         )
-    except Exception:  # msgpack raises several types; any of them means the content is wrong
+    except strictpack.Undecodable:
         raise InviteLinkError(InviteLinkProblem.INVALID, "unreadable content") from None
     if not isinstance(fields, list) or len(fields) < 7:
         raise InviteLinkError(InviteLinkProblem.INVALID, "missing fields")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import msgpack
 
+from network import strictpack
+
 from .errors import HearthError
 from .identity import IdentityError, VerifiedIdentity, verify
 
@@ -85,8 +87,8 @@ class Roster:
         if len(data) > MAX_UPDATE_BYTES:
             raise RosterError("roster update too large")
         try:
-            value = msgpack.unpackb(data, raw=False, max_array_len=MAX_ENTRIES)
-        except Exception as exc:
+            value = strictpack.unpack(data, max_array=MAX_ENTRIES)
+        except strictpack.Undecodable as exc:
             raise RosterError("roster update is not msgpack") from exc
         if not (isinstance(value, list) and len(value) == 2 and value[0] == 1):
             raise RosterError("roster update has the wrong shape")

@@ -20,6 +20,10 @@ Wire format, after any bytes the caller exchanged in clear:
   READY; the initiator declares the channel open on READY, so a wrong psk or a rejection is
   reported to it as a failed handshake rather than as a channel that dies at once;
 * each direction's cipher is rekeyed after every :attr:`ChannelConfig.rekey_interval` records;
+* keepalives come from the initiator only, and only when it has heard nothing for
+  :attr:`ChannelConfig.keepalive_interval`: a link that carries traffic sends none, an idle one
+  costs one PING and one PONG an interval; both sides keep their idle timeout (the responder's
+  is fed by the initiator's pings);
 * a channel ends with a CLOSE record; the stream ending without one is reported as truncation.
 """
 
@@ -153,6 +157,7 @@ class SecureChannel:
         self._started = now
         self._last_recv = now
         self._last_send = now
+        self._last_ping = now
         self._pings: dict[bytes, float] = {}
         self._ping_counter = 0
         self._rekey = config.rekey_interval
@@ -261,6 +266,7 @@ class SecureChannel:
         self._ping_counter += 1
         token = self._ping_counter.to_bytes(8, "big")
         self._pings[token] = now
+        self._last_ping = now
         while len(self._pings) > _MAX_PINGS:
             del self._pings[next(iter(self._pings))]
         self._queue_record(RecordType.PING, token, now)
@@ -489,9 +495,8 @@ class SecureChannel:
             return self._started + self.config.handshake_timeout
         if self.state is ChannelState.OPEN:
             deadline = self._last_recv + self.config.idle_timeout
-            if self.config.keepalive_interval is not None:
-                deadline = min(deadline, self._last_send + self.config.keepalive_interval)
-            return deadline
+            keepalive = self._keepalive_due()
+            return deadline if keepalive is None else min(deadline, keepalive)
         return None
 
     def tick(self, now: float) -> list[ChannelEvent]:
@@ -507,12 +512,17 @@ class SecureChannel:
         elif self.state is ChannelState.OPEN:
             if now >= self._last_recv + config.idle_timeout:
                 self._fail(IdleTimeout(f"nothing heard for {config.idle_timeout:g} s"), events)
-            elif (
-                config.keepalive_interval is not None
-                and now >= self._last_send + config.keepalive_interval
-            ):
+            elif (due := self._keepalive_due()) is not None and now >= due:
                 self.ping(now)
         return events
+
+    def _keepalive_due(self) -> float | None:
+        """When the initiator next pings: an interval after it last heard anything (or last
+        pinged, if nothing came back); the responder never pings, it answers."""
+        interval = self.config.keepalive_interval
+        if interval is None or not self.initiator:
+            return None
+        return max(self._last_recv, self._last_ping) + interval
 
     # -- closing ----------------------------------------------------------------------
 

@@ -12,6 +12,9 @@ from typing import Any, NoReturn
 
 import msgpack
 
+from network import strictpack
+from network.strictpack import UndecodableReason
+
 from .errors import DecodeError, DropReason
 
 MAX_INT = 2**63 - 1
@@ -25,22 +28,26 @@ def pack(value: object) -> bytes:
     return data
 
 
+_REASONS = {
+    UndecodableReason.OVERSIZE: DropReason.OVERSIZE,
+    UndecodableReason.BAD_UTF8: DropReason.BAD_UTF8,
+}
+_DETAILS = {
+    UndecodableReason.EMPTY: "empty",
+    UndecodableReason.TRAILING: "trailing bytes",
+    UndecodableReason.MALFORMED: "not msgpack",
+}
+
+
 def unpack(data: object, max_size: int, err: ErrorType) -> object:
     """Decode one msgpack value that fills ``data`` exactly, after checking its size."""
     if not isinstance(data, bytes):
         fail(err, DropReason.BAD_TYPE, "not bytes")
-    if len(data) > max_size:
-        fail(err, DropReason.OVERSIZE, f"{len(data)} > {max_size} bytes")
-    if not data:
-        fail(err, DropReason.MALFORMED, "empty")
     try:
-        return msgpack.unpackb(data, raw=False, strict_map_key=True, use_list=True)
-    except UnicodeDecodeError:
-        fail(err, DropReason.BAD_UTF8, "text is not UTF-8")
-    except msgpack.ExtraData:
-        fail(err, DropReason.MALFORMED, "trailing bytes")
-    except (ValueError, msgpack.UnpackException, RecursionError):
-        fail(err, DropReason.MALFORMED, "not msgpack")
+        return strictpack.unpack(data, max_size=max_size)
+    except strictpack.Undecodable as exc:
+        reason = _REASONS.get(exc.reason, DropReason.MALFORMED)
+        fail(err, reason, _DETAILS.get(exc.reason, str(exc)))
 
 
 def fail(err: ErrorType, reason: DropReason, detail: str = "") -> NoReturn:

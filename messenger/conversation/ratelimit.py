@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from network.clock import Millis
 from network.ratelimit import TokenBucket
 
 from .wire import Limited
@@ -18,16 +19,18 @@ from .wire import Limited
 
 @dataclass(frozen=True)
 class RateLimits:
+    """Counts, and durations in milliseconds (the engine's clock)."""
+
     posts_per_window: int = 20
-    posts_window_ms: int = 10_000
+    posts_window_ms: Millis = Millis(10_000)
     posts_burst: int = 20
     messages_per_window: int = 100
-    messages_window_ms: int = 10_000
+    messages_window_ms: Millis = Millis(10_000)
     messages_burst: int = 100
-    notice_interval_ms: int = 10_000
+    notice_interval_ms: Millis = Millis(10_000)
     abuse_drops: int = 200
-    abuse_window_ms: int = 60_000
-    cool_down_ms: int = 60_000
+    abuse_window_ms: Millis = Millis(60_000)
+    cool_down_ms: Millis = Millis(60_000)
 
 
 class PeerLimiter:

@@ -20,6 +20,8 @@ from typing import Any
 
 import msgpack
 
+from network import strictpack
+
 from .crypto import CONFIRM_SIZE
 
 PROTOCOL_VERSION = 1
@@ -112,16 +114,10 @@ def _bin(value: object, *, size: int | None = None, most: int | None = None) -> 
 def decode(data: bytes) -> Message:
     """One message; raises :class:`Malformed` for anything else."""
     try:
-        fields = msgpack.unpackb(
-            data,
-            raw=False,
-            max_bin_len=MAX_SEALED,
-            max_str_len=MAX_REASON,
-            max_array_len=4,
-            max_map_len=0,
-            max_ext_len=0,
+        fields = strictpack.unpack(
+            data, max_bin=MAX_SEALED, max_str=MAX_REASON, max_array=4, max_map=0
         )
-    except Exception:  # msgpack raises several types; all mean the same here
+    except strictpack.Undecodable:
         raise Malformed("undecodable") from None
     if not isinstance(fields, list) or not fields or isinstance(fields[0], bool):
         raise Malformed("not a message")
@@ -156,10 +152,8 @@ def encode_plain(fields: list[Any]) -> bytes:
 def decode_plain(data: bytes, arity: int) -> list[Any]:
     """A sealed payload's msgpack list of exactly ``arity`` strings."""
     try:
-        fields = msgpack.unpackb(
-            data, raw=False, max_str_len=MAX_SEALED, max_array_len=8, max_map_len=0
-        )
-    except Exception:  # see decode()
+        fields = strictpack.unpack(data, max_str=MAX_SEALED, max_array=8, max_map=0)
+    except strictpack.Undecodable:
         raise Malformed("undecodable sealed content") from None
     if not isinstance(fields, list) or len(fields) != arity:
         raise Malformed("sealed content")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import msgpack
 
+from .. import strictpack
 from ..discovery.labels import is_label
 from ..errors import NetworkError
 
@@ -25,8 +26,8 @@ def wrap(label: str, app_payload: bytes) -> bytes:
 
 def unwrap(data: bytes) -> tuple[str, bytes]:
     try:
-        value = msgpack.unpackb(data, raw=False, use_list=True, max_bin_len=MAX_APP_PAYLOAD)
-    except Exception as exc:  # msgpack raises several unrelated types on garbage
+        value = strictpack.unpack(data, max_bin=MAX_APP_PAYLOAD)
+    except strictpack.Undecodable as exc:
         raise PayloadError("handshake payload is not msgpack") from exc
     if not (isinstance(value, list) and len(value) == 3):
         raise PayloadError("handshake payload has the wrong shape")

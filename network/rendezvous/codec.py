@@ -32,6 +32,7 @@ from typing import Any
 
 import msgpack
 
+from .. import strictpack
 from ..noise import TAGLEN
 from .errors import MalformedMessage
 from .tags import MAX_SEALED_INFO, SIGNATURE_SIZE, TAG_SIZE, VERIFY_KEY_SIZE
@@ -270,19 +271,11 @@ def _arity(fields: list[Any], n: int, name: str) -> None:
 
 def _unpack(body: bytes) -> list[Any]:
     try:
-        value = msgpack.unpackb(
-            body,
-            raw=False,
-            use_list=True,
-            strict_map_key=True,
-            max_bin_len=MAX_BODY,
-            max_str_len=MAX_REASON * 4,
-            max_array_len=MAX_FOUND + 8,
-            max_map_len=0,
-            max_ext_len=0,
+        value = strictpack.unpack(
+            body, max_bin=MAX_BODY, max_str=MAX_REASON * 4, max_array=MAX_FOUND + 8, max_map=0
         )
-    except Exception as exc:  # msgpack raises several unrelated types on garbage
-        raise MalformedMessage(f"not msgpack ({type(exc).__name__})") from exc
+    except strictpack.Undecodable as exc:
+        raise MalformedMessage(f"not msgpack ({exc.reason.value})") from exc
     if not isinstance(value, list) or not value:
         raise MalformedMessage("a message is a non-empty array")
     return value

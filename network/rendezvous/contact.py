@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import msgpack
 
+from .. import strictpack
 from .tags import INFO_SIZE
 
 VERSION = 1
@@ -45,8 +46,8 @@ class Contact:
 def decode_contact(data: bytes) -> Contact | None:
     """The contact in ``data``, or None when it is not one (nothing raised: it came from a peer)."""
     try:
-        value = msgpack.unpackb(data, raw=False, use_list=True, max_bin_len=0, max_map_len=0)
-    except Exception:  # msgpack raises several unrelated types on garbage
+        value = strictpack.unpack(data, max_bin=0, max_map=0)
+    except strictpack.Undecodable:
         return None
     if not (isinstance(value, list) and len(value) == 3 and value[0] == VERSION):
         return None

@@ -11,6 +11,7 @@ from messenger.conversation import (
 )
 from messenger.conversation.ratelimit import PeerLimiter
 from messenger.conversation.wire import Limited, Typing, Want
+from network.clock import Millis
 from network.ratelimit import TokenBucket
 
 from .harness import Solo
@@ -69,7 +70,7 @@ def test_catch_up_we_asked_for_is_not_limited() -> None:
 
 
 def test_persistent_flooding_asks_for_a_cool_down_once() -> None:
-    solo = Solo(rate_limits=RateLimits(cool_down_ms=30_000))
+    solo = Solo(rate_limits=RateLimits(cool_down_ms=Millis(30_000)))
     solo.connect("p")
     for seq in range(1, 501):  # 100 posts a second for 5 s
         solo.now += 10

@@ -249,7 +249,7 @@ def start_peer(*args: str) -> PeerProcess:
 
 async def test_a_peer_that_vanishes_without_goodbye_expires() -> None:
     """A killed process sends no goodbye: its records expire, the sweep asks, it is dropped."""
-    peer = start_peer("--address", LOOPBACK, "--port", "40018", "--ttl", "2", "--lifetime", "20")
+    peer = start_peer("--address", LOOPBACK, "--port", "40018", "--ttl", "1", "--lifetime", "20")
     try:
         crasher = await asyncio.to_thread(peer.ready)
         async with running([], 40019, sweep_interval=0.5, resolve_timeout=1.0) as (_, events):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import socket
+import sys
 
 import pytest
 
@@ -15,7 +16,7 @@ from tests.posix import posix_only
 GUID = "{4D36E972-E325-11CE-BFC1-08002BE10318}"
 
 
-def windows(address: str, description: str, **kw: object) -> InterfaceInfo:
+def windows(address: str, description: str, **kw: int) -> InterfaceInfo:
     """An address of a Windows adapter: a GUID for a name, flags from GetAdaptersAddresses."""
     got = flags.from_adapter(
         int(kw.get("if_type", 71)),
@@ -78,5 +79,5 @@ def test_the_windows_structure_has_windows_offsets() -> None:
 
 
 def test_windows_flags_are_empty_off_windows() -> None:
-    if flags.sys.platform != "win32":
+    if sys.platform != "win32":
         assert flags.windows_flags() == {}

@@ -15,8 +15,17 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 
 
+@pytest.fixture(scope="session")
+def _frozen_heap() -> None:
+    """Collect once, then move everything alive into the permanent generation (``gc.freeze``):
+    the collection after each test then walks only what tests made since, not the whole heap
+    of imported modules and earlier tests (a full walk took ~0.2 s, after every GUI test)."""
+    gc.collect()
+    gc.freeze()
+
+
 @pytest.fixture(autouse=True)
-def _collect_widgets_between_tests(qapp: object) -> Iterator[None]:
+def _collect_widgets_between_tests(qapp: object, _frozen_heap: None) -> Iterator[None]:
     yield
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()

@@ -69,7 +69,7 @@ def test_a_second_launch_hands_its_link_over_and_exits(
 
     async def scenario() -> tuple[str, int, str]:
         got: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        instance.linkReceived.connect(lambda link: got.done() or got.set_result(link))
+        instance.linkReceived.connect(lambda link: None if got.done() else got.set_result(link))
         second = launch(LINK, profile=profile)
         link = await asyncio.wait_for(got, PROCESS_LIMIT)
         for _ in range(int(PROCESS_LIMIT / 0.05)):  # bounded: the child exits on its own

@@ -24,7 +24,7 @@ from network.node import NodeConfig
 FAST_NODE = NodeConfig(
     interfaces=("127.0.0.1",),
     keepalive_interval=1.0,
-    idle_timeout=4.0,
+    idle_timeout=5.0,
     backoff_base=0.25,
     backoff_cap=2.0,
     find_timeout=3.0,

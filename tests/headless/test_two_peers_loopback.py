@@ -116,8 +116,11 @@ def test_the_open_lobby_is_opt_in_and_leaves_nothing(peers: list[HeadlessPeer]) 
     assert met["circle"] == lobby["id"]
     b.send("/say hello, anyone here?")
     assert a.wait_event("post", 20)["body"] == "hello, anyone here?"
-    # A peer that did not opt in is in no lobby: nobody ever connects to it.
-    shy.drain(1.0)
+    # A peer that did not opt in is in no lobby: nobody ever connects to it. Barrier: a post
+    # back from a, after a and b had long seen shy on mDNS; then shy's own output up to now.
+    a.send("/say and hello back")
+    assert b.wait_event("post", 20, body="and hello back")
+    shy.command("/circles", "list")
     assert not shy.of("peer_connected") and shy.command("/circles", "list")["items"] == []
     # Leaving the lobby forgets it.
     a.command("/lobby off", "info")

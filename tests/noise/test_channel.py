@@ -283,20 +283,38 @@ def test_handshake_timeout_on_a_silent_peer() -> None:
 def test_keepalive_ping_and_idle_timeout() -> None:
     a, b = open_pair(*configs(keepalive_interval=10.0, idle_timeout=30.0))
     assert a.next_deadline() == 10.0
+    assert b.next_deadline() == 30.0  # the responder never pings: only its idle limit
     assert a.tick(10.0) == []  # sends a PING
     a_events, b_events = pump(a, b, 10.5)
     assert a_events == [PongReceived(rtt=0.5)] and b_events == []
-    # b stops answering: a keeps pinging every 10 s, then gives up 30 s after the last pong
-    assert a.next_deadline() == 20.0
-    assert a.tick(20.0) == [] and a.tick(30.0) == []
+    assert b.next_deadline() == 40.5  # the PING (read at 10.5) fed its idle timer
+    # traffic counts as life: a message from b puts off a's next PING
+    b.send_message(b"hello", 15.0)
+    pump(b, a, 15.0)
+    assert a.next_deadline() == 25.0
+    # b stops answering: a pings every 10 s after it last heard, then gives up 30 s after that
+    assert a.tick(25.0) == [] and a.tick(35.0) == []
     unanswered = a.data_to_send()
-    assert a.next_deadline() == 40.0  # the next keepalive comes before the idle limit
-    assert a.tick(40.0) == []
-    assert a.next_deadline() == pytest.approx(40.5)
-    closed = _closed(a.tick(40.5))
+    assert a.next_deadline() == 45.0  # the idle limit (15 + 30) and the next PING coincide
+    closed = _closed(a.tick(45.0))
     assert isinstance(closed.error, IdleTimeout) and closed.code == CloseCode.IDLE_TIMEOUT
-    peer_side = _closed(b.receive_data(unanswered + a.data_to_send(), 41.0))
+    peer_side = _closed(b.receive_data(unanswered + a.data_to_send(), 46.0))
     assert peer_side.by_peer and peer_side.code == CloseCode.IDLE_TIMEOUT
+
+
+def test_an_idle_link_costs_one_ping_and_one_pong_an_interval() -> None:
+    a, b = open_pair(*configs(keepalive_interval=10.0, idle_timeout=30.0))
+    sent = {"a": 0, "b": 0}
+    for step in range(1, 61):  # a minute of silence, a tick a second on both sides
+        now = float(step)
+        for name, (me, other) in {"a": (a, b), "b": (b, a)}.items():
+            me.tick(now)
+            data = me.data_to_send()
+            if data:
+                sent[name] += 1
+                other.receive_data(data, now)
+    assert a.is_open and b.is_open
+    assert sent == {"a": 6, "b": 6}  # was a PING from each side every interval, plus PONGs
 
 
 def test_explicit_ping() -> None:

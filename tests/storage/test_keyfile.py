@@ -26,6 +26,7 @@ from messenger.storage import (
     keyfile,
     open_profile,
 )
+from messenger.storage.memory import available_memory
 
 from .helpers import PASS
 
@@ -157,7 +158,8 @@ def test_defaults_are_moderate_and_interactive_when_memory_is_short() -> None:
     )
     assert default_kdf_params(available=16 << 30) == MODERATE
     assert default_kdf_params(available=512 << 20) == INTERACTIVE
-    assert keyfile.available_memory() is None or keyfile.available_memory() > 0  # type: ignore[operator]
+    free = available_memory()
+    assert free is None or free > 0
 
 
 def test_a_profile_made_without_limits_stores_the_default_ones(tmp_path: Path) -> None:

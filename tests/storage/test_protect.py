@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,11 +95,11 @@ def test_the_default_profile_is_local_not_roaming(monkeypatch: pytest.MonkeyPatc
     from messenger.paths import default_profile_dir
 
     asked: list[bool] = []
-    real = platformdirs.user_data_dir
+    real: Callable[..., str] = platformdirs.user_data_dir
 
-    def spy(*args: object, roaming: bool = False, **kw: object) -> str:
+    def spy(*args: Any, roaming: bool = False, **kw: Any) -> str:
         asked.append(roaming)
-        return real(*args, roaming=roaming, **kw)  # type: ignore[arg-type]
+        return real(*args, roaming=roaming, **kw)
 
     monkeypatch.setattr(platformdirs, "user_data_dir", spy)
     assert default_profile_dir().name == "profile"
