@@ -21,11 +21,16 @@ from messenger.views import DeliveryState, DirectMessageView, MemberView, Role
 from . import sample_data as sample
 from .app import make_application
 from .dialogs import (
+    CircleSettingsDialog,
+    ConfirmDialog,
     CreateCircleDialog,
     DmRequestDialog,
     FirstRunDialog,
     InviteDialog,
     JoinDialog,
+    ReportDialog,
+    RulesDialog,
+    SafetyNumberDialog,
     SettingsDialog,
     ShortcutsDialog,
     SupportDialog,
@@ -187,6 +192,44 @@ def _minimum_size() -> QWidget:
     return window
 
 
+def _circle_settings() -> QWidget:
+    dialog = CircleSettingsDialog(sample.circle())
+    return _dialog(dialog)
+
+
+def _report_only_moderator() -> QWidget:
+    other = next(m for m in sample.members() if not m.is_me)
+    host = dataclasses.replace(other, role=Role.HOST)
+    return _dialog(ReportDialog(host, None, None, only_moderator=True))
+
+
+def _confirm_block() -> QWidget:
+    return _dialog(
+        ConfirmDialog(
+            "Block Patient Willow?",
+            "You will no longer see Patient Willow's posts or messages in this circle. They "
+            "are not told. You can unblock them here at any time.",
+            "Block",
+        )
+    )
+
+
+def _rules() -> QWidget:
+    circle = sample.circle(Role.MEMBER)
+    return _dialog(RulesDialog(circle.id, circle.name, sample.RULES))
+
+
+def _safety_verified() -> QWidget:
+    member = next(m for m in sample.members() if not m.is_me and not m.key_changed)
+    return _dialog(SafetyNumberDialog(dataclasses.replace(member, verified=True)))
+
+
+def _join_word_check() -> QWidget:
+    dialog = JoinDialog(intro_templates(), _suggest)
+    dialog.input.setText("7 ambr lantern")
+    return _dialog(dialog)
+
+
 def _support() -> QWidget:
     path = support_file()
     return _dialog(SupportDialog(support_entries(path=path), faq_markdown(), path))
@@ -209,6 +252,12 @@ SCENES: dict[str, Scene] = {
     "shortcuts": _shortcuts,
     "ephemeral": _ephemeral,
     "minimum-size": _minimum_size,
+    "circle-settings": _circle_settings,
+    "report-only-moderator": _report_only_moderator,
+    "confirm-block": _confirm_block,
+    "rules": _rules,
+    "safety-verified": _safety_verified,
+    "join-word-check": _join_word_check,
 }
 
 

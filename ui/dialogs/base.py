@@ -69,7 +69,9 @@ class Dialog(QDialog):
         else:
             wanted = max(least, self.sizeHint().height())
         self.setMinimumHeight(min(least, cap))
-        if self.height() < wanted:
+        if self.height() < wanted or (self.hasHeightForWidth() and self.height() > wanted):
+            # Wrapped text asks for its height at the real width: no squeeze, and no empty
+            # band either (Qt first sizes wrapped labels for a narrower, taller guess).
             self.resize(self.width(), min(wanted, cap))
 
     # -- building --------------------------------------------------------------------------
