@@ -212,6 +212,7 @@ class MainWindow(QMainWindow):
         if self.conversation.current_circle_id() == circle_id:
             self.conversation.show_welcome()
             self.sidebar.direct_model.open_key = None
+            self.sidebar.circle_model.set_open(None)
             self.hide_panel()
 
     def show_circle(self, circle: CircleView, posts: Iterable[PostView], has_older: bool) -> None:
@@ -219,6 +220,7 @@ class MainWindow(QMainWindow):
         self.circles[circle.id] = circle
         self.conversation.messages.can_moderate = circle.role in (Role.HOST, Role.MODERATOR)
         self.sidebar.direct_model.open_key = None
+        self.sidebar.circle_model.set_open(circle.id)
         self.conversation.show_circle(circle, posts, has_older)
         self.conversation.composer.warning_button.setVisible(True)
         self.sidebar.select_circle(circle.id)
@@ -237,6 +239,7 @@ class MainWindow(QMainWindow):
         self.conversation.messages.can_moderate = False
         self.conversation.show_direct(circle_id, peer_key, peer, posts, has_older)
         self.sidebar.direct_model.open_key = (circle_id, peer_key)
+        self.sidebar.circle_model.set_open(None)
         self.conversation.composer.warning_button.setVisible(False)
         self.sidebar.direct_model.mark_read(circle_id, peer_key)
         self.hide_panel()

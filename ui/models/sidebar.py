@@ -97,12 +97,22 @@ class CircleListModel(_ListModel[CircleView]):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(lambda c: c.id, parent)
+        self.open_id: bytes | None = None  # the circle on screen: its posts are being read
+
+    def _seen(self, circle: CircleView) -> CircleView:
+        """A badge never sits on the conversation being read, whatever the core counts."""
+        return replace(circle, unread=0) if circle.id == self.open_id and circle.unread else circle
 
     def set_circles(self, circles: Iterable[CircleView]) -> None:
-        self._set(circles)
+        self._set([self._seen(c) for c in circles])
 
     def upsert(self, circle: CircleView) -> int:
-        return self._upsert(circle)
+        return self._upsert(self._seen(circle))
+
+    def set_open(self, circle_id: bytes | None) -> None:
+        self.open_id = circle_id
+        if circle_id is not None:
+            self.set_unread(circle_id, 0)
 
     def remove(self, circle_id: bytes) -> bool:
         return self._remove_key(circle_id)
@@ -111,7 +121,7 @@ class CircleListModel(_ListModel[CircleView]):
         row = self.row_of_key(circle_id)
         if row is None:
             return False
-        self._upsert(replace(self._rows[row], unread=max(0, unread)))
+        self._upsert(self._seen(replace(self._rows[row], unread=max(0, unread))))
         return True
 
     def circle(self, circle_id: bytes) -> CircleView | None:
