@@ -1,7 +1,9 @@
-"""Desktop app: launch to window shown, frame time scrolling 100,000 posts, memory with them loaded.
+"""Desktop app: launch to window shown, frame time scrolling 100,000 posts, memory with them loaded,
+catching up 10,000 posts.
 
 References, measured in the same run: a bare Qt window launched the same way; a plain QListView
-on a QStringListModel of the same 100,000 bodies; the process's memory before loading.
+on a QStringListModel of the same 100,000 bodies; the process's memory before loading; the same
+catch-up with the headless front end (JSON lines) on its own asyncio loop.
 """
 
 from __future__ import annotations
@@ -286,7 +288,81 @@ def _memory(report: Report) -> None:
     )
 
 
+CATCH_UP = 10_000
+
+
+async def _catch_up_into(front: Callable[[object], None], settle: Callable[[], bool]) -> float:
+    """A reader who missed CATCH_UP posts dials the author; seconds until every post went
+    through ``front`` (the front end's handler) and ``settle`` says its screen is up to date."""
+    import asyncio
+
+    from benchmarks.peers import Peer, close_all
+
+    author, reader = Peer("author"), Peer("reader")
+    await author.messenger.start()
+    await reader.messenger.start()
+    try:
+        circle = await author.messenger.create_circle("Catch-up")
+        await reader.messenger.join_link(circle.invite_link)
+        for k in range(CATCH_UP):
+            await author.messenger.post(circle.id, f"missed post number {k} " + "x" * 120)
+        reader.watch = front
+        start = time.perf_counter()
+        await reader.messenger.dial("127.0.0.1", author.port, circle.id)
+        await reader.until_posts(CATCH_UP, 300)
+        for _ in range(1000):
+            if settle():
+                break
+            await asyncio.sleep(0.005)
+        return time.perf_counter() - start
+    finally:
+        await close_all(author, reader)
+
+
+def _catch_up(report: Report) -> None:
+    import asyncio
+
+    import qasync
+
+    from messenger.events import PostEvent
+    from messenger.headless.output import event_fields
+    from ui.app import make_application
+    from ui.models.conversation import ConversationModel
+    from ui.widgets.conversation_view import ConversationView
+
+    with open(os.devnull, "w") as sink:
+
+        def headless(event: object) -> None:
+            if isinstance(event, PostEvent):
+                sink.write(json.dumps(event_fields(event), ensure_ascii=False) + "\n")
+
+        printed = asyncio.run(_catch_up_into(headless, lambda: True))
+
+    make_application()
+    model = ConversationModel()
+    view = ConversationView(model)
+    view.resize(760, 560)
+    view.show()
+
+    def desktop(event: object) -> None:
+        if isinstance(event, PostEvent):
+            model.add_post(event.post)
+
+    shown = qasync.run(_catch_up_into(desktop, view.at_bottom))
+    report.compare(
+        f"catch up {CATCH_UP:,} posts into the open conversation",
+        shown,
+        "s",
+        "headless front end (JSON lines)",
+        printed,
+        higher_is_better=False,
+        target="<= 2x",
+    )
+    view.close()
+
+
 def run(report: Report) -> None:
     _launch(report)
     _scrolling(report)
     _memory(report)
+    _catch_up(report)

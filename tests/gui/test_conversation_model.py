@@ -197,3 +197,31 @@ def test_view_follows_live_posts_at_the_bottom_and_lets_old_rows_go(qtbot: QtBot
         assert view.at_bottom()
     assert view.trim() == 30
     assert model.rowCount() == 30 and model.has_older and view.at_bottom()
+
+
+def test_a_burst_of_live_posts_is_laid_out_once_and_ends_at_the_bottom(qtbot: QtBot) -> None:
+    """A catch-up brings hundreds of posts at once: one relayout for the burst (each post
+    used to lay the whole list out again: 10,000 posts took over a minute)."""
+    posts = list(generated_posts(1_200))
+    model = ConversationModel()
+    view = ConversationView(model)
+    view.max_rows, view.keep_rows = 1_000, 600
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    model.reset(posts[:20], has_older=False)
+    layouts: list[int] = []
+    follow = view.scrollToBottom
+
+    def counting() -> None:
+        layouts.append(model.rowCount())
+        follow()
+
+    view.scrollToBottom = counting  # type: ignore[method-assign]
+    for post in posts[20:]:
+        model.add_post(post)
+    assert layouts == []  # nothing laid out while the burst comes in
+    qtbot.waitUntil(lambda: bool(layouts), timeout=5_000)
+    assert layouts == [600]  # once, after letting the oldest go (over max_rows)
+    assert view.at_bottom() and model.has_older
+    assert model.post_at(model.rowCount() - 1) == posts[-1]

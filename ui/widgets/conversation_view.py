@@ -18,6 +18,7 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 MAX_ROWS = 3000  # at the bottom with more rows than this, the oldest are let go …
 KEEP_ROWS = 2000  # … down to this many (scrolling up pages them in again)
+FOLLOW_MS = 30  # live posts in a burst are laid out together, this long after the first
 
 
 class ConversationView(QListView):
@@ -56,6 +57,10 @@ class ConversationView(QListView):
         self.setSpacing(0)
         self.setViewportMargins(0, 0, 0, 10)
         self._pin_bottom = True
+        self._follow = QTimer(self)  # one relayout and scroll for a burst of live posts
+        self._follow.setSingleShot(True)
+        self._follow.setInterval(FOLLOW_MS)
+        self._follow.timeout.connect(self._follow_bottom)
         self._prepend_distance: int | None = None
         self.max_rows, self.keep_rows = MAX_ROWS, KEEP_ROWS
         model.set_fetch_gate(self.near_top)
@@ -85,7 +90,7 @@ class ConversationView(QListView):
         rows = self.conversation_model.rowCount()
         if first == 0 and rows > 0:
             self._prepend_distance = bar.maximum() - bar.value()
-        else:
+        elif not self._follow.isActive():  # while a follow is due, the view is still pinned
             self._pin_bottom = self.at_bottom() or rows == 0
 
     def rowsInserted(self, parent: ModelIndex, start: int, end: int) -> None:
@@ -97,9 +102,17 @@ class ConversationView(QListView):
             bar = self.verticalScrollBar()
             bar.setValue(max(0, bar.maximum() - distance))
         elif self._pin_bottom:
-            self.scrollToBottom()
-            if self.conversation_model.rowCount() > self.max_rows:
-                QTimer.singleShot(0, self.trim)
+            # Not now: a catch-up brings hundreds of posts in one go, and laying the list out
+            # again for each one made 10,000 posts take over a minute. Once, when they are in.
+            self._follow.start()
+
+    def _follow_bottom(self) -> None:
+        if not self._pin_bottom:
+            return
+        model = self.conversation_model
+        if model.rowCount() > self.max_rows:  # pinned: let the oldest go before laying out
+            model.trim_oldest(self.keep_rows)
+        self.scrollToBottom()
 
     def trim(self) -> int:
         """Let the oldest rows go when the view is at the bottom and holds too many."""
