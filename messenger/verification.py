@@ -6,12 +6,11 @@ number) is no longer verified, and the window says so. Nothing is sent to anyone
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .errors import HearthError
-
-if TYPE_CHECKING:
-    from .facade import Messenger
+from .storage import AsyncStore
+from .views import MemberView
 
 SETTING = "verified_safety_numbers"
 
@@ -22,8 +21,16 @@ class NotComparable(HearthError):
     code = "not_comparable"
 
 
+class _Core(Protocol):
+    """What verification needs of the Messenger (no import of the facade: no cycle)."""
+
+    def members(self, circle_id: bytes) -> list[MemberView]: ...
+
+    def _db(self) -> AsyncStore: ...
+
+
 class Verification:
-    def __init__(self, messenger: Messenger) -> None:
+    def __init__(self, messenger: _Core) -> None:
         self._m = messenger
         self._numbers: dict[tuple[bytes, bytes], str] = {}
 
