@@ -22,9 +22,9 @@ class ConfirmDialog(Dialog):
     ) -> None:
         super().__init__(title, parent)
         self.setMinimumWidth(440)
-        self.text = self.hint(text)
-        self.text.setObjectName("")
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.message = self.hint(text)
+        self.message.setObjectName("")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.confirm_button = self.add_button(
             action, accessible, role=QDialogButtonBox.ButtonRole.AcceptRole
         )
@@ -46,6 +46,6 @@ class NoticeDialog(Dialog):
     def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
         self.setMinimumWidth(400)
-        self.text = self.hint(text)
-        self.text.setObjectName("")
+        self.message = self.hint(text)
+        self.message.setObjectName("")
         self.add_primary(self.tr("OK")).clicked.connect(self.accept)
