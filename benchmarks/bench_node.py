@@ -10,8 +10,7 @@ import sys
 import time
 
 from network.channel import ChannelConfig
-from network.node import CircleBinding, Node, NodeConfig
-from network.node.hello import Hello
+from network.node import CircleBinding, Node, NodeConfig, hello
 from network.noise import KeyPair
 from network.stream import connect_channel
 
@@ -78,7 +77,7 @@ def _lan_start_to_link(report: Report) -> None:
     report.figure("start to handshaken link, p90", percentile(to_link, 90), "s")
     report.figure("  of which process start to ready, p50", percentile(to_ready, 50), "s")
     report.figure(
-        "  of which join to link (mDNS + dial + XXpsk3), p50", percentile(joined_to_link, 50), "s"
+        "  of which join to link (mDNS + dial + XXpsk0), p50", percentile(joined_to_link, 50), "s"
     )
 
 
@@ -132,8 +131,7 @@ async def _accepts(report: Report) -> None:
 
     async def one() -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        clear = Hello.for_key(disc).encode()
-        writer.write(clear)
+        clear = await hello.dial(reader, writer, disc, 5.0)
         stream = await connect_channel(reader, writer, config, cleartext=clear)
         await stream.close()
 

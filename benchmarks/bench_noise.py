@@ -13,10 +13,18 @@ from collections.abc import Callable
 from nacl import bindings
 
 from benchmarks.report import Report, rate
-from network.channel import ChannelConfig, MessageReceived, SecureChannel
+from network.channel import (
+    CIRCLE_PROTOCOL,
+    PROLOGUE_BASE,
+    ChannelConfig,
+    MessageReceived,
+    SecureChannel,
+)
 from network.noise import HandshakeState, KeyPair
 
 XX = "Noise_XX_25519_ChaChaPoly_BLAKE2b"
+XXPSK3 = "Noise_XXpsk3_25519_ChaChaPoly_BLAKE2b"
+"""The circles' pattern before protocol 2 (the psk only at message 3)."""
 ROUNDS = 10
 ROUND_TIME = 0.15
 NOISE_MAX_PLAINTEXT = 65535 - 16
@@ -38,6 +46,20 @@ def _our_handshake(initiator_key: KeyPair, responder_key: KeyPair) -> Callable[[
     def run() -> object:
         i = HandshakeState(XX, initiator=True, prologue=b"hearth/1", s=initiator_key)
         r = HandshakeState(XX, initiator=False, prologue=b"hearth/1", s=responder_key)
+        r.read_message(i.write_message())
+        i.read_message(r.write_message())
+        r.read_message(i.write_message())
+        return i.split(), r.split()
+
+    return run
+
+
+def _psk_handshake(name: str, keys: tuple[KeyPair, KeyPair]) -> Callable[[], object]:
+    psk = os.urandom(32)
+
+    def run() -> object:
+        i = HandshakeState(name, initiator=True, prologue=PROLOGUE_BASE, s=keys[0], psks=[psk])
+        r = HandshakeState(name, initiator=False, prologue=PROLOGUE_BASE, s=keys[1], psks=[psk])
         r.read_message(i.write_message())
         i.read_message(r.write_message())
         r.read_message(i.write_message())
@@ -126,6 +148,20 @@ def bench_handshakes(report: Report) -> None:
         "6 DH + 2 keygen alone",
         best["floor"],
         target="the most reachable is 1.0x",
+    )
+    psk = _best(
+        {
+            "now": _psk_handshake(CIRCLE_PROTOCOL, keys),
+            "before": _psk_handshake(XXPSK3, keys),
+        }
+    )
+    report.compare(
+        "circle handshakes/s, XXpsk0 (psk first: protocol 2)",
+        psk["now"],
+        "hs/s",
+        "XXpsk3 (protocol 1)",
+        psk["before"],
+        target="about 1.0x (same DH work)",
     )
     report.compare(
         "lobby channel opens/s (SecureChannel, + READY)",

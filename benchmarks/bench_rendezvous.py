@@ -4,7 +4,7 @@ Everything runs on 127.0.0.1. Registrations: REGISTER round trips over one conne
 PING round trips over the same connection (the cost of the signature check and bookkeeping),
 fresh connections that handshake and register beside fresh connections that only handshake,
 and the sans-IO core beside bare Ed25519 verification. Throughput: 64 KiB messages over a
-Noise XXpsk3 channel relayed by the server beside the same over a direct loopback connection,
+Noise XXpsk0 channel relayed by the server beside the same over a direct loopback connection,
 in alternating rounds (the best round of each is kept); once with the server in this process
 and event loop (so its work counts against the figure) and once as a separate
 ``hearth-rendezvous`` process.

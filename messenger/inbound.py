@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from network.errors import NetworkError
+from network.lograte import RefusalLog
 from network.node import Node, NodeEvent, PeerConnected, PeerKey, PeerLost, PeerMessage
 
 from . import dm_history, persist
@@ -59,6 +60,14 @@ if TYPE_CHECKING:
     from .moderating import Moderation
 
 log = logging.getLogger(__name__)
+_drops = RefusalLog(log, "dropped a message")
+"""Bad messages are logged once per member and minute with a count: a member cannot flood
+the log (one INFO line per bad message let one write 116,870 lines in 30 s)."""
+
+
+def _from(peer: PeerKey) -> str:
+    return peer.remote_static.hex()
+
 
 T = TypeVar("T")
 EngineResult = tuple[list[Outgoing], list[ConversationEvent]]
@@ -143,7 +152,8 @@ class LinkHandling:
                 elif isinstance(event, PeerLost):
                     await self._on_lost(event)
             except HearthError as exc:
-                log.info("dropped a message from a member: %s", exc.code)
+                who = _from(event.peer) if isinstance(event, PeerMessage) else "?"
+                _drops.note(who, exc.code)
             except Exception:
                 log.exception("failed to handle a network event")
 
@@ -206,7 +216,7 @@ class LinkHandling:
         try:
             lane, body = unpack(event.data)
         except MuxError as exc:
-            log.info("dropped a message: %s", exc)
+            _drops.note(_from(event.peer), str(exc))
             return
         if lane is Lane.MODERATION:
             await self.moderation.receive(rt, member, body)
@@ -220,7 +230,7 @@ class LinkHandling:
             try:
                 entries = rt.roster.decode(body)
             except RosterError as exc:
-                log.info("dropped a roster update: %s", exc)
+                _drops.note(_from(event.peer), f"roster update: {exc}")
                 return
             learned = await self._learn(rt, entries)
             if learned:
@@ -257,7 +267,7 @@ class LinkHandling:
         try:
             info = verify_info(body, rt.circle)
         except CircleInfoError as exc:
-            log.info("dropped circle details: %s", exc.code)
+            _drops.note(_from(source), f"circle details: {exc.code}")
             return
         if info.revision <= rt.info_revision:
             return

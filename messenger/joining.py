@@ -179,7 +179,12 @@ class Joining:
             )
         elif isinstance(event, InvitationClosed):
             self._emit(
-                ErrorEvent("invitation_closed", "the invitation closed after 3 wrong attempts")
+                ErrorEvent(
+                    "invitation_closed",
+                    "The spoken code closed for good after 3 wrong guesses: someone may be "
+                    "guessing it. Make a new code (/code, or Show a new code in the invite window) "
+                    "and read it only to the person joining.",
+                )
             )
 
     # -- newcomer ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ Construction (fixed; changing it splits circles between versions)::
                                key     = circle secret (32 bytes),
                                person  = b"hearth-keysched1")
 
-with the labels ``b"noise-psk"`` (the Noise ``psk3``), ``b"discovery"`` (mDNS hints),
+with the labels ``b"noise-psk"`` (the Noise ``psk0``), ``b"discovery"`` (mDNS hints),
 ``b"rendezvous-tag"`` (rotating rendezvous tags) and ``b"invite-mac"`` (authenticating
 invitations). BLAKE2b in keyed mode is a PRF, so distinct labels give independent keys, and the
 personalisation string keeps these keys apart from every other BLAKE2b use in Hearth. Rotating

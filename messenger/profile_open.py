@@ -17,21 +17,37 @@ from .storage import (
 )
 
 PASSPHRASE_ENV = "HEARTH_PASSPHRASE"
+MIN_PASSPHRASE_LENGTH = 8
+"""The shortest passphrase a new profile accepts, in characters (the GUI's minimum too)."""
 
 
 class PassphraseRequired(HearthError):
     code = "passphrase_required"
 
 
+class PassphraseTooShort(HearthError):
+    code = "passphrase_too_short"
+
+
 def headless_passphrase(options: LaunchOptions) -> str | None:
-    """The passphrase a headless peer was given: ``--passphrase-file`` or ``HEARTH_PASSPHRASE``."""
+    """The passphrase a headless peer was given: ``--passphrase-file`` or ``HEARTH_PASSPHRASE``.
+    For a profile about to be created, one shorter than :data:`MIN_PASSPHRASE_LENGTH` is
+    refused (:class:`PassphraseTooShort`), as the GUI refuses it."""
     if options.passphrase_file is not None:
         try:
             text = Path(options.passphrase_file).read_text(encoding="utf-8")
         except OSError as exc:
             raise PassphraseRequired(f"cannot read the passphrase file: {exc.strerror}") from exc
-        return text.rstrip("\r\n")
-    return os.environ.get(PASSPHRASE_ENV)
+        passphrase: str | None = text.rstrip("\r\n")
+    else:
+        passphrase = os.environ.get(PASSPHRASE_ENV)
+    creating = not options.ephemeral and not profile_exists(options.profile)
+    if passphrase and creating and len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise PassphraseTooShort(
+            f"a new profile's passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters "
+            "(several words are best); nothing was created"
+        )
+    return passphrase
 
 
 async def open_store(

@@ -4,4 +4,4 @@ Sans-IO protocol cores with thin asyncio adapters. Never imports ``messenger`` o
 never imports Qt.
 """
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2

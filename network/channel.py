@@ -1,4 +1,4 @@
-"""The secure channel: a Noise XX / XXpsk3 session over length-framed TCP, sans-IO.
+"""The secure channel: a Noise XX / XXpsk0 session over length-framed TCP, sans-IO.
 
 Bytes in (:meth:`SecureChannel.receive_data`), bytes out (:meth:`SecureChannel.data_to_send`),
 events back, the clock passed in as ``now`` (seconds, monotonic). No sockets, no asyncio here:
@@ -7,11 +7,11 @@ events back, the clock passed in as ``now`` (seconds, monotonic). No sockets, no
 Wire format, after any bytes the caller exchanged in clear:
 
 * every Noise message travels in a frame (:mod:`network.framing`): 2-byte big-endian length;
-* the prologue is ``b"hearth/1"`` plus those clear bytes, so tampering with them fails the
+* the prologue is ``b"hearth/2"`` plus those clear bytes, so tampering with them fails the
   handshake;
 * handshake payloads are ``length (2) + payload + zero padding`` up to a size bucket (an empty
-  payload stays empty); the initiator's first payload is **not confidential** (in clear with XX;
-  with XXpsk3 it is sealed under a key derived from public values only);
+  payload stays empty); the initiator's first payload is in clear with XX, and sealed under
+  the psk with XXpsk0 (readable by every holder of the psk, not forward secret);
 * each transport message holds one record: ``type (1) + body length (2) + body + zero padding``,
   padded so the frame body (ciphertext) is exactly one of :data:`BUCKETS` bytes. Records are
   DATA (last fragment of a message), MORE (a fragment, more follow), PING, PONG, CLOSE (a 2-byte
@@ -322,7 +322,14 @@ class SecureChannel:
         if self.state is ChannelState.CLOSED:
             return events
         if self.state is ChannelState.HANDSHAKING:
-            hint = " (wrong circle key, or refused)" if self.initiator and self._send else ""
+            hs = self._hs
+            # psk0: a wrong key fails message 1, so the responder hangs up before message 2
+            unanswered = hs is not None and hs.message_index == 1 and self.config.psk is not None
+            hint = (
+                " (wrong circle key, or refused)"
+                if self.initiator and (self._send or unanswered)
+                else ""
+            )
             error: ChannelError = HandshakeError(f"peer hung up during the handshake{hint}")
         else:
             error = TruncatedError("the stream ended without a close record")

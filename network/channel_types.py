@@ -13,9 +13,11 @@ from .errors import NetworkError
 from .noise import KeyPair
 from .noise.primitives import TAGLEN
 
-PROLOGUE_BASE = b"hearth/1"
+PROLOGUE_BASE = b"hearth/2"
 LOBBY_PROTOCOL = "Noise_XX_25519_ChaChaPoly_BLAKE2b"
-CIRCLE_PROTOCOL = "Noise_XXpsk3_25519_ChaChaPoly_BLAKE2b"
+CIRCLE_PROTOCOL = "Noise_XXpsk0_25519_ChaChaPoly_BLAKE2b"
+"""psk0: the circle key authenticates the initiator's first message, so a responder reveals
+nothing (static key, payload) to anyone who does not hold it (docs/ARCHITECTURE.md)."""
 
 BUCKETS = (256, 1024, 4096, 16384, 65535)
 """The sizes (ciphertext bytes, i.e. frame bodies) every transport record is padded to."""
@@ -156,7 +158,8 @@ class PeerHandshake:
     payload: bytes
     """The peer's payload in the handshake message that carried its static key (encrypted)."""
     early_payload: bytes = b""
-    """The initiator's first payload (sent in clear); empty on the initiator's side."""
+    """The initiator's first payload (clear in XX, sealed under the psk in XXpsk0); empty on the
+    initiator's side."""
 
 
 Verifier = Callable[[PeerHandshake], object]
@@ -166,11 +169,12 @@ anything (kept as :attr:`SecureChannel.peer_identity`) to accept, raise to refus
 
 @dataclass(frozen=True)
 class ChannelConfig:
-    """How this side runs its channels. ``psk`` set = a circle (XXpsk3), unset = the lobby (XX).
+    """How this side runs its channels. ``psk`` set = a circle (XXpsk0), unset = the lobby (XX).
 
     ``handshake_payload`` goes in the handshake message that carries our static key (message 3
     for the initiator, 2 for the responder), encrypted; ``early_payload`` is the initiator's
-    message 1 payload and is not confidential (an observer can read it).
+    message 1 payload: in clear in the lobby (XX); in a circle (XXpsk0) it is sealed under the
+    psk, so only members can read it, though it is not forward secret.
     """
 
     static: KeyPair

@@ -25,11 +25,12 @@ class ListenAddress:
 
 
 class Listener:
-    """Accepts TCP connections on each given address (``0.0.0.0`` when none is given)."""
+    """Accepts TCP connections on each given address (loopback only when none is given: never
+    the wildcard, which would take connections on interfaces nobody chose)."""
 
     def __init__(self, handler: ConnectionHandler, addresses: Sequence[str] = ()) -> None:
         self._handler = handler
-        self._addresses = list(addresses) or ["0.0.0.0"]
+        self._addresses = list(addresses) or ["127.0.0.1"]
         self._servers: list[asyncio.Server] = []
         self._writers: set[asyncio.StreamWriter] = set()
         self.bound: list[ListenAddress] = []

@@ -6,6 +6,7 @@ need=()
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
+command -v nft >/dev/null 2>&1 || need+=(nftables)  # bench_circle counts post frames with it
 command -v makensis >/dev/null 2>&1 || need+=(nsis)  # the Windows installer script compiles here
 command -v desktop-file-validate >/dev/null 2>&1 || need+=(desktop-file-utils)
 command -v appstreamcli >/dev/null 2>&1 || need+=(appstream)

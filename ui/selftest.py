@@ -35,7 +35,7 @@ def _check_zeroconf() -> str:
         "selftest._hearth._tcp.local.",
         addresses=[bytes([127, 0, 0, 1])],
         port=9,
-        properties={b"v": b"1"},
+        properties={b"v": b"2"},
         server="selftest.local.",
     )
     out = DNSOutgoing(const._FLAGS_QR_RESPONSE | const._FLAGS_AA)

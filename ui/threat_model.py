@@ -13,7 +13,7 @@ def hidden_points() -> list[str]:
         translate(
             "ThreatModel",
             "Someone watching the network sees that this computer runs Hearth, and its address. "
-            "They do not see who is in which circle, what is said, or who said it.",
+            "They do not see what is said or who said it.",
         ),
         translate(
             "ThreatModel",
@@ -33,6 +33,11 @@ def not_hidden_points() -> list[str]:
     return [
         translate("ThreatModel", "A computer that is already compromised (spyware, a keylogger)."),
         translate("ThreatModel", "A member who takes screenshots or repeats what was said."),
+        translate(
+            "ThreatModel",
+            "Someone who can see which computers connect to which (on the same Wi-Fi, or who runs "
+            "it) can tell which of them share a circle.",
+        ),
         translate(
             "ThreatModel",
             "Someone who watches the whole network for a long time and studies its traffic.",

@@ -3,9 +3,9 @@
 Each action is a frozen dataclass with a stable numeric ``kind`` and a plain argument list for
 the envelope (:mod:`.envelope`)::
 
-    REMOVE     [member_key (32), upto]      remove a member: posts hidden, links refused
+    REMOVE     [member_key (32), upto, term] remove a member: posts hidden, links refused
     APPOINT    [member_key (32), since]     make a member a co-moderator (host only)
-    DISMISS    [member_key (32), upto]      end a co-moderator's term (host only)
+    DISMISS    [member_key (32), upto, term] end a co-moderator's term (host only)
     HIDE       [post_id (32)]               hide a post for everyone
     SLOW_MODE  [seconds]                    members may post at most once per ``seconds``
     CLOSE      []                           the circle is closed for good (host only)
@@ -15,6 +15,13 @@ the envelope (:mod:`.envelope`)::
 :mod:`.derive`): the host's client fills them in from the events it holds, so whoever applies
 the events, in whatever order they arrive, agrees on which of a co-moderator's events count.
 For a member who is not a co-moderator ``upto`` is 0 and means nothing.
+
+``term`` *names* the events of the term being closed: the concatenated
+:data:`FINGERPRINT_LEN`-byte fingerprints (:func:`fingerprint`, the start of the event id) of the
+co-moderator's events the closing client counted, in seq order. Only those count from a closed
+term: an ex-co-moderator cannot slip in an event later, in a gap or in place of a genuine one
+(same slot, lower id). Empty: nothing from that term counts (and for a member who was never a
+co-moderator).
 """
 
 from __future__ import annotations
@@ -33,6 +40,20 @@ MAX_SEQ = 2**31 - 1
 MAX_SLOW_MODE_SECONDS = 3600  # as Circle's settings
 MAX_EPOCH = 2**31 - 1
 MAX_RECIPIENTS = 256  # as the roster
+FINGERPRINT_LEN = 8
+MAX_TERM_EVENTS = 4096
+"""The most events a closing names (32 KiB of fingerprints): a term with more keeps its last."""
+
+
+def fingerprint(event_id: bytes) -> bytes:
+    """An event's name in a closing's ``term`` (forging another event with the same one takes
+    some 2**64 signatures)."""
+    return event_id[:FINGERPRINT_LEN]
+
+
+def named(term: bytes) -> frozenset[bytes]:
+    """The fingerprints a closing's ``term`` names."""
+    return frozenset(term[i : i + FINGERPRINT_LEN] for i in range(0, len(term), FINGERPRINT_LEN))
 
 
 class ActionKind(IntEnum):
@@ -56,9 +77,10 @@ class Remove:
     kind: ClassVar[ActionKind] = ActionKind.REMOVE
     member: bytes
     upto: int = 0
+    term: bytes = b""  # the closed term's events, named (see the module docstring)
 
     def args(self) -> list[Any]:
-        return [self.member, self.upto]
+        return [self.member, self.upto, self.term]
 
 
 @dataclass(frozen=True)
@@ -76,9 +98,10 @@ class Dismiss:
     kind: ClassVar[ActionKind] = ActionKind.DISMISS
     member: bytes
     upto: int = 0
+    term: bytes = b""  # the closed term's events, named (see the module docstring)
 
     def args(self) -> list[Any]:
-        return [self.member, self.upto]
+        return [self.member, self.upto, self.term]
 
 
 @dataclass(frozen=True)
@@ -129,9 +152,9 @@ def action_from_args(kind_value: object, args: object) -> Action:
         fail(Reason.UNKNOWN_TYPE, f"action {kind_code}")
     items = codec.need_list(args, Bad, "arguments", MAX_RECIPIENTS + 2)
     expected = {
-        ActionKind.REMOVE: 2,
+        ActionKind.REMOVE: 3,
         ActionKind.APPOINT: 2,
-        ActionKind.DISMISS: 2,
+        ActionKind.DISMISS: 3,
         ActionKind.HIDE: 1,
         ActionKind.SLOW_MODE: 1,
         ActionKind.CLOSE: 0,
@@ -140,11 +163,11 @@ def action_from_args(kind_value: object, args: object) -> Action:
     if len(items) != expected:
         fail(Reason.BAD_FIELDS, f"{kind.name.lower()} takes {expected} arguments")
     if kind is ActionKind.REMOVE:
-        return Remove(_key(items[0]), codec.need_int(items[1], Bad, "upto", 0, MAX_SEQ))
+        return Remove(_key(items[0]), _upto(items[1]), _term(items[2]))
     if kind is ActionKind.APPOINT:
         return Appoint(_key(items[0]), codec.need_int(items[1], Bad, "since", 1, MAX_SEQ))
     if kind is ActionKind.DISMISS:
-        return Dismiss(_key(items[0]), codec.need_int(items[1], Bad, "upto", 0, MAX_SEQ))
+        return Dismiss(_key(items[0]), _upto(items[1]), _term(items[2]))
     if kind is ActionKind.HIDE:
         return Hide(codec.need_bytes(items[0], Bad, "post id", POST_ID_LEN))
     if kind is ActionKind.SLOW_MODE:
@@ -166,3 +189,16 @@ def check_action(action: Action) -> None:
 
 def _key(value: object) -> bytes:
     return codec.need_bytes(value, Bad, "member key", KEY_LEN)
+
+
+def _upto(value: object) -> int:
+    return codec.need_int(value, Bad, "upto", 0, MAX_SEQ)
+
+
+def _term(value: object) -> bytes:
+    term = codec.need_bytes(value, Bad, "term", 0, FINGERPRINT_LEN * MAX_TERM_EVENTS)
+    if len(term) % FINGERPRINT_LEN:
+        fail(Reason.BAD_VALUE, "term is not whole fingerprints")
+    if len(named(term)) * FINGERPRINT_LEN != len(term):
+        fail(Reason.BAD_VALUE, "an event named twice in a term")
+    return term

@@ -5,16 +5,21 @@ state is never built by applying events as they come; it is *derived* from the w
 same way by everyone, and every member who holds the same events agrees on it. The rules:
 
 1. **One event per slot.** An event's slot is (actor, seq). Two different events in one slot are
-   an equivocation: the one with the lower id counts, the other is ignored.
+   an equivocation: in the host's log and in an open term the one with the lower id counts, the
+   other is ignored; in a closed term only the event the closing named counts (rule 3).
 2. **The host's events, in the host's own order** (by seq). The host may do anything, except
    remove or appoint itself. Appointing opens a co-moderator's *term* at ``since`` in the
    co-moderator's own event numbering; dismissing (or removing) a co-moderator closes it at
-   ``upto``. At most :data:`MAX_MODERATORS` terms are open at once.
+   ``upto`` and *names* the term's events (``term``: their fingerprints, as the host's client
+   counted them). At most :data:`MAX_MODERATORS` terms are open at once.
 3. **Co-moderators' events count only inside their terms.** An event numbered ``s`` by a
-   co-moderator counts if ``since <= s <= upto`` for one of their terms. So "a removed or
-   dismissed co-moderator's later events are ignored" holds for every member, whether the
-   dismissal or the later event arrived first. Co-moderators may remove members (not the host,
-   not a current co-moderator, not themselves), hide posts and set slow mode; nothing else.
+   co-moderator counts if ``since <= s`` and the term is open, or if the term is closed,
+   ``s <= upto`` and the closing named it. So "a removed or dismissed co-moderator's later
+   events are ignored" holds for every member, whether the dismissal or the later event arrived
+   first; and an ex-co-moderator cannot add to a closed term afterwards, neither in a gap nor
+   by replacing a genuine event with a lower-id one in its slot. Co-moderators may remove
+   members (not the host, not a current co-moderator, not themselves), hide posts and set slow
+   mode; nothing else.
 4. **Combining.** Removals, hidden posts and the close are sets (nothing un-removes a member or
    un-hides a post); slow mode is the latest by timestamp (ties: the higher event id); the
    epoch is the highest announced by a ROTATE.
@@ -32,7 +37,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .actions import Appoint, Close, Dismiss, Hide, Remove, Rotate, SlowMode
+from .actions import (
+    Appoint,
+    Close,
+    Dismiss,
+    Hide,
+    Remove,
+    Rotate,
+    SlowMode,
+    fingerprint,
+    named,
+)
 from .envelope import SignedEvent
 
 MAX_MODERATORS = 16
@@ -40,13 +55,20 @@ MAX_MODERATORS = 16
 
 @dataclass(frozen=True)
 class Term:
-    """A co-moderator's term in their own event numbering, inclusive (``upto=None``: open)."""
+    """A co-moderator's term in their own event numbering, inclusive (``upto=None``: open).
+    A closed term counts only the events its closing ``named`` (by fingerprint)."""
 
     since: int
     upto: int | None = None
+    named: frozenset[bytes] = frozenset()
 
     def covers(self, seq: int) -> bool:
         return self.since <= seq and (self.upto is None or seq <= self.upto)
+
+    def counts(self, event: SignedEvent) -> bool:
+        if not self.covers(event.seq):
+            return False
+        return self.upto is None or fingerprint(event.id) in self.named
 
 
 @dataclass(frozen=True)
@@ -74,9 +96,22 @@ def winners(events: Iterable[SignedEvent]) -> dict[bytes, dict[int, SignedEvent]
     return slots
 
 
+def _counting(terms: tuple[Term, ...], slot: list[SignedEvent]) -> SignedEvent | None:
+    """The one event of a co-moderator's slot that counts: in a closed term the one its closing
+    named, in the open term the lowest id; None when none counts."""
+    for event in sorted(slot, key=lambda e: e.id):
+        if any(t.counts(event) for t in terms):
+            return event
+    return None
+
+
 def derive(host: bytes, events: Iterable[SignedEvent]) -> Derived:
     """The moderation state that ``events`` (all of this circle, checked) give."""
-    slots = winners(events)
+    held = list(events)
+    slots = winners(held)
+    every: dict[bytes, dict[int, list[SignedEvent]]] = {}
+    for one in held:
+        every.setdefault(one.actor, {}).setdefault(one.seq, []).append(one)
     open_terms: dict[bytes, Term] = {}
     closed_terms: dict[bytes, list[Term]] = {}
     removed: dict[bytes, bytes] = {}
@@ -87,21 +122,22 @@ def derive(host: bytes, events: Iterable[SignedEvent]) -> Derived:
     rotation: tuple[int, int, int, tuple[bytes, ...]] | None = None  # (epoch, seq, ts, keys)
     counted: set[bytes] = set()
 
-    def close_term(member: bytes, upto: int) -> None:
+    def close_term(member: bytes, upto: int, names: bytes) -> None:
         term = open_terms.pop(member, None)
         if term is not None:
-            closed_terms.setdefault(member, []).append(Term(term.since, max(upto, term.since - 1)))
+            ended = Term(term.since, max(upto, term.since - 1), named(names))
+            closed_terms.setdefault(member, []).append(ended)
 
     for seq in sorted(slots.get(host, {})):
         event = slots[host][seq]
         action = event.action
         counted.add(event.id)
         match action:
-            case Remove(member=member, upto=upto):
+            case Remove(member=member, upto=upto, term=names):
                 if member == host:
                     counted.discard(event.id)
                     continue
-                close_term(member, upto)
+                close_term(member, upto, names)
                 if member not in removed:
                     removed[member] = host
                     removal_order[member] = (seq, event.ts)
@@ -115,8 +151,8 @@ def derive(host: bytes, events: Iterable[SignedEvent]) -> Derived:
                     counted.discard(event.id)
                     continue
                 open_terms[member] = Term(since)
-            case Dismiss(member=member, upto=upto):
-                close_term(member, upto)
+            case Dismiss(member=member, upto=upto, term=names):
+                close_term(member, upto, names)
             case Hide(post_id=post_id):
                 hidden.add(post_id)
             case SlowMode(seconds=seconds):
@@ -137,13 +173,14 @@ def derive(host: bytes, events: Iterable[SignedEvent]) -> Derived:
     moderators = frozenset(open_terms)
 
     co_removals: dict[bytes, int] = {}  # member -> ts of the earliest co-moderator removal
-    for actor in sorted(slots):
+    for actor in sorted(every):
         if actor == host or actor not in terms:
             continue
-        for seq in sorted(slots[actor]):
-            if not any(t.covers(seq) for t in terms[actor]):
+        for seq in sorted(every[actor]):
+            found = _counting(terms[actor], every[actor][seq])
+            if found is None:
                 continue
-            event = slots[actor][seq]
+            event = found
             action = event.action
             match action:
                 case Remove(member=member):

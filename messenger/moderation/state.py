@@ -22,7 +22,16 @@ from typing import Any
 
 from ..circle import Circle
 from ..views import Role
-from .actions import HOST_ONLY, Action, Appoint, Dismiss, Remove, Rotate
+from .actions import (
+    HOST_ONLY,
+    MAX_TERM_EVENTS,
+    Action,
+    Appoint,
+    Dismiss,
+    Remove,
+    Rotate,
+    fingerprint,
+)
 from .derive import MAX_MODERATORS, Derived, derive
 from .effects import (
     CircleClosed,
@@ -297,11 +306,27 @@ class ModerationState:
         if isinstance(action, Appoint):
             return Appoint(action.member, self.high_seq(action.member) + 1)
         if isinstance(action, Dismiss):
-            return Dismiss(action.member, self.high_seq(action.member))
+            return Dismiss(action.member, self.high_seq(action.member), self._term_names(action))
         if isinstance(action, Remove):
             upto = self.high_seq(action.member) if action.member in self._derived.terms else 0
-            return Remove(action.member, upto)
+            return Remove(action.member, upto, self._term_names(action))
         return action
+
+    def _term_names(self, action: Dismiss | Remove) -> bytes:
+        """The fingerprints of the events that count in ``action.member``'s open term (the
+        latest :data:`MAX_TERM_EVENTS`), in seq order: all that will count of it once closed."""
+        terms = self._derived.terms.get(action.member, ())
+        term = next((t for t in terms if t.upto is None), None)
+        if term is None:
+            return b""
+        counted = self._derived.counted
+        mine = [
+            e
+            for e in self._events.values()
+            if e.actor == action.member and e.id in counted and term.covers(e.seq)
+        ]
+        mine.sort(key=lambda e: e.seq)
+        return b"".join(fingerprint(e.id) for e in mine[-MAX_TERM_EVENTS:])
 
     def check_permitted(self, actor: bytes, action: Action) -> None:
         """Raise :class:`NotPermitted` unless ``actor`` may take ``action`` now."""

@@ -2,7 +2,8 @@
 
 An announcement carries exactly three TXT strings and nothing else:
 
-- ``v=1``: the discovery protocol version;
+- ``v=2``: the discovery protocol version (2: dialing starts with the responder's
+  challenge, :mod:`network.node.hello`);
 - ``n=<22 chars>``: 16 fresh random bytes, base64url without padding;
 - ``h=<43 chars>``: :data:`HINT_SLOTS` hints of :data:`HINT_SIZE` bytes, concatenated,
   base64url without padding. For each circle announced the hint is
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 Rng = Callable[[int], bytes]
 """A source of random bytes: ``rng(n)`` returns ``n`` bytes (``secrets.token_bytes``)."""
 
-DISCOVERY_VERSION = 1
+DISCOVERY_VERSION = 2
 HINT_SLOTS = 8
 HINT_SIZE = 4
 NONCE_SIZE = 16

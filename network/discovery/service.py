@@ -18,10 +18,14 @@ A thin asyncio adapter around zeroconf and the sans-IO parts (:mod:`.hints`, :mo
   by a sweep: every ``sweep_interval`` seconds, a peer whose records have expired from the cache
   (``ttl`` seconds after its last answer) is asked again and dropped when it does not answer
   within ``resolve_timeout``.
-- **Interfaces.** zeroconf joins the mDNS group and sends only on the given addresses
-  (``ip_version=V4Only``); its shared listening socket is also told not to take multicast from
-  other interfaces (Linux ``IP_MULTICAST_ALL=0``). Peer addresses outside the bound
-  interfaces' networks are dropped.
+- **Interfaces.** One zeroconf instance per interface address: each joins the mDNS group and
+  sends only on its own interface (``ip_version=V4Only``), announces only that interface's
+  address, and keeps its own cache, so nothing learnt or announced on network A (our address
+  there, peers seen there, known-answer lists) is ever sent on network B. Each listening
+  socket is told not to take multicast from other interfaces (Linux ``IP_MULTICAST_ALL=0``).
+  A peer seen on several interfaces is one peer with the union of its addresses. An interface
+  that refuses the multicast group is left out (with a warning) while the others work. Peer
+  addresses outside the bound interfaces' networks are dropped.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import secrets
 import socket
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from zeroconf import DNSQuestionType, IPVersion, ServiceStateChange, Zeroconf
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
@@ -57,6 +62,26 @@ RESOLVE_TIMEOUT = Seconds(3.0)
 MAX_RESOLVE_ROUNDS = 3
 EVENT_QUEUE_SIZE = 1024
 IP_MULTICAST_ALL = 49  # Linux, include/uapi/linux/in.h (not in Python 3.11's socket module)
+
+
+@dataclass
+class _Interface:
+    """The zeroconf instance of one interface, and what it announces there."""
+
+    address: str
+    aiozc: AsyncZeroconf
+    browser: AsyncServiceBrowser | None = None
+    info: AsyncServiceInfo | None = None
+    announcing: asyncio.Task[None] | None = None
+
+
+@dataclass(frozen=True)
+class _Sighting:
+    """A peer's records as resolved on one interface."""
+
+    addresses: tuple[str, ...]
+    port: int | None
+    text: bytes | None
 
 
 class DiscoveryState(enum.Enum):
@@ -98,13 +123,11 @@ class Discovery:
         self._table = PeerTable()
         self._queue: asyncio.Queue[DiscoveryEvent | None] = asyncio.Queue(EVENT_QUEUE_SIZE)
         self._tasks = TaskSet()
-        self._resolving: dict[str, asyncio.Task[None]] = {}
-        self._dirty: set[str] = set()
+        self._resolving: dict[tuple[str, str], asyncio.Task[None]] = {}  # (peer, interface)
+        self._dirty: set[tuple[str, str]] = set()
         self._update_lock = asyncio.Lock()
-        self._announcing: asyncio.Task[None] | None = None
-        self._aiozc: AsyncZeroconf | None = None
-        self._browser: AsyncServiceBrowser | None = None
-        self._info: AsyncServiceInfo | None = None
+        self._ifaces: dict[str, _Interface] = {}  # by our address on it
+        self._sightings: dict[str, dict[str, _Sighting]] = {}  # peer -> interface -> records
         self._label = random_label(rng)
         self._server = server_name(random_label(rng))
         self._addresses: list[str] = []
@@ -128,9 +151,11 @@ class Discovery:
 
     def sender_addresses(self) -> list[str]:
         """The local addresses of the sockets zeroconf sends on (for checks and diagnostics)."""
-        if self._aiozc is None:
-            return []
-        return sorted(str(sender.sock_name[0]) for sender in self._aiozc.zeroconf.engine.senders)
+        return sorted(
+            str(sender.sock_name[0])
+            for iface in self._ifaces.values()
+            for sender in iface.aiozc.zeroconf.engine.senders
+        )
 
     async def start(self, interfaces: Sequence[str], port: int) -> None:
         """Bind mDNS to these IPv4 interface addresses and announce ``port`` on them.
@@ -148,15 +173,9 @@ class Discovery:
         addresses = check_addresses(interfaces, infos)
         self._table = PeerTable(self._matched, networks_for(addresses, infos))
         self._addresses, self._port = addresses, port
-        try:
-            aiozc = AsyncZeroconf(interfaces=list(addresses), ip_version=IPVersion.V4Only)
-        except OSError as exc:
-            raise DiscoveryStartError(f"cannot open mDNS sockets: {exc.strerror or exc}") from exc
-        self._aiozc = aiozc
         self._state = DiscoveryState.RUNNING
         try:
-            await aiozc.zeroconf.async_wait_for_start()
-            joined = self.sender_addresses()
+            joined = [a for a in addresses if await self._open_interface(a)]
             if not joined:
                 raise InterfaceError("mDNS could not join the multicast group on any interface")
             if len(joined) != len(addresses):
@@ -167,23 +186,47 @@ class Discovery:
                     len(joined),
                     len(addresses),
                 )
-                self._addresses = [a for a in addresses if a in joined]
-                self._table = PeerTable(self._matched, networks_for(self._addresses, infos))
-            _listen_only_on_joined_interfaces(aiozc.zeroconf)
-            self._browser = AsyncServiceBrowser(
-                aiozc.zeroconf,
-                SERVICE_TYPE,
-                handlers=[self._on_service_change],
-                question_type=DNSQuestionType.QM,
-            )
-            self._info = self._service_info()
-            announced = await aiozc.async_register_service(self._info, cooperating_responders=True)
-            self._announcing = self._tasks.spawn(self._await(announced), name="discovery-announce")
+                self._addresses = joined
+                self._table = PeerTable(self._matched, networks_for(joined, infos))
+            txt = build_txt(self._keys, self._rng)
+            for iface in list(self._ifaces.values()):
+                await self._serve_interface(iface, txt)
             self._tasks.spawn(self._sweep(), name="discovery-sweep")
         except BaseException:
             await self.close()
             raise
-        log.info("discovery started on %d interface(s)", len(addresses))
+        log.info("discovery started on %d interface(s)", len(self._addresses))
+
+    async def _open_interface(self, address: str) -> bool:
+        """Start zeroconf on the interface with ``address``; False (and nothing kept) when it
+        could not join the mDNS group there."""
+        try:
+            aiozc = AsyncZeroconf(interfaces=[address], ip_version=IPVersion.V4Only)
+        except OSError as exc:
+            raise DiscoveryStartError(f"cannot open mDNS sockets: {exc.strerror or exc}") from exc
+        try:
+            await aiozc.zeroconf.async_wait_for_start()
+        except BaseException:
+            await aiozc.async_close()
+            raise
+        if not aiozc.zeroconf.engine.senders:
+            await aiozc.async_close()
+            return False
+        self._ifaces[address] = _Interface(address, aiozc)
+        return True
+
+    async def _serve_interface(self, iface: _Interface, txt: bytes) -> None:
+        """Browse and announce (that interface's address only) on one started interface."""
+        zc = iface.aiozc.zeroconf
+        _listen_only_on_joined_interfaces(zc)
+        iface.browser = AsyncServiceBrowser(
+            zc, SERVICE_TYPE, handlers=[self._on_service_change], question_type=DNSQuestionType.QM
+        )
+        iface.info = self._service_info(iface.address, txt)
+        announced = await iface.aiozc.async_register_service(
+            iface.info, cooperating_responders=True
+        )
+        iface.announcing = self._tasks.spawn(self._await(announced), name="discovery-announce")
 
     async def set_circles(self, keys: Sequence[bytes], *, quiet: Sequence[bytes] = ()) -> None:
         """Announce these circle discovery keys from now on (fresh nonce), and match peers'.
@@ -200,20 +243,24 @@ class Discovery:
         self._keys, self._matched = checked, matched
         for event in self._table.set_keys(matched):
             self._emit(event)
-        if self._state is not DiscoveryState.RUNNING or self._aiozc is None:
+        if self._state is not DiscoveryState.RUNNING or not self._ifaces:
             return
         async with self._update_lock:
             if self._state is not DiscoveryState.RUNNING:
                 return
-            # Stop repeating the previous announcement, so that no stale TXT goes out after
-            # the new one (receivers would flip back and forth).
-            if self._announcing is not None:
-                self._announcing.cancel()
-            self._info = self._service_info()
-            announced = await self._aiozc.async_update_service(self._info)
-            self._announcing = self._tasks.spawn(
-                self._await(announced), name="discovery-reannounce"
-            )
+            txt = build_txt(self._keys, self._rng)
+            for iface in list(self._ifaces.values()):
+                if iface.info is None:
+                    continue
+                # Stop repeating the previous announcement, so that no stale TXT goes out
+                # after the new one (receivers would flip back and forth).
+                if iface.announcing is not None:
+                    iface.announcing.cancel()
+                iface.info = self._service_info(iface.address, txt)
+                announced = await iface.aiozc.async_update_service(iface.info)
+                iface.announcing = self._tasks.spawn(
+                    self._await(announced), name="discovery-reannounce"
+                )
 
     async def close(self) -> None:
         """Say goodbye on the LAN, stop everything, and end :meth:`events`. Idempotent."""
@@ -222,12 +269,13 @@ class Discovery:
         self._state = DiscoveryState.CLOSED
         await self._tasks.close()
         self._resolving.clear()
-        aiozc, self._aiozc = self._aiozc, None
-        browser, self._browser = self._browser, None
-        if browser is not None:
-            await browser.async_cancel()
-        if aiozc is not None:
-            await aiozc.async_close()  # unregisters all services: mDNS goodbye
+        ifaces, self._ifaces = list(self._ifaces.values()), {}
+        for iface in ifaces:
+            if iface.browser is not None:
+                await iface.browser.async_cancel()
+        for iface in ifaces:
+            await iface.aiozc.async_close()  # unregisters all services: mDNS goodbye
+        self._sightings.clear()
         self._table.clear()
         self._end_events()
         log.info("discovery closed")
@@ -244,17 +292,24 @@ class Discovery:
 
     # -- zeroconf side ----------------------------------------------------------------------
 
-    def _service_info(self) -> AsyncServiceInfo:
+    def _service_info(self, address: str, txt: bytes) -> AsyncServiceInfo:
+        """Our service as announced on the interface with ``address``: that address only."""
         return AsyncServiceInfo(
             SERVICE_TYPE,
             instance_name(self._label),
             port=self._port,
-            properties=build_txt(self._keys, self._rng),
+            properties=txt,
             server=self._server,
-            addresses=list(self._addresses),
+            addresses=[address],
             host_ttl=self._ttl,
             other_ttl=self._ttl,
         )
+
+    def _iface_of(self, zeroconf: Zeroconf) -> _Interface | None:
+        for iface in self._ifaces.values():
+            if iface.aiozc.zeroconf is zeroconf:
+                return iface
+        return None
 
     def _on_service_change(
         self,
@@ -265,6 +320,9 @@ class Discovery:
     ) -> None:
         if self._state is not DiscoveryState.RUNNING:
             return
+        iface = self._iface_of(zeroconf)
+        if iface is None:
+            return
         peer_id = label_of(name)
         if peer_id is None:
             log.debug("ignoring a service that is not a Hearth instance")
@@ -272,69 +330,95 @@ class Discovery:
         if peer_id == self._label:
             return
         if state_change is ServiceStateChange.Removed:
-            task = self._resolving.pop(peer_id, None)
+            slot = (peer_id, iface.address)
+            task = self._resolving.pop(slot, None)
             if task is not None:
                 task.cancel()
-            self._dirty.discard(peer_id)
-            gone = self._table.gone(peer_id)
-            if gone is not None:
-                self._emit(gone)
+            self._dirty.discard(slot)
+            self._forget(peer_id, iface.address)
             return
-        self._want_resolve(peer_id, name, drop_on_failure=False)
+        self._want_resolve(peer_id, iface, name, drop_on_failure=False)
 
-    def _want_resolve(self, peer_id: str, name: str, drop_on_failure: bool) -> None:
-        if peer_id in self._resolving:
-            self._dirty.add(peer_id)
+    def _want_resolve(
+        self, peer_id: str, iface: _Interface, name: str, drop_on_failure: bool
+    ) -> None:
+        slot = (peer_id, iface.address)
+        if slot in self._resolving:
+            self._dirty.add(slot)
             return
         task = self._tasks.spawn(
-            self._resolve(peer_id, name, drop_on_failure), name="discovery-resolve"
+            self._resolve(peer_id, iface, name, drop_on_failure), name="discovery-resolve"
         )
-        self._resolving[peer_id] = task
+        self._resolving[slot] = task
 
-    async def _resolve(self, peer_id: str, name: str, drop_on_failure: bool) -> None:
+    def _seen(self, peer_id: str, where: str, sighting: _Sighting) -> None:
+        """Records of ``peer_id`` resolved on interface ``where``: the table gets the union of
+        its addresses over every interface it was seen on."""
+        per_iface = self._sightings.setdefault(peer_id, {})
+        per_iface[where] = sighting
+        addresses = sorted({a for s in per_iface.values() for a in s.addresses})
+        event = self._table.seen(peer_id, addresses, sighting.port, sighting.text)
+        if event is not None:
+            self._emit(event)
+
+    def _forget(self, peer_id: str, where: str) -> None:
+        """``peer_id`` left interface ``where`` (goodbye, or stopped answering)."""
+        per_iface = self._sightings.get(peer_id, {})
+        per_iface.pop(where, None)
+        if per_iface:
+            latest = next(reversed(per_iface.values()))
+            self._seen(peer_id, next(reversed(per_iface)), latest)
+            return
+        self._sightings.pop(peer_id, None)
+        gone = self._table.gone(peer_id)
+        if gone is not None:
+            self._emit(gone)
+
+    async def _resolve(
+        self, peer_id: str, iface: _Interface, name: str, drop_on_failure: bool
+    ) -> None:
+        slot = (peer_id, iface.address)
         try:
             for _ in range(MAX_RESOLVE_ROUNDS):
-                self._dirty.discard(peer_id)
-                if self._aiozc is None:
+                self._dirty.discard(slot)
+                if self._ifaces.get(iface.address) is not iface:
                     return
                 info = AsyncServiceInfo(SERVICE_TYPE, name)
                 found = await info.async_request(
-                    self._aiozc.zeroconf, self._resolve_timeout, question_type=DNSQuestionType.QM
+                    iface.aiozc.zeroconf, self._resolve_timeout, question_type=DNSQuestionType.QM
                 )
                 if found:
-                    event = self._table.seen(
-                        peer_id,
-                        info.parsed_addresses(IPVersion.V4Only),
+                    sighting = _Sighting(
+                        tuple(info.parsed_addresses(IPVersion.V4Only)),
                         info.port,
                         info.text if info.text else None,
                     )
-                    if event is not None:
-                        self._emit(event)
+                    self._seen(peer_id, iface.address, sighting)
                 elif drop_on_failure:
-                    gone = self._table.gone(peer_id)
-                    if gone is not None:
-                        log.debug("peer %s stopped answering", peer_id)
-                        self._emit(gone)
+                    log.debug("peer %s stopped answering on one interface", peer_id)
+                    self._forget(peer_id, iface.address)
                     return
-                if peer_id not in self._dirty:
+                if slot not in self._dirty:
                     return
         finally:
-            if self._resolving.get(peer_id) is asyncio.current_task():
-                del self._resolving[peer_id]
+            if self._resolving.get(slot) is asyncio.current_task():
+                del self._resolving[slot]
 
     async def _sweep(self) -> None:
-        """Re-ask peers whose records expired from the cache; drop those that do not answer."""
+        """Re-ask peers whose records expired from an interface's cache; drop those that do
+        not answer there."""
         while self._state is DiscoveryState.RUNNING:  # ends with close()
             await asyncio.sleep(self._sweep_interval)
-            aiozc = self._aiozc
-            if aiozc is None:
-                return
-            for peer_id in self._table.peer_ids():
-                if peer_id in self._resolving:
-                    continue
-                name = instance_name(peer_id)
-                if not AsyncServiceInfo(SERVICE_TYPE, name).load_from_cache(aiozc.zeroconf):
-                    self._want_resolve(peer_id, name, drop_on_failure=True)
+            for peer_id, per_iface in list(self._sightings.items()):
+                for where in list(per_iface):
+                    iface = self._ifaces.get(where)
+                    if iface is None or (peer_id, where) in self._resolving:
+                        continue
+                    name = instance_name(peer_id)
+                    if not AsyncServiceInfo(SERVICE_TYPE, name).load_from_cache(
+                        iface.aiozc.zeroconf
+                    ):
+                        self._want_resolve(peer_id, iface, name, drop_on_failure=True)
 
     @staticmethod
     async def _await(announced: Awaitable[object]) -> None:

@@ -38,6 +38,14 @@ class NodeConfig:
     idle_timeout: float = 15.0
     dial_timeout: float = 5.0
     max_pending_handshakes: int = 64
+    max_point_connections: int = 128
+    """Join-point (spoken code) connections served at once, all addresses together."""
+    max_point_connections_per_address: int = 4
+    """Join-point connections served at once from one address: one guesser holding many
+    connections cannot keep a real newcomer out."""
+    point_deadline: float = 660.0
+    """The longest a join-point connection may live, whatever it sends (the exchange takes
+    seconds; the host's decision may take up to ten minutes)."""
     max_links: int = 256
     higher_label_delay: float = 1.5
     """The peer whose discovery label sorts higher waits this long before dialing, so that in

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +28,8 @@ from ..discovery.events import DiscoveryEvent
 from ..discovery.labels import random_label
 from ..errors import NetworkError
 from ..interfaces import default_interfaces, validate_interfaces
+from ..lograte import RefusalLog
+from ..noise import KeyPair
 from ..stream import SecureStream, accept_channel, connect_channel
 from ..tasks import TaskSet
 from ..transport import ListenAddress, Listener
@@ -88,8 +91,14 @@ class Node:
         self._pending = 0
         self._closing = False
         self._relay = NodeRelay(_RelayPort(self), self._config)
-        self.refused = 0
+        self._refusals = RefusalLog(log, "refused an incoming connection")
+        self._point_conns: dict[bytes, set[asyncio.StreamWriter]] = {}
+        self._decoy_static: KeyPair | None = None
+
+    @property
+    def refused(self) -> int:
         """Incoming connections refused before a link came up (garbage, wrong circle, ...)."""
+        return self._refusals.total
 
     # -- life cycle ---------------------------------------------------------------------
 
@@ -102,9 +111,15 @@ class Node:
         return list(self._listener.bound)
 
     async def start(self) -> list[ListenAddress]:
+        """Listen on the chosen interfaces only (``--interface``, else the default discovery
+        interfaces; loopback when there are none), never on every address: a VPN or container
+        address that discovery skips does not take connections either."""
+        interfaces = validate_interfaces(self._config.interfaces)
+        if not interfaces and self._discovery is not None:
+            interfaces = default_interfaces()
+        self._listener = Listener(self._accept, interfaces)
         bound = await self._listener.start()
         if self._discovery is not None:
-            interfaces = validate_interfaces(self._config.interfaces) or default_interfaces()
             await self._discovery.set_circles(self._discovery_keys(), quiet=self._quiet_keys())
             await self._discovery.start(interfaces, self._listener.port)
         await self._relay.start()
@@ -128,6 +143,7 @@ class Node:
         )
         await self._tasks.close()
         await self._listener.close()
+        self._refusals.flush()
 
     # -- circles ------------------------------------------------------------------------
 
@@ -146,6 +162,9 @@ class Node:
         with a handler goes to that handler (raw, no Noise); ``None`` only announces the key,
         so that its holder can be found with :meth:`find`."""
         self._points = dict(points)
+        for key in [k for k in self._point_conns if self._points.get(k) is None]:
+            for writer in self._point_conns.pop(key):  # the invitation closed: so do they
+                writer.close()
         if self._discovery is not None:
             await self._discovery.set_circles(self._discovery_keys(), quiet=self._quiet_keys())
 
@@ -180,7 +199,12 @@ class Node:
             except (OSError, TimeoutError) as exc:
                 last = exc
                 continue
-            writer.write(hello_mod.Hello.for_key(key).encode())
+            try:
+                await hello_mod.dial(reader, writer, key, self._config.dial_timeout)
+            except (hello_mod.HelloError, TimeoutError, OSError) as exc:
+                writer.close()
+                last = exc
+                continue
             return reader, writer
         raise ConnectError(f"could not reach the peer: {last}") from last
 
@@ -258,7 +282,7 @@ class Node:
                 continue
             try:
                 stream = await self._secure(reader, writer, binding)
-            except ChannelError as exc:
+            except (ChannelError, hello_mod.HelloError, TimeoutError, OSError) as exc:
                 last = exc
                 continue
             return self._register(binding, stream, initiator=True)
@@ -267,10 +291,12 @@ class Node:
     async def _secure(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, binding: CircleBinding
     ) -> SecureStream:
-        """Say hello for the circle, then the dialer's handshake; the writer closes on failure."""
-        clear = hello_mod.Hello.for_key(binding.discovery_key).encode()
-        writer.write(clear)
+        """Read the responder's challenge, say hello for the circle, then the dialer's
+        handshake; the writer closes on failure."""
         try:
+            clear = await hello_mod.dial(
+                reader, writer, binding.discovery_key, self._config.handshake_timeout
+            )
             return await connect_channel(
                 reader, writer, self._channel_config(binding), cleartext=clear
             )
@@ -279,41 +305,94 @@ class Node:
             raise
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        peer = _peer_of(writer)
         if self._closing or self._pending >= self._config.max_pending_handshakes:
-            self.refused += 1
-            log.debug("refusing a connection: too many handshakes in progress")
+            self._refusals.note(peer, "too many handshakes in progress")
             writer.close()
             return
         self._pending += 1
+        point: tuple[bytes, RawHandler] | None = None
         try:
-            clear = await asyncio.wait_for(
+            challenge = hello_mod.new_challenge()
+            writer.write(challenge)
+            hello_bytes = await asyncio.wait_for(
                 reader.readexactly(hello_mod.SIZE), self._config.handshake_timeout
             )
-            hello = hello_mod.Hello.decode(clear)
+            clear = challenge + hello_bytes
+            hello = hello_mod.Hello.decode(hello_bytes)
             bindings = list(self._bindings.values())
             points = [(k, h) for k, h in self._points.items() if h is not None]
-            index = hello.match([b.discovery_key for b in bindings] + [k for k, _ in points])
-            if index >= len(bindings):
-                handler = points[index - len(bindings)][1]
-                assert handler is not None
-                self._pending -= 1
-                try:
-                    await handler(reader, writer)
-                finally:
-                    self._pending += 1
-                return
-            binding = bindings[index]
-            stream = await accept_channel(
-                reader, writer, self._channel_config(binding), cleartext=clear
-            )
+            keys = [b.discovery_key for b in bindings] + [k for k, _ in points]
+            index = hello.match(keys, challenge[-hello_mod.CHALLENGE_SIZE :])
+            if index is not None and index >= len(bindings):
+                point = points[index - len(bindings)]
+            else:
+                # A stranger's hello (foreign circle, replayed, forged) is answered exactly
+                # like a member's: message 1 is read with a random psk, and fails the same way.
+                config = (
+                    self._channel_config(bindings[index])
+                    if index is not None
+                    else self._decoy_config()
+                )
+                stream = await accept_channel(reader, writer, config, cleartext=clear)
         except (TimeoutError, asyncio.IncompleteReadError, ConnectionError, NetworkError) as exc:
-            self.refused += 1
-            log.info("refused an incoming connection: %s", _reason(exc))
+            self._refusals.note(peer, _reason(exc))
             writer.close()
             return
         finally:
             self._pending -= 1
-        self._register(binding, stream, initiator=False)
+        if point is not None:
+            await self._serve_point(point[0], point[1], reader, writer, peer)
+            return
+        verified = stream.peer_identity
+        if not isinstance(verified, _Verified):  # cannot happen: the decoy never opens
+            await stream.close(CloseCode.PEER_REJECTED)
+            return
+        self._register(bindings[index or 0], stream, initiator=False)
+
+    async def _serve_point(
+        self,
+        key: bytes,
+        handler: RawHandler,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        peer: str,
+    ) -> None:
+        """Hand a join-point connection to its handler: at most ``max_point_connections`` at
+        once, each for at most ``point_deadline`` seconds, and all of a point's connections
+        are closed when the point is withdrawn (the invitation closed)."""
+        everyone = [w for conns in self._point_conns.values() for w in conns]
+        from_peer = sum(1 for w in everyone if _peer_of(w) == peer)
+        if (
+            len(everyone) >= self._config.max_point_connections
+            or from_peer >= self._config.max_point_connections_per_address
+        ):
+            self._refusals.note(peer, "too many join-point connections")
+            writer.close()
+            return
+        held = self._point_conns.setdefault(key, set())
+        held.add(writer)
+        try:
+            async with asyncio.timeout(self._config.point_deadline):
+                await handler(reader, writer)
+        except TimeoutError:
+            self._refusals.note(peer, "join-point connection past its deadline")
+        finally:
+            held.discard(writer)
+            if not held and self._point_conns.get(key) is held:
+                del self._point_conns[key]
+            writer.close()
+
+    def _decoy_config(self) -> ChannelConfig:
+        if self._decoy_static is None:
+            self._decoy_static = KeyPair.generate()
+        return ChannelConfig(
+            static=self._decoy_static,
+            psk=secrets.token_bytes(32),
+            handshake_timeout=self._config.handshake_timeout,
+            idle_timeout=self._config.idle_timeout,
+            keepalive_interval=self._config.keepalive_interval,
+        )
 
     def _register(self, binding: CircleBinding, stream: SecureStream, initiator: bool) -> _Link:
         verified = stream.peer_identity
@@ -425,6 +504,12 @@ class Node:
         finally:
             if self._dialers.get((label, tag)) is asyncio.current_task():
                 self._dialers.pop((label, tag), None)
+
+
+def _peer_of(writer: asyncio.StreamWriter) -> str:
+    """The remote address (for per-peer limits and log counts; never logged as such)."""
+    name = writer.get_extra_info("peername")
+    return str(name[0]) if isinstance(name, tuple) and name else "?"
 
 
 class _RelayPort:

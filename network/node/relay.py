@@ -7,7 +7,7 @@ addresses, sealed for members only), then looks the circle up every
 (LAN discovery may have made one already), it dials the member's direct addresses first and
 goes through the server's relay when none answers. Relayed connections other members open to
 us arrive through the rendezvous client and take the node's normal accept path; relayed or not,
-a link is the same Noise XXpsk3 channel, end to end between the two members.
+a link is the same Noise XXpsk0 channel, end to end between the two members.
 
 Logs at INFO never carry addresses, keys or labels.
 """

@@ -3,6 +3,8 @@
 ::
 
     hearth-rendezvous [--listen HOST:PORT]... [--key-file FILE] [--debug] [--log-addresses]
+                      [--max-connections N] [--max-connections-per-address N]
+                      [--max-connections-per-network N] [--unregistered-timeout SECONDS]
 
 Prints, first, one line per listening socket on stdout: ``{"event": "listening", "address":
 ADDRESS}``, where ADDRESS is what clients pass to ``--rendezvous``. Without ``--key-file`` the
@@ -64,6 +66,22 @@ def parse_listen(text: str) -> tuple[str, int]:
     return host, int(port_text)
 
 
+def _positive_int(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value < 1e9:
+        raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog=PROG, description="Hearth's optional rendezvous and relay server.")
     p.add_argument(
@@ -79,6 +97,27 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         type=Path,
         help="keep the server key in FILE (created 0600 if missing); default: a new key each run",
+    )
+    defaults = ServerConfig()
+    for name, what in (
+        ("max_connections", "connections in all"),
+        ("max_connections_per_address", "connections from one address"),
+        ("max_connections_per_network", "connections from one IPv4 /24 or IPv6 /48"),
+    ):
+        p.add_argument(
+            "--" + name.replace("_", "-"),
+            metavar="N",
+            type=_positive_int,
+            default=getattr(defaults, name),
+            help=f"at most N {what} (default {getattr(defaults, name)})",
+        )
+    p.add_argument(
+        "--unregistered-timeout",
+        metavar="SECONDS",
+        type=_positive_float,
+        default=defaults.unregistered_timeout,
+        help="close a connection that holds no registration after this long "
+        f"(default {defaults.unregistered_timeout:g})",
     )
     p.add_argument("--debug", action="store_true", help="debug logs on stderr")
     p.add_argument(
@@ -137,7 +176,13 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_FAILURE
     else:
         static = KeyPair.generate()
-    config = ServerConfig(log_addresses=ns.log_addresses)
+    config = ServerConfig(
+        log_addresses=ns.log_addresses,
+        max_connections=ns.max_connections,
+        max_connections_per_address=ns.max_connections_per_address,
+        max_connections_per_network=ns.max_connections_per_network,
+        unregistered_timeout=ns.unregistered_timeout,
+    )
     try:
         return asyncio.run(serve(ns.listen or [DEFAULT_LISTEN], static, config))
     except KeyboardInterrupt:  # a second Ctrl-C during shutdown

@@ -17,6 +17,15 @@ class ServerConfig:
     """A registration issued further in the future than this is refused as EXPIRED."""
     max_connections: int = 2048
     max_connections_per_address: int = 64
+    max_connections_per_network: int = 256
+    """Per IPv4 /24 or IPv6 /48: one network cannot fill the server from many addresses."""
+    reserved_connections: int = 256
+    """Places only connections without a registration may take (lookups, relays), at most a
+    quarter of ``max_connections``: however many connections register, new clients can still
+    look members up and be relayed."""
+    unregistered_timeout: float = 30.0
+    """A control connection holding no registration is closed after this long (a lookup or an
+    ACCEPT takes a moment), so idle connections cannot hold the server's places."""
     max_registrations: int = 10_000
     max_registrations_per_tag: int = 128
     max_registrations_per_connection: int = 8
@@ -52,6 +61,8 @@ class ServerConfig:
         for name in (
             "max_connections",
             "max_connections_per_address",
+            "max_connections_per_network",
+            "reserved_connections",
             "max_registrations",
             "max_registrations_per_tag",
             "max_registrations_per_connection",
@@ -71,6 +82,7 @@ class ServerConfig:
             "accept_timeout",
             "handshake_timeout",
             "control_idle_timeout",
+            "unregistered_timeout",
             "sweep_interval",
         ):
             if getattr(self, name) <= 0:

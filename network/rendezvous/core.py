@@ -5,6 +5,12 @@ send, with the wall clock passed in as ``now``; the core answers with :data:`Act
 (send this message on that connection, close that one, splice these two) and never touches a
 socket. Addresses are opaque keys here (for rate limits and caps) and are never logged.
 
+Connections are capped in all, per address and per network (IPv4 /24, IPv6 /48). A CONTROL
+connection that holds no registration lives at most ``unregistered_timeout`` seconds (a lookup
+or an ACCEPT takes a moment; only a registration is worth keeping a connection for), and when
+the server is full a new client takes the place of the oldest such connection of the busiest
+network, so idle connections cannot lock newcomers out.
+
 Connections have roles: every connection starts as CONTROL (ping, register, unregister, lookup);
 a CONNECT turns a connection that holds no registration into DIALING until the target member's
 ACCEPT (on another new connection) pairs the two as RELAY; from then on the adapter only copies
@@ -68,6 +74,9 @@ class Registration:
 class _Conn:
     id: int
     address: Hashable
+    network: Hashable
+    bare_since: float
+    """When it last held no registration (checked by :meth:`ServerCore.tick`)."""
     role: Role = Role.CONTROL
     binding: bytes | None = None
     registrations: dict[bytes, Registration] = field(default_factory=dict)  # by tag
@@ -110,6 +119,8 @@ class ServerCore:
         c = self.config
         self._conns: dict[int, _Conn] = {}
         self._per_address: dict[Hashable, int] = {}
+        self._per_network: dict[Hashable, int] = {}
+        self._registered = 0  # connections holding at least one registration
         self._relays_per_address: dict[Hashable, int] = {}
         self._by_token: dict[bytes, Registration] = {}
         self._by_tag: dict[bytes, dict[bytes, Registration]] = {}
@@ -145,21 +156,46 @@ class ServerCore:
 
     # -- connections --------------------------------------------------------------------
 
-    def open_connection(self, conn: int, address: Hashable, now: float) -> bool:
-        """Admit a new connection (False: close it at once; nothing is kept)."""
+    def open_connection(
+        self, conn: int, address: Hashable, now: float, network: Hashable | None = None
+    ) -> bool:
+        """Admit a new connection (False: close it at once; nothing is kept). ``network`` is
+        the address's /24 (IPv4) or /48 (IPv6); by default the address itself."""
         c = self.config
         if conn in self._conns:
             raise ValueError("connection id in use")
+        network = address if network is None else network
         if (
             len(self._conns) >= c.max_connections
             or self._per_address.get(address, 0) >= c.max_connections_per_address
+            or self._per_network.get(network, 0) >= c.max_connections_per_network
             or not self._connection_buckets.take(address, now)
         ):
             self.refused_connections += 1
             return False
-        self._conns[conn] = _Conn(conn, address)
+        self._conns[conn] = _Conn(conn, address, network, now)
         self._per_address[address] = self._per_address.get(address, 0) + 1
+        self._per_network[network] = self._per_network.get(network, 0) + 1
         return True
+
+    def make_room(self, address: Hashable, network: Hashable | None = None) -> list[Action]:
+        """When the server is full: let the oldest connection that holds nothing (a CONTROL
+        connection without registrations) of the network with the most connections go, so
+        that a new client from ``address`` can come in. Returns what to do (nothing when the
+        server is not full, or when that client is over its own address's or network's cap)."""
+        c = self.config
+        network = address if network is None else network
+        if (
+            len(self._conns) < c.max_connections
+            or self._per_address.get(address, 0) >= c.max_connections_per_address
+            or self._per_network.get(network, 0) >= c.max_connections_per_network
+        ):
+            return []
+        bare = [s for s in self._conns.values() if s.role is Role.CONTROL and not s.registrations]
+        if not bare:
+            return []
+        victim = max(bare, key=lambda s: (self._per_network.get(s.network, 0), -s.bare_since))
+        return [Close(victim.id, "room for a new client"), *self.close_connection(victim.id)]
 
     def handshake_done(self, conn: int, binding: bytes) -> None:
         self._conns[conn].binding = binding
@@ -169,11 +205,14 @@ class ServerCore:
         state = self._conns.pop(conn, None)
         if state is None:
             return []
-        left = self._per_address.get(state.address, 1) - 1
-        if left:
-            self._per_address[state.address] = left
-        else:
-            self._per_address.pop(state.address, None)
+        for counts, key in ((self._per_address, state.address), (self._per_network, state.network)):
+            left = counts.get(key, 1) - 1
+            if left:
+                counts[key] = left
+            else:
+                counts.pop(key, None)
+        if state.registrations:
+            self._registered -= 1
         for reg in list(state.registrations.values()):
             self._drop_registration(reg)
         actions: list[Action] = []
@@ -261,9 +300,14 @@ class ServerCore:
                 raise Refused(ErrorCode.FULL, "too many registrations under this tag")
             if len(state.registrations) >= c.max_registrations_per_connection:
                 raise Refused(ErrorCode.FULL, "too many registrations on this connection")
+            reserve = min(c.reserved_connections, c.max_connections // 4)
+            if not state.registrations and self._registered >= c.max_connections - reserve:
+                raise Refused(ErrorCode.FULL, "the server keeps its last places for lookups")
             reg = Registration(
                 secrets.token_bytes(codec.TOKEN_SIZE), req.tag, state.id, req.info, expires
             )
+            if not state.registrations:
+                self._registered += 1
             state.registrations[req.tag] = reg
             self._by_token[reg.token] = reg
             self._by_tag.setdefault(req.tag, {})[reg.token] = reg
@@ -338,10 +382,20 @@ class ServerCore:
     # -- time ---------------------------------------------------------------------------
 
     def tick(self, now: float) -> list[Action]:
-        """Expire registrations and relays that waited too long for their ACCEPT."""
+        """Expire registrations, relays that waited too long for their ACCEPT, and control
+        connections that held no registration for ``unregistered_timeout``."""
         for reg in [r for r in self._by_token.values() if r.expires <= now]:
             self._drop_registration(reg)
         actions: list[Action] = []
+        limit = self.config.unregistered_timeout
+        for state in list(self._conns.values()):
+            if state.role is not Role.CONTROL:
+                continue
+            if state.registrations:
+                state.bare_since = now
+            elif now - state.bare_since >= limit:
+                actions.append(Close(state.id, "no registration"))
+                actions += self.close_connection(state.id)
         for token, pending in list(self._pending.items()):
             if pending.deadline <= now:
                 self._drop_pending(token)
@@ -383,3 +437,5 @@ class ServerCore:
         owner = self._conns.get(reg.owner)
         if owner is not None and owner.registrations.get(reg.tag) is reg:
             del owner.registrations[reg.tag]
+            if not owner.registrations:
+                self._registered -= 1

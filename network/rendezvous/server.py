@@ -38,6 +38,19 @@ RELAY_READ_SIZE = 64 * 1024
 STATS_INTERVAL = 600.0
 
 
+def network_key(peername: object) -> Hashable:
+    """The network a peer is in, for the per-network cap: its IPv4 /24 or its IPv6 /48."""
+    host = peername[0] if isinstance(peername, tuple) and peername else str(peername)
+    try:
+        ip = ipaddress.ip_address(str(host).split("%", 1)[0])
+    except ValueError:
+        return str(host)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    prefix = 24 if isinstance(ip, ipaddress.IPv4Address) else 48
+    return str(ipaddress.ip_network((ip, prefix), strict=False))
+
+
 def address_key(peername: object) -> Hashable:
     """The rate-limit key of a peer: its IPv4 address, or its IPv6 /64."""
     host = peername[0] if isinstance(peername, tuple) and peername else str(peername)
@@ -189,9 +202,10 @@ class RendezvousServer:
         assert task is not None
         conn_id = next(self._ids)
         peername = writer.get_extra_info("peername")
-        if self._closing or not self.core.open_connection(
-            conn_id, address_key(peername), self._clock()
-        ):
+        address, network = address_key(peername), network_key(peername)
+        if not self._closing:
+            self._apply(self.core.make_room(address, network))
+        if self._closing or not self.core.open_connection(conn_id, address, self._clock(), network):
             writer.transport.abort()
             return
         peer = f"{peername[0]}:{peername[1]}" if isinstance(peername, tuple) else "?"

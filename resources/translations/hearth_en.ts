@@ -1880,7 +1880,7 @@ Reported by {by}, {when}.{details}</source>
 <context>
     <name>ThreatModel</name>
     <message>
-        <source>Someone watching the network sees that this computer runs Hearth, and its address. They do not see who is in which circle, what is said, or who said it.</source>
+        <source>Someone watching the network sees that this computer runs Hearth, and its address. They do not see what is said or who said it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1897,6 +1897,10 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>A member who takes screenshots or repeats what was said.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone who can see which computers connect to which (on the same Wi-Fi, or who runs it) can tell which of them share a circle.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -56,7 +56,7 @@ def test_shape_of_the_txt_record() -> None:
         strings.append(text[pos + 1 : pos + 1 + text[pos]])
         pos += 1 + text[pos]
     assert [s.split(b"=")[0] for s in strings] == [b"v", b"n", b"h"]
-    assert strings[0] == b"v=1"
+    assert strings[0] == b"v=2"
     assert len(strings[1]) == 2 + 22 and len(strings[2]) == 2 + 43
     assert len(text) == 75
 
@@ -144,31 +144,31 @@ MALFORMED: dict[str, bytes] = {
     "empty record": b"",
     "a single empty string": b"\x00",
     "length past the end": b"\x05v=1",
-    "length past the end later": txt(b"v=1", GOOD_N) + b"\x40h=abc",
-    "string without =": txt(b"v=1", GOOD_N, GOOD_H, b"flag"),
+    "length past the end later": txt(b"v=2", GOOD_N) + b"\x40h=abc",
+    "string without =": txt(b"v=2", GOOD_N, GOOD_H, b"flag"),
     "missing version": txt(GOOD_N, GOOD_H),
-    "missing nonce": txt(b"v=1", GOOD_H),
-    "missing hints": txt(b"v=1", GOOD_N),
-    "duplicate version": txt(b"v=1", b"v=1", GOOD_N, GOOD_H),
-    "duplicate nonce": txt(b"v=1", GOOD_N, GOOD_N, GOOD_H),
-    "duplicate hints": txt(b"v=1", GOOD_N, GOOD_H, GOOD_H),
-    "extra key": txt(b"v=1", GOOD_N, GOOD_H, b"name=alice"),
-    "upper-case key": txt(b"v=1", b"N=" + b64(bytes(16)), GOOD_H),
+    "missing nonce": txt(b"v=2", GOOD_H),
+    "missing hints": txt(b"v=2", GOOD_N),
+    "duplicate version": txt(b"v=2", b"v=2", GOOD_N, GOOD_H),
+    "duplicate nonce": txt(b"v=2", GOOD_N, GOOD_N, GOOD_H),
+    "duplicate hints": txt(b"v=2", GOOD_N, GOOD_H, GOOD_H),
+    "extra key": txt(b"v=2", GOOD_N, GOOD_H, b"name=alice"),
+    "upper-case key": txt(b"v=2", b"N=" + b64(bytes(16)), GOOD_H),
     "empty version": txt(b"v=", GOOD_N, GOOD_H),
     "padded version": txt(b"v=01", GOOD_N, GOOD_H),
-    "nonce too short": txt(b"v=1", b"n=" + b64(bytes(15)), GOOD_H),
-    "nonce too long": txt(b"v=1", b"n=" + b64(bytes(17)), GOOD_H),
-    "nonce empty": txt(b"v=1", b"n=", GOOD_H),
-    "nonce with padding": txt(b"v=1", b"n=" + base64.urlsafe_b64encode(bytes(16)), GOOD_H),
-    "nonce in standard base64": txt(b"v=1", b"n=" + b"+" * 21 + b"A", GOOD_H),
-    "nonce with a space": txt(b"v=1", b"n=" + b"A" * 21 + b" ", GOOD_H),
-    "nonce not canonical": txt(b"v=1", b"n=" + b"A" * 21 + b"B", GOOD_H),
-    "nonce not ascii": txt(b"v=1", b"n=" + "é".encode() * 11, GOOD_H),
-    "seven hints": txt(b"v=1", GOOD_N, b"h=" + b64(bytes(28))),
-    "nine hints": txt(b"v=1", GOOD_N, b"h=" + b64(bytes(36))),
-    "a hint too short": txt(b"v=1", GOOD_N, b"h=" + b64(bytes(31))),
-    "hints not base64": txt(b"v=1", GOOD_N, b"h=" + b"!" * 43),
-    "record too long": txt(b"v=1", GOOD_N, GOOD_H) + txt(b"x" * 200),
+    "nonce too short": txt(b"v=2", b"n=" + b64(bytes(15)), GOOD_H),
+    "nonce too long": txt(b"v=2", b"n=" + b64(bytes(17)), GOOD_H),
+    "nonce empty": txt(b"v=2", b"n=", GOOD_H),
+    "nonce with padding": txt(b"v=2", b"n=" + base64.urlsafe_b64encode(bytes(16)), GOOD_H),
+    "nonce in standard base64": txt(b"v=2", b"n=" + b"+" * 21 + b"A", GOOD_H),
+    "nonce with a space": txt(b"v=2", b"n=" + b"A" * 21 + b" ", GOOD_H),
+    "nonce not canonical": txt(b"v=2", b"n=" + b"A" * 21 + b"B", GOOD_H),
+    "nonce not ascii": txt(b"v=2", b"n=" + "é".encode() * 11, GOOD_H),
+    "seven hints": txt(b"v=2", GOOD_N, b"h=" + b64(bytes(28))),
+    "nine hints": txt(b"v=2", GOOD_N, b"h=" + b64(bytes(36))),
+    "a hint too short": txt(b"v=2", GOOD_N, b"h=" + b64(bytes(31))),
+    "hints not base64": txt(b"v=2", GOOD_N, b"h=" + b"!" * 43),
+    "record too long": txt(b"v=2", GOOD_N, GOOD_H) + txt(b"x" * 200),
 }
 
 
@@ -191,15 +191,16 @@ def test_malformed_txt_is_ignored_with_a_debug_log(
 
 
 def test_other_versions_are_unsupported_not_crashes() -> None:
-    future = txt(b"v=2", b"anything=goes")
-    with pytest.raises(UnsupportedVersion, match="version"):
-        parse_txt(future)
-    assert read_txt(future) is None
+    for other in (b"v=1", b"v=3"):  # 1: before the challenge-first dial (hello.py)
+        future = txt(other, b"anything=goes")
+        with pytest.raises(UnsupportedVersion, match="version"):
+            parse_txt(future)
+        assert read_txt(future) is None
 
 
 def test_not_bytes_is_refused() -> None:
     with pytest.raises(MalformedAnnouncement):
-        parse_txt("v=1")  # type: ignore[arg-type]
+        parse_txt("v=2")  # type: ignore[arg-type]
 
 
 def test_strings_may_come_in_any_order() -> None:

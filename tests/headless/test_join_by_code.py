@@ -102,3 +102,19 @@ def test_join_by_code_between_two_namespaces(lab: Netlab, peers: list[HeadlessPe
     host.wait_event("peer_connected", 30)
     host.send("/say welcome")
     assert newcomer.wait_event("post", 20)["body"] == "welcome"
+
+
+def test_a_burned_code_says_why_and_one_command_replaces_it(peers: list[HeadlessPeer]) -> None:
+    host, guesser = start(peers, "host"), start(peers, "guesser")
+    circle = host.command("/create Circle", "circle")
+    code = host.command("/code", "code")["code"]
+    for _ in range(3):
+        assert guesser.command(f"/join {wrong(code)}", "error", 30)["code"] == "wrong_code"
+    closed = host.wait_event("error", 10, code="invitation_closed")
+    assert "3 wrong guesses" in closed["message"] and "/code" in closed["message"]
+    fresh = host.command("/code", "code")["code"]  # one command: a new code
+    assert fresh != code
+    guesser.send(f"/join {fresh}")
+    request = host.wait_event("join_request", 30)
+    host.send(f"/approve {request['request']}")
+    assert guesser.wait_event("circle", 30)["id"] == circle["id"]

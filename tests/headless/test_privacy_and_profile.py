@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from messenger.profile_open import MIN_PASSPHRASE_LENGTH
 from tests.headless_peer import HeadlessPeer
+from ui.dialogs.passphrase import MIN_LENGTH
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -168,3 +170,23 @@ def test_info_logs_carry_no_text_keys_or_addresses(peers: list[HeadlessPeer]) ->
         circle["invite"][15:40],
     ):
         assert needle not in logs, needle
+
+
+@pytest.mark.parametrize("phrase", ["x", "seven c"])
+def test_a_new_profile_refuses_a_passphrase_shorter_than_the_guis_minimum(
+    tmp_path: Path, phrase: str
+) -> None:
+    assert MIN_LENGTH == MIN_PASSPHRASE_LENGTH and len(phrase) < MIN_LENGTH  # as the GUI
+    profile = tmp_path / "p"
+    peer = HeadlessPeer(
+        ["--profile", str(profile), "--interface", "127.0.0.1"],
+        env=env_in(tmp_path / "home", HEARTH_PASSPHRASE=phrase),
+    )
+    try:
+        error = peer.wait_event("error", 30)
+        assert error["code"] == "passphrase_too_short"
+        assert str(MIN_PASSPHRASE_LENGTH) in error["message"]
+        assert peer.proc.wait(timeout=30) != 0
+        assert not profile.exists() or list(profile.iterdir()) == []
+    finally:
+        peer.close()

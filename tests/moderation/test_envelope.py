@@ -86,7 +86,7 @@ def test_wrong_key_claiming_to_be_the_host() -> None:
         ("s", 2),  # another seq
         ("t", T0 + 1),  # another time
         ("k", 3),  # remove becomes dismiss
-        ("x", [bytes(32), 0]),  # another member
+        ("x", [bytes(32), 0, b""]),  # another member
         ("c", bytes(16)),  # another circle
     ],
 )
@@ -130,7 +130,10 @@ def test_unknown_version() -> None:
         (lambda f: f.update(a=bytes(31)), Reason.BAD_VALUE),
         (lambda f: f.update(c=bytes(17)), Reason.BAD_VALUE),
         (lambda f: f.update(x=[bytes(32)]), Reason.BAD_FIELDS),
-        (lambda f: f.update(x=[bytes(31), 0]), Reason.BAD_VALUE),
+        (lambda f: f.update(x=[bytes(31), 0, b""]), Reason.BAD_VALUE),
+        (lambda f: f.update(x=[bytes(32), 0, bytes(7)]), Reason.BAD_VALUE),  # not whole names
+        (lambda f: f.update(x=[bytes(32), 0, bytes(16)]), Reason.BAD_VALUE),  # one named twice
+        (lambda f: f.update(x=[bytes(32), 0, bytes(8 * 4097)]), Reason.BAD_VALUE),  # too many
         (lambda f: f.update(x="nope"), Reason.BAD_TYPE),
         (lambda f: f.update(g=bytes(63)), Reason.BAD_VALUE),
         (lambda f: f.update(v=None), Reason.MALFORMED),

@@ -37,6 +37,7 @@ from messenger.moderation import (
     StateError,
     sign_event,
 )
+from messenger.moderation.actions import fingerprint
 from messenger.views import Role
 
 from .helpers import ALICE, BOB, CAROL, CIRCLE, HOST, MALLORY, OTHER_CIRCLE, T0, member, state
@@ -46,6 +47,11 @@ P1, P2, P3 = bytes([1]) * 32, bytes([2]) * 32, bytes([3]) * 32
 
 def ev(who: Membership, seq: int, action: object, ts: int = T0) -> SignedEvent:
     return sign_event(who, seq, ts, action)  # type: ignore[arg-type]
+
+
+def names(*events: SignedEvent) -> bytes:
+    """A closing's ``term``: these events, named."""
+    return b"".join(fingerprint(e.id) for e in events)
 
 
 def snapshot(s: ModerationState) -> tuple[object, ...]:
@@ -229,7 +235,7 @@ def test_co_moderator_cannot_remove_the_host_or_itself_or_another_co_moderator()
 def test_removed_co_moderator_acting_after_removal_is_ignored() -> None:
     s = appointed()
     s.apply(ev(ALICE, 1, Hide(P1)), T0)
-    s.apply(ev(HOST, 2, Remove(ALICE.member_key, upto=1)), T0)
+    s.apply(ev(HOST, 2, s.complete(Remove(ALICE.member_key))), T0)
     before = snapshot(s)
     assert s.apply(ev(ALICE, 2, Hide(P2)), T0) == ()
     assert s.apply(ev(ALICE, 3, Remove(BOB.member_key)), T0) == ()
@@ -240,7 +246,7 @@ def test_removed_co_moderator_acting_after_removal_is_ignored() -> None:
 def test_dismissed_co_moderator_acting_after_dismissal_is_ignored() -> None:
     s = appointed()
     s.apply(ev(ALICE, 1, Hide(P1)), T0)
-    assert s.apply(ev(HOST, 2, Dismiss(ALICE.member_key, upto=1)), T0) == (
+    assert s.apply(ev(HOST, 2, s.complete(Dismiss(ALICE.member_key))), T0) == (
         ModeratorDismissed(ALICE.member_key),
     )
     assert s.apply(ev(ALICE, 2, Hide(P2)), T0) == ()
@@ -250,9 +256,10 @@ def test_dismissed_co_moderator_acting_after_dismissal_is_ignored() -> None:
 def test_a_late_dismissal_undoes_what_came_after_it() -> None:
     """Alice's second hide arrives before the host's dismissal that ended her term at 1."""
     s = appointed()
-    s.apply(ev(ALICE, 1, Hide(P1)), T0)
+    first = ev(ALICE, 1, Hide(P1))
+    s.apply(first, T0)
     assert s.apply(ev(ALICE, 2, Hide(P2)), T0) == (PostHidden(P2),)
-    effects = s.apply(ev(HOST, 2, Dismiss(ALICE.member_key, upto=1)), T0)
+    effects = s.apply(ev(HOST, 2, Dismiss(ALICE.member_key, 1, names(first))), T0)
     assert effects == (ModeratorDismissed(ALICE.member_key), PostUnhidden(P2))
     assert s.is_hidden(P1)
 
@@ -304,18 +311,19 @@ def test_log_limits() -> None:
 
 # -- order does not matter ----------------------------------------------------------------------
 def story() -> list[SignedEvent]:
+    alice = [ev(ALICE, 1, Hide(P1)), ev(ALICE, 2, Remove(MALLORY.member_key))]
+    carol = ev(CAROL, 1, SlowMode(30), ts=T0 + 5)
     return [
         ev(HOST, 1, Appoint(ALICE.member_key, 1)),
-        ev(ALICE, 1, Hide(P1)),
-        ev(ALICE, 2, Remove(MALLORY.member_key)),
+        *alice,
         ev(HOST, 2, Appoint(CAROL.member_key, 1)),
-        ev(CAROL, 1, SlowMode(30), ts=T0 + 5),
-        ev(HOST, 3, Dismiss(ALICE.member_key, upto=2)),
+        carol,
+        ev(HOST, 3, Dismiss(ALICE.member_key, 2, names(*alice))),
         ev(ALICE, 3, Hide(P2)),  # after her term: never counts
         ev(ALICE, 4, Remove(BOB.member_key)),  # idem
         ev(HOST, 4, SlowMode(20), ts=T0 + 2),  # older than Carol's: never the one in force
         ev(HOST, 5, Rotate(1, (ALICE.member_key, BOB.member_key, CAROL.member_key))),
-        ev(HOST, 6, Remove(CAROL.member_key, upto=1)),
+        ev(HOST, 6, Remove(CAROL.member_key, 1, names(carol))),
         ev(CAROL, 2, Hide(P3)),  # after her removal
         ev(HOST, 7, SlowMode(10), ts=T0 + 1),
     ]
@@ -417,9 +425,9 @@ def test_too_many_co_moderators() -> None:
 
 def test_complete_fills_in_terms() -> None:
     s = appointed()
-    s.apply(ev(ALICE, 1, Hide(P1)), T0)
-    s.apply(ev(ALICE, 2, Hide(P2)), T0)
-    assert s.complete(Dismiss(ALICE.member_key)) == Dismiss(ALICE.member_key, 2)
-    assert s.complete(Remove(ALICE.member_key)) == Remove(ALICE.member_key, 2)
+    held = [ev(ALICE, 1, Hide(P1)), ev(ALICE, 2, Hide(P2))]
+    s.apply_many(held, T0)
+    assert s.complete(Dismiss(ALICE.member_key)) == Dismiss(ALICE.member_key, 2, names(*held))
+    assert s.complete(Remove(ALICE.member_key)) == Remove(ALICE.member_key, 2, names(*held))
     assert s.complete(Remove(BOB.member_key)) == Remove(BOB.member_key, 0)
     assert s.next_seq(HOST.member_key) == 2 and s.next_seq(ALICE.member_key) == 3

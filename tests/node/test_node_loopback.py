@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from network.node import Node, PeerKey
+from network.node import Node, PeerKey, hello
 from tests.closing import close_all
 
 from .helpers import SETTLE, binding, dialing, discovered, started
@@ -124,10 +124,13 @@ async def test_forged_identity_payload_is_refused() -> None:
 
 
 async def _raw(host: str, port: int, data: bytes) -> bytes:
+    """What the node says after its challenge when sent ``data``."""
     reader, writer = await asyncio.open_connection(host, port)
-    writer.write(data)
-    await writer.drain()
     try:
+        challenge = await asyncio.wait_for(reader.readexactly(hello.CHALLENGE_MESSAGE_SIZE), 8)
+        assert hello.read_challenge(challenge)
+        writer.write(data)
+        await writer.drain()
         return await asyncio.wait_for(reader.read(100), 8)
     finally:
         writer.close()
@@ -135,7 +138,7 @@ async def _raw(host: str, port: int, data: bytes) -> bytes:
 
 @pytest.mark.parametrize(
     "garbage",
-    [b"GET / HTTP/1.1\r\n\r\n" + b"x" * 20, b"HRTH\x09" + bytes(20), b"\xff" * 25, b"HRTH\x01"],
+    [b"GET / HTTP/1.1\r\n\r\n" + b"x" * 20, b"HRTH\x09" + bytes(32), b"\xff" * 37, b"HRTH\x02"],
     ids=["http", "bad-version", "noise", "truncated"],
 )
 async def test_garbage_before_the_handshake_is_dropped(garbage: bytes) -> None:

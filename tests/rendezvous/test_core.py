@@ -433,3 +433,60 @@ def test_config_is_checked() -> None:
         ServerConfig(max_relays=0)
     with pytest.raises(ValueError):
         ServerConfig(accept_timeout=0)
+
+
+def test_connections_without_a_registration_time_out_registered_ones_stay() -> None:
+    h = Harness(unregistered_timeout=30.0)
+    idle, member = h.conn(), h.conn()
+    h.register(member)
+    assert h.core.tick(NOW + 29) == []
+    closes = [a for a in h.core.tick(NOW + 30) if isinstance(a, Close)]
+    assert [c.conn for c in closes] == [idle]
+    assert h.core.role(idle) is None and h.core.role(member) is Role.CONTROL
+    assert h.core.tick(NOW + 400) == []  # still registered (refreshes keep it so)
+
+
+def test_one_network_is_capped_across_its_addresses() -> None:
+    core = ServerCore(config(max_connections_per_network=3, max_connections_per_address=2))
+    admitted = [core.open_connection(i, f"198.18.0.{i}", NOW, "198.18.0.0/24") for i in range(1, 6)]
+    assert admitted == [True, True, True, False, False]
+    assert core.open_connection(9, "198.18.1.1", NOW, "198.18.1.0/24")
+
+
+def test_a_full_server_makes_room_by_letting_an_idle_connection_go() -> None:
+    core = ServerCore(config(max_connections=3))
+    for i, (address, net) in enumerate(
+        [("198.18.0.1", "a"), ("198.18.0.2", "a"), ("198.18.1.1", "b")], start=1
+    ):
+        assert core.open_connection(i, address, NOW + i, net)
+        core.handshake_done(i, binding(i))
+    assert core.make_room("198.18.2.1", "c")[0] == Close(1, "room for a new client")
+    assert core.open_connection(4, "198.18.2.1", NOW + 10, "c")
+    assert core.make_room("198.18.2.2", "c")[0] == Close(2, "room for a new client")
+
+
+def test_a_full_server_never_lets_a_registered_connection_go() -> None:
+    h = Harness(max_connections=2)
+    for conn in (h.conn(), h.conn()):
+        h.register(conn, EpochKeys.derive(os.urandom(32), 500_000))
+    assert h.core.make_room("198.18.9.9") == []
+    assert not h.core.open_connection(99, "198.18.9.9", NOW)
+
+
+def test_server_network_keys() -> None:
+    from network.rendezvous.server import network_key
+
+    assert network_key(("198.18.7.9", 1)) == "198.18.7.0/24"
+    assert network_key(("::ffff:198.18.7.9", 1, 0, 0)) == "198.18.7.0/24"
+    assert network_key(("2001:db8:1:2:3::4", 1, 0, 0)) == "2001:db8:1::/48"
+
+
+def test_registered_connections_leave_places_for_lookups() -> None:
+    h = Harness(max_connections=8, reserved_connections=2)
+    registered = [h.conn(f"198.18.3.{i}") for i in range(7)]
+    answers = [answer(h.register(c, EpochKeys.derive(os.urandom(32), 500_000))) for c in registered]
+    assert [type(a) for a in answers] == [codec.Registered] * 6 + [codec.Error]
+    assert isinstance(answers[-1], codec.Error) and answers[-1].code is ErrorCode.FULL
+    h.core.close_connection(registered[0])  # a place frees up when a registered one goes
+    again = answer(h.register(registered[-1], EpochKeys.derive(os.urandom(32), 500_000)))
+    assert isinstance(again, codec.Registered)

@@ -11,8 +11,10 @@ from enum import Enum
 
 from PySide6.QtCore import QCoreApplication
 
+from messenger.profile_open import MIN_PASSPHRASE_LENGTH
+
 translate = QCoreApplication.translate
-MIN_LENGTH = 8
+MIN_LENGTH = MIN_PASSPHRASE_LENGTH  # one minimum for the GUI and the headless core
 WORD_BITS = 11.0
 
 
