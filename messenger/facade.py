@@ -535,26 +535,22 @@ class Messenger(LinkHandling):
         present = rt.present()
         views = [MemberView(circle_id, me.member_key, me.pseudonym, rt.role, True, is_me=True)]
         for entry in rt.roster.entries():
-            key = entry.member_key
-            if not rt.mod.is_member(key):
+            if not rt.mod.is_member(entry.member_key):
                 continue  # removed
-            number = str(pair_code(circle_id, me.member_key, key))
             views.append(
                 MemberView(
                     circle_id,
-                    key,
+                    entry.member_key,
                     entry.pseudonym,
-                    rt.mod.role(key),
-                    key in present,
-                    blocked=rt.personal.is_blocked(key),
-                    muted=rt.personal.is_muted(key),
-                    key_changed=key in rt.key_changed,
-                    safety_number=number,
-                    verified=self.verification.holds(circle_id, key, number)
-                    and key not in rt.key_changed,
+                    rt.mod.role(entry.member_key),
+                    entry.member_key in present,
+                    blocked=rt.personal.is_blocked(entry.member_key),
+                    muted=rt.personal.is_muted(entry.member_key),
+                    key_changed=entry.member_key in rt.key_changed,
+                    safety_number=str(pair_code(circle_id, me.member_key, entry.member_key)),
                 )
             )
-        return views
+        return self.verification.apply(views)
 
     def _member_key(self, rt: CircleRuntime, who: str) -> bytes:
         wanted = pseudonyms.comparison_key(who)

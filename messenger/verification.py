@@ -6,6 +6,7 @@ number) is no longer verified, and the window says so. Nothing is sent to anyone
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Protocol
 
 from .errors import HearthError
@@ -46,6 +47,15 @@ class Verification:
 
     def holds(self, circle_id: bytes, key: bytes, safety_number: str) -> bool:
         return bool(safety_number) and self._numbers.get((circle_id, key)) == safety_number
+
+    def apply(self, views: list[MemberView]) -> list[MemberView]:
+        """``views`` with ``verified`` set where it holds (never with a changed key)."""
+        return [
+            replace(v, verified=True)
+            if not v.is_me and not v.key_changed and self.holds(v.circle_id, v.key, v.safety_number)
+            else v
+            for v in views
+        ]
 
     async def mark(self, circle_id: bytes, key: bytes) -> None:
         """I compared our safety number with this member in person and it matched."""
