@@ -1,5 +1,6 @@
-"""Direct-message requests in the window: a sidebar row with a badge, a notification, and a
-dialog to accept or decline. Accepting shows the messages that waited, in their conversation.
+"""Direct messages in the window, beside the controller: a request gets a sidebar row with a
+badge, a notification, and a dialog to accept or decline (accepting shows the messages that
+waited, in their conversation); a private message while the window is not in front notifies.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from messenger.errors import HearthError
-from messenger.events import DmRequestEvent, Event
+from messenger.events import DmEvent, DmRequestEvent, Event
 from messenger.facade import Messenger
 
 from .dialogs.dm_request import DmRequestDialog
@@ -27,6 +28,10 @@ class DmRequests:
         messenger.subscribe(self.on_event)
 
     def on_event(self, event: Event) -> None:
+        if isinstance(event, DmEvent):
+            if not self.window.isActiveWindow():
+                self.window.notify_direct(event.message.peer, event.message.body)
+            return
         if not isinstance(event, DmRequestEvent):
             return
         self.window.sidebar.direct_model.add_request(event.circle, event.key, event.member)

@@ -56,7 +56,7 @@ from .reply_cue import describe_reply_cue, typical_reply_seconds
 from .requests import ModerationReport
 from .texts import faq_markdown, intro_templates, support_entries, support_file
 from .theme import apply_theme
-from .tray import Tray
+from .tray import Tray, direct_notification_text
 from .widgets.circle_panel import CirclePanel
 from .widgets.conversation_area import ConversationArea, Mode
 from .widgets.sidebar import Sidebar
@@ -266,6 +266,11 @@ class MainWindow(QMainWindow):
     def notify(self, circle_name: str, sender: str, body: str) -> tuple[str, str]:
         """A message arrived while the window is not in front: a notification per settings."""
         return self.tray.notify(self.preferences.notifications, circle_name, sender, body)
+
+    def notify_direct(self, peer: str, body: str) -> tuple[str, str]:
+        """A private message arrived while the window is not in front."""
+        content = self.preferences.notifications
+        return self.tray.show(*direct_notification_text(content, peer, body))
 
     def notify_request(self, circle_name: str, peer: str) -> tuple[str, str]:
         """Someone asks to talk privately: a notification per settings."""

@@ -41,6 +41,17 @@ def request_notification_text(
     )
 
 
+def direct_notification_text(content: NotificationContent, peer: str, body: str) -> tuple[str, str]:
+    """The (title, message) for a private message under the chosen level of detail."""
+    if content is NotificationContent.REDACTED:
+        return APP_NAME, translate("Tray", "New private message")
+    who = peer or translate("Tray", "someone")
+    if content is NotificationContent.WITH_SENDER:
+        return APP_NAME, translate("Tray", "New private message from {sender}").format(sender=who)
+    text = body if len(body) <= MAX_NOTIFIED_BODY else body[: MAX_NOTIFIED_BODY - 1] + "…"
+    return translate("Tray", "{sender}, privately").format(sender=who), text
+
+
 class Tray(QObject):
     """A tray icon with Show / Hide / Quit; ``icon`` is None where the system has no tray."""
 

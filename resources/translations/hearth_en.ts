@@ -1947,6 +1947,18 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>New private message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New private message from {sender}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{sender}, privately</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Tray menu</source>
         <translation type="unfinished"></translation>
     </message>

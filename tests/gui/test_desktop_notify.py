@@ -26,3 +26,15 @@ def test_the_portal_call_quotes_what_it_shows() -> None:
 def test_without_gdbus_nothing_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("ui.desktop_notify.shutil.which", lambda name: None)
     assert desktop_notify.send("Hearth", "Someone asks to talk privately") is False
+
+
+def test_private_messages_notify_at_the_chosen_detail() -> None:
+    from ui.preferences import NotificationContent
+    from ui.tray import direct_notification_text
+
+    said = direct_notification_text(NotificationContent.REDACTED, "Amber Fox", "hello")
+    assert said == ("Hearth", "New private message")
+    said = direct_notification_text(NotificationContent.WITH_SENDER, "Amber Fox", "hello")
+    assert said == ("Hearth", "New private message from Amber Fox")
+    said = direct_notification_text(NotificationContent.FULL, "Amber Fox", "hello")
+    assert said == ("Amber Fox, privately", "hello")
