@@ -39,10 +39,21 @@ def test_escape_on_welcome_steps_back_and_never_quits(
     assert offered["text"] == "Quiet Heron"
 
 
-def test_ephemeral_session_is_marked(lab: Netlab, start_app: StartApp, tmp_path: Path) -> None:
+def test_ephemeral_session_is_marked_and_shortcuts_are_listed(
+    lab: Netlab, start_app: StartApp, tmp_path: Path
+) -> None:
     (host,) = lab.lan(1)
     app = start_app("solo", ["--ephemeral", "--interface", host.address()], host)
     main_window_ready(app)
     mark = app.call("read", name=MARK)
     assert mark["size"][0] >= mark["hint"][0], mark  # whole, not clipped
     app.screenshot(tmp_path / "ephemeral-mark.png", name="Hearth")
+
+    # Item 12: the menu bar's Help menu opens the shortcut sheet (Ctrl+/ too).
+    app.call("trigger", text="Keyboard shortcuts")
+    sheet = app.wait_widget("Keyboard shortcuts", cls="QTableWidget")
+    assert "Quit Hearth" in sheet["rows"] and "Create a circle" in sheet["rows"]
+    app.call("key", keys="Escape")
+    app.wait(lambda: not app.exists("Keyboard shortcuts", cls="QTableWidget"), "the sheet closed")
+    app.call("key", keys="Ctrl+/")
+    app.wait_widget("Keyboard shortcuts", cls="QTableWidget")
