@@ -121,6 +121,7 @@ def _describe(widget: QWidget) -> Reply:
             widget.visibleRegion().boundingRect().width(),
             widget.visibleRegion().boundingRect().height(),
         ],
+        "wraps": widget.hasHeightForWidth(),
         # the height it needs at its width (wrapped text), else its hint's height
         "needs": widget.heightForWidth(size.width())
         if widget.hasHeightForWidth()

@@ -38,6 +38,16 @@ def test_dm_request_shows_and_accepting_reveals_the_message(
         lambda: host.text("ConversationSubtitle").startswith("2 people here"),
         "the header to count the guest",
     )
+    # Item 12: at the window's minimum size the header wraps instead of being cut off.
+    host.call("resize", name="Hearth", cls="MainWindow", size=[720, 480])
+    host.wait(
+        lambda: (r := host.call("read", name="ConversationSubtitle"))["size"][1] >= r["needs"],
+        "the header to wrap",
+    )
+    header = host.call("read", name="ConversationSubtitle")
+    assert header["shown"] == header["size"], header
+    assert header["wraps"] or header["size"][0] >= header["hint"][0], header  # not cut off
+    host.call("resize", name="Hearth", cls="MainWindow", size=[1040, 680])
 
     # The guest opens a conversation with the host from "People here" and writes.
     open_direct_with(guest, "Quiet Heron")
