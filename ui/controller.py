@@ -213,20 +213,16 @@ class Controller:
         await self.open_circle(view.id)
 
     def _preview(self, dialog: JoinDialog, text: str) -> None:
-        # The rules come from the host, signed, once connected; say so rather than "none".
-        pending = self.window.tr(
-            "The host's rules appear as soon as you are connected, and you will be asked to "
-            "accept them before you take part."
-        )
+        # The rules come from the host, signed, once connected: they are shown to accept then.
         if not looks_like_link(text):
-            dialog.show_preview(self.window.tr("A circle nearby"), pending)
+            dialog.show_preview(self.window.tr("A circle nearby"), "", pending=True)
             return
         try:
             link = parse_link(text)
         except InviteLinkError as exc:
             dialog.show_failure(str(exc))
             return
-        dialog.show_preview(link.name, pending if link.rules_digest else "")
+        dialog.show_preview(link.name, "", pending=bool(link.rules_digest))
 
     async def _join(self, dialog: JoinDialog, text: str, intro: str, pseudonym: str) -> None:
         try:

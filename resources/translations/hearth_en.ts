@@ -960,6 +960,14 @@ Create one and read its code aloud, or join with the code or link someone gave y
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The host&apos;s rules come as soon as you are connected: you read them and accept them then, before you take part.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About the rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>I have read the rules and will follow them</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2065,10 +2073,6 @@ Reported by {by}, {when}.{details}</source>
     <name>self.window</name>
     <message>
         <source>Something went wrong. Nothing was lost.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The host&apos;s rules appear as soon as you are connected, and you will be asked to accept them before you take part.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -123,6 +123,19 @@ class JoinDialog(Dialog):
         rules_heading = QLabel(self.tr("The circle's rules"))
         rules_heading.setObjectName("PanelHeading")
         rules_layout.addWidget(rules_heading)
+        self.rules_heading = rules_heading
+        self.rules_pending = False
+        self.pending_note = QLabel(
+            self.tr(
+                "The host's rules come as soon as you are connected: you read them and accept "
+                "them then, before you take part."
+            )
+        )
+        self.pending_note.setObjectName("Hint")
+        self.pending_note.setWordWrap(True)
+        self.pending_note.setAccessibleName(self.tr("About the rules"))
+        self.pending_note.setVisible(False)
+        rules_layout.addWidget(self.pending_note)
         self.rules = QLabel()
         self.rules.setObjectName("RulesBox")
         self.rules.setWordWrap(True)
@@ -198,9 +211,20 @@ class JoinDialog(Dialog):
         elif page == self.RULES:
             self.submit()
 
-    def show_preview(self, name: str, rules: str, description: str = "") -> None:
-        """The circle was found: show its rules to accept (the controller calls this)."""
+    def show_preview(
+        self, name: str, rules: str, description: str = "", *, pending: bool = False
+    ) -> None:
+        """The circle was found: show its rules to accept (the controller calls this).
+
+        ``pending``: the host's rules arrive only once connected (a spoken code, or a link that
+        carries just their fingerprint). Nobody is asked to accept rules they have not seen:
+        the rules come to read and accept right after connecting.
+        """
         self.circle_name = name
+        self.rules_pending = pending
+        for widget in (self.rules_heading, self.rules_scroll, self.accept_rules):
+            widget.setVisible(not pending)
+        self.pending_note.setVisible(pending)
         self.rules.setText(rules or self.tr("This circle has no written rules."))
         self.rules_scroll.setMinimumHeight(
             min(self.rules.heightForWidth(max(200, self.rules_scroll.width() - 4)) + 4, 180)
@@ -218,7 +242,7 @@ class JoinDialog(Dialog):
         self.input.selectAll()
 
     def submit(self) -> None:
-        if not self.accept_rules.isChecked():
+        if not self.rules_pending and not self.accept_rules.isChecked():
             self.show_error(self.tr("Read the rules and tick the box to join."))
             return
         pseudonym = self.pseudonym.text()
@@ -249,4 +273,4 @@ class JoinDialog(Dialog):
 
     def _update_join(self) -> None:
         if self.pages.currentIndex() == self.RULES:
-            self.next_button.setEnabled(self.accept_rules.isChecked())
+            self.next_button.setEnabled(self.rules_pending or self.accept_rules.isChecked())
