@@ -38,6 +38,7 @@ from .profile import NotRunning, Profile
 from .router import LinkRouter
 from .session import CircleSession
 from .storage import AsyncStore, KdfParams
+from .verification import Verification
 from .views import (
     CircleSettingsView,
     CircleView,
@@ -74,8 +75,7 @@ class Messenger:
         moderation_limits: EngineLimits | None = None,
         config: MessengerConfig | None = None,
     ) -> None:
-        """``config`` holds every timing and limit; the other keywords override its fields
-        (kept for the callers that pass them one by one)."""
+        """``config`` holds every timing and limit; the other keywords override its fields."""
         self.options = options
         config = config or MessengerConfig()
         self.config = config = dataclasses.replace(
@@ -112,6 +112,8 @@ class Messenger:
         self._started = False
         self.moderation = Moderation(self._session)
         """Remove, block, mute, report, hide, slow mode, the moderation queue (moderating.py)."""
+        self.verification = Verification(lambda c: self._session(c).rt.member_views(), self._db)
+        """Safety numbers compared in person, kept in the profile (verification.py)."""
 
     # -- events -------------------------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
@@ -151,6 +153,7 @@ class Messenger:
             self._wire.attach(node, joining)
             for leftover in await self._circles.load(store):
                 await self._profile.forget_circle(leftover)
+            await self.verification.load()
             await node.set_circles(self._bindings())
             await node.start()
         except (NetworkError, OSError) as exc:
@@ -295,8 +298,8 @@ class Messenger:
         await self._life.leave(circle_id, goodbye)
 
     def members(self, circle_id: bytes) -> list[MemberView]:
-        """Me, and every member not removed (``present``: linked now)."""
-        return self._session(circle_id).rt.member_views()
+        """Me, and every member not removed (``present``: linked now), verified or not."""
+        return self.verification.apply(self._session(circle_id).rt.member_views())
 
     # -- spoken join codes --------------------------------------------------------------------
     async def open_join_code(

@@ -97,6 +97,7 @@ class MemberView:
     muted: bool = False
     key_changed: bool = False  # the pinned key changed: warn loudly
     safety_number: str = ""
+    verified: bool = False  # I compared this safety number in person and it matched
 
 
 @dataclass(frozen=True)

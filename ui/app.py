@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import logging
 import sys
 
@@ -13,17 +15,25 @@ from PySide6.QtWidgets import QApplication
 from messenger import APP_ID, APP_NAME
 from messenger import pseudonym as pseudonyms
 from messenger.errors import HearthError
+from messenger.facade import Messenger
 from messenger.options import LaunchOptions
 from messenger.paths import resource
 
 from . import gc_guard, local_network, single_instance
-from .controller import Controller, preferences_from_dict
+from .controller import Controller, preferences_from_dict, preferences_to_dict
+from .dm_requests import DmRequests
+from .host_tools import HostTools
 from .i18n import install_translator
+from .live_updates import LiveUpdates
 from .main_window import MainWindow
+from .quit_signals import QuitSignals
+from .safety_numbers import SafetyNumbers
 from .startup import start_messenger
 from .theme import apply_theme
 
 log = logging.getLogger(__name__)
+
+SETTLE_SECONDS = 5.0  # requests in flight may finish before quitting; no longer
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -34,7 +44,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName(APP_ID)
-    app.setQuitOnLastWindowClosed(True)
+    # Every way out (close, Ctrl+Q, menus, tray, SIGTERM) asks _main to finish: Qt's loop must
+    # not stop on its own before the shutdown path (close or wipe) has run.
+    app.setQuitOnLastWindowClosed(False)
     icon = resource("icons", "hearth.svg")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
@@ -49,35 +61,80 @@ async def _main(options: LaunchOptions, instance: single_instance.Instance | Non
     assert isinstance(app, QApplication)
     quitting = asyncio.Event()
     app.aboutToQuit.connect(quitting.set)
+    signals = QuitSignals(quitting.set)
     window = MainWindow(suggest_pseudonym=pseudonyms.generate)
+    window.quitRequested.connect(quitting.set)
+    window.set_ready(False)
     window.show()
     links = single_instance.attach(window, instance, options.link)
     try:
-        messenger = await start_messenger(window, options)
+        return await _run(window, options, quitting, links)
+    finally:
+        signals.close()
+        window.finish_quit()
+
+
+async def _run(
+    window: MainWindow,
+    options: LaunchOptions,
+    quitting: asyncio.Event,
+    links: single_instance.LinkRouter,
+) -> int:
+    starting = asyncio.ensure_future(start_messenger(window, options))
+    stopping = asyncio.ensure_future(quitting.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if not starting.done():  # quit while a first-run or unlock dialog was open
+        starting.cancel()
+    try:
+        messenger = await starting
+    except asyncio.CancelledError:
+        return 0
     except HearthError as exc:
         log.error("could not start: %s", exc.code)
-        window.close()
         return 1
+    finally:
+        stopping.cancel()
     if messenger is None:  # closed the first-run or unlock dialog
-        window.close()
         return 0
     controller = Controller(window, messenger)
+    window.set_ephemeral(messenger.profile_label == "ephemeral")
+    # The window's other helpers, held for the whole session (a Qt connection to a bound
+    # method does not keep its object alive).
+    helpers = (
+        LiveUpdates(window, messenger),
+        HostTools(window, messenger, controller.spawn),
+        SafetyNumbers(window, messenger, controller.spawn),
+        DmRequests(window, messenger, controller.spawn),
+    )
     prefs = preferences_from_dict(await messenger.ui_preferences())
     window.apply_preferences(prefs)
+    window.restore_geometry(prefs.geometry)
     controller.wipe_on_quit = prefs.wipe_on_quit
     controller.spawn(controller.apply_dm_preferences(prefs))
     controller.spawn(controller.apply_lobby(prefs))
+    window.set_ready(True)
     links.ready()
     controller.spawn(local_network.explain_if_denied(window, messenger.listen_addresses))
     try:
         await quitting.wait()
     finally:
-        await controller.idle()
+        del helpers
+        window.quick_hide_for_quit()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(controller.idle(), SETTLE_SECONDS)
         if controller.wipe_on_quit:
             await messenger.wipe()
         else:
+            await _remember_geometry(window, messenger)
             await messenger.close()
     return 0
+
+
+async def _remember_geometry(window: MainWindow, messenger: Messenger) -> None:
+    """The window opens where and as large as it was (kept in the encrypted profile)."""
+    prefs = dataclasses.replace(window.preferences, geometry=window.saved_geometry())
+    with contextlib.suppress(HearthError):
+        await messenger.save_ui_preferences(preferences_to_dict(prefs))
 
 
 def run_app(options: LaunchOptions) -> int:

@@ -10,7 +10,6 @@ from collections.abc import Coroutine
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
 
 from messenger.api import (
     CircleEvent,
@@ -46,6 +45,7 @@ from messenger.api import (
 from messenger.api import parse_invite_link as parse_link
 
 from .core_events import CoreEvents
+from .dialogs.confirm import ConfirmDialog
 from .dialogs.create_circle import CreateCircleDialog
 from .dialogs.invite import InviteDialog
 from .dialogs.join import JoinDialog
@@ -110,9 +110,7 @@ class Controller(QObject):
             self._tasks.difference_update(waiting)
 
     def show_problem(self, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "Hearth", text, parent=self.window)
-        box.setAccessibleName(self.window.tr("Problem"))
-        box.open()
+        self.window.show_problem(text)
 
     # -- wiring ---------------------------------------------------------------------------
     def _wire(self) -> None:
@@ -135,7 +133,6 @@ class Controller(QObject):
         w.dialogOpened.connect(self._wire_dialog)
         w.preferencesChanged.connect(lambda prefs: self.spawn(self._save_prefs(prefs)))
         w.panicWipeRequested.connect(lambda: self.spawn(self.wipe_and_quit()))
-        w.quitRequested.connect(QApplication.quit)
         # moderation and personal safety (block and mute send nothing to anyone)
         w.panel.blockRequested.connect(lambda m, on: self.spawn(self._block(m, on)))
         w.panel.muteRequested.connect(lambda m, on: self.spawn(self._mute(m, on)))
@@ -228,20 +225,16 @@ class Controller(QObject):
         await self.open_circle(view.id)
 
     def _preview(self, dialog: JoinDialog, text: str) -> None:
-        # The rules come from the host, signed, once connected; say so rather than "none".
-        pending = self.window.tr(
-            "The host's rules appear as soon as you are connected, and you will be asked to "
-            "accept them before you take part."
-        )
+        # The rules come from the host, signed, once connected: they are shown to accept then.
         if not looks_like_link(text):
-            dialog.show_preview(self.window.tr("A circle nearby"), pending)
+            dialog.show_preview(self.window.tr("A circle nearby"), "", pending=True)
             return
         try:
             link = parse_link(text)
         except InviteLinkError as exc:
             dialog.show_failure(str(exc))
             return
-        dialog.show_preview(link.name, pending if link.rules_digest else "")
+        dialog.show_preview(link.name, "", pending=bool(link.rules_digest))
 
     async def _join(self, dialog: JoinDialog, text: str, intro: str, pseudonym: str) -> None:
         try:
@@ -310,27 +303,22 @@ class Controller(QObject):
                     self.window.update_member(view)
                     self.window.sidebar.people_model.update_member(view)
 
-    def confirm_remove(self, member: object) -> QMessageBox:
-        """Removing is for good: ask first (the box is returned for tests)."""
+    def confirm_remove(self, member: object) -> ConfirmDialog:
+        """Removing is for good: ask first, Cancel the default (the dialog is returned)."""
         assert isinstance(member, MemberView)
         w = self.window
-        box = QMessageBox(QMessageBox.Icon.Warning, "Hearth", "", parent=w)
-        box.setWindowTitle(w.tr("Remove %s?") % member.pseudonym)
-        box.setText(
+        dialog = w.confirm(
+            w.tr("Remove %s?") % member.pseudonym,
             w.tr(
                 "Remove %s from this circle? Their posts are hidden for everyone, they can no "
                 "longer connect, and the circle's secret changes."
             )
-            % member.pseudonym
+            % member.pseudonym,
+            w.tr("Remove"),
+            w.tr("Remove the member"),
         )
-        remove = box.addButton(w.tr("Remove"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(w.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
-        remove.setAccessibleName(w.tr("Remove the member"))
-        box.buttonClicked.connect(
-            lambda button: self.spawn(self._remove(member)) if button is remove else None
-        )
-        box.open()
-        return box
+        dialog.confirmed.connect(lambda: self.spawn(self._remove(member)))
+        return dialog
 
     async def _remove(self, member: object) -> None:
         assert isinstance(member, MemberView)
@@ -429,8 +417,10 @@ class Controller(QObject):
             self.refresh_circles()
 
     async def wipe_and_quit(self) -> None:
+        """Panic: wipe at once, then quit through the app's one shutdown path (ui/app.py)."""
+        self.wipe_on_quit = True
         await self.messenger.wipe()
-        QApplication.quit()
+        self.window.quitRequested.emit()
 
     # -- events from the core: one handler per kind (ui/core_events.py) ---------------------
     def _listen(self) -> None:
@@ -569,19 +559,8 @@ class Controller(QObject):
     def _ask_rules(self, event: RulesEvent) -> None:
         """The host's rules arrived or changed: ask for consent before taking part."""
         circle = self.messenger.circle(event.circle)
-        box = QMessageBox(QMessageBox.Icon.NoIcon, circle.name, event.rules, parent=self.window)
-        box.setWindowTitle(self.window.tr("The rules of %s") % circle.name)
-        box.setText(self.window.tr("Before you take part, please read this circle's rules:"))
-        box.setInformativeText(event.rules)
-        accept = box.addButton(self.window.tr("I accept"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(self.window.tr("Not now"), QMessageBox.ButtonRole.RejectRole)
-        accept.setAccessibleName(self.window.tr("Accept the rules"))
-        box.buttonClicked.connect(
-            lambda button: (
-                self.spawn(self._accept_rules(event.circle)) if button is accept else None
-            )
-        )
-        box.open()
+        dialog = self.window.open_rules(event.circle, circle.name, event.rules)
+        dialog.rulesAccepted.connect(lambda cid: self.spawn(self._accept_rules(cid)))
 
 
 def preferences_to_dict(prefs: Preferences) -> dict[str, object]:

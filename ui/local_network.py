@@ -6,9 +6,12 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
+from messenger import APP_NAME
 from messenger.local_network import local_network_denied
+
+from .dialogs.confirm import NoticeDialog
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,6 @@ async def explain_if_denied(
     denied = await loop.run_in_executor(None, probe, hosts)
     if denied:
         log.warning("the Local Network permission is off for Hearth")
-        box = QMessageBox(QMessageBox.Icon.Warning, "Hearth", explanation(window), parent=window)
+        box = NoticeDialog(APP_NAME, explanation(window), window)  # the app's own look
         box.setAccessibleName(window.tr("Local network access is off"))
         box.open()

@@ -7,16 +7,17 @@ emit :attr:`MainWindow.dialogOpened` so the controller can connect to each new d
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QLineEdit,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QWidget,
 )
@@ -29,24 +30,33 @@ from messenger.views import CircleView, MemberView, PostView, Role
 
 from .dialogs import (
     AboutDialog,
+    CircleSettingsDialog,
+    ConfirmDialog,
     CreateCircleDialog,
+    DmRequestDialog,
     FirstRunDialog,
     InviteDialog,
     JoinDialog,
     LeaveDialog,
     ModerationQueueDialog,
+    NoticeDialog,
     ReportDialog,
+    RulesDialog,
     SafetyNumberDialog,
     SettingsDialog,
+    ShortcutsDialog,
     SupportDialog,
     UnlockDialog,
 )
+from .invite_memory import InviteMemory
+from .menu_bar import build_menu_bar
+from .models.sidebar import ItemRole
 from .preferences import Preferences
 from .reply_cue import describe_reply_cue, typical_reply_seconds
 from .requests import ModerationReport
 from .texts import faq_markdown, intro_templates, support_entries, support_file
 from .theme import apply_theme
-from .tray import Tray
+from .tray import Tray, direct_notification_text
 from .widgets.circle_panel import CirclePanel
 from .widgets.conversation_area import ConversationArea, Mode
 from .widgets.sidebar import Sidebar
@@ -81,6 +91,9 @@ class MainWindow(QMainWindow):
         self.goodbyes = goodbyes or core_goodbyes
         self.circles: dict[bytes, CircleView] = {}
         self.dialogs: dict[type[QDialog], QDialog] = {}
+        self._may_close = False
+        self.first_pseudonym = ""  # the name given on the welcome dialog, for the first circle
+        self.invites = InviteMemory()  # open codes and waiting newcomers, while the dialog is shut
 
         self.sidebar = Sidebar()
         self.conversation = ConversationArea()
@@ -98,6 +111,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self._actions: dict[str, QAction] = {}
         self._make_actions()
+        self.setMenuBar(build_menu_bar(self, self.action))
         icon = resource("icons", "hearth.svg")
         self.tray = Tray(QIcon(str(icon)) if icon.exists() else QIcon(), self)
         self.tray.showRequested.connect(self.show_again)
@@ -105,6 +119,10 @@ class MainWindow(QMainWindow):
         self.tray.quitRequested.connect(self.quitRequested)
         self.apply_preferences(self.preferences, apply_look=False)
         self.conversation.show_welcome()
+        for model in (self.sidebar.circle_model, self.sidebar.direct_model):
+            for changed in (model.dataChanged, model.rowsInserted, model.rowsRemoved):
+                changed.connect(self._refresh_count)
+            model.modelReset.connect(self._refresh_count)
 
     # -- wiring ----------------------------------------------------------------------------
     def _wire(self) -> None:
@@ -140,6 +158,9 @@ class MainWindow(QMainWindow):
             ("help", self.tr("Help elsewhere"), "F1", self.open_support),
             ("hide", self.tr("Quick hide"), self.preferences.hide_shortcut, self.quick_hide),
             ("panic", self.tr("Panic wipe"), self.preferences.panic_shortcut, self._panic_key),
+            ("quit", self.tr("Quit Hearth"), "Ctrl+Q", self.quitRequested.emit),
+            ("shortcuts", self.tr("Keyboard shortcuts"), "Ctrl+/", self.open_shortcuts),
+            ("about", self.tr("About Hearth"), "", self.open_about),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(keys))
@@ -190,12 +211,16 @@ class MainWindow(QMainWindow):
         self.sidebar.people_model.remove_circle(circle_id)
         if self.conversation.current_circle_id() == circle_id:
             self.conversation.show_welcome()
+            self.sidebar.direct_model.open_key = None
+            self.sidebar.circle_model.set_open(None)
             self.hide_panel()
 
     def show_circle(self, circle: CircleView, posts: Iterable[PostView], has_older: bool) -> None:
         """Open ``circle``'s conversation with its newest page of posts."""
         self.circles[circle.id] = circle
         self.conversation.messages.can_moderate = circle.role in (Role.HOST, Role.MODERATOR)
+        self.sidebar.direct_model.open_key = None
+        self.sidebar.circle_model.set_open(circle.id)
         self.conversation.show_circle(circle, posts, has_older)
         self.conversation.composer.warning_button.setVisible(True)
         self.sidebar.select_circle(circle.id)
@@ -213,6 +238,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         self.conversation.messages.can_moderate = False
         self.conversation.show_direct(circle_id, peer_key, peer, posts, has_older)
+        self.sidebar.direct_model.open_key = (circle_id, peer_key)
+        self.sidebar.circle_model.set_open(None)
         self.conversation.composer.warning_button.setVisible(False)
         self.sidebar.direct_model.mark_read(circle_id, peer_key)
         self.hide_panel()
@@ -239,6 +266,29 @@ class MainWindow(QMainWindow):
     def notify(self, circle_name: str, sender: str, body: str) -> tuple[str, str]:
         """A message arrived while the window is not in front: a notification per settings."""
         return self.tray.notify(self.preferences.notifications, circle_name, sender, body)
+
+    def notify_direct(self, peer: str, body: str) -> tuple[str, str]:
+        """A private message arrived while the window is not in front."""
+        content = self.preferences.notifications
+        return self.tray.show(*direct_notification_text(content, peer, body))
+
+    def notify_request(self, circle_name: str, peer: str) -> tuple[str, str]:
+        """Someone asks to talk privately: a notification per settings."""
+        return self.tray.notify_request(self.preferences.notifications, circle_name, peer)
+
+    def unread_total(self) -> int:
+        """Unread posts, direct messages and requests across the sidebar."""
+        total = 0
+        for model in (self.sidebar.circle_model, self.sidebar.direct_model):
+            for row in range(model.rowCount()):
+                count = model.index(row, 0).data(ItemRole.UNREAD)
+                total += count if isinstance(count, int) else 0
+        return total
+
+    def _refresh_count(self) -> None:
+        count = self.unread_total()
+        self.setWindowTitle(f"{APP_NAME} ({count})" if count else APP_NAME)
+        self.tray.set_count(count)
 
     # -- the circle panel ------------------------------------------------------------------
     def show_panel(self, circle: CircleView) -> None:
@@ -300,40 +350,47 @@ class MainWindow(QMainWindow):
     def _panic_key(self) -> None:
         self.panic()
 
-    def panic(self, confirm: bool | None = None) -> QMessageBox | None:
-        """Wipe everything: asks first when the settings (or ``confirm``) say so."""
+    def panic(self, confirm: bool | None = None) -> ConfirmDialog | None:
+        """Wipe everything: asks first when the settings (or ``confirm``) say so. The window
+        leaves the screen before anything else happens."""
         if confirm is None:
             confirm = self.preferences.panic_confirm
         if not confirm:
             self.quick_hide()
             self.panicWipeRequested.emit()
             return None
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Wipe everything?"))
-        box.setText(self.tr("Wipe everything now?"))
-        box.setInformativeText(
+        dialog = self.confirm(
+            self.tr("Wipe everything now?"),
             self.tr(
                 "Your circles, names, keys and history on this computer are destroyed and "
                 "Hearth quits. This cannot be undone."
-            )
+            ),
+            self.tr("Wipe now"),
+            self.tr("Wipe everything now"),
         )
-        wipe = box.addButton(self.tr("Wipe now"), QMessageBox.ButtonRole.DestructiveRole)
-        wipe.setAccessibleName(self.tr("Wipe everything now"))
-        cancel = box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
-        cancel.setAccessibleName(self.tr("Cancel"))
-        box.setDefaultButton(cancel)
-        box.setAccessibleName(self.tr("Wipe everything?"))
 
-        def decided() -> None:
-            if box.clickedButton() is wipe:
-                self.quick_hide()
-                self.panicWipeRequested.emit()
+        def wipe() -> None:
+            self.quick_hide()
+            self.panicWipeRequested.emit()
 
-        box.finished.connect(decided)
-        box.open()
-        self.dialogOpened.emit(box)
-        return box
+        dialog.confirmed.connect(wipe)
+        return dialog
+
+    def confirm(
+        self, title: str, text: str, action: str, accessible: str | None = None
+    ) -> ConfirmDialog:
+        """Ask before something irreversible; Cancel is the default (Enter does not act)."""
+        return self._open(ConfirmDialog(title, text, action, accessible, self))
+
+    def open_circle_settings(self, circle: CircleView) -> CircleSettingsDialog:
+        return self._open(CircleSettingsDialog(circle, self))
+
+    def open_rules(self, circle_id: bytes, circle: str, rules: str) -> RulesDialog:
+        return self._open(RulesDialog(circle_id, circle, rules, self))
+
+    def show_problem(self, text: str) -> NoticeDialog:
+        """A calm notice in the app's own look (never a stock message box)."""
+        return self._open(NoticeDialog(APP_NAME, text, self))
 
     # -- dialogs ---------------------------------------------------------------------------
     def _open(self, dialog: D) -> D:
@@ -364,13 +421,22 @@ class MainWindow(QMainWindow):
         return self._open(UnlockDialog(self))
 
     def open_create_circle(self) -> CreateCircleDialog:
-        return self._open(CreateCircleDialog(self.suggest_pseudonym, self))
+        dialog = CreateCircleDialog(self.suggest_pseudonym, self)
+        self._first_name(dialog.pseudonym.edit)
+        return self._open(dialog)
 
     def open_join(self) -> JoinDialog:
-        return self._open(JoinDialog(intro_templates(), self.suggest_pseudonym, self))
+        dialog = JoinDialog(intro_templates(), self.suggest_pseudonym, self)
+        self._first_name(dialog.pseudonym.edit)
+        return self._open(dialog)
+
+    def _first_name(self, edit: QLineEdit) -> None:
+        """The name chosen on the welcome dialog is the one offered for the first circle."""
+        if self.first_pseudonym and not self.circles:
+            edit.setText(self.first_pseudonym)
 
     def open_invite(self, circle: CircleView) -> InviteDialog:
-        return self._open(InviteDialog(circle, self))
+        return self._open(InviteDialog(circle, self, memory=self.invites))
 
     def open_leave(self, circle: CircleView) -> LeaveDialog:
         try:
@@ -389,7 +455,16 @@ class MainWindow(QMainWindow):
         return self._open(SafetyNumberDialog(member, self))
 
     def open_report(self, member: MemberView, post: PostView | None = None) -> ReportDialog:
-        return self._open(ReportDialog(member, post, self))
+        return self._open(ReportDialog(member, post, self, self._only_moderator(member)))
+
+    def _only_moderator(self, member: MemberView) -> bool:
+        """Would a report about ``member`` reach only ``member``? (warned before sending)"""
+        moderators = {
+            m.key
+            for m in self.panel.members_model.members()
+            if m.circle_id == member.circle_id and m.role in (Role.HOST, Role.MODERATOR)
+        }
+        return member.role in (Role.HOST, Role.MODERATOR) and moderators <= {member.key}
 
     def report_post(self, post: PostView) -> ReportDialog:
         """Report ``post`` and its author (known from the panel's members, or by the post)."""
@@ -414,6 +489,22 @@ class MainWindow(QMainWindow):
         dialog.supportRequested.connect(self.open_support)
         return self._open(dialog)
 
+    def open_dm_request(self, circle_id: bytes, peer_key: bytes, peer: str) -> DmRequestDialog:
+        circle = self.circles.get(circle_id)
+        name = circle.name if circle is not None else ""
+        return self._open(DmRequestDialog(circle_id, peer_key, peer, name, self))
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(what, keys) for every window action that has a shortcut, as the sheet lists them."""
+        return [
+            (action.text(), action.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
+            for action in self._actions.values()
+            if not action.shortcut().isEmpty()
+        ]
+
+    def open_shortcuts(self) -> ShortcutsDialog:
+        return self._open(ShortcutsDialog(self.shortcut_rows(), self))
+
     def open_support(self) -> SupportDialog:
         path = support_file()
         return self._open(SupportDialog(support_entries(path=path), faq_markdown(), path, self))
@@ -428,6 +519,53 @@ class MainWindow(QMainWindow):
         if circle is not None:
             self.open_leave(circle)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    # -- geometry --------------------------------------------------------------------------
+    def saved_geometry(self) -> str:
+        return bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+
+    def restore_geometry(self, saved: str) -> bool:
+        """Back where it was; a bad or foreign value leaves the window as it is."""
+        if not saved:
+            return False
+        try:
+            raw = base64.b64decode(saved.encode("ascii"), validate=True)
+        except (ValueError, UnicodeEncodeError):
+            return False
+        return bool(self.restoreGeometry(QByteArray(raw)))
+
+    # -- quitting --------------------------------------------------------------------------
+    def set_ephemeral(self, ephemeral: bool) -> None:
+        """A visible mark that nothing of this session is kept."""
+        self.sidebar.set_ephemeral(ephemeral)
+        self.setWindowTitle(self.windowTitle())
+
+    def set_ready(self, ready: bool) -> None:
+        """Until the profile is open nothing can be asked of the core: the window waits."""
+        self.splitter.setEnabled(ready)
+        for name, action in self._actions.items():
+            if name not in ("quit", "hide"):
+                action.setEnabled(ready)
+
+    def quick_hide_for_quit(self) -> None:
+        """Off the screen at once while the app closes (or wipes) behind it."""
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.hide()
+        self.hide()
         self.tray.close()
-        event.accept()
+
+    def finish_quit(self) -> None:
+        """The app's main is done: the window may now really close."""
+        self._may_close = True
+        self.tray.close()
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """The title bar's X (or Alt+F4) quits like every other way out: through the app's
+        shutdown path, which closes or wipes the profile and then closes the window."""
+        if self._may_close:
+            self.tray.close()
+            event.accept()
+            return
+        event.ignore()
+        self.quitRequested.emit()

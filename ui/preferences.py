@@ -29,3 +29,4 @@ class Preferences:
     hide_shortcut: str = DEFAULT_HIDE_SHORTCUT
     notifications: NotificationContent = NotificationContent.REDACTED
     theme: ThemeChoice = ThemeChoice.SYSTEM
+    geometry: str = ""  # the main window's place and size (Qt's saveGeometry, base64)

@@ -5,6 +5,7 @@ Every scene is built from :mod:`ui.sample_data` views directly: no core, no netw
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -20,12 +21,20 @@ from messenger.views import DeliveryState, DirectMessageView, MemberView, Role
 from . import sample_data as sample
 from .app import make_application
 from .dialogs import (
+    CircleSettingsDialog,
+    ConfirmDialog,
     CreateCircleDialog,
+    DmRequestDialog,
     FirstRunDialog,
     InviteDialog,
     JoinDialog,
+    ReportDialog,
+    RulesDialog,
+    SafetyNumberDialog,
     SettingsDialog,
+    ShortcutsDialog,
     SupportDialog,
+    UnlockDialog,
 )
 from .main_window import MainWindow
 from .preferences import Preferences
@@ -130,6 +139,97 @@ def _settings() -> QWidget:
     return _dialog(dialog)
 
 
+def _dm_request() -> QWidget:
+    window = _window_with_conversation()
+    circle = sample.circle()
+    window.sidebar.direct_model.add_request(circle.id, sample.key("Bright Wren"), "Bright Wren")
+    return window
+
+
+def _dm_request_dialog() -> QWidget:
+    circle = sample.circle()
+    return _dialog(
+        DmRequestDialog(circle.id, sample.key("Bright Wren"), "Bright Wren", circle.name, None)
+    )
+
+
+def _unlock_wrong() -> QWidget:
+    dialog = UnlockDialog()
+    dialog.show()
+    dialog.passphrase.setText("not it")
+    dialog.show_wrong_passphrase()
+    return dialog
+
+
+def _invite_two() -> QWidget:
+    now = time.time()
+    dialog = InviteDialog(sample.circle(), clock=lambda: now)
+    dialog.show()
+    dialog.show_code(sample.join_code(now))
+    dialog.add_join_request(sample.join_request())
+    dialog.add_join_request(
+        dataclasses.replace(sample.join_request(), request="second", pseudonym="Still Lake")
+    )
+    return dialog
+
+
+def _shortcuts() -> QWidget:
+    window = MainWindow(suggest_pseudonym=_suggest)
+    rows = window.shortcut_rows()
+    window.finish_quit()
+    return _dialog(ShortcutsDialog(rows))
+
+
+def _ephemeral() -> QWidget:
+    window = MainWindow(suggest_pseudonym=_suggest)
+    window.set_ephemeral(True)
+    return window
+
+
+def _minimum_size() -> QWidget:
+    window = _window_with_conversation()
+    window.resize(window.minimumSize())
+    return window
+
+
+def _circle_settings() -> QWidget:
+    dialog = CircleSettingsDialog(sample.circle())
+    return _dialog(dialog)
+
+
+def _report_only_moderator() -> QWidget:
+    other = next(m for m in sample.members() if not m.is_me)
+    host = dataclasses.replace(other, role=Role.HOST)
+    return _dialog(ReportDialog(host, None, None, only_moderator=True))
+
+
+def _confirm_block() -> QWidget:
+    return _dialog(
+        ConfirmDialog(
+            "Block Patient Willow?",
+            "You will no longer see Patient Willow's posts or messages in this circle. They "
+            "are not told. You can unblock them here at any time.",
+            "Block",
+        )
+    )
+
+
+def _rules() -> QWidget:
+    circle = sample.circle(Role.MEMBER)
+    return _dialog(RulesDialog(circle.id, circle.name, sample.RULES))
+
+
+def _safety_verified() -> QWidget:
+    member = next(m for m in sample.members() if not m.is_me and not m.key_changed)
+    return _dialog(SafetyNumberDialog(dataclasses.replace(member, verified=True)))
+
+
+def _join_word_check() -> QWidget:
+    dialog = JoinDialog(intro_templates(), _suggest)
+    dialog.input.setText("7 ambr lantern")
+    return _dialog(dialog)
+
+
 def _support() -> QWidget:
     path = support_file()
     return _dialog(SupportDialog(support_entries(path=path), faq_markdown(), path))
@@ -145,6 +245,19 @@ SCENES: dict[str, Scene] = {
     "join": _join,
     "settings": _settings,
     "support": _support,
+    "dm-request": _dm_request,
+    "dm-request-dialog": _dm_request_dialog,
+    "unlock-wrong-passphrase": _unlock_wrong,
+    "invite-two-newcomers": _invite_two,
+    "shortcuts": _shortcuts,
+    "ephemeral": _ephemeral,
+    "minimum-size": _minimum_size,
+    "circle-settings": _circle_settings,
+    "report-only-moderator": _report_only_moderator,
+    "confirm-block": _confirm_block,
+    "rules": _rules,
+    "safety-verified": _safety_verified,
+    "join-word-check": _join_word_check,
 }
 
 
@@ -163,6 +276,8 @@ def render_all(folder: Path, names: list[str] | None = None) -> list[Path]:
                 QApplication.processEvents()
             path = folder / f"{name}-{theme.value}.png"
             widget.grab().save(str(path))
+            if isinstance(widget, MainWindow):
+                widget.finish_quit()  # a window closes only through the quit path
             widget.close()
             widget.deleteLater()
             QApplication.processEvents()

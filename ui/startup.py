@@ -14,12 +14,17 @@ from typing import Generic, TypeVar
 from messenger.errors import HearthError
 from messenger.facade import Messenger
 from messenger.options import LaunchOptions
-from messenger.storage import WrongPassphrase, profile_exists
+from messenger.storage import WrongPassphrase, profile_exists, wipe_profile_async
 
 from .main_window import MainWindow
 from .requests import FirstRunChoice
 
 log = logging.getLogger(__name__)
+
+
+class NewProfile:
+    """The unlock dialog's answer "wipe this profile and start a new one" (confirmed there)."""
+
 
 T = TypeVar("T")
 
@@ -57,6 +62,7 @@ async def start_messenger(window: MainWindow, options: LaunchOptions) -> Messeng
         choice = await _first_run(window)
         if choice is None:
             return None
+        window.first_pseudonym = choice.pseudonym
         if choice.ephemeral:
             messenger = Messenger(dataclasses.replace(options, ephemeral=True))
             await messenger.start()
@@ -69,14 +75,18 @@ async def start_messenger(window: MainWindow, options: LaunchOptions) -> Messeng
 
 async def _unlock(window: MainWindow, options: LaunchOptions) -> Messenger | None:
     dialog = window.open_unlock()
-    answer: Answer[str | None] = Answer()
+    answer: Answer[str | NewProfile | None] = Answer()
     dialog.unlockRequested.connect(answer.give)
     dialog.ephemeralRequested.connect(lambda: answer.give(None))
+    dialog.newProfileRequested.connect(lambda: answer.give(NewProfile()))
     dialog.rejected.connect(lambda: answer.give(""))
     while True:
         passphrase = await answer.next()
         if passphrase == "":
             return None
+        if isinstance(passphrase, NewProfile):  # confirmed in the dialog: wipe, then a first run
+            await wipe_profile_async(options.profile)
+            return await start_messenger(window, options)
         if passphrase is None:
             dialog.unlocked()
             messenger = Messenger(dataclasses.replace(options, ephemeral=True))

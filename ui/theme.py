@@ -148,6 +148,8 @@ def stylesheet(c: Colours) -> str:
     QLabel#SectionTitle {{ color: {c.muted}; font-size: 11px; font-weight: 600;
                           letter-spacing: 1px; padding: 10px 4px 2px 4px; }}
     QLabel#SectionHint {{ color: {c.muted}; padding: 2px 4px 6px 4px; }}
+    QLabel#EphemeralMark {{ color: {c.muted}; font-size: 12px; font-style: italic;
+        padding: 0px 4px 4px 4px; }}
     QListView {{ background: transparent; border: none; outline: none; }}
     QListView#SidebarList::item {{ border-radius: 6px; }}
     QListView#MemberList {{ background: {c.surface}; border: 1px solid {c.border};

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from messenger import APP_NAME
 
+from . import desktop_notify
 from .preferences import NotificationContent
 
 translate = QCoreApplication.translate
@@ -29,6 +30,28 @@ def notification_text(
     return translate("Tray", "{sender} in {circle}").format(sender=who, circle=circle), text
 
 
+def request_notification_text(
+    content: NotificationContent, circle: str, peer: str
+) -> tuple[str, str]:
+    """The (title, message) for "someone asks to talk privately" under the chosen detail."""
+    if content is NotificationContent.REDACTED:
+        return APP_NAME, translate("Tray", "Someone asks to talk privately")
+    return APP_NAME, translate("Tray", "{peer} in {circle} asks to talk privately").format(
+        peer=peer or translate("Tray", "someone"), circle=circle
+    )
+
+
+def direct_notification_text(content: NotificationContent, peer: str, body: str) -> tuple[str, str]:
+    """The (title, message) for a private message under the chosen level of detail."""
+    if content is NotificationContent.REDACTED:
+        return APP_NAME, translate("Tray", "New private message")
+    who = peer or translate("Tray", "someone")
+    if content is NotificationContent.WITH_SENDER:
+        return APP_NAME, translate("Tray", "New private message from {sender}").format(sender=who)
+    text = body if len(body) <= MAX_NOTIFIED_BODY else body[: MAX_NOTIFIED_BODY - 1] + "…"
+    return translate("Tray", "{sender}, privately").format(sender=who), text
+
+
 class Tray(QObject):
     """A tray icon with Show / Hide / Quit; ``icon`` is None where the system has no tray."""
 
@@ -40,11 +63,9 @@ class Tray(QObject):
         super().__init__(parent)
         self.icon: QSystemTrayIcon | None = None
         self.last: tuple[str, str] | None = None  # the last notification (title, message)
-        if not QSystemTrayIcon.isSystemTrayAvailable():
-            return
-        tray = QSystemTrayIcon(icon, self)
-        tray.setToolTip(APP_NAME)
+        # The menu exists even without a tray (its actions are the ones a tray would show).
         menu = QMenu()
+        menu.setAccessibleName(translate("Tray", "Tray menu"))
         for text, signal in (
             (translate("Tray", "Show Hearth"), self.showRequested),
             (translate("Tray", "Hide Hearth"), self.hideRequested),
@@ -53,8 +74,12 @@ class Tray(QObject):
             action = QAction(text, menu)
             action.triggered.connect(signal)
             menu.addAction(action)
+        self.menu = menu
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        tray = QSystemTrayIcon(icon, self)
+        tray.setToolTip(APP_NAME)
         tray.setContextMenu(menu)
-        self._menu = menu
         tray.activated.connect(self._activated)
         tray.show()
         self.icon = tray
@@ -67,11 +92,30 @@ class Tray(QObject):
         self, content: NotificationContent, circle: str, sender: str, body: str
     ) -> tuple[str, str]:
         """Show a notification (when there is a tray); returns what it said."""
-        title, message = notification_text(content, circle, sender, body)
+        return self.show(*notification_text(content, circle, sender, body))
+
+    def notify_request(
+        self, content: NotificationContent, circle: str, peer: str
+    ) -> tuple[str, str]:
+        return self.show(*request_notification_text(content, circle, peer))
+
+    def show(self, title: str, message: str) -> tuple[str, str]:
+        """In the tray's bubble, or through the desktop's notifications where there is none."""
         self.last = (title, message)
         if self.icon is not None and QSystemTrayIcon.supportsMessages():
             self.icon.showMessage(title, message, QSystemTrayIcon.MessageIcon.NoIcon, 5000)
+        else:
+            desktop_notify.send(title, message)
         return title, message
+
+    def set_count(self, count: int) -> None:
+        """The number of unread messages and requests, on the tray icon's tooltip."""
+        if self.icon is not None:
+            self.icon.setToolTip(
+                translate("Tray", "{app}: {count} unread").format(app=APP_NAME, count=count)
+                if count
+                else APP_NAME
+            )
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:

@@ -170,6 +170,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Make co-moderator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make this member a co-moderator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Circle settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Circle settings and my name here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Reports to review</source>
         <translation type="unfinished"></translation>
     </message>
@@ -222,6 +238,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>End moderator term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>End this member&apos;s moderator term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Unmute</source>
         <translation type="unfinished"></translation>
     </message>
@@ -239,6 +263,104 @@
     </message>
     <message>
         <source>{name}&apos;s key changed. Compare safety numbers in person before trusting what they say.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Block {name}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You will no longer see {name}&apos;s posts or messages in this circle. They are not told. You can unblock them here at any time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Block {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CircleSettingsDialog</name>
+    <message>
+        <source>Settings of {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My name in this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Others here see the new name at once; other circles never do.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members are asked to accept changed rules again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slow mode: seconds between a member&apos;s posts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slow mode, seconds between posts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the circle…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the circle for good</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the circle settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close {name} for good?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody can post in {name} any more, and nobody new can join. What was said stays readable for those who keep it. This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the circle for good, now</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CodeCheck</name>
+    <message>
+        <source>“{word}” is not a word join codes use.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Did you mean “{close}”?</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -563,6 +685,37 @@ Be kind. No names of people who are not here.</source>
     </message>
 </context>
 <context>
+    <name>DmRequestDialog</name>
+    <message>
+        <source>{peer} asks to talk privately</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{peer}, from {circle}, wrote to you privately. Their messages appear once you accept. If you decline, they are not told: their messages are simply not shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decline {peer}&apos;s request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accept {peer}&apos;s request</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>EmptyState</name>
     <message>
         <source>Welcome to Hearth</source>
@@ -791,6 +944,10 @@ Create one and read its code aloud, or join with the code or link someone gave y
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Code check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Looking for the circle…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -800,6 +957,14 @@ Create one and read its code aloud, or join with the code or link someone gave y
     </message>
     <message>
         <source>The circle&apos;s rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The host&apos;s rules come as soon as you are connected: you read them and accept them then, before you take part.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About the rules</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -929,7 +1094,15 @@ Create one and read its code aloud, or join with the code or link someone gave y
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Wipe everything?</source>
+        <source>Quit Hearth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About Hearth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -946,10 +1119,6 @@ Create one and read its code aloud, or join with the code or link someone gave y
     </message>
     <message>
         <source>Wipe everything now</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -987,6 +1156,10 @@ Create one and read its code aloud, or join with the code or link someone gave y
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>verified in person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>blocked</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1000,6 +1173,25 @@ Create one and read its code aloud, or join with the code or link someone gave y
     </message>
     <message>
         <source>warning: key changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MenuBar</name>
+    <message>
+        <source>Menu bar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Hearth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>H&amp;elp</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1111,6 +1303,13 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>Decline {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NoticeDialog</name>
+    <message>
+        <source>OK</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1281,11 +1480,50 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>{name} is this circle&apos;s only moderator: this report goes to them, and to nobody else. You can block them and leave the circle instead; Help elsewhere lists people outside the circle who can help.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: the only moderator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Send report</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Send it to them anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Say in a few words what is wrong.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RulesDialog</name>
+    <message>
+        <source>The rules of %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Before you take part, please read this circle&apos;s rules:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The circle&apos;s rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>I accept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accept the rules</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1313,6 +1551,14 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>Safety number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You compared this number with {name} in person: verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Verified</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1460,6 +1706,25 @@ Reported by {by}, {when}.{details}</source>
     </message>
 </context>
 <context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Sidebar</name>
     <message>
         <source>Hearth</source>
@@ -1487,6 +1752,14 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>Join a circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ephemeral session: nothing is kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ephemeral session: nothing is kept when you quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1554,6 +1827,14 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>you host it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{peer} asks to talk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{peer} asks to talk privately: open to accept or decline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1666,6 +1947,30 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Someone asks to talk privately</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{peer} in {circle} asks to talk privately</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New private message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New private message from {sender}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{sender}, privately</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tray menu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Show Hearth</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1675,6 +1980,10 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{app}: {count} unread</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1716,6 +2025,14 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Forgot it? Start a new profile…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start a new profile, wiping this one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1735,19 +2052,27 @@ Reported by {by}, {when}.{details}</source>
         <source>That passphrase did not open this profile. Check Caps Lock and the keyboard layout, and try again.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Start a new profile?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The locked profile on this computer is wiped: its circles, names, keys and history are gone for good. Then you choose a new passphrase.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wipe it and start anew</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wipe the locked profile and start a new one</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>self.window</name>
     <message>
         <source>Something went wrong. Nothing was lost.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Problem</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The host&apos;s rules appear as soon as you are connected, and you will be asked to accept them before you take part.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1767,23 +2092,15 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The rules of %s</source>
+        <source>%s asks to talk privately.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Before you take part, please read this circle&apos;s rules:</source>
+        <source>The circle&apos;s settings are saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>I accept</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Not now</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Accept the rules</source>
+        <source>%s is verified: your safety numbers matched.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1802,11 +2119,15 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Cancel</source>
+        <source>Remove the member</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Remove the member</source>
+        <source>%s asks to join %s: open Invite to let them in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone asks to join a circle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -9,11 +9,11 @@ import errno
 from collections.abc import Sequence
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from messenger.local_network import QUERY, local_network_denied, send_query
 from tests.posix import POSIX
+from ui.dialogs.confirm import NoticeDialog
 from ui.local_network import explain_if_denied
 from ui.main_window import MainWindow
 
@@ -60,10 +60,10 @@ def test_a_denied_permission_is_explained_with_where_to_allow_it(
         explain_if_denied(window, ["192.168.1.5:41000", "0.0.0.0:41000"], probe=denied)
     )
     assert asked == [["192.168.1.5"]]
-    [box] = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
-    assert "Privacy & Security → Local Network" in box.text()
+    [box] = [b for b in window.findChildren(NoticeDialog) if b.isVisible()]
+    assert "Privacy & Security → Local Network" in box.message.text()
     box.close()
     qasync_loop.run_until_complete(
         explain_if_denied(window, ["192.168.1.5:41000"], probe=lambda hosts: False)
     )
-    assert not [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert not [b for b in window.findChildren(NoticeDialog) if b.isVisible()]

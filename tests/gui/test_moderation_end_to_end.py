@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from messenger.events import (
@@ -32,6 +31,7 @@ from messenger.moderation import EngineLimits
 from messenger.options import parse_args
 from tests.qtasync import next_event, until
 from ui.controller import Controller
+from ui.dialogs.confirm import ConfirmDialog
 from ui.dialogs.moderation import ModerationQueueDialog
 from ui.dialogs.report import ReportDialog
 from ui.main_window import MainWindow
@@ -121,6 +121,8 @@ def test_report_hide_and_block_through_the_widgets(
             await until(lambda: [p.body for p in model.posts() if not p.hidden] == ["still here"])
             panel.select_member(third_key)
             panel.block_button.click()
+            assert panel.confirm_dialog is not None
+            panel.confirm_dialog.confirm_button.click()  # "Block Patient Willow?" yes
             await until(lambda: any(m.blocked for m in member.members(circle.id)))
             await until(lambda: all(p.hidden for p in model.posts()))
             assert not any(
@@ -142,10 +144,9 @@ def test_report_hide_and_block_through_the_widgets(
             host_ctl.show_members(circle.id)
             host_window.panel.select_member(third_key)
             host_window.panel.remove_button.click()
-            box = await until(lambda: host_window.findChildren(QMessageBox))
-            assert isinstance(box, list)
-            yes = [b for b in box[-1].buttons() if b.text() == "Remove"]
-            yes[0].click()
+            box = await until(lambda: host_window.dialog(ConfirmDialog))
+            assert isinstance(box, ConfirmDialog) and box.cancel_button.isDefault()
+            box.confirm_button.click()
             removed = await asyncio.wait_for(told, 20)
             assert isinstance(removed, MemberRemovedEvent) and removed.key == third_key
             await until(lambda: all(m.key != third_key for m in member.members(circle.id)))

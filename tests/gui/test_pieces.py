@@ -116,6 +116,9 @@ def test_circle_panel_member_actions(qtbot: QtBot) -> None:
     panel.select_member(willow.key)
     assert panel.member_note.isVisible() and "key changed" in panel.member_note.text()
     panel.block_button.click()
+    assert panel.confirm_dialog is not None and panel.confirm_dialog.isVisible()
+    assert panel.confirm_dialog.cancel_button.isDefault()  # Enter does not block
+    panel.confirm_dialog.confirm_button.click()
     panel.safety_button.click()
     panel.remove_button.click()
     assert blocks == [(willow, True)] and safety == [willow] and removes == [willow]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from ui import sample_data as sample
+from ui.dialogs.confirm import ConfirmDialog
 from ui.main_window import MainWindow
 from ui.preferences import NotificationContent, Preferences
 from ui.tray import notification_text
@@ -64,15 +64,14 @@ def test_panic_asks_first_when_the_settings_say_so(qtbot: QtBot) -> None:
     window.dialogOpened.connect(opened.append)
     window.action("panic").trigger()
     box = opened[-1]
-    assert isinstance(box, QMessageBox) and box.isVisible() and wiped == []
-    assert box.defaultButton().text() == "Cancel"
-    box.defaultButton().click()
+    assert isinstance(box, ConfirmDialog) and box.isVisible() and wiped == []
+    assert box.cancel_button.isDefault() and box.cancel_button.text() == "Cancel"
+    box.cancel_button.click()
     assert wiped == [] and window.isVisible()
     window.action("panic").trigger()
     box = opened[-1]
-    assert isinstance(box, QMessageBox)
-    wipe = next(b for b in box.buttons() if b.text() == "Wipe now")
-    wipe.click()
+    assert isinstance(box, ConfirmDialog) and box.confirm_button.text() == "Wipe now"
+    box.confirm_button.click()
     assert wiped == [1]
     assert not window.isVisible() or window.isMinimized()
 
@@ -93,7 +92,7 @@ def test_settings_wipe_button_always_confirms(qtbot: QtBot) -> None:
     window.dialogOpened.connect(opened.append)
     settings = window.open_settings()
     settings.wipe_button.click()
-    assert wiped == [] and isinstance(opened[-1], QMessageBox)
+    assert wiped == [] and isinstance(opened[-1], ConfirmDialog)
 
 
 def test_saved_settings_rebind_the_shortcuts(qtbot: QtBot) -> None:

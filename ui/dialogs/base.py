@@ -6,7 +6,7 @@ through signals. Esc closes them (QDialog's reject).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -45,6 +45,34 @@ class Dialog(QDialog):
         root.addLayout(self.content, 1)
         root.addWidget(self.error)
         root.addWidget(self.buttons)
+
+    # -- fitting what appears --------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest and self.isVisible():
+            self.fit_content()
+        return handled
+
+    def fit_content(self) -> None:
+        """Grow (never squeeze) when something appears: an error line, a code, a newcomer.
+
+        A dialog with a minimum width of its own no longer gets its layout's minimum height,
+        so Qt would squeeze new content into the old height (a field collapsed under an error,
+        a spoken code cut in half). Keep the layout's minimum, and grow to its preferred height
+        up to the screen's.
+        """
+        screen = self.screen()
+        cap = screen.availableGeometry().height() - 48 if screen is not None else 10_000
+        least = self.minimumSizeHint().height()
+        if self.hasHeightForWidth():
+            wanted = max(least, self.heightForWidth(self.width()))
+        else:
+            wanted = max(least, self.sizeHint().height())
+        self.setMinimumHeight(min(least, cap))
+        if self.height() < wanted or (self.hasHeightForWidth() and self.height() > wanted):
+            # Wrapped text asks for its height at the real width: no squeeze, and no empty
+            # band either (Qt first sizes wrapped labels for a narrower, taller guess).
+            self.resize(self.width(), min(wanted, cap))
 
     # -- building --------------------------------------------------------------------------
     def add_primary(self, text: str, accessible: str | None = None) -> QPushButton:

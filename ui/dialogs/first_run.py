@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QLabel,
@@ -219,6 +220,16 @@ class FirstRunDialog(Dialog):
             self.NAME: self.pseudonym.edit,
         }[page]
         focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc steps back a page; on the first page it does nothing (closing the window is
+        how to leave: a stray Esc must not quit the app)."""
+        if event.key() == Qt.Key.Key_Escape:
+            if self.pages.currentIndex() > self.INTRO:
+                self.back()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def back(self) -> None:
         self.show_page(max(self.INTRO, self.pages.currentIndex() - 1))

@@ -13,13 +13,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from messenger.views import CircleView, JoinCodeView, JoinRequestView
 
+from ..invite_memory import InviteMemory
 from .base import Dialog, row
+
+MAX_ROWS_SHOWN = 3  # newcomers shown at once before the list scrolls
 
 
 def countdown_text(seconds_left: float) -> str:
@@ -61,6 +65,7 @@ class InviteDialog(Dialog):
         circle: CircleView,
         parent: QWidget | None = None,
         clock: Callable[[], float] = time.time,
+        memory: InviteMemory | None = None,
     ) -> None:
         super().__init__(self.tr("Invite someone to {name}").format(name=circle.name), parent)
         self.setMinimumWidth(520)
@@ -68,6 +73,7 @@ class InviteDialog(Dialog):
         self._clock = clock
         self.code: JoinCodeView | None = None
         self.rows: dict[str, NewcomerRow] = {}
+        self.memory = memory if memory is not None else InviteMemory()
 
         self.link = QLineEdit(circle.invite_link)
         self.link.setReadOnly(True)
@@ -121,15 +127,31 @@ class InviteDialog(Dialog):
         newcomers_label.setObjectName("PanelHeading")
         self.content.addWidget(newcomers_label)
         self.no_newcomers = self.hint(self.tr("People who type the code appear here."))
-        self.newcomers = QVBoxLayout()
+        # Newcomers scroll once there are more than fit calmly; each row keeps its height.
+        holder = QWidget()
+        self.newcomers = QVBoxLayout(holder)
+        self.newcomers.setContentsMargins(0, 0, 0, 0)
         self.newcomers.setSpacing(6)
-        self.content.addLayout(self.newcomers)
+        self.newcomers.addStretch(1)
+        self.newcomer_scroll = QScrollArea()
+        self.newcomer_scroll.setWidgetResizable(True)
+        self.newcomer_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.newcomer_scroll.setWidget(holder)
+        self.newcomer_scroll.setAccessibleName(self.tr("Asking to join"))
+        self.newcomer_scroll.setVisible(False)
+        self.content.addWidget(self.newcomer_scroll)
 
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self.tick)
         close = self.add_primary(self.tr("Done"))
         close.clicked.connect(self.accept)
+        # What was open when the dialog was last closed is still open: show it again.
+        still_open = self.memory.code(circle.id, clock())
+        if still_open is not None:
+            self.show_code(still_open)
+        for waiting in self.memory.waiting(circle.id):
+            self.add_join_request(waiting)
 
     # -- link ------------------------------------------------------------------------------
     def copy_link(self) -> None:
@@ -146,6 +168,7 @@ class InviteDialog(Dialog):
         if code.circle_id != self.circle.id:
             return
         self.code = code
+        self.memory.codes[code.circle_id] = code
         self.code_display.setText(code.code)
         self.code_display.setVisible(True)
         self.countdown.setVisible(True)
@@ -180,19 +203,29 @@ class InviteDialog(Dialog):
     def add_join_request(self, request: JoinRequestView) -> None:
         if request.circle_id != self.circle.id or request.request in self.rows:
             return
+        self.memory.add_request(request)
         widget = NewcomerRow(request, self)
         widget.approve_button.clicked.connect(lambda: self._decide(request, True))
         widget.deny_button.clicked.connect(lambda: self._decide(request, False))
         self.rows[request.request] = widget
-        self.newcomers.addWidget(widget)
-        self.no_newcomers.setVisible(False)
+        self.newcomers.insertWidget(self.newcomers.count() - 1, widget)
+        self._fit_newcomers()
 
     def remove_join_request(self, request_id: str) -> None:
+        self.memory.drop_request(self.circle.id, request_id)
         widget = self.rows.pop(request_id, None)
         if widget is not None:
             widget.setParent(None)
             widget.deleteLater()
+        self._fit_newcomers()
+
+    def _fit_newcomers(self) -> None:
+        """Up to three rows show whole; more scroll (the dialog never squeezes them)."""
         self.no_newcomers.setVisible(not self.rows)
+        self.newcomer_scroll.setVisible(bool(self.rows))
+        heights = [w.sizeHint().height() for w in self.rows.values()][:MAX_ROWS_SHOWN]
+        spacing = self.newcomers.spacing() * max(0, len(heights) - 1)
+        self.newcomer_scroll.setMinimumHeight(sum(heights) + spacing)
 
     def _decide(self, request: JoinRequestView, approve: bool) -> None:
         (self.approveRequested if approve else self.denyRequested).emit(request)

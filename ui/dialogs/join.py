@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..code_check import word_check_text
 from .base import Dialog
 from .first_run import PseudonymField, pseudonym_problem
 
@@ -92,6 +93,13 @@ class JoinDialog(Dialog):
                 "Codes work on this network only."
             ),
         )
+        self.word_check = QLabel()
+        self.word_check.setObjectName("ErrorText")
+        self.word_check.setWordWrap(True)
+        self.word_check.setAccessibleName(self.tr("Code check"))
+        self.word_check.setVisible(False)
+        enter_layout.addWidget(self.word_check)
+        self.input.textChanged.connect(self._check_words)
         enter_layout.addStretch(1)
         self.pages.addWidget(enter)
 
@@ -115,6 +123,19 @@ class JoinDialog(Dialog):
         rules_heading = QLabel(self.tr("The circle's rules"))
         rules_heading.setObjectName("PanelHeading")
         rules_layout.addWidget(rules_heading)
+        self.rules_heading = rules_heading
+        self.rules_pending = False
+        self.pending_note = QLabel(
+            self.tr(
+                "The host's rules come as soon as you are connected: you read them and accept "
+                "them then, before you take part."
+            )
+        )
+        self.pending_note.setObjectName("Hint")
+        self.pending_note.setWordWrap(True)
+        self.pending_note.setAccessibleName(self.tr("About the rules"))
+        self.pending_note.setVisible(False)
+        rules_layout.addWidget(self.pending_note)
         self.rules = QLabel()
         self.rules.setObjectName("RulesBox")
         self.rules.setWordWrap(True)
@@ -190,9 +211,20 @@ class JoinDialog(Dialog):
         elif page == self.RULES:
             self.submit()
 
-    def show_preview(self, name: str, rules: str, description: str = "") -> None:
-        """The circle was found: show its rules to accept (the controller calls this)."""
+    def show_preview(
+        self, name: str, rules: str, description: str = "", *, pending: bool = False
+    ) -> None:
+        """The circle was found: show its rules to accept (the controller calls this).
+
+        ``pending``: the host's rules arrive only once connected (a spoken code, or a link that
+        carries just their fingerprint). Nobody is asked to accept rules they have not seen:
+        the rules come to read and accept right after connecting.
+        """
         self.circle_name = name
+        self.rules_pending = pending
+        for widget in (self.rules_heading, self.rules_scroll, self.accept_rules):
+            widget.setVisible(not pending)
+        self.pending_note.setVisible(pending)
         self.rules.setText(rules or self.tr("This circle has no written rules."))
         self.rules_scroll.setMinimumHeight(
             min(self.rules.heightForWidth(max(200, self.rules_scroll.width() - 4)) + 4, 180)
@@ -210,7 +242,7 @@ class JoinDialog(Dialog):
         self.input.selectAll()
 
     def submit(self) -> None:
-        if not self.accept_rules.isChecked():
+        if not self.rules_pending and not self.accept_rules.isChecked():
             self.show_error(self.tr("Read the rules and tick the box to join."))
             return
         pseudonym = self.pseudonym.text()
@@ -228,6 +260,11 @@ class JoinDialog(Dialog):
     def joined(self) -> None:
         self.accept()
 
+    def _check_words(self, text: str) -> None:
+        said = "" if "://" in text or text.lower().startswith("hearth:") else word_check_text(text)
+        self.word_check.setText(said)
+        self.word_check.setVisible(bool(said))
+
     def _template_chosen(self) -> None:
         text = self.template.currentData()
         if isinstance(text, str) and text:
@@ -236,4 +273,4 @@ class JoinDialog(Dialog):
 
     def _update_join(self) -> None:
         if self.pages.currentIndex() == self.RULES:
-            self.next_button.setEnabled(self.accept_rules.isChecked())
+            self.next_button.setEnabled(self.rules_pending or self.accept_rules.isChecked())

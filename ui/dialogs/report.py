@@ -17,7 +17,11 @@ class ReportDialog(Dialog):
     reportRequested = Signal(object)  # ReportRequest
 
     def __init__(
-        self, member: MemberView, post: PostView | None = None, parent: QWidget | None = None
+        self,
+        member: MemberView,
+        post: PostView | None = None,
+        parent: QWidget | None = None,
+        only_moderator: bool = False,
     ) -> None:
         super().__init__(self.tr("Report {name}").format(name=member.pseudonym), parent)
         self.setMinimumWidth(480)
@@ -58,8 +62,23 @@ class ReportDialog(Dialog):
         self.anonymous.setAccessibleName(self.tr("Report anonymously"))
         self.anonymous.setChecked(True)
         self.content.addWidget(self.anonymous)
+        self.warning = QLabel(
+            self.tr(
+                "{name} is this circle's only moderator: this report goes to them, and to "
+                "nobody else. You can block them and leave the circle instead; Help elsewhere "
+                "lists people outside the circle who can help."
+            ).format(name=member.pseudonym)
+        )
+        self.warning.setObjectName("WarningBox")
+        self.warning.setWordWrap(True)
+        self.warning.setAccessibleName(self.tr("Warning: the only moderator"))
+        self.warning.setVisible(only_moderator)
+        self.content.addWidget(self.warning)
         self.add_cancel()
-        self.send_button = self.add_primary(self.tr("Send report"))
+        self.send_button = self.add_primary(
+            self.tr("Send it to them anyway") if only_moderator else self.tr("Send report"),
+            self.tr("Send report"),
+        )
         self.send_button.clicked.connect(self.submit)
         self.reason.setFocus()
 

@@ -49,10 +49,21 @@ class SafetyNumberDialog(Dialog):
         self.number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.number.setAccessibleName(self.tr("Safety number"))
         self.content.addWidget(self.number)
+        self.verified_note = QLabel(
+            self.tr("You compared this number with {name} in person: verified.").format(
+                name=member.pseudonym
+            )
+        )
+        self.verified_note.setObjectName("Hint")
+        self.verified_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.verified_note.setAccessibleName(self.tr("Verified"))
+        self.verified_note.setVisible(member.verified)
+        self.content.addWidget(self.verified_note)
         self.add_cancel(self.tr("Close"))
         self.verify_button = self.add_primary(self.tr("They match"))
         self.verify_button.setAccessibleName(self.tr("The numbers match: mark as verified"))
         self.verify_button.setEnabled(bool(member.safety_number))
+        self.verify_button.setVisible(not member.verified)
         self.verify_button.clicked.connect(self.submit)
 
     def submit(self) -> None:

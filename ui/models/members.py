@@ -37,6 +37,8 @@ def member_status(member: MemberView, cue: str = "") -> str:
         if member.present
         else translate("MemberListModel", "away")
     )
+    if member.verified and not member.key_changed:
+        parts.append(translate("MemberListModel", "verified in person"))
     if member.blocked:
         parts.append(translate("MemberListModel", "blocked"))
     elif member.muted:

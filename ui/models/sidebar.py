@@ -97,12 +97,22 @@ class CircleListModel(_ListModel[CircleView]):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(lambda c: c.id, parent)
+        self.open_id: bytes | None = None  # the circle on screen: its posts are being read
+
+    def _seen(self, circle: CircleView) -> CircleView:
+        """A badge never sits on the conversation being read, whatever the core counts."""
+        return replace(circle, unread=0) if circle.id == self.open_id and circle.unread else circle
 
     def set_circles(self, circles: Iterable[CircleView]) -> None:
-        self._set(circles)
+        self._set([self._seen(c) for c in circles])
 
     def upsert(self, circle: CircleView) -> int:
-        return self._upsert(circle)
+        return self._upsert(self._seen(circle))
+
+    def set_open(self, circle_id: bytes | None) -> None:
+        self.open_id = circle_id
+        if circle_id is not None:
+            self.set_unread(circle_id, 0)
 
     def remove(self, circle_id: bytes) -> bool:
         return self._remove_key(circle_id)
@@ -111,7 +121,7 @@ class CircleListModel(_ListModel[CircleView]):
         row = self.row_of_key(circle_id)
         if row is None:
             return False
-        self._upsert(replace(self._rows[row], unread=max(0, unread)))
+        self._upsert(self._seen(replace(self._rows[row], unread=max(0, unread))))
         return True
 
     def circle(self, circle_id: bytes) -> CircleView | None:
@@ -149,8 +159,9 @@ class DirectConversation:
     circle_id: bytes
     peer_key: bytes
     peer: str
-    last: DirectMessageView
+    last: DirectMessageView | None  # None for a request (its messages wait until accepted)
     unread: int = 0
+    request: bool = False  # they ask to talk privately; nothing is shown until I accept
 
 
 class DirectListModel(_ListModel[DirectConversation]):
@@ -158,21 +169,65 @@ class DirectListModel(_ListModel[DirectConversation]):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(lambda d: (d.circle_id, d.peer_key), parent)
+        self.open_key: tuple[bytes, bytes] | None = None  # the conversation on screen: no badge
 
     def set_latest(self, latest: Iterable[tuple[DirectMessageView, int]]) -> None:
         """Each conversation's latest message and its unread count."""
         rows = [DirectConversation(m.circle_id, m.peer_key, m.peer, m, n) for m, n in latest]
-        rows.sort(key=lambda d: d.last.ts, reverse=True)
+        rows.sort(key=lambda d: d.last.ts if d.last else 0.0, reverse=True)
         self._set(rows)
+
+    def add_request(self, circle_id: bytes, peer_key: bytes, peer: str) -> None:
+        """Someone asks to talk privately: a row at the top, with a badge, until I answer."""
+        row = self.row_of_key((circle_id, peer_key))
+        if row is None:
+            row = self._upsert(DirectConversation(circle_id, peer_key, peer, None, 1, True))
+        else:  # its first message may be listed already: mark the row as a request
+            current = self._rows[row]
+            self._upsert(replace(current, request=True, unread=max(1, current.unread)))
+        self._move_to_top(row)
+
+    def clear_request(self, circle_id: bytes, peer_key: bytes) -> None:
+        """Accepted: an ordinary conversation (a row with no message yet goes; the messages
+        that waited bring it back)."""
+        row = self.row_of_key((circle_id, peer_key))
+        if row is None:
+            return
+        current = self._rows[row]
+        if current.last is None:
+            self._remove_key((circle_id, peer_key))
+        elif current.request:
+            self._upsert(replace(current, request=False))
+
+    def requests(self) -> list[DirectConversation]:
+        return [d for d in self._rows if d.request]
+
+    def conversation(self, circle_id: bytes, peer_key: bytes) -> DirectConversation | None:
+        row = self.row_of_key((circle_id, peer_key))
+        return None if row is None else self._rows[row]
+
+    def remove(self, circle_id: bytes, peer_key: bytes) -> bool:
+        return self._remove_key((circle_id, peer_key))
+
+    def unread_total(self) -> int:
+        return sum(d.unread for d in self._rows)
 
     def add_message(self, message: DirectMessageView, unread: bool | None = None) -> int:
         """A new message: its conversation moves to the top; incoming ones count as unread."""
         if unread is None:
             unread = not message.outgoing
+        if (message.circle_id, message.peer_key) == self.open_key:
+            unread = False  # a badge never sits on the conversation being read
         row = self.row_of_key((message.circle_id, message.peer_key))
         before = 0 if row is None else self._rows[row].unread
+        request = row is not None and self._rows[row].request  # stays one until answered
         item = DirectConversation(
-            message.circle_id, message.peer_key, message.peer, message, before + int(unread)
+            message.circle_id,
+            message.peer_key,
+            message.peer,
+            message,
+            before + int(unread) if not request else max(1, before),
+            request,
         )
         row = self._upsert(item)
         self._move_to_top(row)
@@ -195,8 +250,14 @@ class DirectListModel(_ListModel[DirectConversation]):
             return None
         d = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
+            if d.request:
+                return translate("SidebarModels", "{peer} asks to talk").format(peer=d.peer)
             return d.peer
         if role == Qt.ItemDataRole.AccessibleTextRole:
+            if d.request:
+                return translate(
+                    "SidebarModels", "{peer} asks to talk privately: open to accept or decline"
+                ).format(peer=d.peer)
             text = translate("SidebarModels", "Direct messages with {peer}").format(peer=d.peer)
             return f"{text}, {_unread_words(d.unread)}" if d.unread else text
         if role == ItemRole.VIEW:

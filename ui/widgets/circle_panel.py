@@ -36,6 +36,7 @@ from messenger.views import CircleView, MemberView, Role
 
 from .. import theme
 from ..avatar import paint_avatar
+from ..dialogs.confirm import ConfirmDialog
 from ..models.members import MemberListModel, member_status
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -143,6 +144,8 @@ class CirclePanel(QWidget):
     reportRequested = Signal(object)  # MemberView
     removeRequested = Signal(object)  # MemberView (host and moderators)
     boundariesChanged = Signal(bytes, list)  # circle id, words or topics (for me only)
+    moderatorChangeRequested = Signal(object, bool)  # MemberView, appoint (False = dismiss)
+    circleSettingsRequested = Signal(bytes)  # circle id: details, slow mode, my name, close
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -218,6 +221,7 @@ class CirclePanel(QWidget):
         self.message_button.setAccessibleName(self.tr("Send a direct message to this member"))
         self.mute_button = QPushButton(self.tr("Mute"))
         self.mute_button.setAccessibleName(self.tr("Mute this member"))
+        self.confirm_dialog: ConfirmDialog | None = None  # the last "Block …?" question
         self.block_button = QPushButton(self.tr("Block"))
         self.block_button.setAccessibleName(self.tr("Block this member"))
         self.report_button = QPushButton(self.tr("Report"))
@@ -247,6 +251,13 @@ class CirclePanel(QWidget):
         ):
             actions.addWidget(button, i // 2, i % 2)
 
+        self.appoint_button = QPushButton(self.tr("Make co-moderator"))
+        self.appoint_button.setAccessibleName(self.tr("Make this member a co-moderator"))
+        self.appoint_button.clicked.connect(self._toggle_moderator)
+        actions.addWidget(self.appoint_button, 3, 0, 1, 2)
+        self.settings_button = QPushButton(self.tr("Circle settings…"))
+        self.settings_button.setAccessibleName(self.tr("Circle settings and my name here"))
+        self.settings_button.clicked.connect(self._circle_settings)
         self.moderation_button = QPushButton(self.tr("Reports to review"))
         self.moderation_button.setAccessibleName(self.tr("Open the reports to review"))
         self.moderation_button.clicked.connect(self._moderation)
@@ -295,10 +306,12 @@ class CirclePanel(QWidget):
         layout.addLayout(boundaries_row)
         layout.addSpacing(8)
         bottom = QHBoxLayout()
+        # Two rows, so the panel never needs more than its minimum width.
+        bottom.addWidget(self.settings_button)
         bottom.addWidget(self.moderation_button)
         bottom.addStretch(1)
-        bottom.addWidget(self.leave_button)
         layout.addLayout(bottom)
+        layout.addWidget(self.leave_button, 0, Qt.AlignmentFlag.AlignRight)
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -336,7 +349,10 @@ class CirclePanel(QWidget):
             else ""
         )
         self.roster_code.setVisible(bool(circle.roster_code))
+        selected = self.selected_member()
         self.members_model.set_members(members)
+        if selected is not None and selected.circle_id == circle.id:
+            self.select_member(selected.key)  # a refresh keeps the member being looked at
         self._member_changed()
 
     def set_boundaries(self, words: list[str]) -> None:
@@ -389,6 +405,18 @@ class CirclePanel(QWidget):
             button.setEnabled(m is not None and not me)
         self.remove_button.setVisible(moderator)
         self.remove_button.setEnabled(m is not None and not me and m.role is not Role.HOST)
+        host = self.circle is not None and self.circle.role is Role.HOST
+        self.appoint_button.setVisible(host)
+        self.appoint_button.setEnabled(m is not None and not me)
+        co_moderator = m is not None and m.role is Role.MODERATOR
+        self.appoint_button.setText(
+            self.tr("End moderator term") if co_moderator else self.tr("Make co-moderator")
+        )
+        self.appoint_button.setAccessibleName(
+            self.tr("End this member's moderator term")
+            if co_moderator
+            else self.tr("Make this member a co-moderator")
+        )
         if m is not None:
             self.mute_button.setText(self.tr("Unmute") if m.muted else self.tr("Mute"))
             self.block_button.setText(self.tr("Unblock") if m.blocked else self.tr("Block"))
@@ -408,6 +436,15 @@ class CirclePanel(QWidget):
                 ).format(name=m.pseudonym)
             )
 
+    def _toggle_moderator(self) -> None:
+        m = self.selected_member()
+        if m is not None and not m.is_me:
+            self.moderatorChangeRequested.emit(m, m.role is not Role.MODERATOR)
+
+    def _circle_settings(self) -> None:
+        if self.circle is not None:
+            self.circleSettingsRequested.emit(self.circle.id)
+
     def _member_action(self, signal: SignalInstance) -> None:
         m = self.selected_member()
         if m is not None and not m.is_me:
@@ -419,9 +456,27 @@ class CirclePanel(QWidget):
             self.muteRequested.emit(m, not m.muted)
 
     def _toggle_block(self) -> None:
+        """Unblocking is at once; blocking asks first (their posts disappear for me)."""
         m = self.selected_member()
-        if m is not None and not m.is_me:
-            self.blockRequested.emit(m, not m.blocked)
+        if m is None or m.is_me:
+            return
+        if m.blocked:
+            self.blockRequested.emit(m, False)
+            return
+        dialog = ConfirmDialog(
+            self.tr("Block {name}?").format(name=m.pseudonym),
+            self.tr(
+                "You will no longer see {name}'s posts or messages in this circle. They are "
+                "not told. You can unblock them here at any time."
+            ).format(name=m.pseudonym),
+            self.tr("Block"),
+            self.tr("Block {name}").format(name=m.pseudonym),
+            self.window(),
+        )
+        dialog.confirmed.connect(lambda: self.blockRequested.emit(m, True))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.confirm_dialog = dialog
+        dialog.open()
 
     def _invite(self) -> None:
         if self.circle is not None:

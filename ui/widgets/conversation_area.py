@@ -73,6 +73,9 @@ class ConversationArea(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.subtitle = QLabel()
         self.subtitle.setObjectName("ConversationSubtitle")
+        # At the window's minimum width the subtitle wraps rather than being cut off.
+        self.subtitle.setWordWrap(True)
+        self.subtitle.setMinimumWidth(120)
         self.invite_button = QPushButton(self.tr("Invite"))
         self.invite_button.setAccessibleName(self.tr("Invite someone to this circle"))
         self.invite_button.setToolTip(self.tr("Share a link or read a code aloud"))

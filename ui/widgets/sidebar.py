@@ -164,6 +164,7 @@ class Sidebar(QWidget):
     joinCircleRequested = Signal()
     circleSelected = Signal(bytes)  # circle id
     directSelected = Signal(bytes, bytes)  # circle id, peer key
+    directRequestSelected = Signal(bytes, bytes, str)  # circle id, peer key, their pseudonym
     personActivated = Signal(object)  # MemberView
     settingsRequested = Signal()
     helpRequested = Signal()
@@ -184,6 +185,13 @@ class Sidebar(QWidget):
         self.join_button.setToolTip(self.tr("Join a circle with a code or a link (Ctrl+J)"))
         self.join_button.setAccessibleName(self.tr("Join a circle"))
         self.join_button.clicked.connect(self.joinCircleRequested)
+        self.ephemeral_mark = QLabel(self.tr("Ephemeral session: nothing is kept"))
+        self.ephemeral_mark.setObjectName("EphemeralMark")
+        self.ephemeral_mark.setAccessibleName(
+            self.tr("Ephemeral session: nothing is kept when you quit")
+        )
+        self.ephemeral_mark.setToolTip(self.ephemeral_mark.accessibleName())
+        self.ephemeral_mark.setVisible(False)
         header = QHBoxLayout()
         header.addWidget(title, 1)
         header.addWidget(self.new_button)
@@ -238,10 +246,14 @@ class Sidebar(QWidget):
         layout.setContentsMargins(12, 12, 12, 10)
         layout.setSpacing(4)
         layout.addLayout(header)
+        layout.addWidget(self.ephemeral_mark, 0, Qt.AlignmentFlag.AlignLeft)
         for section in (self.circles, self.direct, self.people):
             layout.addWidget(section)
         layout.addStretch(1)
         layout.addLayout(footer)
+
+    def set_ephemeral(self, ephemeral: bool) -> None:
+        self.ephemeral_mark.setVisible(ephemeral)
 
     def focus_circles(self) -> None:
         view = self.circles.view
@@ -269,7 +281,10 @@ class Sidebar(QWidget):
         if index.isValid():
             self.circles.view.clearSelection()
             d: DirectConversation = self.direct_model.item_at(index.row())
-            self.directSelected.emit(d.circle_id, d.peer_key)
+            if d.request:
+                self.directRequestSelected.emit(d.circle_id, d.peer_key, d.peer)
+            else:
+                self.directSelected.emit(d.circle_id, d.peer_key)
 
     def _person_activated(self, index: QModelIndex) -> None:
         if index.isValid():

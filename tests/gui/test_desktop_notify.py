@@ -1,0 +1,40 @@
+"""The portal notification asked through gdbus where there is no tray (issue 15 item 9)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui import desktop_notify
+
+
+def test_the_portal_call_quotes_what_it_shows() -> None:
+    args = desktop_notify.command("Hearth", "Amber's \\ request")
+    assert args[:8] == [
+        "call",
+        "--session",
+        "--dest",
+        "org.freedesktop.portal.Desktop",
+        "--object-path",
+        "/org/freedesktop/portal/desktop",
+        "--method",
+        "org.freedesktop.portal.Notification.AddNotification",
+    ]
+    assert args[8].startswith("hearth-")
+    assert args[9] == "{'title': <'Hearth'>, 'body': <'Amber\\'s \\\\ request'>}"
+
+
+def test_without_gdbus_nothing_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ui.desktop_notify.shutil.which", lambda name: None)
+    assert desktop_notify.send("Hearth", "Someone asks to talk privately") is False
+
+
+def test_private_messages_notify_at_the_chosen_detail() -> None:
+    from ui.preferences import NotificationContent
+    from ui.tray import direct_notification_text
+
+    said = direct_notification_text(NotificationContent.REDACTED, "Amber Fox", "hello")
+    assert said == ("Hearth", "New private message")
+    said = direct_notification_text(NotificationContent.WITH_SENDER, "Amber Fox", "hello")
+    assert said == ("Hearth", "New private message from Amber Fox")
+    said = direct_notification_text(NotificationContent.FULL, "Amber Fox", "hello")
+    assert said == ("Amber Fox, privately", "hello")

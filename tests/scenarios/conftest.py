@@ -1,0 +1,49 @@
+"""Fixtures of the scenario suite: one Xvfb display per module, apps torn down in ``finally``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.netlab import Host
+from tests.scenarios.harness import Display, DrivenApp, xvfb_reason
+
+pytestmark = [pytest.mark.gui, pytest.mark.netns]
+
+StartApp = Callable[..., DrivenApp]
+
+
+@pytest.fixture(scope="module")
+def display() -> Iterator[Display]:
+    reason = xvfb_reason()
+    if reason is not None:
+        pytest.skip(f"real windows unavailable: {reason}")
+    if os.geteuid() != 0:
+        pytest.skip("scenario tests put each app in a network namespace: they need root")
+    screen = Display()
+    try:
+        yield screen
+    finally:
+        screen.close()
+
+
+@pytest.fixture
+def start_app(display: Display, tmp_path: Path) -> Iterator[StartApp]:
+    """Start a real app instance (``host`` None: no network namespace); all closed at the end."""
+    started: list[DrivenApp] = []
+
+    def start(name: str, args: list[str], host: Host | None = None) -> DrivenApp:
+        app = DrivenApp(display, tmp_path / name, args, host=host, name=name)
+        started.append(app)
+        return app
+
+    try:
+        yield start
+    finally:
+        for app in started:
+            if app.proc.poll() is None:
+                app.evidence("at-the-end")  # what each window showed, for a failing run
+            app.close()
