@@ -5,7 +5,7 @@ large circle does not overflow the kernel's shared ARP table). Counted from the 
 figures do not depend on the code under test reporting on itself:
 
 - **frames** per post: post-sized TCP segments leaving every host, counted by an nftables rule in
-  each namespace (posts here are ~600 characters, so each travels in a 1,024-byte frame, told
+  each namespace (posts here are 300 characters, so each travels in a 1,024-byte frame, told
   apart from 256-byte keepalives and acknowledgements), beside N−1 (each member gets it once);
 - **bytes** per post: the same segments' bytes;
 - **CPU** per post, summed over all peers (``/proc/PID/stat``), beside the crypto floor measured
@@ -38,7 +38,7 @@ from .report import Report, percentile, rate
 SIZES = tuple(int(n) for n in os.environ.get("HEARTH_BENCH_CIRCLE", "5,20,40").split(","))
 POSTS = 10
 IDLE_SECONDS = 20.0
-BODY = ("A post a person might write in a support circle, a few sentences long. " * 8)[:600]
+BODY = ("A post a person might write in a support circle, a few sentences long. " * 5)[:300]
 BIG = 600  # IP length above which a TCP segment is a post frame, not a keepalive or an ACK
 TICK = os.sysconf("SC_CLK_TCK")
 
