@@ -133,6 +133,14 @@ def _join() -> QWidget:
     return _dialog(dialog)
 
 
+def _join_rules_pending() -> QWidget:
+    dialog = JoinDialog(intro_templates(), _suggest)
+    dialog.input.setText("7-amber-lantern")
+    dialog.next()
+    dialog.show_preview("a circle nearby", "", pending=True)
+    return _dialog(dialog)
+
+
 def _settings() -> QWidget:
     dialog = SettingsDialog(Preferences())
     dialog.tabs.setCurrentIndex(1)  # safety: wipe on quit, the panic and hide shortcuts
@@ -243,6 +251,7 @@ SCENES: dict[str, Scene] = {
     "create-circle": _create_circle,
     "invite": _invite,
     "join": _join,
+    "join-rules-pending": _join_rules_pending,
     "settings": _settings,
     "support": _support,
     "dm-request": _dm_request,

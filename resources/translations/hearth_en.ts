@@ -2076,7 +2076,7 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>A circle nearby</source>
+        <source>a circle nearby</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
