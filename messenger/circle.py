@@ -34,6 +34,7 @@ from .keyschedule import (
     new_nonce,
     new_secret,
 )
+from .views import Retention  # the one enum; views are what front ends see
 
 CIRCLE_FORMAT = 1
 MAX_NAME = 64
@@ -109,13 +110,6 @@ def rules_digest(rules: str) -> bytes:
 
 
 # -- settings -----------------------------------------------------------------------------------
-class Retention(Enum):
-    SESSION = "session"  # kept in memory while the app runs, never written to disk
-    HOURS = "hours"
-    DAYS = "days"
-    FOREVER = "forever"
-
-
 @dataclass(frozen=True)
 class RetentionPolicy:
     """How long history lives: this session only, N hours, N days, or forever."""

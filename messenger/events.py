@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, ClassVar
 
-from .views import CircleView, DirectMessageView, PostView
+from .views import CircleView, DeliveryState, DirectMessageView, PostView, ReportView
 
 
 def _plain(value: object) -> object:
@@ -133,6 +133,27 @@ class DmEvent(Event):
 
 
 @dataclass(frozen=True)
+class DmSentEvent(Event):
+    """One of my direct messages is on its way (queued, or sent): show it, as posts are shown
+    through :class:`PostEvent`; its state then changes through :class:`DmStateEvent`."""
+
+    name: ClassVar[str] = "dm_sent"
+    message: DirectMessageView
+
+    def fields(self) -> dict[str, Any]:
+        m = self.message
+        return {
+            "circle": m.circle_id.hex(),
+            "to": m.peer,
+            "to_key": m.peer_key.hex(),
+            "id": m.id.hex(),
+            "ts": m.ts,
+            "body": m.body,
+            "state": m.state.value,
+        }
+
+
+@dataclass(frozen=True)
 class DmRequestEvent(Event):
     """Someone asks to talk privately; accept (``/accept NAME``) or ignore."""
 
@@ -158,7 +179,7 @@ class DmStateEvent(Event):
     name: ClassVar[str] = "dm_state"
     circle: bytes
     id: bytes
-    state: str
+    state: DeliveryState  # a str enum: compares equal to "delivered" etc.
 
 
 @dataclass(frozen=True)
@@ -227,3 +248,24 @@ class Bye(Event):
     """The last event before the peer exits."""
 
     name: ClassVar[str] = "bye"
+
+
+@dataclass(frozen=True)
+class ReportEvent(Event):
+    """(Moderators.) A report arrived for the moderation queue."""
+
+    name: ClassVar[str] = "report"
+    report: ReportView
+
+    def fields(self) -> dict[str, Any]:
+        return self.report.fields()
+
+
+@dataclass(frozen=True)
+class PostHiddenEvent(Event):
+    """A moderator hid a post for everyone (``hidden`` False: a hide no longer holds)."""
+
+    name: ClassVar[str] = "post_hidden"
+    circle: bytes
+    id: bytes
+    hidden: bool = True

@@ -75,9 +75,15 @@ class Joining:
     """Open invitations (host side) and joins by code (newcomer side) for one messenger."""
 
     def __init__(
-        self, node: Node, emit: Callable[[Event], None], clock: Callable[[], float] = time.time
+        self,
+        node: Node,
+        emit: Callable[[Event], None],
+        clock: Callable[[], float] = time.time,
+        *,
+        find_timeout: float = FIND_TIMEOUT,
     ) -> None:
         self._node = node
+        self._find_timeout = find_timeout
         self._emit = emit
         self._clock = clock
         self._open: dict[bytes, OpenInvitation] = {}  # by the code's discovery key
@@ -105,6 +111,17 @@ class Joining:
         return serve
 
     # -- host -------------------------------------------------------------------------------
+    def current(self, circle_id: bytes) -> CodeEvent | None:
+        """The circle's spoken code that still works (open, or busy letting someone in), if
+        any: what an invite dialog opened again shows, instead of replacing it."""
+        now = self._clock()
+        for entry in self._open.values():
+            working = (InvitationState.OPEN, InvitationState.BUSY)
+            if entry.circle_id == circle_id and entry.invitation.state(now) in working:
+                invitation = entry.invitation
+                return CodeEvent(circle_id, str(invitation.code), invitation.expires_at)
+        return None
+
     async def open(self, circle_id: bytes, invite: str, *, auto_approve: bool = False) -> CodeEvent:
         """Open (or replace) the spoken-code invitation of a circle."""
         await self.close_circle(circle_id, publish=False)
@@ -196,7 +213,7 @@ class Joining:
         await self._publish()
         try:
             try:
-                peer = await asyncio.wait_for(self._node.find(key), FIND_TIMEOUT)
+                peer = await asyncio.wait_for(self._node.find(key), self._find_timeout)
             except TimeoutError:
                 raise NoInvitation(
                     "No invitation with that code is open on this network. "

@@ -107,5 +107,5 @@ class KeyPins:
                 raise PinningError("stored pins are malformed")
             if len(key) != KEY_SIZE:
                 raise PinningError("stored pins are malformed")
-            pins._pins[cls._slot(circle, who)] = key
+            pins.accept(circle, who, key)
         return pins

@@ -24,8 +24,8 @@ from .invite_link import InviteLink
 from .keyschedule import CIRCLE_ID_SIZE, CircleKeys
 from .moderation import CircleModeration, PersonalSettings
 from .roster import Roster, RosterEntry
-from .safety import SafetyError, circle_code
-from .views import CircleSettingsView, CircleView, DmPolicy, Retention, Role
+from .safety import SafetyError, circle_code, pair_code
+from .views import CircleSettingsView, CircleView, DmPolicy, MemberView, Role
 
 
 class LinkRefused(HearthError):
@@ -186,6 +186,30 @@ class CircleRuntime:
     def present(self) -> set[bytes]:
         return set(self.links.values())
 
+    def member_views(self) -> list[MemberView]:
+        """Me, and every member not removed (``present``: linked now)."""
+        me, circle_id = self.membership, self.id
+        present = self.present()
+        views = [MemberView(circle_id, me.member_key, me.pseudonym, self.role, True, is_me=True)]
+        for entry in self.roster.entries():
+            key = entry.member_key
+            if not self.mod.is_member(key):
+                continue  # removed
+            views.append(
+                MemberView(
+                    circle_id,
+                    key,
+                    entry.pseudonym,
+                    self.mod.role(key),
+                    key in present,
+                    blocked=self.personal.is_blocked(key),
+                    muted=self.personal.is_muted(key),
+                    key_changed=key in self.key_changed,
+                    safety_number=str(pair_code(circle_id, me.member_key, key)),
+                )
+            )
+        return views
+
     def name_of(self, member_key: bytes) -> str:
         if member_key == self.membership.member_key:
             return self.membership.pseudonym
@@ -208,8 +232,6 @@ class CircleRuntime:
 
     def view(self) -> CircleView:
         s = self.circle.settings
-        kind = s.retention.kind.value
-        retention = Retention(kind) if kind in {r.value for r in Retention} else Retention.DAYS
         policy = {"anyone": DmPolicy.EVERYONE, "moderators": DmPolicy.MODERATORS}.get(
             s.direct_messages.value, DmPolicy.NOBODY
         )
@@ -222,7 +244,7 @@ class CircleRuntime:
             my_pseudonym=self.membership.pseudonym,
             my_key=self.membership.member_key,
             settings=CircleSettingsView(
-                retention=retention,
+                retention=s.retention.kind,
                 retention_amount=s.retention.amount,
                 dm_policy=policy,
                 slow_mode_seconds=self.mod.state.slow_mode,
@@ -230,10 +252,11 @@ class CircleRuntime:
             ),
             unread=self.unread,
             members_present=len(self.present()) + 1,  # me, and every member linked now
-            invite_link=self.invite_link(),
+            invite_link="" if self.removed_me else self.invite_link(),
             rules_revision=self.info_revision,
             roster_code=self.roster_code(),
             rules_accepted=self.rules_accepted,
+            removed=self.removed_me,
         )
 
     @property

@@ -6,8 +6,8 @@ number) is no longer verified, and the window says so. Nothing is sent to anyone
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Protocol
 
 from .errors import HearthError
 from .storage import AsyncStore
@@ -22,22 +22,19 @@ class NotComparable(HearthError):
     code = "not_comparable"
 
 
-class _Core(Protocol):
-    """What verification needs of the Messenger (no import of the facade: no cycle)."""
-
-    def members(self, circle_id: bytes) -> list[MemberView]: ...
-
-    def _db(self) -> AsyncStore: ...
-
-
 class Verification:
-    def __init__(self, messenger: _Core) -> None:
-        self._m = messenger
+    """Takes two narrow ports: a circle's members as the core sees them, and the open store."""
+
+    def __init__(
+        self, members: Callable[[bytes], list[MemberView]], store: Callable[[], AsyncStore]
+    ) -> None:
+        self._members = members
+        self._store = store
         self._numbers: dict[tuple[bytes, bytes], str] = {}
 
     async def load(self) -> None:
         """Read the verifications kept in the profile (once it is open)."""
-        saved = await self._m._db().get_setting(SETTING, [])
+        saved = await self._store().get_setting(SETTING, [])
         self._numbers = {}
         for item in saved if isinstance(saved, list) else []:
             if isinstance(item, list | tuple) and len(item) == 3:
@@ -59,7 +56,7 @@ class Verification:
 
     async def mark(self, circle_id: bytes, key: bytes) -> None:
         """I compared our safety number with this member in person and it matched."""
-        member = next((m for m in self._m.members(circle_id) if m.key == key), None)
+        member = next((m for m in self._members(circle_id) if m.key == key), None)
         if member is None or member.is_me or not member.safety_number:
             raise NotComparable("there is no safety number to compare with them yet")
         self._numbers[(circle_id, key)] = member.safety_number
@@ -71,4 +68,4 @@ class Verification:
 
     async def _save(self) -> None:
         rows = [[c, k, n] for (c, k), n in self._numbers.items()]
-        await self._m._db().set_setting(SETTING, rows)
+        await self._store().set_setting(SETTING, rows)

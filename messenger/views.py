@@ -7,7 +7,8 @@ Keys are raw bytes; ``hex()`` them for display or JSON.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
+from typing import Any
 
 
 class Role(Enum):
@@ -16,16 +17,34 @@ class Role(Enum):
     MEMBER = "member"
 
 
-class DeliveryState(Enum):
+class DeliveryState(StrEnum):
+    """Where a direct message of mine is: states only move forward (:attr:`rank`); the one enum
+    for the engine, the store (``storage.DmState`` is this, without ``FAILED``) and the screen."""
+
     QUEUED = "queued"
     SENT = "sent"
-    DELIVERED = "delivered"
+    DELIVERED = "delivered"  # the recipient's client has stored it
     READ = "read"
     FAILED = "failed"
 
+    @property
+    def rank(self) -> int:
+        return _DELIVERY_RANK[self]
+
+
+_DELIVERY_RANK = {
+    DeliveryState.QUEUED: 0,
+    DeliveryState.SENT: 1,
+    DeliveryState.DELIVERED: 2,
+    DeliveryState.READ: 3,
+    DeliveryState.FAILED: -1,
+}
+
 
 class Retention(Enum):
-    SESSION = "session"  # this session only
+    """How long a circle keeps its history (with an amount of hours or days)."""
+
+    SESSION = "session"  # this session only: in memory, never written to disk
     HOURS = "hours"
     DAYS = "days"
     FOREVER = "forever"
@@ -63,6 +82,7 @@ class CircleView:
     rules_revision: int = 0  # the host's latest signed circle details we hold (0: none yet)
     rules_accepted: bool = True  # False while changed rules wait for this member's consent
     roster_code: str = ""  # the circle code over the members I know, to compare aloud
+    removed: bool = False  # I was removed: the circle is read-only here until I leave it
 
 
 @dataclass(frozen=True)
@@ -109,6 +129,17 @@ class DirectMessageView:
 
 
 @dataclass(frozen=True)
+class DirectThreadView:
+    """A private conversation with one member (the list of them survives a restart)."""
+
+    circle_id: bytes
+    peer_key: bytes
+    peer: str
+    last_ts: float  # the newest message, either way
+    request: bool  # they wrote and I have not answered: accept (or write back) or decline
+
+
+@dataclass(frozen=True)
 class JoinRequestView:
     circle_id: bytes
     request: str  # an id for approve/deny
@@ -120,3 +151,45 @@ class JoinCodeView:
     circle_id: bytes
     code: str  # e.g. "7-amber-lantern"
     expires: float  # epoch seconds
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """A report in a moderator's queue (``reporter`` is "" and ``reporter_key`` None when the
+    report is anonymous)."""
+
+    circle_id: bytes
+    id: bytes
+    member_key: bytes
+    member: str
+    reason: str  # a ReportReason value
+    details: str
+    reporter: str
+    reporter_key: bytes | None
+    ts: float
+    post: PostView | None
+    status: str  # "open", "actioned", "dismissed"
+
+    @property
+    def anonymous(self) -> bool:
+        return self.reporter_key is None
+
+    def fields(self) -> dict[str, Any]:
+        """The JSON fields of the headless ``report`` event (never a reporter when anonymous)."""
+        out: dict[str, Any] = {
+            "circle": self.circle_id.hex(),
+            "id": self.id.hex(),
+            "reason": self.reason,
+            "member": self.member,
+            "member_key": self.member_key.hex(),
+            "details": self.details,
+            "anonymous": self.anonymous,
+            "status": self.status,
+        }
+        if self.post is not None:
+            out["post_id"] = self.post.id.hex()
+            out["post_body"] = self.post.body
+        if self.reporter_key is not None:
+            out["reporter"] = self.reporter
+            out["reporter_key"] = self.reporter_key.hex()
+        return out

@@ -18,11 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("messenger", "network", "ui")
 
 # Cycles still being broken elsewhere, each with the issue that removes it (sorted module names).
-KNOWN: dict[tuple[str, ...], str] = {
-    # Issue 14: the messenger's centre (Messenger split over a mixin and a friend object) is
-    # being rebuilt as one session per circle behind a slim facade; that removes this cycle.
-    ("messenger.facade", "messenger.inbound", "messenger.moderating"): "issue 14",
-}
+KNOWN: dict[tuple[str, ...], str] = {}
 
 
 def _module_name(path: Path) -> str:

@@ -9,38 +9,42 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
-from messenger.errors import HearthError
-from messenger.events import (
+from PySide6.QtCore import QObject, Signal
+
+from messenger.api import (
     CircleEvent,
     CirclesChanged,
+    CircleSettingsView,
     CodeEvent,
     DmEvent,
+    DmRequestEvent,
+    DmSentEvent,
     DmStateEvent,
-    Event,
+    HearthError,
     Info,
+    InviteLinkError,
+    JoinCodeView,
     JoinRequestEvent,
+    JoinRequestView,
     KeyChangedEvent,
     MemberRemovedEvent,
+    MemberView,
+    Messenger,
     PeerConnectedEvent,
     PeerLostEvent,
     PostEvent,
+    PostHiddenEvent,
+    PostView,
+    ReportEvent,
+    ReportView,
+    Role,
     RulesEvent,
     TypingEvent,
+    looks_like_link,
 )
-from messenger.facade import Messenger
-from messenger.invite_link import InviteLinkError, looks_like_link
-from messenger.invite_link import parse as parse_link
-from messenger.moderating import PostHiddenEvent, ReportEvent, ReportView
-from messenger.views import (
-    CircleSettingsView,
-    DeliveryState,
-    JoinCodeView,
-    JoinRequestView,
-    MemberView,
-    PostView,
-    Role,
-)
+from messenger.api import parse_invite_link as parse_link
 
+from .core_events import CoreEvents
 from .dialogs.confirm import ConfirmDialog
 from .dialogs.create_circle import CreateCircleDialog
 from .dialogs.invite import InviteDialog
@@ -59,16 +63,26 @@ log = logging.getLogger(__name__)
 PAGE = 50
 
 
-class Controller:
+class Controller(QObject):
+    dmRequested = Signal(DmRequestEvent)
+    """Someone asks to talk privately (after the conversation appeared in the list)."""
+
     def __init__(self, window: MainWindow, messenger: Messenger) -> None:
+        super().__init__(window)
         self.window = window
         self.messenger = messenger
         self._tasks: set[asyncio.Task[None]] = set()
         self.current: bytes | None = None
         self.wipe_on_quit = False
+        self.events = CoreEvents(window)
         self._wire()
-        messenger.subscribe(self.on_event)
+        self._listen()
+        messenger.subscribe(self.events.deliver)
         self.refresh_circles()
+        with contextlib.suppress(RuntimeError):  # no loop yet: the app loads it when it starts
+            asyncio.get_running_loop()
+            if messenger.running:
+                self.spawn(self.load_direct_list())
 
     # -- tasks ----------------------------------------------------------------------------
     def spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
@@ -198,9 +212,7 @@ class Controller:
         await self.messenger.post(circle_id, text, content_warning=warning or None)
 
     async def _dm(self, circle_id: bytes, peer_key: bytes, text: str) -> None:
-        message = await self.messenger.send_dm(circle_id, peer_key, text)
-        self.window.sidebar.direct_model.add_message(message, unread=False)
-        self.window.conversation.model.add_post(post_from_direct(message))
+        await self.messenger.send_dm(circle_id, peer_key, text)  # shown by its dm_sent event
 
     async def _create(
         self, name: str, description: str, rules: str, settings: object, pseudonym: str
@@ -241,7 +253,7 @@ class Controller:
 
     async def _code(self, dialog: InviteDialog, circle_id: bytes) -> None:
         try:
-            view = await self.messenger.open_join_code(circle_id)
+            view = await self.messenger.open_join_code(circle_id, reuse=True)
         except HearthError as exc:
             dialog.show_code_error(str(exc))
             return
@@ -410,78 +422,142 @@ class Controller:
         await self.messenger.wipe()
         self.window.quitRequested.emit()
 
-    # -- events from the core -------------------------------------------------------------
-    def on_event(self, event: Event) -> None:
+    # -- events from the core: one handler per kind (ui/core_events.py) ---------------------
+    def _listen(self) -> None:
+        e = self.events
+        e.post.connect(self._on_post)
+        e.postHidden.connect(self._on_post_hidden)
+        e.circlesChanged.connect(self._on_circles_changed)
+        e.circle.connect(self._on_circles_changed)
+        e.peerConnected.connect(self._on_presence)
+        e.peerLost.connect(self._on_presence)
+        e.keyChanged.connect(self._on_presence)
+        e.memberRemoved.connect(self._on_member_removed)
+        e.dm.connect(self._on_dm)
+        e.dmSent.connect(self._on_dm_sent)
+        e.dmRequest.connect(self._on_dm_request)
+        e.dmState.connect(self._on_dm_state)
+        e.typing.connect(self._on_typing)
+        e.joinRequest.connect(self._on_join_request)
+        e.code.connect(self._on_code)
+        e.rules.connect(self._ask_rules)
+        e.report.connect(self._on_report)
+        e.info.connect(self._on_info)
+
+    def _on_post(self, event: PostEvent) -> None:
+        w, post = self.window, event.post
+        if post.circle_id == self.current:
+            w.conversation.model.add_post(post)
+        elif not post.mine:
+            circle = self.messenger.circle(post.circle_id)
+            w.sidebar.circle_model.set_unread(post.circle_id, circle.unread)
+        if not post.mine and not w.isActiveWindow() and self.messenger.moderation.notifies(post):
+            circle = self.messenger.circle(post.circle_id)
+            body = post.content_warning or post.body  # a warning, never what it hides
+            w.notify(circle.name, post.author, body)
+
+    def _on_post_hidden(self, event: PostHiddenEvent) -> None:
+        if event.circle == self.current:
+            self.window.conversation.model.set_hidden(event.id, event.hidden)
+
+    def _on_circles_changed(self, _event: CirclesChanged | CircleEvent) -> None:
+        for circle in self.messenger.circles():
+            self.window.update_circle(circle)
+
+    def _on_presence(self, event: PeerConnectedEvent | PeerLostEvent | KeyChangedEvent) -> None:
+        self.show_members(event.circle)
+
+    def _on_member_removed(self, event: MemberRemovedEvent) -> None:
+        self.show_members(event.circle)
+        if event.circle == self.current:
+            self.spawn(self.open_circle(event.circle))
+
+    def _on_dm(self, event: DmEvent) -> None:
+        w, message = self.window, event.message
+        w.sidebar.direct_model.add_message(message)
+        peer = w.conversation.peer
+        if peer is not None and peer[1] == message.peer_key:
+            w.conversation.model.add_post(post_from_direct(message))
+            w.conversation.set_typing([])
+            if w.isActiveWindow():
+                self.spawn(
+                    self.messenger.mark_read(message.circle_id, message.peer_key, [message.id])
+                )
+
+    def _on_dm_sent(self, event: DmSentEvent) -> None:
+        """My message, on its way: shown like theirs, through the core's event."""
+        w, message = self.window, event.message
+        w.sidebar.direct_model.add_message(message, unread=False)
+        peer = w.conversation.peer
+        if peer is not None and (peer[0], peer[1]) == (message.circle_id, message.peer_key):
+            w.conversation.model.add_post(post_from_direct(message))
+
+    def _on_dm_request(self, event: DmRequestEvent) -> None:
+        """Someone asks to talk privately: their conversation appears in the list (unread),
+        with a notification; opening it shows what they wrote; writing back accepts them
+        (or :meth:`accept_dm` / :meth:`decline_dm`)."""
+        self.spawn(self._show_request(event))
+
+    async def _show_request(self, event: DmRequestEvent) -> None:
+        first = await self.messenger.direct_messages(event.circle, event.key, 1)
+        for message in first:
+            self.window.sidebar.direct_model.add_message(message, unread=True)
+        circle = self.messenger.circle(event.circle)
+        self.window.notify(
+            circle.name, event.member, self.window.tr("would like to talk with you privately")
+        )
+        self.dmRequested.emit(event)
+
+    def _on_dm_state(self, event: DmStateEvent) -> None:
+        self.window.conversation.model.update_state(event.id, event.state)
+
+    def _on_typing(self, event: TypingEvent) -> None:
         w = self.window
-        if isinstance(event, PostEvent):
-            post = event.post
-            if post.circle_id == self.current:
-                w.conversation.model.add_post(post)
-            elif not post.mine:
-                circle = self.messenger.circle(post.circle_id)
-                w.sidebar.circle_model.set_unread(post.circle_id, circle.unread)
-            if (
-                not post.mine
-                and not w.isActiveWindow()
-                and self.messenger.moderation.notifies(post)
-            ):
-                circle = self.messenger.circle(post.circle_id)
-                body = post.content_warning or post.body  # a warning, never what it hides
-                w.notify(circle.name, post.author, body)
-        elif isinstance(event, CirclesChanged | CircleEvent):
-            for circle in self.messenger.circles():
-                w.update_circle(circle)
-        elif isinstance(event, PeerConnectedEvent | PeerLostEvent | KeyChangedEvent):
-            self.show_members(event.circle)
-        elif isinstance(event, DmEvent):
-            w.sidebar.direct_model.add_message(event.message)
-            peer = w.conversation.peer
-            if peer is not None and peer[1] == event.message.peer_key:
-                w.conversation.model.add_post(post_from_direct(event.message))
-                w.conversation.set_typing([])
-                if w.isActiveWindow():
-                    self.spawn(
-                        self.messenger.mark_read(
-                            event.message.circle_id, event.message.peer_key, [event.message.id]
-                        )
-                    )
-        elif isinstance(event, TypingEvent):
-            peer = w.conversation.peer
-            if peer is not None and peer[1] == event.key and w.preferences.typing_indicators:
-                w.conversation.set_typing([event.member] if event.typing else [])
-        elif isinstance(event, DmStateEvent):
-            w.conversation.model.update_state(event.id, DeliveryState(event.state))
-        elif isinstance(event, JoinRequestEvent):
-            dialog = w.dialog(InviteDialog)
-            if dialog is not None:
-                dialog.add_join_request(JoinRequestView(event.circle, event.request, event.member))
-        elif isinstance(event, CodeEvent):
-            dialog = w.dialog(InviteDialog)
-            if dialog is not None:
-                dialog.show_code(JoinCodeView(event.circle, event.code, event.expires))
-        elif isinstance(event, RulesEvent):
-            self._ask_rules(event)
-        elif isinstance(event, PostHiddenEvent):
-            if event.circle == self.current:
-                w.conversation.model.set_hidden(event.id, event.hidden)
-        elif isinstance(event, MemberRemovedEvent):
-            self.show_members(event.circle)
-            if event.circle == self.current:
-                self.spawn(self.open_circle(event.circle))
-        elif isinstance(event, ReportEvent):
-            queue = w.dialog(ModerationQueueDialog)
-            if queue is not None:
-                queue.add_report(self.queue_row(event.report))
-            w.statusBar().showMessage(
-                self.window.tr("A new report waits in the moderation queue."), 8000
-            )
-        elif isinstance(event, Info):
-            w.statusBar().showMessage(event.message, 8000)
+        peer = w.conversation.peer
+        if peer is not None and peer[1] == event.key and w.preferences.typing_indicators:
+            w.conversation.set_typing([event.member] if event.typing else [])
+
+    def _on_join_request(self, event: JoinRequestEvent) -> None:
+        dialog = self.window.dialog(InviteDialog)
+        if dialog is not None:
+            dialog.add_join_request(JoinRequestView(event.circle, event.request, event.member))
+
+    def _on_code(self, event: CodeEvent) -> None:
+        dialog = self.window.dialog(InviteDialog)
+        if dialog is not None:
+            dialog.show_code(JoinCodeView(event.circle, event.code, event.expires))
+
+    def _on_report(self, event: ReportEvent) -> None:
+        w = self.window
+        queue = w.dialog(ModerationQueueDialog)
+        if queue is not None:
+            queue.add_report(self.queue_row(event.report))
+        w.statusBar().showMessage(w.tr("A new report waits in the moderation queue."), 8000)
+
+    def _on_info(self, event: Info) -> None:
+        self.window.statusBar().showMessage(event.message, 8000)
+
+    # -- direct-message requests ----------------------------------------------------------
+    async def accept_dm(self, circle_id: bytes, peer_key: bytes) -> None:
+        await self.messenger.accept_dm(circle_id, peer_key)
+
+    async def decline_dm(self, circle_id: bytes, peer_key: bytes) -> None:
+        await self.messenger.decline_dm(circle_id, peer_key)
+
+    async def load_direct_list(self) -> None:
+        """The private conversations kept in the profile (requests among them), newest first."""
+        latest = []
+        for circle in self.messenger.circles():
+            for thread in await self.messenger.direct_threads(circle.id):
+                for message in await self.messenger.direct_messages(circle.id, thread.peer_key, 1):
+                    latest.append((message, 1 if thread.request else 0))
+        self.window.sidebar.direct_model.set_latest(latest)
 
     async def _accept_rules(self, circle_id: bytes) -> None:
         await self.messenger.accept_rules(circle_id)
 
     def _ask_rules(self, event: RulesEvent) -> None:
+        """The host's rules arrived or changed: ask for consent before taking part."""
         circle = self.messenger.circle(event.circle)
         dialog = self.window.open_rules(event.circle, circle.name, event.rules)
         dialog.rulesAccepted.connect(lambda cid: self.spawn(self._accept_rules(cid)))

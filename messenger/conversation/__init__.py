@@ -19,6 +19,7 @@ from .errors import (
 from .events import (
     ConversationEvent,
     CoolDown,
+    DmHeld,
     DmReceived,
     DmRequest,
     DmStateChanged,
@@ -45,6 +46,7 @@ __all__ = [
     "CoolDown",
     "DirectMessage",
     "DirectMessageError",
+    "DmHeld",
     "DmReceived",
     "DmRequest",
     "DmSettings",

@@ -2,9 +2,13 @@
 
 - **Consent.** The first messages from a member we have not accepted are a request
   (:class:`DmRequest` for the first), held until we accept (then shown, in order) or decline
-  (then discarded, and later ones too). Declining sends nothing: every verified message addressed
-  to us is acknowledged on receipt, accepted or not, so the sender sees "delivered" either way and
-  can never tell a decline. Writing to a member accepts them.
+  (then not shown, and later ones neither). Declining sends nothing: every verified message
+  addressed to us is acknowledged on receipt, accepted or not, so the sender sees "delivered"
+  either way and can never tell a decline. So that "delivered" is never a lie, a message not
+  shown is still kept (:class:`DmHeld`, recorded by the adapter before the acknowledgement
+  leaves): :meth:`DirectMessages.reconsider` (an unblock) makes a declined member's messages a
+  request again, and :meth:`DirectMessages.hold` puts a stored request back after a restart.
+  Writing to a member accepts them.
 - **Delivery.** A message goes only over the channel to its recipient (never relayed). While the
   recipient is away it is queued; when it connects, queued and unacknowledged messages are sent
   (again), in order; the recipient drops repeats by id (and acknowledges them again).
@@ -28,6 +32,7 @@ from .dm_envelope import DirectMessage, decode_dm
 from .errors import DirectMessageError, DropReason, EnvelopeError
 from .events import (
     ConversationEvent,
+    DmHeld,
     DmReceived,
     DmRequest,
     DmStateChanged,
@@ -37,14 +42,6 @@ from .events import (
 )
 from .stats import DropStats
 from .wire import Dm, DmAck, DmReceipt, Typing, encode
-
-_RANK = {
-    DeliveryState.QUEUED: 0,
-    DeliveryState.SENT: 1,
-    DeliveryState.DELIVERED: 2,
-    DeliveryState.READ: 3,
-    DeliveryState.FAILED: -1,
-}
 
 
 @dataclass(frozen=True)
@@ -120,7 +117,7 @@ class DirectMessages:
         peer = message.recipient_key
         self._states[message.id] = (peer, state)
         self.accepted.add(peer)
-        if _RANK[state] < _RANK[DeliveryState.DELIVERED]:
+        if state.rank < DeliveryState.DELIVERED.rank:
             self._outbox.setdefault(peer, []).append(message)
 
     def state(self, message_id: bytes) -> DeliveryState | None:
@@ -167,18 +164,32 @@ class DirectMessages:
             return result
         self._remember(message.id)
         if peer in self.declined:
-            self.stats.add(peer, DropReason.NOT_ALLOWED)  # silently: the sender saw "delivered"
+            result.events.append(DmHeld(message))  # kept, not shown: the sender saw "delivered"
         elif peer in self.accepted:
             result.events.append(DmReceived(message))
         else:
-            pending = self._pending.setdefault(peer, [])
-            if len(pending) >= self.settings.max_pending:
-                self.stats.add(peer, DropReason.BUFFER_FULL)
-            else:
-                pending.append(message)
-                if len(pending) == 1:
-                    result.events.append(DmRequest(message))
+            result.events.append(DmHeld(message))
+            if self.hold(message):
+                result.events.append(DmRequest(message))
         return result
+
+    def hold(self, message: DirectMessage) -> bool:
+        """Keep a message from a member we have not answered as (part of) their request;
+        True if it is the request's first message. Past ``max_pending`` it is only kept by
+        the adapter (shown when they are accepted)."""
+        peer = message.envelope.sender_key
+        pending = self._pending.setdefault(peer, [])
+        if any(m.id == message.id for m in pending):
+            return False
+        if len(pending) >= self.settings.max_pending:
+            self.stats.add(peer, DropReason.BUFFER_FULL)
+            return False
+        pending.append(message)
+        return len(pending) == 1
+
+    def reconsider(self, peer: bytes) -> None:
+        """We no longer decline ``peer`` (an unblock): their next messages are a request."""
+        self.declined.discard(peer)
 
     def on_ack(self, peer: bytes, msg: DmAck) -> DmResult:
         result = DmResult()
@@ -277,7 +288,7 @@ class DirectMessages:
         self, message_id: bytes, peer: bytes, state: DeliveryState, result: DmResult
     ) -> None:
         entry = self._states.get(message_id)
-        if entry is not None and _RANK[entry[1]] >= _RANK[state]:
+        if entry is not None and entry[1].rank >= state.rank:
             return
         self._states[message_id] = (peer, state)
         self._states.move_to_end(message_id)

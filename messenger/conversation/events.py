@@ -61,6 +61,14 @@ class DmRequest(ConversationEvent):
 
 
 @dataclass(frozen=True)
+class DmHeld(ConversationEvent):
+    """A direct message to us that is not shown yet (a request not answered, or from a member
+    we declined or blocked): kept, so that nothing acknowledged is ever lost."""
+
+    message: DirectMessage
+
+
+@dataclass(frozen=True)
 class DmReceived(ConversationEvent):
     """A direct message to us, from a member we accepted (shown once)."""
 

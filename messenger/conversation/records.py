@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..storage.records import Direction, DirectMessageRecord, DmState, PostRecord
+from ..storage.records import STORED_STATES, Direction, DirectMessageRecord, PostRecord
 from ..storage.store import Store
 from ..views import DeliveryState
 from .dm_envelope import DirectMessage, decode_dm
@@ -50,26 +50,18 @@ def post_from_record(record: PostRecord) -> SignedPost:
     return post
 
 
-_DM_STATES = {
-    DeliveryState.QUEUED: DmState.QUEUED,
-    DeliveryState.SENT: DmState.SENT,
-    DeliveryState.DELIVERED: DmState.DELIVERED,
-    DeliveryState.READ: DmState.READ,
-}
-
-
 def dm_to_record(message: DirectMessage, *, me: bytes, state: DeliveryState) -> DirectMessageRecord:
     """A direct message as stored by ``me`` (its sender or its recipient)."""
     env = message.envelope
     outgoing = env.sender_key == me
-    if state not in _DM_STATES:
+    if state not in STORED_STATES:
         raise ValueError(f"the store has no state {state.value!r}")
     return DirectMessageRecord(
         id=message.id,
         circle_id=env.circle_id,
         peer_key=env.recipient_key if outgoing else env.sender_key,
         direction=Direction.OUT if outgoing else Direction.IN,
-        state=_DM_STATES[state],
+        state=state,
         ts=env.ts,
         body=env.body,
         signed=message.signed,
@@ -80,7 +72,7 @@ def dm_from_record(record: DirectMessageRecord) -> tuple[DirectMessage, Delivery
     message = decode_dm(record.signed, verify=False)
     if message.id != record.id or message.envelope.circle_id != record.circle_id:
         raise EnvelopeError(DropReason.BAD_VALUE, "the record does not match its signed bytes")
-    return message, DeliveryState(record.state.value)
+    return message, record.state
 
 
 class StorePostLog:

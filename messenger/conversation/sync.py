@@ -230,6 +230,9 @@ class CircleSync:
     def decline_dm(self, peer: bytes) -> None:
         self.dms.decline(peer)
 
+    def reconsider_dm(self, peer: bytes) -> None:
+        self.dms.reconsider(peer)
+
     def mark_read(self, peer: bytes, message_ids: Iterable[bytes]) -> list[Outgoing]:
         return self.dms.mark_read(peer, message_ids).out
 

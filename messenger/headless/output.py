@@ -24,6 +24,8 @@ def human_line(event: Event) -> str:
         return f"[{author}] {fields['body']}"
     if name == "dm":
         return f"[dm from {fields['from']}] {fields['body']}"
+    if name == "dm_sent":
+        return f"[dm to {fields['to']}] {fields['body']}"
     if name == "circle":
         return f"* circle {fields['name']} ({fields['role']}): {fields['invite']}"
     if name in ("peer_connected", "peer_lost"):

@@ -30,7 +30,10 @@ CONFIRM_SIZE = 32
 PAD_TO = 256
 
 
-class Role(Enum):
+class Side(Enum):
+    """Which end of a spoken-code session (not a member's role in a circle: that is
+    :class:`messenger.views.Role`)."""
+
     NEWCOMER = b"newcomer"
     HOST = b"host"
 
@@ -57,25 +60,25 @@ class SessionKeys:
             transcript=msg_a + msg_b,
         )
 
-    def confirmation(self, role: Role) -> bytes:
-        key = self.confirm_newcomer if role is Role.NEWCOMER else self.confirm_host
+    def confirmation(self, role: Side) -> bytes:
+        key = self.confirm_newcomer if role is Side.NEWCOMER else self.confirm_host
         return hashlib.blake2b(
             role.value + self.transcript, key=key, digest_size=CONFIRM_SIZE
         ).digest()
 
-    def confirms(self, role: Role, received: bytes) -> bool:
+    def confirms(self, role: Side, received: bytes) -> bool:
         return hmac.compare_digest(self.confirmation(role), received)
 
-    def seal(self, role: Role, plaintext: bytes) -> bytes:
+    def seal(self, role: Side, plaintext: bytes) -> bytes:
         """Encrypt ``plaintext`` sent by ``role``, padded to hide its length."""
-        key = self.seal_newcomer if role is Role.NEWCOMER else self.seal_host
+        key = self.seal_newcomer if role is Side.NEWCOMER else self.seal_host
         body = len(plaintext).to_bytes(2, "big") + plaintext
         body += bytes(-len(body) % PAD_TO)
         return bytes(nacl.secret.SecretBox(key).encrypt(body))
 
-    def open(self, role: Role, sealed: bytes) -> bytes | None:
+    def open(self, role: Side, sealed: bytes) -> bytes | None:
         """The plaintext ``role`` sealed, or ``None`` if it was tampered with or malformed."""
-        key = self.seal_newcomer if role is Role.NEWCOMER else self.seal_host
+        key = self.seal_newcomer if role is Side.NEWCOMER else self.seal_host
         try:
             body = nacl.secret.SecretBox(key).decrypt(sealed)
         except (nacl.exceptions.CryptoError, nacl.exceptions.ValueError, TypeError):

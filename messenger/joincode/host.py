@@ -22,7 +22,7 @@ from spake2 import SPAKE2_B
 
 from .. import pseudonym as pseudonyms
 from .code import JoinCode
-from .crypto import HOST_ID, NEWCOMER_ID, Role, SessionKeys
+from .crypto import HOST_ID, NEWCOMER_ID, SessionKeys, Side
 from .errors import FrameError, JoinStateError
 from .events import (
     AttemptFailed,
@@ -180,16 +180,16 @@ class HostSession:
             self.state = HostState.AWAITING_PAKE
             raise Malformed("bad spake2 message") from None
         self._keys = SessionKeys.derive(shared, message.spake, outbound)
-        self._send(Reply(outbound, self._keys.confirmation(Role.HOST)))
+        self._send(Reply(outbound, self._keys.confirmation(Side.HOST)))
         return []
 
     def _on_request(self, message: Request, now: float) -> list[JoinEvent]:
         assert self._keys is not None
-        if not self._keys.confirms(Role.NEWCOMER, message.confirmation):
+        if not self._keys.confirms(Side.NEWCOMER, message.confirmation):
             return self._wrong_code()
         self.invitation.attempt_confirmed()
         self.state = HostState.AWAITING_DECISION
-        plain = self._keys.open(Role.NEWCOMER, message.sealed)
+        plain = self._keys.open(Side.NEWCOMER, message.sealed)
         if plain is None:
             return self._fail(FailureReason.MALFORMED, AbortReason.MALFORMED)
         try:
@@ -209,7 +209,7 @@ class HostSession:
         """Send the circle's invitation to this newcomer."""
         request_id, name = self._decidable()
         assert self._keys is not None
-        sealed = self._keys.seal(Role.HOST, encode_plain(["welcome", self.invitation.invite]))
+        sealed = self._keys.seal(Side.HOST, encode_plain(["welcome", self.invitation.invite]))
         self._send(Answer(sealed))
         self.state = HostState.ADMITTED
         self.invitation.settled(request_id, admitted=True)
@@ -221,7 +221,7 @@ class HostSession:
         request_id, name = self._decidable()
         assert self._keys is not None
         text = (message or DEFAULT_REFUSAL).strip()[:MAX_REFUSAL] or DEFAULT_REFUSAL
-        self._send(Answer(self._keys.seal(Role.HOST, encode_plain(["refused", text]))))
+        self._send(Answer(self._keys.seal(Side.HOST, encode_plain(["refused", text]))))
         self.state = HostState.DENIED
         self.invitation.settled(request_id, admitted=False)
         self._output_ready()

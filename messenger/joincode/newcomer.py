@@ -19,7 +19,7 @@ from .. import pseudonym as pseudonyms
 from ..invite_link import InviteLinkError
 from ..invite_link import parse as parse_invite
 from .code import JoinCode
-from .crypto import HOST_ID, NEWCOMER_ID, Role, SessionKeys
+from .crypto import HOST_ID, NEWCOMER_ID, SessionKeys, Side
 from .errors import FrameError
 from .events import CodeAccepted, FailureReason, JoinEvent, JoinFailed, Refused, Welcomed
 from .framing import FrameDecoder, frame
@@ -114,18 +114,18 @@ class NewcomerSession:
         except Exception:  # spake2 raises ValueError, its own errors or asserts on bad points
             raise Malformed("bad spake2 message") from None
         keys = SessionKeys.derive(shared, self._outbound, message.spake)
-        if not keys.confirms(Role.HOST, message.confirmation):
+        if not keys.confirms(Side.HOST, message.confirmation):
             # Tell the host, so its count is right at once; the failure reveals nothing else.
             return self._fail(FailureReason.WRONG_CODE, AbortReason.WRONG_CODE)
         self._keys = keys
-        sealed = keys.seal(Role.NEWCOMER, encode_plain([self.pseudonym]))
-        self._send(Request(keys.confirmation(Role.NEWCOMER), sealed))
+        sealed = keys.seal(Side.NEWCOMER, encode_plain([self.pseudonym]))
+        self._send(Request(keys.confirmation(Side.NEWCOMER), sealed))
         self.state = NewcomerState.AWAITING_ANSWER
         return [CodeAccepted()]
 
     def _on_answer(self, message: Answer) -> list[JoinEvent]:
         assert self._keys is not None  # AWAITING_ANSWER is only reached with keys
-        plain = self._keys.open(Role.HOST, message.sealed)
+        plain = self._keys.open(Side.HOST, message.sealed)
         if plain is None:
             raise Malformed("sealed answer")
         kind, text = decode_plain(plain, 2)

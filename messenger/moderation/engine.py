@@ -8,7 +8,7 @@ duplicates only counted).
 
 What it does:
 
-- **Events** (:mod:`.state`, :mod:`.wire`): HELLO on connect, the whole log to a peer whose
+- **Events** (:mod:`.state`, :mod:`.wire`): DIGEST on connect, the whole log to a peer whose
   digest differs, and every newly accepted event passed on to every other linked member.
   :meth:`act` signs our own action (after checking we may take it) and sends it everywhere.
 - **Rotation** (:mod:`.rotation`): :meth:`rotate` (host) makes the new secret, the ROTATE event
@@ -80,7 +80,7 @@ from .rotation import (
     plan_rotation,
 )
 from .state import ModerationLimits, ModerationState
-from .wire import Events, Handovers, Hello, Report, chunked, decode, encode
+from .wire import Digest, Events, Handovers, Report, chunked, decode, encode
 
 Result = tuple[list[Outgoing], list[Effect]]
 ENGINE_FORMAT = 1
@@ -235,7 +235,7 @@ class CircleModeration:
                 self.limits.burst, self.limits.messages_per_window, self.limits.window_ms, now
             ),
         )
-        out = [Outgoing(member, encode(Hello(self.state.digest(), len(self.state))))]
+        out = [Outgoing(member, encode(Digest(self.state.digest(), len(self.state))))]
         if handover_only:
             handover = self.keeper.handover_for(member)
             if handover is not None:
@@ -276,7 +276,7 @@ class CircleModeration:
         except WireError as exc:
             return [], [self._drop(member, exc.reason, "message")]
         match msg:
-            case Hello():
+            case Digest():
                 if msg.digest == self.state.digest():
                     return [], []
                 blobs = [e.signed for e in self.state.events()]
@@ -332,6 +332,7 @@ class CircleModeration:
         out: list[Outgoing] = []
         effects: list[Effect] = []
         others: list[Handover] = []
+        promoted: set[bytes] = set()
         for blob in blobs:
             try:
                 handover = decode_handover(blob, self.circle.host_key)
@@ -353,26 +354,49 @@ class CircleModeration:
                 self.circle = rotated
                 self.dirty = True
                 effects.append(SecretRotated(rotated))
-                for peer in self._peers.values():
-                    if peer.epoch < rotated.epoch:
-                        peer.handover_only = True
+                promoted |= self._carry_over(rotated.epoch)
             elif self.state.is_member(handover.recipient):
                 others.append(handover)
         if self.state.is_member(self.me_key):
             held = self.keeper.hold(others)
             if held:
                 self.dirty = True
-        out += self._pass_handovers(exclude=member)
+        out += self._pass_handovers(exclude=member, also=promoted)
         if any(isinstance(e, SecretRotated) for e in effects):
             self.keeper.expire(now)
             effects.append(BindingsChanged())
         return out, effects
 
-    def _pass_handovers(self, *, exclude: bytes | None) -> list[Outgoing]:
-        """Each linked member still at an old epoch gets its own hand-over, if we hold it."""
-        out = []
+    def _carry_over(self, epoch: int) -> set[bytes]:
+        """We moved to ``epoch``: live links to members who are still members keep carrying
+        the conversation (they were authenticated by their keys; the secret only guards new
+        handshakes), now counted at ``epoch``; any other link at an older epoch is for
+        hand-overs only. Returns the members whose links were carried over."""
+        carried = set()
         for key, peer in self._peers.items():
-            if key == exclude or peer.epoch >= self.circle.epoch:
+            if peer.epoch >= epoch:
+                continue
+            if peer.handover_only or not self.state.is_member(key):
+                peer.handover_only = True
+            else:
+                peer.epoch = epoch
+                carried.add(key)
+        return carried
+
+    def link_epoch(self, member: bytes) -> int | None:
+        """The epoch the link to ``member`` counts at now (None: not linked)."""
+        peer = self._peers.get(member)
+        return None if peer is None else peer.epoch
+
+    def _pass_handovers(
+        self, *, exclude: bytes | None, also: Iterable[bytes] = ()
+    ) -> list[Outgoing]:
+        """Each linked member still at an old epoch (or carried over to the new one, in
+        ``also``) gets its own hand-over, if we hold it."""
+        out = []
+        carried = set(also)
+        for key, peer in self._peers.items():
+            if key == exclude or (peer.epoch >= self.circle.epoch and key not in carried):
                 continue
             handover = self.keeper.handover_for(key)
             if handover is not None and handover.epoch == self.circle.epoch:
@@ -481,13 +505,12 @@ class CircleModeration:
         self.dirty = True
         out: list[Outgoing] = []
         blobs = [h.signed for h in rotation.handovers]
-        for key, peer in self._peers.items():
+        for key in self._peers:
             if not self.state.is_member(key):
                 continue
             out.append(Outgoing(key, encode(Events((rotation.event.signed,)))))
             out += [Outgoing(key, m) for m in chunked(Handovers, blobs)]
-            if peer.epoch < rotation.circle.epoch:
-                peer.handover_only = True
+        self._carry_over(rotation.circle.epoch)
         return out, [SecretRotated(rotation.circle), *applied.effects, BindingsChanged()]
 
     # -- reports --------------------------------------------------------------------------

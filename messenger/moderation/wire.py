@@ -1,11 +1,11 @@
 """The messages of the moderation lane (``Lane.MODERATION``): msgpack arrays, a type tag first::
 
-    HELLO      [1, digest (32), count]          the events I hold, summarised
+    DIGEST     [1, digest (32), count]          the events I hold, summarised
     EVENTS     [2, [signed event, ...]]         moderation events
     HANDOVERS  [3, [hand-over, ...]]            sealed new secrets (:mod:`.rotation`)
     REPORT     [4, sealed report]               for moderators only (:mod:`.reports`)
 
-Events are few, so they spread simply: on connect each side sends HELLO; a side whose digest
+Events are few, so they spread simply: on connect each side sends DIGEST; a side whose digest
 differs sends every event it holds (in chunks), the other keeps what it lacks; an event accepted
 live is passed on to every other linked member. Decoding is strict and bounded; anything else
 raises :class:`~.errors.WireError`.
@@ -31,14 +31,14 @@ DIGEST_LEN = 32
 
 
 class MsgType(IntEnum):
-    HELLO = 1
+    DIGEST = 1
     EVENTS = 2
     HANDOVERS = 3
     REPORT = 4
 
 
 @dataclass(frozen=True)
-class Hello:
+class Digest:
     digest: bytes
     count: int
 
@@ -58,14 +58,14 @@ class Report:
     data: bytes
 
 
-Message = Hello | Events | Handovers | Report
+Message = Digest | Events | Handovers | Report
 
 
 def encode(msg: Message) -> bytes:
     fields: list[Any]
     match msg:
-        case Hello():
-            fields = [MsgType.HELLO, msg.digest, msg.count]
+        case Digest():
+            fields = [MsgType.DIGEST, msg.digest, msg.count]
         case Events():
             fields = [MsgType.EVENTS, list(msg.events)]
         case Handovers():
@@ -87,12 +87,12 @@ def decode(data: bytes) -> Message:
             kind = MsgType(tag)
         except ValueError:
             fail(Reason.UNKNOWN_TYPE, f"type {tag}")
-        want = 3 if kind is MsgType.HELLO else 2
+        want = 3 if kind is MsgType.DIGEST else 2
         if len(raw) != want:
             fail(Reason.BAD_FIELDS, f"{kind.name.lower()} fields")
-        if kind is MsgType.HELLO:
+        if kind is MsgType.DIGEST:
             digest = codec.need_bytes(raw[1], Bad, "digest", DIGEST_LEN)
-            return Hello(digest, codec.need_int(raw[2], Bad, "count", 0, 2**31))
+            return Digest(digest, codec.need_int(raw[2], Bad, "count", 0, 2**31))
         if kind is MsgType.REPORT:
             return Report(codec.need_bytes(raw[1], Bad, "report", 1, MAX_REPORT))
         items = codec.need_list(raw[1], Bad, "items", MAX_ITEMS)

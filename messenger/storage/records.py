@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from ..views import DeliveryState
 from .errors import InvalidRecord
 
 KEY_LEN = 32
@@ -29,20 +30,17 @@ class Direction(enum.Enum):
     OUT = "out"
 
 
-class DmState(enum.Enum):
-    """Where a direct message is in its life; states only move forward (see :attr:`rank`)."""
+DmState = DeliveryState
+"""Where a direct message is in its life (the one enum of :mod:`messenger.views`); states
+only move forward (see :attr:`~messenger.views.DeliveryState.rank`). The store keeps all but
+``FAILED`` (:data:`STORED_STATES`)."""
 
-    QUEUED = "queued"
-    SENT = "sent"
-    DELIVERED = "delivered"
-    READ = "read"
-
-    @property
-    def rank(self) -> int:
-        return _DM_RANK[self]
-
-
-_DM_RANK = {DmState.QUEUED: 0, DmState.SENT: 1, DmState.DELIVERED: 2, DmState.READ: 3}
+STORED_STATES = (
+    DeliveryState.QUEUED,
+    DeliveryState.SENT,
+    DeliveryState.DELIVERED,
+    DeliveryState.READ,
+)
 
 
 def _need_bytes(name: str, value: object, length: int | None = None) -> None:
@@ -187,8 +185,8 @@ class DirectMessageRecord:
         _need_bytes("peer_key", self.peer_key, KEY_LEN)
         if not isinstance(self.direction, Direction):
             raise InvalidRecord("direction must be a Direction")
-        if not isinstance(self.state, DmState):
-            raise InvalidRecord("state must be a DmState")
+        if self.state not in STORED_STATES:
+            raise InvalidRecord("state must be a stored DmState (not failed)")
         _need_int("ts", self.ts)
         _need_str("body", self.body)
         _need_bytes("signed", self.signed)

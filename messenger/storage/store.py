@@ -23,6 +23,7 @@ from .errors import DatabaseFailure, InvalidRecord, StoreClosed, UnknownCircle
 from .fts import fts_query
 from .lock import ProfileLock
 from .records import (
+    STORED_STATES,
     CircleRecord,
     Direction,
     DirectMessageRecord,
@@ -650,9 +651,9 @@ class Store:
 
         Returns True if the state changed.
         """
-        if not isinstance(state, DmState):
-            raise InvalidRecord("state must be a DmState")
-        earlier = [s.value for s in DmState if s.rank < state.rank]
+        if state not in STORED_STATES:
+            raise InvalidRecord("state must be a stored DmState (not failed)")
+        earlier = [s.value for s in STORED_STATES if s.rank < state.rank]
         if not earlier:
             return False
         marks = ",".join("?" * len(earlier))

@@ -209,12 +209,17 @@ class Node:
         raise ConnectError(f"could not reach the peer: {last}") from last
 
     async def set_circles(self, bindings: Sequence[CircleBinding]) -> None:
-        """Serve exactly these circles: announce them, dial their members, drop the others."""
+        """Serve exactly these circles: announce them, dial their members, drop the others.
+
+        A link stays up while its circle is served with the same identity (static key and
+        handshake payload): a new secret (psk) or discovery key only guards new handshakes, so
+        a secret rotation keeps everyone who is still linked talking. A changed identity closes
+        the circle's links, so they come back with it."""
         old = self._bindings
         self._bindings = {b.tag: b for b in bindings}
         for key, link in list(self._links.items()):
-            binding = self._bindings.get(key.circle)
-            if binding is None or binding != old.get(key.circle):
+            binding, before = self._bindings.get(key.circle), old.get(key.circle)
+            if binding is None or before is None or not _same_identity(binding, before):
                 self._tasks.spawn(link.stream.close(CloseCode.GOING_AWAY), "node-drop-link")
         for (label, tag), task in list(self._dialers.items()):
             if tag not in self._bindings:
@@ -551,3 +556,8 @@ class _RelayPort:
 def _reason(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
+
+
+def _same_identity(a: CircleBinding, b: CircleBinding) -> bool:
+    """Whether links made under binding ``b`` may stay up under ``a``."""
+    return a.static == b.static and a.payload == b.payload and (a.psk is None) == (b.psk is None)

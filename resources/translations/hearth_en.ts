@@ -2088,7 +2088,7 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>A new report waits in the moderation queue.</source>
+        <source>would like to talk with you privately</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2128,6 +2128,10 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>Someone asks to join a circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new report waits in the moderation queue.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

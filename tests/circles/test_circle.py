@@ -14,13 +14,13 @@ from messenger.circle import (
     CircleProblem,
     CircleSettings,
     DirectMessages,
-    Retention,
     RetentionPolicy,
     create_circle,
     lobby,
 )
 from messenger.identity import Membership, verify
 from messenger.keyschedule import LOBBY_ID, LOBBY_SECRET, CircleKeys, derive_circle_id
+from messenger.views import Retention
 
 
 @pytest.fixture

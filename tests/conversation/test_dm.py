@@ -8,6 +8,7 @@ import pytest
 
 from messenger.conversation import (
     DirectMessageError,
+    DmHeld,
     DmReceived,
     DmRequest,
     DmSettings,
@@ -73,7 +74,27 @@ def test_a_decline_is_silent() -> None:
     assert net["a"].dm_states(accepted) == net["a"].dm_states(declined)
     assert net["a"].dm_states(declined) == ["queued", "sent", "delivered"]
     assert {kind for src, _, kind in seen if src == "b"} == {"DmAck"}
-    assert net["b"].engine.stats[DropReason.NOT_ALLOWED] == 1
+    # ... and b's client keeps it, unshown, so that "delivered" is never a lie
+    assert [e.message.envelope.body for e in net["b"].of(DmHeld)] == ["one", "two"]
+
+
+def test_an_unblock_makes_held_messages_a_request_again() -> None:
+    net = connected("a", "b")
+    net.dm("a", "b", "one")
+    net.run()
+    net["b"].engine.accept_dm(net["a"].pk)
+    net["b"].engine.decline_dm(net["a"].pk)  # a block
+    net.dm("a", "b", "while blocked")
+    net.run()
+    net["b"].engine.reconsider_dm(net["a"].pk)  # the unblock
+    net.dm("a", "b", "after the unblock")
+    net.run()
+    requests = net["b"].of(DmRequest)
+    assert [r.message.envelope.body for r in requests][-1] == "after the unblock"
+    _, events = net["b"].engine.accept_dm(net["a"].pk)
+    assert [e.message.envelope.body for e in events if isinstance(e, DmReceived)] == [
+        "after the unblock"
+    ]
 
 
 def test_queued_while_away_then_delivered_only_to_the_recipient() -> None:

@@ -5,6 +5,8 @@ and to ``True`` on every ``emit``; on Python 3.11, where those objects are not i
 interpreter aborts after a few thousand calls (ui/pyside_guard.py protects the app when that
 version is installed). This test would catch that regression, or a similar one, in whatever
 PySide6 the pins name: a thousand such calls must leave the singletons' counts where they were.
+Checked against the real thing: with PySide6 6.12.0 on the path it fails ("dropped references
+to None"), with 6.11.3 it passes.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ import sys
 import pytest
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
-
-from ui import pyside_guard
 
 CALLS = 1000  # with the bug: 1000 references short, yet few enough not to abort the run
 SLACK = 50  # other references taken or dropped meanwhile (the test itself holds a few)
@@ -32,7 +32,6 @@ class _Emitter(QObject):
     sys.version_info >= (3, 12), reason="None, True and False are immortal from Python 3.12"
 )
 def test_thousands_of_calls_leave_none_true_and_false_counted(qapp: QApplication) -> None:
-    assert pyside_guard.affected_version() is None  # the pinned PySide6 is not the broken one
     emitter = _Emitter()
     received: list[int] = []
     emitter.ticked.connect(received.append)

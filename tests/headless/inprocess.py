@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from messenger.config import MessengerConfig, Seconds
 from messenger.events import Event
 from messenger.facade import Messenger
 from messenger.headless.commands import parse_line
@@ -27,7 +28,14 @@ FAST_NODE = NodeConfig(
     idle_timeout=5.0,
     backoff_base=0.25,
     backoff_cap=2.0,
-    find_timeout=3.0,
+    find_timeout=5.0,
+)
+
+
+FAST = MessengerConfig(
+    tick=Seconds(0.2),  # due work (reports, retries) five times as often
+    node=FAST_NODE,
+    moderation=EngineLimits(report_delay_ms=0),
 )
 
 
@@ -35,12 +43,7 @@ class Peer:
     def __init__(self, profile: Path | None = None) -> None:
         where = ["--ephemeral"] if profile is None else ["--profile", str(profile)]
         options = parse_args([*where, "--interface", "127.0.0.1", "--headless"])
-        self.messenger = Messenger(
-            options,
-            node_config=FAST_NODE,
-            kdf=MINIMUM,
-            moderation_limits=EngineLimits(report_delay_ms=0),
-        )
+        self.messenger = Messenger(options, kdf=MINIMUM, config=FAST)
         self.events: list[dict[str, Any]] = []
         self.changed = asyncio.Event()
         self.messenger.subscribe(self._seen)

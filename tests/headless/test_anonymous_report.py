@@ -6,8 +6,6 @@ In one process so that the random delay of anonymous reports (up to a minute) ca
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from messenger.moderating import ModerationRefused
@@ -39,7 +37,13 @@ async def test_an_anonymous_report_names_nobody_and_reaches_only_moderators() ->
         keys = {e["key"] for e in host.of("peer_connected")} - {post["author_key"]}
         assert len(keys) == 1 and keys.pop() not in str(report)
         await kind.until(lambda: any("reached a moderator" in str(e) for e in kind.of("info")))
-        await asyncio.sleep(0.5)
+        # Barrier: posts from the reporter and from the host after the report; a copy of the
+        # report to anyone else would have reached them first.
+        await kind.do("/say barrier from kind")
+        await host.do("/say barrier from host")
+        for peer, marker in ((rude, "kind"), (rude, "host"), (kind, "host")):
+            body = f"barrier from {marker}"
+            await peer.until(lambda p=peer, b=body: any(x["body"] == b for x in p.of("post")))  # type: ignore[misc]
         assert not rude.of("report") and not kind.of("report")
 
         # A report without a reason or words asks for them; one on oneself is refused.

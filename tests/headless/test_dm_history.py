@@ -107,7 +107,14 @@ async def test_read_receipts_and_typing_only_when_both_turn_them_on(tmp_path: Pa
         await wait_for(bob_seen, DmEvent)
         await bob.typing(circle.id, alice_key)
         await bob.mark_read(circle.id, alice_key, [sent.id])
-        await asyncio.sleep(0.5)
+        # Barrier: a reply sent after them; had the typing or the receipt gone out, it came first.
+        await bob.send_dm(circle.id, alice_key, "barrier")
+        for _ in range(400):
+            if any(isinstance(e, DmEvent) and e.message.body == "barrier" for e in alice_seen):
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the barrier reply never arrived")
         assert not [e for e in alice_seen if isinstance(e, TypingEvent)]
         assert not [e for e in alice_seen if isinstance(e, DmStateEvent) and e.state == "read"]
 

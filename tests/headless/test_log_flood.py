@@ -66,10 +66,10 @@ async def test_a_member_flooding_bad_messages_writes_a_few_log_lines(
     host, member = await Peer().start(), await Peer().start()
     try:
         await circle_of(host, [member])
-        node = member.messenger._node
+        node = member.messenger._wire.node
         assert node is not None
         [link] = node.links()
-        caplog.set_level(logging.INFO, logger="messenger.inbound")
+        caplog.set_level(logging.INFO, logger="messenger.session")
         for _ in range(FLOOD):
             await node.send(link, b"\xff" + os.urandom(40))  # no such lane
         await node.send(link, b"\xff")
@@ -80,5 +80,5 @@ async def test_a_member_flooding_bad_messages_writes_a_few_log_lines(
     finally:
         await member.close()
         await host.close()
-    lines = [r for r in caplog.records if r.name == "messenger.inbound" and r.levelno >= 20]
+    lines = [r for r in caplog.records if r.name == "messenger.session" and r.levelno >= 20]
     assert 1 <= len(lines) <= 2, f"{len(lines)} log lines for {FLOOD} bad messages"

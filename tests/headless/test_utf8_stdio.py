@@ -26,7 +26,7 @@ def peer() -> Iterator[HeadlessPeer]:
 
 
 def test_utf8_commands_and_bad_bytes_do_not_end_the_session(peer: HeadlessPeer) -> None:
-    peer.wait_event("ready")
+    peer.wait_event("ready", 40)  # a loaded machine can take a while to start a process
     assert peer.command("/create Árbol 🌳", "circle")["name"] == "Árbol 🌳"
     assert peer.proc.stdin is not None
     peer.proc.stdin.write(b"/create \xff\xfe broken\n")  # not UTF-8 at all

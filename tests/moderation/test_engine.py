@@ -34,7 +34,7 @@ from messenger.moderation import (
 )
 from messenger.moderation.engine import EngineLimits
 from messenger.moderation.reports import make_report
-from messenger.moderation.wire import Events, Hello, Report, decode, encode
+from messenger.moderation.wire import Digest, Events, Report, decode, encode
 from messenger.mux import Lane
 
 from .helpers import CIRCLE, T0, member
@@ -99,7 +99,7 @@ def test_garbage_on_the_lane_is_dropped_and_rate_limited() -> None:
     world._send(mallory, [out_to(alice.key, b"\xc1")], Lane.MODERATION)
     world.pump()
     assert alice.of(Dropped)[-1] == Dropped(mallory.key, Reason.MALFORMED, "message")
-    hello = encode(Hello(alice.mod.state.digest(), 0))
+    hello = encode(Digest(alice.mod.state.digest(), 0))
     limit = EngineLimits().burst
     world._send(mallory, [out_to(alice.key, hello)] * (limit + 5), Lane.MODERATION)
     world.pump()
@@ -143,6 +143,21 @@ def test_removal_rotates_and_the_removed_member_is_left_behind() -> None:
     # rex is refused at the old epoch, and is in nobody's hand-over
     assert host.mod.link_decision(rex.key, 0, world.now).reason is Reason.REMOVED
     assert not any(h.recipient == rex.key for h in host.mod.keeper.handovers())
+
+
+def test_live_links_of_members_who_stay_carry_over_the_rotation() -> None:
+    world = World(["host", "alice", "bob", "rex"])
+    world.connect()
+    host, alice, bob, rex = (world[n] for n in ("host", "alice", "bob", "rex"))
+    remaining = [p.key for p in (alice, bob, rex)]
+    world.run("host", host.mod.remove(rex.key, world.now, remaining=remaining))
+    # No new handshake: the links made at epoch 0 count at epoch 1 on both ends and still
+    # carry the conversation; the removed member's link does not.
+    for a, b in ((host, alice), (host, bob), (alice, bob), (alice, host), (bob, alice)):
+        assert a.mod.carries_conversation(b.key), (a, b)
+        assert a.mod.link_epoch(b.key) == 1
+    assert not host.mod.carries_conversation(rex.key)
+    assert not alice.mod.carries_conversation(rex.key)
 
 
 def test_rotation_reaches_a_member_who_was_away_through_another_member() -> None:

@@ -13,9 +13,9 @@ from messenger.moderation import Reason, WireError
 from messenger.moderation.wire import (
     MAX_ITEMS,
     MAX_MESSAGE,
+    Digest,
     Events,
     Handovers,
-    Hello,
     Report,
     chunked,
     decode,
@@ -26,8 +26,8 @@ from messenger.moderation.wire import (
 @pytest.mark.parametrize(
     "msg",
     [
-        Hello(bytes(32), 0),
-        Hello(bytes([7]) * 32, 12),
+        Digest(bytes(32), 0),
+        Digest(bytes([7]) * 32, 12),
         Events(()),
         Events((b"a", b"bc")),
         Handovers((b"x" * 300,)),

@@ -108,13 +108,19 @@ async def discovered(node: Node, *others: Node, timeout: float = 10.0) -> None:
     A node decides at once, on the discovery event, whether to dial a peer; after this, any
     dial it wanted has started (see ``dialing``)."""
 
-    async def wait() -> None:
-        while not all(other.label in node._peers for other in others):
-            await asyncio.sleep(0.02)
-
-    await asyncio.wait_for(wait(), timeout)
+    await until(lambda: all(other.label in node._peers for other in others), timeout)
 
 
 def dialing(node: Node, other: Node) -> bool:
     """``node`` runs a dialer towards ``other`` (in any circle)."""
     return any(label == other.label for label, _ in node._dialers)
+
+
+async def until(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Until ``check()`` holds (looked at every 20 ms), at most ``timeout`` seconds."""
+
+    async def wait() -> None:
+        while not check():
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(wait(), timeout)

@@ -10,7 +10,7 @@ import pytest
 from network.node import Node, PeerKey, hello
 from tests.closing import close_all
 
-from .helpers import SETTLE, binding, dialing, discovered, started
+from .helpers import SETTLE, binding, dialing, discovered, started, until
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(60)]
 
@@ -80,8 +80,7 @@ async def test_simultaneous_dials_end_as_one_link() -> None:
             return_exceptions=True,
         )
         assert all(isinstance(r, PeerKey) for r in results), results
-        await asyncio.sleep(0.5)
-        assert len(a.links()) == 1 and len(b.links()) == 1
+        await until(lambda: len(a.links()) == 1 and len(b.links()) == 1)  # the loser closed
         # Both kept the same TCP connection: a message crosses it.
         await a.send(a.links()[0], b"one link")
         await rb.until(lambda: any(m.data == b"one link" for m in rb.messages))
@@ -117,7 +116,7 @@ async def test_forged_identity_payload_is_refused() -> None:
         pa = a.listen_addresses[0]
         with pytest.raises(Exception):
             await f.connect(pa.host, pa.port, CIRCLE)
-        await asyncio.sleep(0.2)
+        await until(lambda: a.refused >= 1)
         assert not ra.connected and a.refused == 1
     finally:
         await close_all(a, f)
@@ -198,7 +197,8 @@ async def test_changing_one_circle_keeps_the_links_of_the_others() -> None:
         # A joins a second circle: its first circle's binding is the same object, so the
         # link stays.
         await a.set_circles([shared_a, binding(other, os.urandom(32), "A2")])
-        await asyncio.sleep(0.3)
-        assert not ra.lost and len(a.links()) == 1
+        await a.send(a.links()[0], b"still linked")  # barrier: crosses the link after the change
+        await rb.until(lambda: any(m.data == b"still linked" for m in rb.messages))
+        assert not ra.lost and not rb.lost and len(a.links()) == 1
     finally:
         await close_all(a, b)

@@ -1,0 +1,116 @@
+"""The contract between the core and its front ends (the desktop app, the headless peer):
+the :class:`Messenger` they drive, the events it emits, the views it returns and the errors it
+raises. Front ends import from here; everything else in :mod:`messenger` is the core's own.
+
+Events are frozen dataclasses with a stable JSON ``name`` (``docs/HEADLESS.md``); views are
+frozen snapshots; every error is a :class:`HearthError` with a stable ``code``.
+"""
+
+from __future__ import annotations
+
+from .errors import HearthError
+from .events import (
+    Bye,
+    CircleEvent,
+    CirclesChanged,
+    CodeEvent,
+    DmEvent,
+    DmRequestEvent,
+    DmSentEvent,
+    DmStateEvent,
+    ErrorEvent,
+    Event,
+    Info,
+    JoinRequestEvent,
+    KeyChangedEvent,
+    Listing,
+    MemberRemovedEvent,
+    PeerConnectedEvent,
+    PeerLostEvent,
+    PostEvent,
+    PostHiddenEvent,
+    Ready,
+    ReportEvent,
+    RulesEvent,
+    TypingEvent,
+)
+from .facade import Messenger, NotAllowed, NotFound, NotRunning, StartError
+from .invite_link import InviteLinkError, looks_like_link
+from .invite_link import parse as parse_invite_link
+from .joining import JoinByCodeError, JoinRefused, NoInvitation, WrongCode
+from .moderating import CircleIsClosed, ModerationRefused, RemovedFromCircle, SlowModeActive
+from .moderation import ReportReason
+from .profile_open import PassphraseRequired
+from .views import (
+    CircleSettingsView,
+    CircleView,
+    DeliveryState,
+    DirectMessageView,
+    DirectThreadView,
+    DmPolicy,
+    JoinCodeView,
+    JoinRequestView,
+    MemberView,
+    PostView,
+    ReportView,
+    Retention,
+    Role,
+)
+
+__all__ = [
+    "Bye",
+    "CircleEvent",
+    "CircleIsClosed",
+    "CircleSettingsView",
+    "CircleView",
+    "CirclesChanged",
+    "CodeEvent",
+    "DeliveryState",
+    "DirectMessageView",
+    "DirectThreadView",
+    "DmEvent",
+    "DmPolicy",
+    "DmRequestEvent",
+    "DmSentEvent",
+    "DmStateEvent",
+    "ErrorEvent",
+    "Event",
+    "HearthError",
+    "Info",
+    "InviteLinkError",
+    "JoinByCodeError",
+    "JoinCodeView",
+    "JoinRefused",
+    "JoinRequestEvent",
+    "JoinRequestView",
+    "KeyChangedEvent",
+    "Listing",
+    "MemberRemovedEvent",
+    "MemberView",
+    "Messenger",
+    "ModerationRefused",
+    "NoInvitation",
+    "NotAllowed",
+    "NotFound",
+    "NotRunning",
+    "PassphraseRequired",
+    "PeerConnectedEvent",
+    "PeerLostEvent",
+    "PostEvent",
+    "PostHiddenEvent",
+    "PostView",
+    "Ready",
+    "RemovedFromCircle",
+    "ReportEvent",
+    "ReportReason",
+    "ReportView",
+    "Retention",
+    "Role",
+    "RulesEvent",
+    "SlowModeActive",
+    "StartError",
+    "TypingEvent",
+    "WrongCode",
+    "looks_like_link",
+    "parse_invite_link",
+]

@@ -1,0 +1,208 @@
+"""The circles of a running peer: one :class:`~messenger.session.CircleSession` each, made
+from what the profile keeps (or from a circle just created or joined), and forgotten again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+
+import msgpack
+
+from . import dm_history, persist
+from .circle import Circle, CircleSettings, DirectMessages, RetentionPolicy
+from .conversation import CircleSync, DmSettings, RateLimits
+from .conversation.records import StorePostLog
+from .errors import HearthError
+from .events import Event
+from .identity import Membership
+from .moderation import EngineLimits
+from .network_port import NodeWire
+from .pinning import KeyPins
+from .roster import Roster
+from .runtime import CircleRuntime
+from .session import CircleSession
+from .storage import AsyncStore, Store
+from .views import CircleSettingsView, CircleView, DmPolicy, Retention
+
+
+class NotFound(HearthError):
+    code = "not_found"
+
+
+class CircleTable:
+    """The sessions by circle id, and how a session is made."""
+
+    def __init__(
+        self,
+        *,
+        wire: NodeWire,
+        emit: Callable[[Event], None],
+        clock_ms: Callable[[], int],
+        rate_limits: RateLimits | None,
+        moderation_limits: EngineLimits | None,
+        rendezvous: str | None,
+    ) -> None:
+        self._sessions: dict[bytes, CircleSession] = {}
+        self.get = self._sessions.get
+        """The session of a circle, or None."""
+        self._wire = wire
+        self._emit = emit
+        self._clock_ms = clock_ms
+        self._rate_limits = rate_limits
+        self._moderation_limits = moderation_limits
+        self._rendezvous = rendezvous
+        self.pins = KeyPins()
+        self.dm_settings = DmSettings()  # read receipts and typing indicators: off
+
+    # -- lookups -----------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[CircleSession]:
+        return iter(list(self._sessions.values()))
+
+    def __contains__(self, circle_id: object) -> bool:
+        return circle_id in self._sessions
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    def session(self, circle_id: bytes) -> CircleSession:
+        found = self._sessions.get(circle_id)
+        if found is None:
+            raise NotFound("no such circle")
+        return found
+
+    def find(self, name_or_id: str) -> CircleView:
+        """A circle by its id (hex, or a prefix of it) or its name (ignoring case)."""
+        wanted = name_or_id.strip().lower()
+        views = [s.rt.view() for s in self]
+        for view in views:
+            if view.name.lower() == wanted:
+                return view
+        matches = [v for v in views if v.id.hex().startswith(wanted)]
+        if wanted and len(matches) == 1:
+            return matches[0]
+        raise NotFound(f"no circle called {name_or_id!r}")
+
+    def clear(self) -> None:
+        self._sessions.clear()
+
+    def drop(self, circle_id: bytes) -> None:
+        self._sessions.pop(circle_id, None)
+
+    async def set_dm_settings(self, *, read_receipts: bool, typing_indicators: bool) -> None:
+        """Read receipts and typing indicators, for every circle (on its database thread)."""
+        settings = replace(
+            self.dm_settings, read_receipts=read_receipts, typing_indicators=typing_indicators
+        )
+        self.dm_settings = settings
+        for session in self:
+            dms = session.rt.engine.dms
+            await session.engine(lambda dms=dms: setattr(dms, "settings", settings))  # type: ignore[misc]
+
+    # -- making ------------------------------------------------------------------------------
+    async def load(self, store: AsyncStore) -> list[bytes]:
+        """The circles the profile keeps; returns the ids of lobby leftovers to forget."""
+        self.pins = await persist.load_pins(store)
+        memberships = {m.circle_id: m for m in await store.memberships()}
+        leftovers = []
+        for record in await store.circles(include_left=False):
+            mrec = memberships.get(record.id)
+            if mrec is None:
+                continue
+            circle = Circle.from_dict(msgpack.unpackb(record.record, raw=False))
+            if circle.is_lobby:  # left over from a session that did not end cleanly
+                leftovers.append(record.id)
+                continue
+            membership = Membership.from_dict(msgpack.unpackb(mrec.record, raw=False))
+            session = await self.make(store, circle, membership)
+            await persist.load_extras(store, session.rt)
+        return leftovers
+
+    async def make(
+        self, store: AsyncStore, circle: Circle, membership: Membership
+    ) -> CircleSession:
+        """A session for ``circle``: its engines built (the conversation engine on the
+        database thread), direct messages still waiting queued again, unanswered requests held
+        again."""
+        policy = circle.settings.retention
+
+        def cutoff(now_ms: int) -> int | None:
+            value = policy.cutoff(now_ms / 1000)
+            return None if value is None else int(value * 1000)
+
+        mod, personal = await persist.load_moderation(
+            store, circle, membership, self._moderation_limits
+        )
+        made: list[CircleRuntime] = []
+
+        def dm_allowed(peer: bytes) -> bool:
+            return made[0].dm_allowed(peer) if made else False
+
+        stored = await store.get_setting(dm_history.accepted_key(circle.circle_id), [])
+        accepted = [k for k in stored if isinstance(k, bytes)] if isinstance(stored, list) else []
+
+        def build(s: Store) -> CircleSync:
+            return CircleSync(
+                circle.circle_id,
+                membership.member_key,
+                StorePostLog(s, circle.circle_id),
+                is_member=mod.is_member,
+                retention_cutoff=cutoff,
+                rate_limits=self._rate_limits,
+                dm_allowed=dm_allowed,
+                dm_declined=personal.blocked,
+                dm_accepted=accepted,
+                dm_settings=self.dm_settings,
+                dm_already_received=lambda message_id: s.get_dm(message_id) is not None,
+            )
+
+        engine = await store.run(build)
+        now = self._clock_ms()
+
+        def requeue(s: Store) -> None:
+            for message in dm_history.waiting(s, circle.circle_id):
+                engine.send_dm(message, now)
+            unanswered = [
+                peer
+                for peer, _ in dm_history.threads(s, circle.circle_id)
+                if peer not in engine.dms.accepted and not personal.is_blocked(peer)
+            ]
+            for message in dm_history.held(s, circle.circle_id, unanswered):
+                engine.dms.hold(message)  # requests nobody answered before the restart
+
+        await store.run(requeue)
+        rt = CircleRuntime(mod.circle, membership, engine, Roster(circle.circle_id), mod, personal)
+        rt.clock_ms = self._clock_ms
+        rt.rendezvous = self._rendezvous
+        made.append(rt)
+        session = CircleSession(
+            rt,
+            store=store,
+            wire=self._wire,
+            emit=self._emit,
+            pins=self.pins,
+            clock_ms=self._clock_ms,
+        )
+        self._sessions[circle.circle_id] = session
+        return session
+
+
+def settings_from_view(view: CircleSettingsView) -> CircleSettings:
+    if view.retention is Retention.SESSION:
+        retention = RetentionPolicy.session()
+    elif view.retention is Retention.HOURS:
+        retention = RetentionPolicy.hours(max(1, view.retention_amount))
+    elif view.retention is Retention.DAYS:
+        retention = RetentionPolicy.days(max(1, view.retention_amount))
+    else:
+        retention = RetentionPolicy.forever()
+    dms = {
+        DmPolicy.EVERYONE: DirectMessages.ANYONE,
+        DmPolicy.MODERATORS: DirectMessages.MODERATORS,
+    }.get(view.dm_policy, DirectMessages.NOBODY)
+    return CircleSettings(
+        retention=retention,
+        direct_messages=dms,
+        slow_mode_seconds=view.slow_mode_seconds,
+        anonymous_posting=view.anonymous_posting,
+    )

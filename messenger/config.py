@@ -1,0 +1,53 @@
+"""Every timing and limit of the running peer in one place, and one unit per quantity.
+
+Core engines count time in :data:`Millis` (ms since the Unix epoch, from the one clock the
+messenger is given); durations people configure are :data:`Seconds`. Tests inject a
+:class:`MessengerConfig` with short timings instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NewType
+
+from network.node import NodeConfig
+
+from .conversation import RateLimits
+from .moderation import EngineLimits
+
+Millis = NewType("Millis", int)
+Seconds = NewType("Seconds", float)
+
+
+def wall_clock() -> Seconds:
+    return Seconds(time.time())
+
+
+def millis(seconds: Seconds | float) -> Millis:
+    return Millis(int(seconds * 1000))
+
+
+@dataclass(frozen=True)
+class MessengerConfig:
+    tick: Seconds = Seconds(1.0)
+    """How often due work runs: the engines' timers, reports due, old epochs expiring, spoken
+    codes closing."""
+    purge_every: Seconds = Seconds(60.0)
+    """How often posts past a circle's retention are deleted."""
+    find_code_host: Seconds = Seconds(15.0)
+    """How long a newcomer looks for the host of a spoken code on the LAN."""
+    clock: Callable[[], float] = time.time
+    """Seconds since the Unix epoch (the one clock; engines get it in :data:`Millis`)."""
+    node: NodeConfig | None = None
+    """The network's timings (handshake, keepalive, idle, dial, backoff, finding a code's
+    host); None: the defaults on the launch's interfaces."""
+    moderation: EngineLimits | None = None
+    """The moderation engine's limits and delays (anonymous reports' random delay, the grace
+    an old epoch is kept for members who were away ...)."""
+    rate_limits: RateLimits | None = None
+    """How much a member may send before their posts are dropped and they cool down."""
+
+    def now_ms(self) -> Millis:
+        return Millis(int(self.clock() * 1000))

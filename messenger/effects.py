@@ -1,0 +1,217 @@
+"""What the results of a circle's moderation engine do in the running peer: send its messages,
+save its state, rebind the node, tell the front ends. Called by the circle's
+:class:`~messenger.session.CircleSession` (through its public methods only) for every result of
+the engine, and for the conversation engine's events the moderation engine watches (flooding,
+posts hidden before they arrived).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+from . import persist
+from .circle import Circle
+from .conversation import ConversationEvent, Outgoing, PostReceived, SignedPost
+from .events import (
+    CirclesChanged,
+    Event,
+    Info,
+    MemberRemovedEvent,
+    PostHiddenEvent,
+    ReportEvent,
+)
+from .moderation import (
+    BindingsChanged,
+    CircleClosed,
+    CircleReopened,
+    Dropped,
+    Effect,
+    FloodDisconnect,
+    HostNotice,
+    MemberRemoved,
+    MemberRestored,
+    ModeratorAppointed,
+    ModeratorDismissed,
+    NotPermitted,
+    OpenedReport,
+    PostHidden,
+    PostUnhidden,
+    QueuedReport,
+    ReportDelivered,
+    ReportReceived,
+    ReportStatus,
+    RotationDue,
+    SecretRotated,
+    SlowModeChanged,
+)
+from .runtime import CircleRuntime
+from .storage import AsyncStore
+from .views import PostView, ReportView
+
+log = logging.getLogger(__name__)
+
+Result = tuple[list[Outgoing], list[Effect]]
+
+
+class CircleSession(Protocol):
+    """What effects need of the circle's session (:class:`messenger.session.CircleSession`)."""
+
+    store: AsyncStore
+
+    @property
+    def rt(self) -> CircleRuntime: ...
+    @property
+    def id(self) -> bytes: ...
+    def emit(self, event: Event) -> None: ...
+    def now_ms(self) -> int: ...
+    def name_of(self, member: bytes) -> str: ...
+    def post_view(
+        self, post: SignedPost, *, hidden: bool = False, present: bool = True
+    ) -> PostView: ...
+    def disconnect_member(self, member: bytes) -> None: ...
+    async def adopt_circle(self, circle: Circle) -> None: ...
+    async def send_moderation(self, out: Sequence[Outgoing]) -> None: ...
+    async def member_gone(self, member: bytes) -> None: ...
+    async def rebind(self) -> None: ...
+
+
+async def run(session: CircleSession, result: Result) -> None:
+    """Send what a moderation call produced and act on its effects (a rotated circle is saved
+    before anything leaves; the node is rebound once, at the end)."""
+    out, effects = result
+    for effect in effects:
+        if isinstance(effect, SecretRotated):
+            await session.adopt_circle(effect.circle)
+            log.info("the circle's secret moved to a new epoch")
+            session.emit(CirclesChanged())  # a new invite link
+    await session.send_moderation(out)
+    rebind = False
+    for effect in effects:
+        rebind = await _apply(session, effect) or rebind
+    if session.rt.mod.take_dirty():
+        await persist.save_moderation(session.store, session.rt)
+    if rebind:
+        await session.rebind()
+
+
+async def observe(session: CircleSession, events: Sequence[ConversationEvent]) -> None:
+    """The conversation engine's events: flood escalation, and posts hidden before they
+    arrived."""
+    rt = session.rt
+    for event in events:
+        if isinstance(event, PostReceived) and rt.mod.state.is_hidden(event.post.id):
+            await session.store.set_post_hidden(event.post.id, True)
+    found = rt.mod.observe(events, session.now_ms())
+    if found:
+        await run(session, ([], found))
+
+
+async def _apply(session: CircleSession, effect: Effect) -> bool:
+    """Act on one effect; True if the node needs rebinding."""
+    rt, emit = session.rt, session.emit
+    if isinstance(effect, MemberRemoved):
+        return await _removed(session, effect)
+    if isinstance(effect, PostHidden | PostUnhidden):
+        hidden = isinstance(effect, PostHidden)
+        await session.store.set_post_hidden(effect.post_id, hidden)
+        emit(PostHiddenEvent(rt.id, effect.post_id, hidden))
+    elif isinstance(effect, RotationDue):
+        if rt.mod.state.is_host(rt.me) and rt.mod.state.rotation_due:
+            keys = [e.member_key for e in rt.roster.entries()]
+            try:
+                await run(session, rt.mod.rotate(keys, session.now_ms()))
+            except NotPermitted as exc:
+                log.info("could not rotate the circle's secret: %s", exc.reason.value)
+    elif isinstance(effect, SecretRotated | BindingsChanged):
+        return True
+    elif isinstance(effect, FloodDisconnect):
+        session.disconnect_member(effect.peer)
+        log.info("a member was cut off for flooding (offence %d)", effect.offence)
+    elif isinstance(effect, HostNotice):
+        if rt.is_moderator:
+            emit(
+                Info(
+                    f"{rt.name_of(effect.peer)} was disconnected from {rt.circle.name} for "
+                    f"sending too much (time {effect.offence})"
+                )
+            )
+        else:
+            await run(session, rt.mod.notify_moderators(effect, session.now_ms()))
+    elif isinstance(effect, ReportReceived):
+        emit(ReportEvent(report_view(session, effect.report, ReportStatus.OPEN)))
+    elif isinstance(effect, ReportDelivered):
+        emit(Info(f"your report reached a moderator of {rt.circle.name}"))
+    else:
+        _tell(session, effect)
+    return False
+
+
+def _tell(session: CircleSession, effect: Effect) -> None:
+    """Effects that only change what the front ends show."""
+    rt, emit = session.rt, session.emit
+    if isinstance(effect, ModeratorAppointed | ModeratorDismissed):
+        made = isinstance(effect, ModeratorAppointed)
+        if effect.is_me:
+            verb = "are now" if made else "are no longer"
+            emit(Info(f"you {verb} a co-moderator of {rt.circle.name}"))
+        emit(CirclesChanged())
+    elif isinstance(effect, SlowModeChanged):
+        text = f"{effect.seconds} s between posts" if effect.seconds else "off"
+        emit(Info(f"slow mode in {rt.circle.name}: {text}"))
+        emit(CirclesChanged())
+    elif isinstance(effect, CircleClosed | CircleReopened):
+        closed = isinstance(effect, CircleClosed)
+        emit(Info(f"{rt.circle.name} was {'closed' if closed else 'reopened'} by its host"))
+        emit(CirclesChanged())
+    elif isinstance(effect, MemberRestored):
+        emit(Info(f"{rt.name_of(effect.member)} is a member of {rt.circle.name} again"))
+        emit(CirclesChanged())
+    elif isinstance(effect, Dropped):
+        log.debug("moderation %s dropped: %s", effect.what, effect.reason.value)
+    else:
+        log.debug("moderation effect %s", type(effect).__name__)
+
+
+async def _removed(session: CircleSession, effect: MemberRemoved) -> bool:
+    rt = session.rt
+    if effect.is_me:
+        session.emit(MemberRemovedEvent(rt.id, rt.membership.pseudonym, rt.me))
+        session.emit(
+            Info(
+                f"you were removed from {rt.circle.name}: you can still read what is here, "
+                "and leave the circle when you like"
+            )
+        )
+        session.emit(CirclesChanged())  # kept, read-only (CircleView.removed), until I leave
+        return True  # no binding any more: every link of the circle closes
+    member = effect.member
+    await session.member_gone(member)
+    session.disconnect_member(member)
+    session.emit(MemberRemovedEvent(rt.id, rt.name_of(member), member))
+    return False
+
+
+def report_view(session: CircleSession, report: OpenedReport, status: ReportStatus) -> ReportView:
+    post = None
+    if report.evidence is not None:
+        post = session.post_view(report.evidence, present=False)
+    reporter = report.reporter
+    return ReportView(
+        circle_id=session.id,
+        id=report.id,
+        member_key=report.member,
+        member=session.name_of(report.member),
+        reason=report.reason.value,
+        details=report.details,
+        reporter="" if reporter is None else session.name_of(reporter),
+        reporter_key=reporter,
+        ts=report.ts / 1000,
+        post=post,
+        status=status.value,
+    )
+
+
+def queued_view(session: CircleSession, queued: QueuedReport) -> ReportView:
+    return report_view(session, queued.report, queued.status)

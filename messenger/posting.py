@@ -1,0 +1,55 @@
+"""Posts of one circle, on its :class:`~messenger.session.CircleSession`: publishing mine (signed,
+stored and sent in one step on the database thread, then shown) and reading pages of history."""
+
+from __future__ import annotations
+
+from . import presenting
+from .conversation import Outgoing, SignedPost, sign_post
+from .conversation.records import post_from_record
+from .events import PostEvent
+from .session import CircleSession
+from .storage import Store
+from .views import PostView
+
+
+async def publish(
+    session: CircleSession,
+    body: str,
+    now: int,
+    *,
+    reply_to: bytes | None = None,
+    content_warning: str | None = None,
+) -> PostView:
+    """Sign, store and send a post; the screen learns of it through a ``post`` event once it
+    is on its way."""
+    rt = session.rt
+    key, circle_id = rt.membership.signing_key, rt.circle.circle_id
+
+    def call(_db: Store) -> tuple[SignedPost, list[Outgoing]]:  # one call: the seq is ours
+        signed = sign_post(
+            key,
+            circle_id,
+            rt.engine.next_seq(),
+            body,
+            now,
+            reply_to=reply_to,
+            content_warning=content_warning or None,
+            anonymous=rt.circle.settings.anonymous_posting,
+        )
+        return signed, rt.engine.publish(signed, now)
+
+    signed, out = await session.store.run(call)  # on the database thread
+    session.posted(now)
+    await session.deliver(out)
+    view = presenting.post_view(rt, signed)
+    session.emit(PostEvent(view))
+    return view
+
+
+async def history(
+    session: CircleSession, limit: int, before: PostView | None = None
+) -> list[PostView]:
+    """The newest ``limit`` posts (older than ``before``), oldest first."""
+    cursor = (int(before.ts * 1000), before.id) if before is not None else None
+    records = await session.store.newest_posts(session.id, limit, cursor)
+    return [session.post_view(post_from_record(r), hidden=r.hidden) for r in reversed(records)]
