@@ -1,5 +1,6 @@
 """Issue 15 item 3 (the window's side): after the host removes a member, neither "People here"
-nor the circle's member list shows them any more (they stayed listed as present)."""
+nor the circle's member list shows them any more (they stayed listed as present); the removed
+person reads a calm explanation in a circle that stays readable, and cannot write."""
 
 from __future__ import annotations
 
@@ -38,5 +39,12 @@ def test_a_removed_member_leaves_people_here(
     members = host.rows("Members")
     assert "Still Lake" not in " ".join(members) and any("Amber Fox" in m for m in members)
     host.screenshot(tmp_path / "after-removal.png", name="Hearth")
+
+    # The removed person is told calmly, can still read, and can no longer write.
+    note = still.wait_widget("You were removed from this circle", limit=60)
+    assert "removed you from Tuesday Evening" in note["text"] and note["size"][1] >= note["needs"]
+    composer = still.call("read", name="Message", cls="QPlainTextEdit")
+    assert not composer["enabled"] and "removed" in composer["placeholder"]
+    still.screenshot(tmp_path / "removed.png", name="Hearth")
     # That the others keep talking through the secret's rotation is the core's part
     # (tests/headless/test_removal_keeps_links.py on the core's branch).
