@@ -194,6 +194,14 @@ def _ephemeral() -> QWidget:
     return window
 
 
+def _removed() -> QWidget:
+    window = MainWindow(suggest_pseudonym=_suggest)
+    circle = dataclasses.replace(sample.circle(Role.MEMBER), removed=True)
+    window.set_circles([circle])
+    window.show_circle(circle, sample.conversation(time.time()), has_older=False)
+    return window
+
+
 def _minimum_size() -> QWidget:
     window = _window_with_conversation()
     window.resize(window.minimumSize())
@@ -261,6 +269,7 @@ SCENES: dict[str, Scene] = {
     "shortcuts": _shortcuts,
     "ephemeral": _ephemeral,
     "minimum-size": _minimum_size,
+    "removed": _removed,
     "circle-settings": _circle_settings,
     "report-only-moderator": _report_only_moderator,
     "confirm-block": _confirm_block,
