@@ -118,7 +118,6 @@ async def _run(
     try:
         await quitting.wait()
     finally:
-        del helpers
         window.quick_hide_for_quit()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(controller.idle(), SETTLE_SECONDS)
@@ -127,6 +126,7 @@ async def _run(
         else:
             await _remember_geometry(window, messenger)
             await messenger.close()
+        del helpers  # alive until the session is closed
     return 0
 
 

@@ -227,7 +227,7 @@ class Controller(QObject):
     def _preview(self, dialog: JoinDialog, text: str) -> None:
         # The rules come from the host, signed, once connected: they are shown to accept then.
         if not looks_like_link(text):
-            dialog.show_preview(self.window.tr("A circle nearby"), "", pending=True)
+            dialog.show_preview(self.window.tr("a circle nearby"), "", pending=True)
             return
         try:
             link = parse_link(text)

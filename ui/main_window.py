@@ -256,8 +256,7 @@ class MainWindow(QMainWindow):
         ):
             self.panel.show_circle(circle, items)
             self._refresh_cues()
-        for member in items:
-            self.sidebar.people_model.update_member(member)
+        self.sidebar.people_model.set_circle_members(circle_id, items)
 
     def update_member(self, member: MemberView) -> None:
         self.panel.update_member(member)

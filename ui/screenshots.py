@@ -133,6 +133,14 @@ def _join() -> QWidget:
     return _dialog(dialog)
 
 
+def _join_rules_pending() -> QWidget:
+    dialog = JoinDialog(intro_templates(), _suggest)
+    dialog.input.setText("7-amber-lantern")
+    dialog.next()
+    dialog.show_preview("a circle nearby", "", pending=True)
+    return _dialog(dialog)
+
+
 def _settings() -> QWidget:
     dialog = SettingsDialog(Preferences())
     dialog.tabs.setCurrentIndex(1)  # safety: wipe on quit, the panic and hide shortcuts
@@ -183,6 +191,14 @@ def _shortcuts() -> QWidget:
 def _ephemeral() -> QWidget:
     window = MainWindow(suggest_pseudonym=_suggest)
     window.set_ephemeral(True)
+    return window
+
+
+def _removed() -> QWidget:
+    window = MainWindow(suggest_pseudonym=_suggest)
+    circle = dataclasses.replace(sample.circle(Role.MEMBER), removed=True)
+    window.set_circles([circle])
+    window.show_circle(circle, sample.conversation(time.time()), has_older=False)
     return window
 
 
@@ -243,6 +259,7 @@ SCENES: dict[str, Scene] = {
     "create-circle": _create_circle,
     "invite": _invite,
     "join": _join,
+    "join-rules-pending": _join_rules_pending,
     "settings": _settings,
     "support": _support,
     "dm-request": _dm_request,
@@ -252,6 +269,7 @@ SCENES: dict[str, Scene] = {
     "shortcuts": _shortcuts,
     "ephemeral": _ephemeral,
     "minimum-size": _minimum_size,
+    "removed": _removed,
     "circle-settings": _circle_settings,
     "report-only-moderator": _report_only_moderator,
     "confirm-block": _confirm_block,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
-from PySide6.QtGui import QAction, QIcon
+from PySide6.QtCore import QCoreApplication, QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from messenger import APP_NAME
@@ -28,6 +28,35 @@ def notification_text(
         )
     text = body if len(body) <= MAX_NOTIFIED_BODY else body[: MAX_NOTIFIED_BODY - 1] + "…"
     return translate("Tray", "{sender} in {circle}").format(sender=who, circle=circle), text
+
+
+BADGE_SIZE = 64
+BADGE_COLOUR = "#c0502e"
+
+
+def badged_icon(icon: QIcon, count: int) -> QIcon:
+    """``icon`` with the unread count in a round badge at its top right (none for 0)."""
+    if count <= 0:
+        return icon
+    pixmap = icon.pixmap(BADGE_SIZE, BADGE_SIZE)
+    if pixmap.isNull():
+        pixmap = QPixmap(BADGE_SIZE, BADGE_SIZE)
+        pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    diameter = BADGE_SIZE * 0.55
+    badge = QRectF(BADGE_SIZE - diameter, 0, diameter, diameter)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(BADGE_COLOUR))
+    painter.drawEllipse(badge)
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(int(diameter * 0.6))
+    painter.setFont(font)
+    painter.setPen(QColor("white"))
+    painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), str(count) if count < 10 else "9+")
+    painter.end()
+    return QIcon(pixmap)
 
 
 def request_notification_text(
@@ -62,6 +91,7 @@ class Tray(QObject):
     def __init__(self, icon: QIcon, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.icon: QSystemTrayIcon | None = None
+        self.base_icon = icon
         self.last: tuple[str, str] | None = None  # the last notification (title, message)
         # The menu exists even without a tray (its actions are the ones a tray would show).
         menu = QMenu()
@@ -111,6 +141,7 @@ class Tray(QObject):
     def set_count(self, count: int) -> None:
         """The number of unread messages and requests, on the tray icon's tooltip."""
         if self.icon is not None:
+            self.icon.setIcon(badged_icon(self.base_icon, count))
             self.icon.setToolTip(
                 translate("Tray", "{app}: {count} unread").format(app=APP_NAME, count=count)
                 if count

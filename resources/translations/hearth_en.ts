@@ -454,6 +454,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>You were removed from this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Who is typing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -483,6 +487,18 @@
     </message>
     <message>
         <source>you moderate it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The host removed you from {name}. What was said stays readable here; nothing new reaches you or the circle from you. Leave it from &quot;About this circle&quot; when you are ready.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was said here while you were in this circle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You can no longer write here: you were removed from this circle.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2076,7 +2092,7 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>A circle nearby</source>
+        <source>a circle nearby</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

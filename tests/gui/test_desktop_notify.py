@@ -38,3 +38,18 @@ def test_private_messages_notify_at_the_chosen_detail() -> None:
     assert said == ("Hearth", "New private message from Amber Fox")
     said = direct_notification_text(NotificationContent.FULL, "Amber Fox", "hello")
     assert said == ("Amber Fox, privately", "hello")
+
+
+def test_the_tray_icon_carries_the_unread_count(qapp: object) -> None:
+    from PySide6.QtGui import QColor, QIcon, QPixmap
+
+    from ui.tray import BADGE_COLOUR, BADGE_SIZE, badged_icon
+
+    plain = QPixmap(BADGE_SIZE, BADGE_SIZE)
+    plain.fill(QColor("#336699"))
+    base = QIcon(plain)
+    assert badged_icon(base, 0) is base
+    image = badged_icon(base, 3).pixmap(BADGE_SIZE, BADGE_SIZE).toImage()
+    corner = image.pixelColor(BADGE_SIZE - 8, 14)  # inside the badge, away from the digit
+    assert corner.name() == QColor(BADGE_COLOUR).name()
+    assert image.pixelColor(4, BADGE_SIZE - 4).name() == "#336699"  # the icon itself

@@ -24,6 +24,7 @@ from typing import Any
 from tests.netlab import Host
 
 ROOT = Path(__file__).resolve().parents[2]
+WAIT = 45.0  # seconds a window is given to show what a step should show (bounded, not timed)
 Reply = dict[str, Any]
 
 
@@ -136,7 +137,7 @@ class DrivenApp:
         )
         self._sock: socket.socket | None = None
         self._buffer = b""
-        self._connect(30.0)
+        self._connect(60.0)  # generous: the machine may be busy
 
     # -- the channel -----------------------------------------------------------------------
     def _connect(self, limit: float) -> None:
@@ -146,7 +147,7 @@ class DrivenApp:
                 raise DriveError(f"{self.name} exited early ({self.proc.returncode}): {self.log()}")
             if os.path.exists(self.control):
                 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                sock.settimeout(20)
+                sock.settimeout(40)
                 try:
                     sock.connect(self.control)
                 except OSError:
@@ -182,7 +183,7 @@ class DrivenApp:
         return answer
 
     # -- conveniences ----------------------------------------------------------------------
-    def wait(self, check: Callable[[], object], what: str, limit: float = 30.0) -> Any:
+    def wait(self, check: Callable[[], object], what: str, limit: float = WAIT) -> Any:
         """Poll ``check`` (which may call the app) until it is truthy, bounded in time."""
         deadline = time.monotonic() + limit
         last: object = None
@@ -200,7 +201,7 @@ class DrivenApp:
         self.evidence("timeout")
         raise DriveError(f"{self.name}: waited in vain for {what} (last: {last}): {self.log()}")
 
-    def wait_widget(self, name: str, limit: float = 30.0, **args: Any) -> Reply:
+    def wait_widget(self, name: str, limit: float = WAIT, **args: Any) -> Reply:
         reply: Reply = self.wait(
             lambda: (r := self.ask("read", name=name, **args)).get("ok") and r,
             f"widget {name!r}",

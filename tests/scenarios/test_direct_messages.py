@@ -15,10 +15,13 @@ from tests.netlab import Netlab
 from tests.scenarios.conftest import StartApp
 from tests.scenarios.flows import (
     circle_with_guests,
+    first_run,
     main_window_ready,
     messages,
     open_direct_with,
+    quit_app,
     send_message,
+    unlock,
 )
 
 pytestmark = [pytest.mark.gui, pytest.mark.netns, pytest.mark.timeout(180)]
@@ -72,3 +75,31 @@ def test_dm_request_shows_and_accepting_reveals_the_message(
     )
     assert host.rows("Direct messages") == ["Amber Fox"]
     host.screenshot(tmp_path / "dm-accepted.png", name="Hearth")
+
+
+def test_the_direct_message_list_survives_a_restart(
+    lab: Netlab, start_app: StartApp, tmp_path: Path
+) -> None:
+    h1, h2 = lab.lan(2)
+    args = ["--profile", str(tmp_path / "host-profile"), "--interface", h1.address()]
+    host = start_app("host", args, h1)
+    first_run(host, "Quiet Heron")
+    guest = start_app("guest", ["--ephemeral", "--interface", h2.address()], h2)
+    main_window_ready(guest)
+    circle_with_guests(host, [(guest, "Amber Fox")])
+    open_direct_with(guest, "Quiet Heron")
+    send_message(guest, "Thank you for tonight.")
+    host.wait(lambda: "Amber Fox asks to talk" in host.rows("Direct messages"), "the request", 60)
+    host.call("select", name="Direct messages", row="Amber Fox asks to talk")
+    dialog = "Amber Fox asks to talk privately"
+    host.wait_widget("Accept Amber Fox's request", within=dialog)
+    host.call("click", name="Accept Amber Fox's request", within=dialog)
+    host.wait(lambda: "Thank you for tonight." in messages(host), "the message", 30)
+    assert quit_app(host) == 0
+
+    again = start_app("host-again", args, h1)
+    unlock(again)
+    main_window_ready(again)
+    again.wait(lambda: "Amber Fox" in again.rows("Direct messages"), "the kept conversation")
+    again.call("select", name="Direct messages", row="Amber Fox")
+    again.wait(lambda: "Thank you for tonight." in messages(again), "the kept message", 30)

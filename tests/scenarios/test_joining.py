@@ -19,7 +19,7 @@ from tests.scenarios.flows import (
     show_spoken_code,
 )
 
-pytestmark = [pytest.mark.gui, pytest.mark.netns, pytest.mark.timeout(90)]
+pytestmark = [pytest.mark.gui, pytest.mark.netns, pytest.mark.timeout(150)]
 
 JOIN = "Join a circle"
 FIELD = "Invite link or spoken code"

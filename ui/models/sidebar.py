@@ -297,6 +297,16 @@ class PeopleListModel(_ListModel[MemberView]):
         for m in [m for m in self._rows if m.circle_id == circle_id]:
             self._remove_key((m.circle_id, m.key))
 
+    def set_circle_members(self, circle_id: bytes, members: Iterable[MemberView]) -> None:
+        """The whole member list of one circle: whoever is no longer in it (removed, left)
+        leaves the list too, not only those who come and go."""
+        items = [m for m in members if m.circle_id == circle_id]
+        keys = {m.key for m in items}
+        for gone in [m for m in self._rows if m.circle_id == circle_id and m.key not in keys]:
+            self._remove_key((gone.circle_id, gone.key))
+        for member in items:
+            self.update_member(member)
+
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None

@@ -103,6 +103,11 @@ class ConversationArea(QWidget):
         self.no_posts.setObjectName("Hint")
         self.no_posts.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.no_posts.setWordWrap(True)
+        self.removed_note = QLabel()
+        self.removed_note.setObjectName("WarningBox")
+        self.removed_note.setWordWrap(True)
+        self.removed_note.setAccessibleName(self.tr("You were removed from this circle"))
+        self.removed_note.setVisible(False)
         self.typing_label = QLabel()
         self.typing_label.setObjectName("TypingIndicator")
         self.typing_label.setAccessibleName(self.tr("Who is typing"))
@@ -117,6 +122,7 @@ class ConversationArea(QWidget):
         conv_layout.setContentsMargins(0, 0, 0, 0)
         conv_layout.setSpacing(0)
         conv_layout.addWidget(self.header)
+        conv_layout.addWidget(self.removed_note)
         conv_layout.addWidget(self.no_posts, 1)
         conv_layout.addWidget(self.messages, 1)
         conv_layout.addWidget(self.typing_label)
@@ -152,9 +158,9 @@ class ConversationArea(QWidget):
         self.set_typing([])
         self.model.reset(posts, has_older)
         self.stack.setCurrentIndex(self.CONVERSATION)
-        self.composer.set_available(True)
         self.invite_button.setVisible(True)
         self.panel_button.setVisible(True)
+        self._show_removed(circle)
 
     def show_direct(
         self,
@@ -197,7 +203,33 @@ class ConversationArea(QWidget):
         elif circle.role is Role.MODERATOR:
             parts.append(self.tr("you moderate it"))
         self.subtitle.setText(" · ".join(parts))
-        self.invite_button.setEnabled(circle.role in (Role.HOST, Role.MODERATOR))
+        self.invite_button.setEnabled(
+            circle.role in (Role.HOST, Role.MODERATOR) and not circle.removed
+        )
+        if self.mode is Mode.CIRCLE:
+            self._show_removed(circle)
+
+    def _show_removed(self, circle: CircleView) -> None:
+        """Removed: the circle stays readable here, calmly explained, until I leave it."""
+        self.removed_note.setText(
+            self.tr(
+                "The host removed you from {name}. What was said stays readable here; nothing "
+                'new reaches you or the circle from you. Leave it from "About this circle" '
+                "when you are ready."
+            ).format(name=circle.name)
+        )
+        self.removed_note.setVisible(circle.removed)
+        self.no_posts.setText(
+            self.tr("Nothing was said here while you were in this circle.")
+            if circle.removed
+            else self.tr("No messages yet. Say hello, or try a conversation starter.")
+        )
+        if circle.removed:
+            self.composer.set_available(
+                False, self.tr("You can no longer write here: you were removed from this circle.")
+            )
+        else:
+            self.composer.set_available(True)
 
     def set_typing(self, names: Sequence[str]) -> None:
         """Who is typing in the open conversation (only when typing indicators are on)."""
