@@ -221,7 +221,7 @@ class Store:
 
     # -- circles --------------------------------------------------------------------------
     def save_circle(self, circle: CircleRecord) -> None:
-        """Insert or replace a circle's row (its posts and members stay)."""
+        """Insert or replace a circle's row (its posts and messages stay)."""
         with self._write() as db:
             db.execute(
                 "INSERT INTO circles (id, name, joined_at, has_left, record) VALUES (?, ?, ?, ?, ?)"
