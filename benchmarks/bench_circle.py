@@ -135,6 +135,19 @@ def _delta(a: Counters, b: Counters) -> Counters:
     )
 
 
+def _settle(hosts: Sequence[object], quiet: float = 3.0, limit: float = 120.0) -> None:
+    """Until no host sent a post-sized segment for ``quiet`` seconds (at most ``limit``): a
+    circle still exchanging rosters and catching up is not idle yet."""
+    deadline = time.monotonic() + limit
+    last = sum(_big_segments(h)[0] for h in hosts)
+    still = time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - still < quiet:
+        time.sleep(0.5)
+        now = sum(_big_segments(h)[0] for h in hosts)
+        if now != last:
+            last, still = now, time.monotonic()
+
+
 def _crypto_floor_seconds() -> float:
     """One member's share of the floor: verify one signature, decrypt one 256-byte frame."""
     key = nacl.signing.SigningKey.generate()
@@ -182,7 +195,7 @@ def _circle(n: int) -> Figures:
             for peer in peers[1:]:
                 peer.wait_event("circle", 60)
             wait_all_connected(peers, 60 + 3 * n)
-            time.sleep(2.0)  # the last roster and sync exchanges settle
+            _settle(hosts)  # the last roster and sync exchanges
             formed = _read(hosts, peers)
             forming = _delta(before, formed)
             time.sleep(IDLE_SECONDS)

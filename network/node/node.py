@@ -149,18 +149,21 @@ class Node:
 
     def _discovery_keys(self) -> list[bytes]:
         announced = [b.discovery_key for b in self._bindings.values() if b.announce]
-        return announced + list(self._points)
+        return announced + [key for key, handler in self._points.items() if handler is not None]
 
     def _quiet_keys(self) -> list[bytes]:
-        """Circles we answer and dial for but do not announce (``CircleBinding.announce``)."""
-        return [b.discovery_key for b in self._bindings.values() if not b.announce]
+        """Keys we match but do not announce: circles we answer and dial for quietly
+        (``CircleBinding.announce``), and join points we only look for (a newcomer seeking a
+        code must not look like its host to another newcomer typing the same code)."""
+        quiet = [b.discovery_key for b in self._bindings.values() if not b.announce]
+        return quiet + [key for key, handler in self._points.items() if handler is None]
 
     # -- join points --------------------------------------------------------------------
 
     async def set_join_points(self, points: Mapping[bytes, RawHandler | None]) -> None:
         """Announce these extra discovery keys. An incoming connection whose hello names one
-        with a handler goes to that handler (raw, no Noise); ``None`` only announces the key,
-        so that its holder can be found with :meth:`find`."""
+        with a handler goes to that handler (raw, no Noise); ``None`` announces nothing: it
+        lets :meth:`find` recognise whoever announces the key (the host of a spoken code)."""
         self._points = dict(points)
         for key in [k for k in self._point_conns if self._points.get(k) is None]:
             for writer in self._point_conns.pop(key):  # the invitation closed: so do they

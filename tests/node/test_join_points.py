@@ -84,3 +84,31 @@ async def test_a_join_point_connection_has_a_total_deadline() -> None:
         writer.close()
     finally:
         await node.close()
+
+
+async def test_two_newcomers_seeking_one_code_find_its_host_not_each_other() -> None:
+    """Both look for the code's key; only the host announces it. (A seeker used to announce
+    it too, so a second newcomer could dial the first one instead of the host.)"""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+
+    first, _ = await started([])
+    second, _ = await started([])
+    host: Node | None = None
+    try:
+        await first.set_join_points({POINT: None})
+        await second.set_join_points({POINT: None})
+        with pytest.raises(TimeoutError):  # nobody hosts the code yet: nobody is found
+            async with asyncio.timeout(3):
+                await second.find(POINT)
+        host, _ = await started([])
+        await host.set_join_points({POINT: handler})
+        found = await asyncio.wait_for(second.find(POINT), 10)
+        assert found.peer_id == host.label
+        found = await asyncio.wait_for(first.find(POINT), 10)
+        assert found.peer_id == host.label
+    finally:
+        for node in (first, second, host):
+            if node is not None:
+                await node.close()
