@@ -28,7 +28,7 @@ FAST_NODE = NodeConfig(interfaces=("127.0.0.1",), backoff_base=0.25, backoff_cap
 
 FAST = MessengerConfig(
     tick=Seconds(0.2),  # due work (reports, retries) five times as often
-    find_code_host=Seconds(5.0),
+    find_code_host=Seconds(8.0),
     node=FAST_NODE,
     moderation=EngineLimits(report_delay_ms=0),
 )
