@@ -49,11 +49,11 @@ async def run_headless(
     printer = EventPrinter(stdout or sys.stdout, options.json)
     if messenger is None:
         try:
-            config = timings.node_config(options.interfaces)
+            config = timings.messenger_config(options.interfaces)
         except timings.TimingsError as exc:
             printer(ErrorEvent(exc.code, str(exc)))
             return EXIT_START_FAILED
-        messenger = Messenger(options, node_config=config)
+        messenger = Messenger(options, config=config)
     messenger.subscribe(printer)
     try:
         await messenger.start(headless_passphrase(options))

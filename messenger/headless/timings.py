@@ -1,13 +1,15 @@
-"""Test-only: shorter network timings for a headless peer that the test suite starts.
+"""Test-only: shorter timings for a headless peer that the test suite starts.
 
 A test that runs real ``hearth --headless`` processes (on a namespaced LAN) cannot hand them a
-:class:`~network.node.NodeConfig`, so it sets ``HEARTH_TEST_TIMINGS`` in their environment::
+:class:`~messenger.config.MessengerConfig`, so it sets ``HEARTH_TEST_TIMINGS`` in their
+environment::
 
     HEARTH_TEST_TIMINGS="idle_timeout=4,keepalive_interval=1,backoff_cap=2"
 
-Each item names a float field of ``NodeConfig`` listed in :data:`FIELDS` (seconds, > 0, at most
-an hour). Unset or empty: the defaults. Anything else is refused at start with
-:class:`TimingsError`, so a typo never silently runs with the defaults. It is not part of the
+Each item names a float field of ``NodeConfig`` listed in :data:`FIELDS`, or ``find_timeout``
+(``MessengerConfig.find_code_host``) or ``tick``: seconds, > 0, at most an hour. Unset or
+empty: the defaults. Anything else is refused at start with :class:`TimingsError`, so a typo
+never silently runs with the defaults. It is not part of the
 command line or of docs/HEADLESS.md: people never need it, and a peer with short timings only
 notices a lost member sooner.
 """
@@ -19,6 +21,7 @@ from collections.abc import Mapping
 
 from network.node import NodeConfig
 
+from ..config import MessengerConfig, Seconds
 from ..errors import HearthError
 
 ENV = "HEARTH_TEST_TIMINGS"
@@ -31,8 +34,8 @@ FIELDS = (
     "backoff_base",
     "backoff_cap",
     "rendezvous_lookup_interval",
-    "find_timeout",
 )
+MESSENGER_FIELDS = {"find_timeout": "find_code_host", "tick": "tick"}
 MAX_SECONDS = 3600.0
 
 
@@ -45,19 +48,20 @@ def encode(**seconds: float) -> str:
     return ",".join(f"{name}={value!r}" for name, value in seconds.items())
 
 
-def node_config(
+def messenger_config(
     interfaces: tuple[str, ...], environ: Mapping[str, str] = os.environ
-) -> NodeConfig | None:
-    """The node's configuration with the timings from ``HEARTH_TEST_TIMINGS``, or ``None``
-    (the messenger's defaults) when it is not set."""
+) -> MessengerConfig | None:
+    """The messenger's configuration with the timings from ``HEARTH_TEST_TIMINGS``, or
+    ``None`` (the defaults) when it is not set."""
     text = environ.get(ENV, "").strip()
     if not text:
         return None
     values: dict[str, float] = {}
     for item in text.split(","):
         name, sep, raw = (part.strip() for part in item.partition("="))
-        if not sep or name not in FIELDS:
-            raise TimingsError(f"{ENV}: not a timing: {name!r} (one of {', '.join(FIELDS)})")
+        if not sep or (name not in FIELDS and name not in MESSENGER_FIELDS):
+            known = ", ".join([*FIELDS, *MESSENGER_FIELDS])
+            raise TimingsError(f"{ENV}: not a timing: {name!r} (one of {known})")
         if name in values:
             raise TimingsError(f"{ENV}: {name} given twice")
         try:
@@ -67,4 +71,9 @@ def node_config(
         if not 0 < value <= MAX_SECONDS:
             raise TimingsError(f"{ENV}: {name} must be within (0, {MAX_SECONDS:g}] seconds")
         values[name] = value
-    return NodeConfig(interfaces=interfaces, **values)  # type: ignore[arg-type]
+    node = {k: v for k, v in values.items() if k in FIELDS}
+    messenger = {MESSENGER_FIELDS[k]: Seconds(v) for k, v in values.items() if k not in FIELDS}
+    return MessengerConfig(
+        node=NodeConfig(interfaces=interfaces, **node),  # type: ignore[arg-type]
+        **messenger,  # type: ignore[arg-type]
+    )

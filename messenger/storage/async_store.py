@@ -23,7 +23,6 @@ from .records import (
     CircleRecord,
     DirectMessageRecord,
     DmState,
-    MemberRecord,
     MembershipRecord,
     PostRecord,
     PurgeResult,
@@ -117,7 +116,7 @@ class AsyncStore:
     async def settings(self) -> dict[str, object]:
         return await self.run(Store.settings)
 
-    # -- circles, memberships, members ----------------------------------------------------
+    # -- circles and memberships -----------------------------------------------------------
     async def save_circle(self, circle: CircleRecord) -> None:
         await self.run(Store.save_circle, circle)
 
@@ -141,29 +140,6 @@ class AsyncStore:
 
     async def memberships(self) -> list[MembershipRecord]:
         return await self.run(Store.memberships)
-
-    async def save_member(self, member: MemberRecord) -> None:
-        await self.run(Store.save_member, member)
-
-    async def get_member(self, circle_id: bytes, member_key: bytes) -> MemberRecord | None:
-        return await self.run(Store.get_member, circle_id, member_key)
-
-    async def members(self, circle_id: bytes) -> list[MemberRecord]:
-        return await self.run(Store.members, circle_id)
-
-    async def set_member_flags(
-        self,
-        circle_id: bytes,
-        member_key: bytes,
-        *,
-        blocked: bool | None = None,
-        muted: bool | None = None,
-    ) -> bool:
-        call = functools.partial(Store.set_member_flags, blocked=blocked, muted=muted)
-        return await self.run(call, circle_id, member_key)
-
-    async def remove_member(self, circle_id: bytes, member_key: bytes) -> bool:
-        return await self.run(Store.remove_member, circle_id, member_key)
 
     # -- posts ----------------------------------------------------------------------------
     async def add_post(self, post: PostRecord) -> bool:

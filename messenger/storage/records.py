@@ -140,33 +140,6 @@ class MembershipRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class MemberRecord:
-    """Another member of a circle as we know them.
-
-    ``member_key`` is their Ed25519 key in this circle; ``pinned_key`` is the Noise static key
-    pinned at first contact (``None`` until we have one).
-    """
-
-    circle_id: bytes
-    member_key: bytes
-    pseudonym: str
-    first_seen: int
-    pinned_key: bytes | None = None
-    blocked: bool = False
-    muted: bool = False
-
-    def __post_init__(self) -> None:
-        _need_circle_id(self.circle_id)
-        _need_bytes("member_key", self.member_key, KEY_LEN)
-        _need_str("pseudonym", self.pseudonym)
-        _need_int("first_seen", self.first_seen)
-        if self.pinned_key is not None:
-            _need_bytes("pinned_key", self.pinned_key, KEY_LEN)
-        _need_bool("blocked", self.blocked)
-        _need_bool("muted", self.muted)
-
-
-@dataclass(frozen=True, slots=True)
 class DirectMessageRecord:
     """A direct message between us and ``peer_key`` inside one circle."""
 

@@ -9,7 +9,7 @@ Design notes:
   the FTS index points at; it survives VACUUM) and their 32-byte ``id`` is ``NOT NULL UNIQUE``:
   the natural key, used by every lookup, while the rowid is the physical one.
 - Everything that belongs to a circle references ``circles(id) ON DELETE CASCADE``: deleting a
-  circle deletes its membership, members, posts and messages (and, through the triggers, its
+  circle deletes its membership, posts and messages (and, through the triggers, its
   search index entries).
 - ``posts_fts`` is an external-content FTS5 table over ``posts`` (body and content warning),
   kept in sync by triggers, with FTS5 ``secure-delete`` on so a purged post's words leave the
@@ -144,10 +144,17 @@ _V3 = """
 DROP TABLE IF EXISTS outbox;
 """
 
+# The members table was never written: who is in a circle lives in its roster, block and mute
+# in the circle's personal moderation state (persist.py).
+_V4 = """
+DROP TABLE IF EXISTS members;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "settings, circles, memberships, members, posts, direct messages, outbox", _V1),
     Migration(2, "full-text search over posts", _V2, optional=(_V2_SECURE_DELETE,)),
     Migration(3, "drop the unused outbox", _V3),
+    Migration(4, "drop the unused members table", _V4),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -1,4 +1,4 @@
-"""The typed repository over one profile database: settings, circles, members, posts, messages.
+"""The typed repository over one profile database: settings, circles, posts, messages.
 
 A :class:`Store` owns one connection and is used from the thread that opened it (SQLite's
 ``check_same_thread``); the event loop reaches it through :class:`~.async_store.AsyncStore`,
@@ -28,7 +28,6 @@ from .records import (
     Direction,
     DirectMessageRecord,
     DmState,
-    MemberRecord,
     MembershipRecord,
     PostRecord,
     PurgeResult,
@@ -78,18 +77,6 @@ def _dm(row: Sequence[Any]) -> DirectMessageRecord:
 
 def _circle(row: Sequence[Any]) -> CircleRecord:
     return CircleRecord(id=row[0], name=row[1], joined_at=row[2], left=bool(row[3]), record=row[4])
-
-
-def _member(row: Sequence[Any]) -> MemberRecord:
-    return MemberRecord(
-        circle_id=row[0],
-        member_key=row[1],
-        pseudonym=row[2],
-        first_seen=row[3],
-        pinned_key=row[4],
-        blocked=bool(row[5]),
-        muted=bool(row[6]),
-    )
 
 
 def _limit(limit: int) -> int:
@@ -234,7 +221,7 @@ class Store:
 
     # -- circles --------------------------------------------------------------------------
     def save_circle(self, circle: CircleRecord) -> None:
-        """Insert or replace a circle's row (its posts and members stay)."""
+        """Insert or replace a circle's row (its posts and messages stay)."""
         with self._write() as db:
             db.execute(
                 "INSERT INTO circles (id, name, joined_at, has_left, record) VALUES (?, ?, ?, ?, ?)"
@@ -266,7 +253,7 @@ class Store:
             return bool(cur.rowcount)
 
     def delete_circle(self, circle_id: bytes) -> bool:
-        """Forget a circle and everything in it (membership, members, posts, messages)."""
+        """Forget a circle and everything in it (membership, posts, messages)."""
         with self._write() as db:
             self._forget_posts(db, "circle_id = ?", (circle_id,))
             return bool(db.execute("DELETE FROM circles WHERE id = ?", (circle_id,)).rowcount)
@@ -322,75 +309,6 @@ class Store:
     def delete_membership(self, circle_id: bytes) -> bool:
         with self._write() as db:
             cur = db.execute("DELETE FROM memberships WHERE circle_id = ?", (circle_id,))
-            return bool(cur.rowcount)
-
-    # -- members --------------------------------------------------------------------------
-    def save_member(self, member: MemberRecord) -> None:
-        """Insert or replace what we know of a member."""
-        with self._write() as db:
-            db.execute(
-                "INSERT INTO members (circle_id, member_key, pseudonym, first_seen, pinned_key,"
-                " blocked, muted) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (circle_id, member_key) DO UPDATE SET"
-                " pseudonym = excluded.pseudonym, first_seen = excluded.first_seen,"
-                " pinned_key = excluded.pinned_key, blocked = excluded.blocked,"
-                " muted = excluded.muted",
-                (
-                    member.circle_id,
-                    member.member_key,
-                    member.pseudonym,
-                    member.first_seen,
-                    member.pinned_key,
-                    int(member.blocked),
-                    int(member.muted),
-                ),
-            )
-
-    def get_member(self, circle_id: bytes, member_key: bytes) -> MemberRecord | None:
-        row = self._one(
-            "SELECT circle_id, member_key, pseudonym, first_seen, pinned_key, blocked, muted"
-            " FROM members WHERE circle_id = ? AND member_key = ?",
-            (circle_id, member_key),
-        )
-        return None if row is None else _member(row)
-
-    def members(self, circle_id: bytes) -> list[MemberRecord]:
-        """A circle's members in the order we first saw them."""
-        rows = self._read(
-            "SELECT circle_id, member_key, pseudonym, first_seen, pinned_key, blocked, muted"
-            " FROM members WHERE circle_id = ? ORDER BY first_seen, member_key",
-            (circle_id,),
-        )
-        return [_member(r) for r in rows]
-
-    def set_member_flags(
-        self,
-        circle_id: bytes,
-        member_key: bytes,
-        *,
-        blocked: bool | None = None,
-        muted: bool | None = None,
-    ) -> bool:
-        """Change the blocked and/or muted flags; False if there is no such member."""
-        with self._write() as db:
-            cur = db.execute(
-                "UPDATE members SET blocked = coalesce(?, blocked), muted = coalesce(?, muted)"
-                " WHERE circle_id = ? AND member_key = ?",
-                (
-                    None if blocked is None else int(blocked),
-                    None if muted is None else int(muted),
-                    circle_id,
-                    member_key,
-                ),
-            )
-            return bool(cur.rowcount)
-
-    def remove_member(self, circle_id: bytes, member_key: bytes) -> bool:
-        with self._write() as db:
-            cur = db.execute(
-                "DELETE FROM members WHERE circle_id = ? AND member_key = ?",
-                (circle_id, member_key),
-            )
             return bool(cur.rowcount)
 
     # -- posts ----------------------------------------------------------------------------

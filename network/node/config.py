@@ -54,8 +54,6 @@ class NodeConfig:
     backoff_cap: float = 60.0
     rendezvous_lookup_interval: float = 30.0
     """How often circles with a rendezvous server are looked up for members to dial."""
-    find_timeout: float = 15.0
-    """How long :meth:`Node.find` waits for a peer announcing a key (a spoken join code's host)."""
     rendezvous_direct: bool = True
     """Publish our direct addresses to members found via rendezvous, and try theirs before the
     relay. False: relay only, and members never learn our addresses through the rendezvous."""

@@ -173,15 +173,14 @@ class Node:
 
     async def find(self, key: bytes) -> DiscoveredPeer:
         """The first peer announcing ``key`` (one already known, or the next one to appear);
-        ``TimeoutError`` after ``NodeConfig.find_timeout`` seconds."""
+        bound it with ``asyncio.wait_for``."""
         for peer in self._peers.values():
             if key in peer.matched_keys:
                 return peer
         future: asyncio.Future[DiscoveredPeer] = asyncio.get_running_loop().create_future()
         self._seekers.setdefault(key, []).append(future)
         try:
-            async with asyncio.timeout(self._config.find_timeout):
-                return await future
+            return await future
         finally:
             waiting = self._seekers.get(key, [])
             if future in waiting:

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from messenger.headless.timings import ENV, TimingsError, encode, node_config
+from messenger.config import MessengerConfig, Seconds
+from messenger.headless.timings import ENV, TimingsError, encode, messenger_config
 from network.node import NodeConfig
 from tests.headless_peer import HeadlessPeer
 
 
 def test_unset_or_empty_means_the_defaults() -> None:
-    assert node_config(("127.0.0.1",), {}) is None
-    assert node_config(("127.0.0.1",), {ENV: "  "}) is None
+    assert messenger_config(("127.0.0.1",), {}) is None
+    assert messenger_config(("127.0.0.1",), {ENV: "  "}) is None
 
 
 def test_the_timings_given_replace_only_those_fields() -> None:
-    text = encode(idle_timeout=4.0, keepalive_interval=1.0, find_timeout=0.5)
-    config = node_config(("10.0.0.1",), {ENV: text})
-    assert config == NodeConfig(
-        interfaces=("10.0.0.1",), idle_timeout=4.0, keepalive_interval=1.0, find_timeout=0.5
-    )
+    text = encode(idle_timeout=4.0, keepalive_interval=1.0, find_timeout=0.5, tick=0.2)
+    config = messenger_config(("10.0.0.1",), {ENV: text})
+    node = NodeConfig(interfaces=("10.0.0.1",), idle_timeout=4.0, keepalive_interval=1.0)
+    want = MessengerConfig(node=node, find_code_host=Seconds(0.5), tick=Seconds(0.2))
+    assert config is not None and config.clock is want.clock
+    assert config == want
 
 
 @pytest.mark.parametrize(
@@ -38,7 +40,7 @@ def test_the_timings_given_replace_only_those_fields() -> None:
 )
 def test_bad_timings_are_refused_by_name(text: str, says: str) -> None:
     with pytest.raises(TimingsError, match=says) as info:
-        node_config((), {ENV: text})
+        messenger_config((), {ENV: text})
     assert info.value.code == "bad_test_timings"
 
 

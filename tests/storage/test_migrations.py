@@ -35,7 +35,7 @@ def _v1_profile(path: Path) -> None:
 
 def test_a_fresh_database_is_at_the_latest_version(profile_dir: Path) -> None:
     store = create_profile(profile_dir, PASS, kdf=MINIMUM)
-    assert store.schema_version() == schema.LATEST == 3
+    assert store.schema_version() == schema.LATEST == 4
     store.close()
 
 
@@ -48,7 +48,7 @@ def test_v1_database_is_migrated_and_search_backfilled(profile_dir: Path) -> Non
     _v1_profile(profile_dir)
     store = open_profile(profile_dir, PASS)
     try:
-        assert store.schema_version() == 3
+        assert store.schema_version() == 4
         assert [p.seq for p in store.search(CIRCLE, "lighthouse")] == [1]
         store.add_post(post(3, body="lighthouse keeper"))  # the triggers are in place
         assert sorted(p.seq for p in store.search(CIRCLE, "lighthouse")) == [1, 3]
@@ -68,10 +68,11 @@ def test_migrating_from_an_empty_database_step_by_step() -> None:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "outbox" in tables
     assert schema.migrate(conn) == 2
-    assert schema.user_version(conn) == 3
+    assert schema.user_version(conn) == 4
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "outbox" not in tables and "direct_messages" in tables  # the unused outbox is gone
-    assert schema.migrate(conn) == 3  # nothing left to do
+    assert "members" not in tables  # and the unused members table
+    assert schema.migrate(conn) == 4  # nothing left to do
     conn.close()
 
 
@@ -93,11 +94,11 @@ def test_a_failing_migration_rolls_back_whole() -> None:
     conn = sqlcipher3.connect(":memory:", isolation_level=None)
     broken = (
         *schema.MIGRATIONS,
-        Migration(4, "broken", "CREATE TABLE extra (x INTEGER);\nTHIS IS NOT SQL;"),
+        Migration(5, "broken", "CREATE TABLE extra (x INTEGER);\nTHIS IS NOT SQL;"),
     )
-    with pytest.raises(DatabaseFailure, match="schema 4"):
+    with pytest.raises(DatabaseFailure, match="schema 5"):
         schema.migrate(conn, migrations=broken)
-    assert schema.user_version(conn) == 3
+    assert schema.user_version(conn) == 4
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "extra" not in tables and "posts" in tables
     conn.close()

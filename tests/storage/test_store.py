@@ -1,4 +1,4 @@
-"""The repository API: posts (duplicates, paging, sync queries), circles, members, DMs."""
+"""The repository API: posts (duplicates, paging, sync queries), circles, DMs."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from messenger.storage import (
     DirectMessageRecord,
     DmState,
     InvalidRecord,
-    MemberRecord,
     MembershipRecord,
     PostRecord,
     Store,
@@ -180,12 +179,10 @@ def test_circles_crud(store: Store) -> None:
 def test_deleting_a_circle_takes_everything_in_it(store: Store) -> None:
     store.save_circle(circle(OTHER_CIRCLE))
     store.save_membership(MembershipRecord(CIRCLE, b"private keys"))
-    store.save_member(MemberRecord(CIRCLE, BOB, "Bob", 3))
     store.add_posts([post(1, body="marmalade"), post(1, circle_id=OTHER_CIRCLE)])
     store.add_dm(_dm(1))
     assert store.delete_circle(CIRCLE) is True
     assert store.get_membership(CIRCLE) is None
-    assert store.members(CIRCLE) == []
     assert store.posts_count(CIRCLE) == 0
     assert store.search(CIRCLE, "marmalade") == []
     assert store.get_dm(_dm(1).id) is None
@@ -203,27 +200,6 @@ def test_memberships(store: Store) -> None:
     assert store.get_membership(CIRCLE) is None
     with pytest.raises(UnknownCircle):
         store.save_membership(MembershipRecord(b"elsewhere", b"x"))
-
-
-def test_members(store: Store) -> None:
-    bob = MemberRecord(CIRCLE, BOB, "Bob", 20, pinned_key=b"N" * 32)
-    alice = MemberRecord(CIRCLE, ALICE, "Alice", 10)
-    store.save_member(bob)
-    store.save_member(alice)
-    assert store.members(CIRCLE) == [alice, bob]
-    assert store.get_member(CIRCLE, BOB) == bob
-    assert store.set_member_flags(CIRCLE, BOB, blocked=True) is True
-    assert store.set_member_flags(CIRCLE, BOB, muted=True) is True
-    got = store.get_member(CIRCLE, BOB)
-    assert got is not None and got.blocked and got.muted and got.pseudonym == "Bob"
-    assert store.set_member_flags(CIRCLE, BOB, blocked=False) is True
-    got = store.get_member(CIRCLE, BOB)
-    assert got is not None and not got.blocked and got.muted
-    assert store.set_member_flags(CIRCLE, b"Z" * 32, muted=True) is False
-    assert store.remove_member(CIRCLE, ALICE) is True
-    assert store.remove_member(CIRCLE, ALICE) is False
-    with pytest.raises(InvalidRecord):
-        MemberRecord(CIRCLE, b"short", "x", 1)
 
 
 # -- direct messages --------------------------------------------------------------------

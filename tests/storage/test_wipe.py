@@ -10,7 +10,6 @@ import pytest
 
 from messenger.storage import (
     MINIMUM,
-    MemberRecord,
     MembershipRecord,
     ProfileMissing,
     StoreClosed,
@@ -21,7 +20,7 @@ from messenger.storage import (
     wipe_profile,
 )
 
-from .helpers import BOB, CIRCLE, PASS, circle, post, snapshot
+from .helpers import CIRCLE, PASS, circle, post, snapshot
 
 # Distinctive texts, each searched for as UTF-8 bytes (and UTF-16, for good measure).
 SECRETS = [
@@ -57,7 +56,6 @@ def _fill(store_path: Path, snapshots: list[dict[str, tuple[bytes, int, int]]]) 
     store = create_profile(store_path, PASS, kdf=MINIMUM)
     store.save_circle(circle(name=SECRETS[2]))
     store.save_membership(MembershipRecord(CIRCLE, SECRETS[3].encode()))
-    store.save_member(MemberRecord(CIRCLE, BOB, SECRETS[1], 1))
     store.set_setting("pseudonym", SECRETS[1])
     snapshots.append(snapshot(store_path))
     for i in range(200):
