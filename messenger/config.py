@@ -1,7 +1,8 @@
 """Every timing and limit of the running peer in one place, and one unit per quantity.
 
-Core engines count time in :data:`Millis` (ms since the Unix epoch, from the one clock the
-messenger is given); durations people configure are :data:`Seconds`. Tests inject a
+Core engines count time in :data:`~network.clock.Millis` (ms since the Unix epoch, from the one
+clock the messenger is given); durations people configure are :data:`~network.clock.Seconds`
+(both defined once, in :mod:`network.clock`). Tests inject a
 :class:`MessengerConfig` with short timings instead of sleeping.
 """
 
@@ -10,23 +11,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NewType
 
+from network.clock import Millis, Seconds
 from network.node import NodeConfig
 
 from .conversation import RateLimits
 from .moderation import EngineLimits
 
-Millis = NewType("Millis", int)
-Seconds = NewType("Seconds", float)
-
-
-def wall_clock() -> Seconds:
-    return Seconds(time.time())
-
-
-def millis(seconds: Seconds | float) -> Millis:
-    return Millis(int(seconds * 1000))
+__all__ = ["MessengerConfig", "Millis", "Seconds"]
 
 
 @dataclass(frozen=True)

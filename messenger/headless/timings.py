@@ -19,9 +19,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from network.clock import Seconds
 from network.node import NodeConfig
 
-from ..config import MessengerConfig, Seconds
+from ..config import MessengerConfig
 from ..errors import HearthError
 
 ENV = "HEARTH_TEST_TIMINGS"

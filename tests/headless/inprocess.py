@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from messenger.config import MessengerConfig, Seconds
+from messenger.config import MessengerConfig
 from messenger.events import Event
 from messenger.facade import Messenger
 from messenger.headless.commands import parse_line
@@ -19,6 +19,7 @@ from messenger.headless.session import Session
 from messenger.moderation import EngineLimits
 from messenger.options import parse_args
 from messenger.storage import MINIMUM
+from network.clock import Seconds
 from network.node import NodeConfig
 
 # Short redials, as for the suite's headless processes (tests/headless_peer.py). Liveness keeps

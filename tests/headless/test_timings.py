@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from messenger.config import MessengerConfig, Seconds
+from messenger.config import MessengerConfig
 from messenger.headless.timings import ENV, TimingsError, encode, messenger_config
+from network.clock import Seconds
 from network.node import NodeConfig
 from tests.headless_peer import HeadlessPeer
 
