@@ -228,6 +228,10 @@ class CircleModeration:
             reason = decision.reason or Reason.WRONG_PEER
             return [], [self._drop(member, reason, "link")]
         handover_only = decision.kind is LinkKind.HANDOVER_ONLY
+        if handover_only and self.carries_conversation(member):
+            # A second link at an old epoch (dialed there for a hand-over) to a member whose
+            # live link was carried over: that one keeps carrying; this one needs nothing.
+            return [], []
         self._peers[member] = _Peer(
             link_epoch,
             handover_only,

@@ -160,6 +160,25 @@ def test_live_links_of_members_who_stay_carry_over_the_rotation() -> None:
     assert not alice.mod.carries_conversation(rex.key)
 
 
+def test_a_second_link_at_the_old_epoch_leaves_a_carried_over_link_carrying() -> None:
+    # After a rotation each member still holds hand-overs for the others for a while, so it
+    # keeps the old epoch bound and may dial a member at that epoch even though their live
+    # link was carried over. That second, hand-over-only link used to replace the member's
+    # state in the engine: the live link stopped carrying posts in both directions (seen on
+    # a virtual LAN: bo never got ada's post), and closing it forgot the live link too.
+    world = World(["host", "alice", "bob", "rex"])
+    world.connect()
+    host, alice, bob, rex = (world[n] for n in ("host", "alice", "bob", "rex"))
+    remaining = [p.key for p in (alice, bob, rex)]
+    world.run("host", host.mod.remove(rex.key, world.now, remaining=remaining))
+    for a, b in ((alice, bob), (bob, alice)):
+        assert a.mod.link_decision(b.key, 0, world.now).kind is LinkKind.HANDOVER_ONLY
+        a.mod.peer_connected(b.key, world.now, epoch=0)
+        assert a.mod.carries_conversation(b.key) and a.mod.link_epoch(b.key) == 1
+        a.mod.peer_lost(b.key, epoch=0)  # the hand-over link closes; the live one stays
+        assert a.mod.carries_conversation(b.key) and a.mod.link_epoch(b.key) == 1
+
+
 def test_rotation_reaches_a_member_who_was_away_through_another_member() -> None:
     world = World(["host", "alice", "bob", "rex"])
     world.connect()
