@@ -8,6 +8,7 @@ frozen snapshots; every error is a :class:`HearthError` with a stable ``code``.
 
 from __future__ import annotations
 
+from .acting import ActRefused
 from .errors import HearthError
 from .events import (
     Bye,
@@ -29,6 +30,8 @@ from .events import (
     PeerLostEvent,
     PostEvent,
     PostHiddenEvent,
+    PostRetractedEvent,
+    ReactionsEvent,
     Ready,
     ReportEvent,
     RulesEvent,
@@ -42,6 +45,7 @@ from .moderating import CircleIsClosed, ModerationRefused, RemovedFromCircle, Sl
 from .moderation import ReportReason
 from .profile_open import PassphraseRequired
 from .views import (
+    REACTION_LABELS,
     CircleSettingsView,
     CircleView,
     DeliveryState,
@@ -52,12 +56,16 @@ from .views import (
     JoinRequestView,
     MemberView,
     PostView,
+    QuoteView,
+    ReactionView,
     ReportView,
     Retention,
     Role,
 )
 
 __all__ = [
+    "REACTION_LABELS",
+    "ActRefused",
     "Bye",
     "CircleEvent",
     "CircleIsClosed",
@@ -98,7 +106,11 @@ __all__ = [
     "PeerLostEvent",
     "PostEvent",
     "PostHiddenEvent",
+    "PostRetractedEvent",
     "PostView",
+    "QuoteView",
+    "ReactionView",
+    "ReactionsEvent",
     "Ready",
     "RemovedFromCircle",
     "ReportEvent",

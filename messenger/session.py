@@ -24,7 +24,7 @@ import msgpack
 from network.lograte import RefusalLog
 from network.node import PeerKey
 
-from . import dm_history, effects, persist, presenting
+from . import acts, dm_history, effects, persist, presenting
 from . import pseudonym as pseudonyms
 from .circle import Circle
 from .circle_info import CircleInfoError, verify_info
@@ -195,14 +195,17 @@ class CircleSession:
         thread, recording direct messages there in order (before any acknowledgement leaves),
         then send the messages, then show the events. Returns the events."""
 
-        def call(db: Store) -> EngineResult:
+        me = self.rt.membership.member_key
+
+        def call(db: Store) -> tuple[list[Outgoing], list[ConversationEvent], acts.Settled]:
             out, events = fn()
             dm_history.record_events(db, events)
-            return out, events
+            return out, events, acts.settle(db, self.id, me, events)
 
-        out, events = await self.store.run(call)
+        out, events, settled = await self.store.run(call)
         await self.deliver(out)
-        self._show(events)
+        self._show(settled)
+        acts.announce(self.emit, self.id, settled)
         return events
 
     async def deliver(self, out: Sequence[Outgoing]) -> None:
@@ -371,11 +374,11 @@ class CircleSession:
             self.emit(RulesEvent(rt.id, info.rules, info.revision))
 
     # -- what the front ends are shown -------------------------------------------------------
-    def _show(self, events: Sequence[ConversationEvent]) -> None:
+    def _show(self, settled: acts.Settled) -> None:
         rt = self.rt
-        for event in events:
+        for event in settled.shown:
             if isinstance(event, PostReceived):
-                view = presenting.post_view(rt, event.post)
+                view = acts.decorate(rt, presenting.post_view(rt, event.post), settled)
                 rt.unread += 0 if view.hidden else 1
                 self.emit(PostEvent(view))
             elif isinstance(event, DmReceived):
