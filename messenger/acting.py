@@ -34,12 +34,13 @@ async def decorate_page(session: CircleSession, views: list[PostView]) -> list[P
     rt = session.rt
     ids = [v.id for v in views]
     replies = [v.reply_to for v in views if v.reply_to is not None]
+    member = acts.members_of(rt)
 
     def call(db: Store) -> Settled:
         return Settled(
             [],
             quoted=acts.quoted(db, rt.id, replies),
-            reactions=acts.reactions_on(db, rt.id, ids, rt.membership.member_key),
+            reactions=acts.reactions_on(db, rt.id, ids, rt.membership.member_key, member),
         )
 
     settled = await session.store.run(call)
@@ -121,7 +122,7 @@ class Acts:
             signed = sign_act(key, circle_id, rt.engine.next_seq(), kind, target, now, reaction)
             out = rt.engine.publish(signed, now)
             settled = Settled([])
-            acts.apply(db, circle_id, me, [signed], settled)
+            acts.apply(db, circle_id, me, [signed], settled, acts.members_of(rt))
             return out, settled
 
         out, settled = await session.store.run(call)

@@ -46,7 +46,24 @@ class Settled:
 
 
 # -- on the database thread ------------------------------------------------------------------
-def settle(db: Store, circle_id: bytes, me: bytes, events: Sequence[ConversationEvent]) -> Settled:
+Members = Callable[[bytes], bool]
+"""Who counts as a member for reactions (the roster's members and me, none removed)."""
+
+
+def members_of(rt: CircleRuntime) -> Members:
+    """Members whose reactions count: known by a signed roster entry (or me), not removed
+    (holding the circle's key is not enough)."""
+    me = rt.membership.member_key
+    return lambda key: rt.mod.is_member(key) and (key == me or key in rt.roster)
+
+
+def settle(
+    db: Store,
+    circle_id: bytes,
+    me: bytes,
+    events: Sequence[ConversationEvent],
+    member: Members = lambda _key: True,
+) -> Settled:
     """Apply the acts among ``events``' received posts; take out what must not be shown."""
     received = [e.post for e in events if isinstance(e, PostReceived)]
     if not received:
@@ -55,7 +72,7 @@ def settle(db: Store, circle_id: bytes, me: bytes, events: Sequence[Conversation
     for pid in dead:
         db.retract_post(pid)
     settled = Settled([])
-    apply(db, circle_id, me, [p for p in received if p.id not in dead], settled)
+    apply(db, circle_id, me, [p for p in received if p.id not in dead], settled, member)
     settled.shown = [
         e
         for e in events
@@ -68,7 +85,12 @@ def settle(db: Store, circle_id: bytes, me: bytes, events: Sequence[Conversation
 
 
 def apply(
-    db: Store, circle_id: bytes, me: bytes, posts: Sequence[SignedPost], out: Settled
+    db: Store,
+    circle_id: bytes,
+    me: bytes,
+    posts: Sequence[SignedPost],
+    out: Settled,
+    member: Members = lambda _key: True,
 ) -> None:
     changed: set[bytes] = set()
     for post in posts:
@@ -90,7 +112,8 @@ def apply(
             else:
                 out.retracted.append(target.id)
     for target_id in changed:
-        out.reactions[target_id] = reactions_on(db, circle_id, [target_id], me).get(target_id, ())
+        found = reactions_on(db, circle_id, [target_id], me, member)
+        out.reactions[target_id] = found.get(target_id, ())
 
 
 def refusal(target: PostRecord, retractor: bytes) -> str:
@@ -119,12 +142,21 @@ def _already_retracted(db: Store, circle_id: bytes, posts: Sequence[SignedPost])
 
 
 def reactions_on(
-    db: Store, circle_id: bytes, targets: Iterable[bytes], me: bytes
+    db: Store,
+    circle_id: bytes,
+    targets: Iterable[bytes],
+    me: bytes,
+    member: Members = lambda _key: True,
 ) -> dict[bytes, tuple[ReactionView, ...]]:
     """The reactions on each of ``targets``: each member counted once per reaction."""
     given: dict[bytes, dict[str, set[bytes]]] = {}
     for act in db.acts_on(circle_id, targets):
-        if act.kind == REACT and act.reply_to is not None and act.body in REACTIONS:
+        if (
+            act.kind == REACT
+            and act.reply_to is not None
+            and act.body in REACTIONS
+            and member(act.author_key)
+        ):
             given.setdefault(act.reply_to, {}).setdefault(act.body, set()).add(act.author_key)
     return {
         target: tuple(

@@ -16,6 +16,7 @@ from .views import (
     DeliveryState,
     DirectMessageView,
     PostView,
+    QuoteView,
     ReactionView,
     ReportView,
 )
@@ -118,7 +119,19 @@ class PostEvent(Event):
             **({"content_warning": p.content_warning} if p.content_warning else {}),
             **({"reply_to": p.reply_to.hex()} if p.reply_to else {}),
             **({"reactions": _reactions(p.reactions)} if p.reactions else {}),
+            **({"quote": _quote(p.quote)} if p.quote else {}),
         }
+
+
+def _quote(quote: QuoteView) -> dict[str, Any]:
+    """The answered post (no author key: it may be anonymous)."""
+    return {
+        "id": quote.id.hex(),
+        "author": quote.author,
+        "body": quote.body,
+        "deleted": quote.deleted,
+        "hidden": quote.hidden,
+    }
 
 
 def _reactions(reactions: tuple[ReactionView, ...]) -> dict[str, int]:

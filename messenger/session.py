@@ -195,12 +195,12 @@ class CircleSession:
         thread, recording direct messages there in order (before any acknowledgement leaves),
         then send the messages, then show the events. Returns the events."""
 
-        me = self.rt.membership.member_key
+        me, member = self.rt.membership.member_key, acts.members_of(self.rt)
 
         def call(db: Store) -> tuple[list[Outgoing], list[ConversationEvent], acts.Settled]:
             out, events = fn()
             dm_history.record_events(db, events)
-            return out, events, acts.settle(db, self.id, me, events)
+            return out, events, acts.settle(db, self.id, me, events, member)
 
         out, events, settled = await self.store.run(call)
         await self.deliver(out)
