@@ -88,6 +88,48 @@ def _conversation() -> QWidget:
     return _window_with_conversation()
 
 
+def _replies_reactions() -> QWidget:
+    window = _window_with_conversation()
+    circle = sample.circle()
+    posts = sample.with_replies_and_reactions(time.time())
+    window.show_circle(circle, posts, has_older=True)
+    window.conversation.model.mark_deleted(sample.post_id(41))
+    willow = next(p for p in posts if p.author == "Patient Willow")
+    window.conversation.composer.set_reply(willow)
+    window.conversation.set_typing([])
+    return window
+
+
+def _search() -> QWidget:
+    window = _window_with_conversation()
+    circle = sample.circle()
+    posts = sample.with_replies_and_reactions(time.time())
+    window.show_circle(circle, posts, has_older=True)
+    area = window.conversation
+    area.search_edit.blockSignals(True)
+    area.search_edit.setText("week")
+    area.search_edit.blockSignals(False)
+    found = [p for p in reversed(posts) if "week" in p.body]
+    area.show_search_results("week", found)
+    area.messages.select_post(found[-1].id)
+    area.set_typing([])
+    return window
+
+
+def _confirm_delete() -> QWidget:
+    window = _window_with_conversation()
+    return _dialog(
+        ConfirmDialog(
+            window.tr("Delete for everyone?"),
+            window.tr(
+                "Your post is removed from every member's device, and replies to it say it was "
+                "deleted. This cannot be undone."
+            ),
+            window.tr("Delete for everyone"),
+        )
+    )
+
+
 def _circle_panel() -> QWidget:
     window = _window_with_conversation()
     circle = sample.circle()
@@ -256,6 +298,9 @@ SCENES: dict[str, Scene] = {
     "first-run": _first_run,
     "conversation": _conversation,
     "circle-panel": _circle_panel,
+    "replies-reactions": _replies_reactions,
+    "search": _search,
+    "confirm-delete": _confirm_delete,
     "create-circle": _create_circle,
     "invite": _invite,
     "join": _join,
