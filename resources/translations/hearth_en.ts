@@ -609,6 +609,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>This post was deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This post is hidden.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -125,6 +125,8 @@ class ConversationModel(QAbstractListModel):
         if role == PostRole.STATE:
             return post.state
         if role == Qt.ItemDataRole.DisplayRole:
+            if post.id in self._deleted:
+                return translate("ConversationModel", "This post was deleted.")
             if post.hidden:
                 return translate("ConversationModel", "This post is hidden.")
             if post.content_warning and post.id not in self._revealed:
