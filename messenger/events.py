@@ -288,6 +288,17 @@ class MemberRemovedEvent(Event):
 
 
 @dataclass(frozen=True)
+class MemberLeftEvent(Event):
+    """A member said goodbye and left the circle (``text``: their goodbye line, if any)."""
+
+    name: ClassVar[str] = "member_left"
+    circle: bytes
+    member: str
+    key: bytes
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class Listing(Event):
     """An answer to a question from the terminal: ``/circles``, ``/members``, ``/history``."""
 

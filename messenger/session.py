@@ -50,6 +50,7 @@ from .events import (
     Event,
     Info,
     KeyChangedEvent,
+    MemberLeftEvent,
     PeerConnectedEvent,
     PeerLostEvent,
     PostEvent,
@@ -394,6 +395,9 @@ class CircleSession:
             elif isinstance(event, PeerGoodbye):
                 text = f": {event.text}" if event.text else ""
                 self.emit(Info(f"{rt.name_of(event.peer)} left {rt.circle.name}{text}"))
+                self.emit(
+                    MemberLeftEvent(rt.id, rt.name_of(event.peer), event.peer, event.text or "")
+                )
             elif isinstance(event, CoolDown):
                 peer = rt.link_for(event.peer)
                 if peer is not None:

@@ -31,6 +31,7 @@ from .quit_signals import QuitSignals
 from .safety_numbers import SafetyNumbers
 from .startup import start_messenger
 from .theme import apply_theme
+from .timeline_lines import TimelineLines
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,7 @@ async def _run(
         SafetyNumbers(window, messenger, controller.spawn),
         DmRequests(window, messenger, controller.spawn),
         PostActions(window, messenger, controller.spawn),
+        TimelineLines(window, messenger),
     )
     prefs = preferences_from_dict(await messenger.ui_preferences())
     window.apply_preferences(prefs)

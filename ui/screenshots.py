@@ -100,6 +100,27 @@ def _replies_reactions() -> QWidget:
     return window
 
 
+def _timeline_lines() -> QWidget:
+    """A newcomer's view: what was said before they came, the line where they came in, and
+    people joining and leaving since."""
+    window = _window_with_conversation()
+    circle = dataclasses.replace(sample.circle(Role.MEMBER), my_pseudonym="Gentle Fern")
+    now = time.time()
+    posts = sample.conversation(now)[:3]
+    window.show_circle(circle, posts, has_older=False)
+    model = window.conversation.model
+    model.add_notice(
+        circle.id,
+        "You joined here. What is above was said before you came: this circle keeps what is "
+        "said for 30 days, for members old and new.",
+        now - 3000,
+    )
+    model.add_notice(circle.id, "Still Lake joined the circle", now - 1200)
+    model.add_notice(circle.id, "Bright Wren left the circle: “See you next week.”", now - 300)
+    window.conversation.set_typing([])
+    return window
+
+
 def _search() -> QWidget:
     window = _window_with_conversation()
     circle = sample.circle()
@@ -300,6 +321,7 @@ SCENES: dict[str, Scene] = {
     "circle-panel": _circle_panel,
     "replies-reactions": _replies_reactions,
     "search": _search,
+    "timeline-lines": _timeline_lines,
     "confirm-delete": _confirm_delete,
     "create-circle": _create_circle,
     "invite": _invite,

@@ -1198,6 +1198,10 @@ Create one and read its code aloud, or join with the code or link someone gave y
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Search this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>About this circle</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1247,6 +1251,30 @@ Create one and read its code aloud, or join with the code or link someone gave y
     </message>
     <message>
         <source>Anonymous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reply to the selected message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>React: I hear you, Thank you, Sending care, Me too</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete my selected message for everyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Actions on the selected message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Menu key or Shift+F10</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2248,6 +2276,42 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>Your post was deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} left the circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>: “{goodbye}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} is no longer in this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} joined the circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keeps what is said for as long as it exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keeps what is said for {n} hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keeps what is said for {n} days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keeps what is said while its members are here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You joined here. What is above was said before you came: this circle {keeps}, for members old and new.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

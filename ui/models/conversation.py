@@ -10,6 +10,7 @@ a post already held (by id) is updated in place, never shown twice.
 from __future__ import annotations
 
 import bisect
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -29,6 +30,7 @@ from messenger.views import DeliveryState, PostView, QuoteView, ReactionView
 
 translate = QCoreApplication.translate
 CONTINUATION_SECONDS = 5 * 60  # a post this soon after the same author's joins their group
+NOTICE_KEY = bytes(32)  # the "author" of a timeline line (someone joined or left, ...)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -103,6 +105,7 @@ class ConversationModel(QAbstractListModel):
         self._by_id: dict[bytes, PostView] = {}
         self._revealed: set[bytes] = set()
         self._deleted: set[bytes] = set()  # deleted for everyone by their authors, while shown
+        self._notices: set[bytes] = set()  # timeline lines, not posts
         self._has_older = False
         self._pending = False
         self._gate: Callable[[], bool] | None = None
@@ -124,6 +127,11 @@ class ConversationModel(QAbstractListModel):
             return self.is_continued(row)
         if role == PostRole.STATE:
             return post.state
+        if post.id in self._notices and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return post.body
         if role == Qt.ItemDataRole.DisplayRole:
             if post.id in self._deleted:
                 return translate("ConversationModel", "This post was deleted.")
@@ -150,6 +158,26 @@ class ConversationModel(QAbstractListModel):
     def is_deleted(self, post_id: bytes) -> bool:
         return post_id in self._deleted
 
+    def is_notice(self, post_id: bytes) -> bool:
+        """A timeline line (someone joined or left; history from before I joined), no post."""
+        return post_id in self._notices
+
+    def add_notice(self, circle_id: bytes, text: str, ts: float) -> PostView:
+        """A calm line in the timeline at ``ts``: centred, no bubble, no actions."""
+        digest = hashlib.blake2b(f"{ts}:{text}".encode(), digest_size=32).digest()
+        notice = PostView(
+            circle_id=circle_id,
+            id=digest,
+            author_key=NOTICE_KEY,
+            author="",
+            seq=0,
+            ts=ts,
+            body=text,
+        )
+        self._notices.add(notice.id)
+        self.add_post(notice)
+        return notice
+
     def is_continued(self, row: int) -> bool:
         """True when the row above is by the same author, shortly before: no name, no avatar."""
         if row <= 0 or row >= len(self._rows):
@@ -157,6 +185,7 @@ class ConversationModel(QAbstractListModel):
         post, above = self._rows[row], self._rows[row - 1]
         return (
             bool(post.author)
+            and above.author_key != NOTICE_KEY
             and post.author_key == above.author_key
             and post.author == above.author
             and not above.hidden
@@ -210,6 +239,7 @@ class ConversationModel(QAbstractListModel):
         self._by_id = unique
         self._revealed.clear()
         self._deleted.clear()
+        self._notices.clear()
         self._has_older = has_older
         self._pending = False
         self.endResetModel()

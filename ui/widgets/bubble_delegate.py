@@ -271,6 +271,8 @@ class BubbleDelegate(QStyledItemDelegate):
     def geometry(self, row: int, top: float = 0.0) -> BubbleGeometry:
         """Where each part of row ``row``'s bubble goes, with the row starting at ``top``."""
         post = self._model.post_at(row)
+        if self._model.is_notice(post.id):
+            return self._notice_geometry(post, top)
         continued = self._model.is_continued(row)
         revealed = self._model.is_revealed(post.id)
         text_w = self.text_width()
@@ -358,9 +360,29 @@ class BubbleDelegate(QStyledItemDelegate):
             chips=tuple((n, r.translated(inner, chips_top)) for n, r in chips),
         )
 
+    def _notice_geometry(self, post: PostView, top: float) -> BubbleGeometry:
+        """A timeline line: centred muted text, wrapped within the text width."""
+        text_w = self.text_width()
+        size = self.measure(post.body, text_w)
+        left = (self._width - size.width) / 2
+        body = QRectF(left, top + GROUP_GAP, size.width, size.height)
+        area = QRectF(
+            left - PAD_H, top + GROUP_GAP - PAD_V / 2, size.width + 2 * PAD_H, size.height + PAD_V
+        )
+        return BubbleGeometry(
+            bubble=area,
+            avatar=None,
+            header=None,
+            warning=None,
+            body=body,
+            footer=QRectF(left, body.bottom(), 0, 0),
+        )
+
     def row_height(self, row: int) -> int:
         """The height of row ``row`` without building its geometry (the hot path)."""
         post = self._model.post_at(row)
+        if self._model.is_notice(post.id):
+            return int(self._notice_geometry(post, 0.0).bubble.bottom() + 0.999)
         continued = self._model.is_continued(row)
         text_w = self.text_width()
         h: float = (CONTINUED_GAP if continued else GROUP_GAP) + 2 * PAD_V
@@ -427,6 +449,9 @@ class BubbleDelegate(QStyledItemDelegate):
         rect: QRect = option.rect
         g = self.geometry(row, float(rect.top()))
         dx = float(rect.left())
+        if self._model.is_notice(post.id):
+            self._paint_notice(painter, post, g, dx, option)
+            return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
@@ -492,6 +517,32 @@ class BubbleDelegate(QStyledItemDelegate):
             ALIGN_RIGHT_CENTER,
             self.footer_text(post),
         )
+        painter.restore()
+
+    def _paint_notice(
+        self,
+        painter: QPainter,
+        post: PostView,
+        g: BubbleGeometry,
+        dx: float,
+        option: QStyleOptionViewItem,
+    ) -> None:
+        c = theme.current()
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if option.state & QStyle.StateFlag.State_HasFocus:
+            painter.setPen(QPen(QColor(c.accent), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(g.bubble.translated(dx, 0), 8, 8)
+        assert g.body is not None
+        painter.setFont(self.body_font)
+        painter.setPen(QColor(c.muted))
+        size = self.measure(post.body, self.text_width())
+        if size.anywhere:
+            self._draw_text(painter, g.body.translated(dx, 0), post.body, True)
+        else:
+            centred = int(Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap)
+            painter.drawText(g.body.translated(dx, 0).adjusted(0, 0, 1, 0), centred, post.body)
         painter.restore()
 
     def _paint_quote(self, painter: QPainter, post: PostView, box: QRectF) -> None:

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import Enum
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,6 +29,7 @@ from .empty_state import EmptyState
 
 translate = QCoreApplication.translate
 TYPING_TIMEOUT_MS = 6000  # a typing indicator fades if not renewed
+SEARCH_IN_HEADER_FROM = 640  # px of conversation width; narrower, Ctrl+F shows the field
 
 
 def typing_text(names: Sequence[str]) -> str:
@@ -125,8 +126,6 @@ class ConversationArea(QWidget):
         self.search_panel.setVisible(False)
         self.search_results.itemActivated.connect(self._result_chosen)
         self.search_results.itemClicked.connect(self._result_chosen)
-        find = QShortcut(QKeySequence.StandardKey.Find, self)
-        find.activated.connect(self.focus_search)
         titles = QVBoxLayout()
         titles.setSpacing(0)
         titles.addWidget(self.title)
@@ -298,8 +297,23 @@ class ConversationArea(QWidget):
     # -- search ----------------------------------------------------------------------------
     def focus_search(self) -> None:
         if self.mode is Mode.CIRCLE:
+            self.search_edit.setVisible(True)
             self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
             self.search_edit.selectAll()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_search()
+
+    def _fit_search(self) -> None:
+        """Narrow: the header keeps its title; the search field comes with Ctrl+F (or the
+        View menu) and stays while it holds words."""
+        edit = self.search_edit
+        wanted = self.mode is Mode.CIRCLE and (
+            self.width() >= SEARCH_IN_HEADER_FROM or bool(edit.text()) or edit.hasFocus()
+        )
+        if edit.isVisible() != wanted:
+            edit.setVisible(wanted)
 
     def show_search_results(self, words: str, posts: Sequence[PostView]) -> None:
         """The posts found for ``words`` (ignored if the person typed on since)."""
@@ -345,6 +359,8 @@ class ConversationArea(QWidget):
         self.search_edit.clear()
         self.search_edit.blockSignals(False)
         self.search_edit.setVisible(visible)
+        if visible:
+            self._fit_search()
         self.search_results.clear()
         self.search_panel.setVisible(False)
 

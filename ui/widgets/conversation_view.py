@@ -159,6 +159,9 @@ class ConversationView(QListView):
         """Copy; report (others' posts); hide (hosts and moderators). Built for ``post``."""
         menu = QMenu(self)
         menu.setAccessibleName(self.tr("Actions on this message"))
+        model = self.conversation_model
+        if model.is_notice(post.id) or model.is_deleted(post.id):
+            return menu  # a timeline line, or a deleted post: nothing left to act on
         actions: list[tuple[str, Callable[[], object]]] = []
         if not post.hidden:
             actions.append((self.tr("Copy text"), lambda: self.copy_post(post)))
