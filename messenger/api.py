@@ -8,6 +8,7 @@ frozen snapshots; every error is a :class:`HearthError` with a stable ``code``.
 
 from __future__ import annotations
 
+from .acting import ActRefused
 from .errors import HearthError
 from .events import (
     Bye,
@@ -24,11 +25,14 @@ from .events import (
     JoinRequestEvent,
     KeyChangedEvent,
     Listing,
+    MemberLeftEvent,
     MemberRemovedEvent,
     PeerConnectedEvent,
     PeerLostEvent,
     PostEvent,
     PostHiddenEvent,
+    PostRetractedEvent,
+    ReactionsEvent,
     Ready,
     ReportEvent,
     RulesEvent,
@@ -42,6 +46,7 @@ from .moderating import CircleIsClosed, ModerationRefused, RemovedFromCircle, Sl
 from .moderation import ReportReason
 from .profile_open import PassphraseRequired
 from .views import (
+    REACTION_LABELS,
     CircleSettingsView,
     CircleView,
     DeliveryState,
@@ -52,12 +57,16 @@ from .views import (
     JoinRequestView,
     MemberView,
     PostView,
+    QuoteView,
+    ReactionView,
     ReportView,
     Retention,
     Role,
 )
 
 __all__ = [
+    "REACTION_LABELS",
+    "ActRefused",
     "Bye",
     "CircleEvent",
     "CircleIsClosed",
@@ -85,6 +94,7 @@ __all__ = [
     "JoinRequestView",
     "KeyChangedEvent",
     "Listing",
+    "MemberLeftEvent",
     "MemberRemovedEvent",
     "MemberView",
     "Messenger",
@@ -98,7 +108,11 @@ __all__ = [
     "PeerLostEvent",
     "PostEvent",
     "PostHiddenEvent",
+    "PostRetractedEvent",
     "PostView",
+    "QuoteView",
+    "ReactionView",
+    "ReactionsEvent",
     "Ready",
     "RemovedFromCircle",
     "ReportEvent",

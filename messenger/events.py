@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, ClassVar
 
-from .views import CircleView, DeliveryState, DirectMessageView, PostView, ReportView
+from .views import (
+    CircleView,
+    DeliveryState,
+    DirectMessageView,
+    PostView,
+    QuoteView,
+    ReactionView,
+    ReportView,
+)
 
 
 def _plain(value: object) -> object:
@@ -110,7 +118,55 @@ class PostEvent(Event):
             "body": p.body,
             **({"content_warning": p.content_warning} if p.content_warning else {}),
             **({"reply_to": p.reply_to.hex()} if p.reply_to else {}),
+            **({"reactions": _reactions(p.reactions)} if p.reactions else {}),
+            **({"quote": _quote(p.quote)} if p.quote else {}),
         }
+
+
+def _quote(quote: QuoteView) -> dict[str, Any]:
+    """The answered post (no author key: it may be anonymous)."""
+    return {
+        "id": quote.id.hex(),
+        "author": quote.author,
+        "body": quote.body,
+        "deleted": quote.deleted,
+        "hidden": quote.hidden,
+    }
+
+
+def _reactions(reactions: tuple[ReactionView, ...]) -> dict[str, int]:
+    return {r.name: r.count for r in reactions}
+
+
+@dataclass(frozen=True)
+class ReactionsEvent(Event):
+    """The reactions on a post changed (someone reacted, or took a reaction back)."""
+
+    name: ClassVar[str] = "reactions"
+    circle: bytes
+    id: bytes
+    reactions: tuple[ReactionView, ...]
+
+    def fields(self) -> dict[str, Any]:
+        mine = [r.name for r in self.reactions if r.mine]
+        return {
+            "circle": self.circle.hex(),
+            "id": self.id.hex(),
+            "reactions": _reactions(self.reactions),
+            "mine": mine,
+        }
+
+
+@dataclass(frozen=True)
+class PostRetractedEvent(Event):
+    """Its author deleted a post for everyone: its text is gone from this device."""
+
+    name: ClassVar[str] = "post_deleted"
+    circle: bytes
+    id: bytes
+
+    def fields(self) -> dict[str, Any]:
+        return {"circle": self.circle.hex(), "id": self.id.hex()}
 
 
 @dataclass(frozen=True)
@@ -229,6 +285,17 @@ class MemberRemovedEvent(Event):
     circle: bytes
     member: str
     key: bytes
+
+
+@dataclass(frozen=True)
+class MemberLeftEvent(Event):
+    """A member said goodbye and left the circle (``text``: their goodbye line, if any)."""
+
+    name: ClassVar[str] = "member_left"
+    circle: bytes
+    member: str
+    key: bytes
+    text: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,9 @@
 """The :class:`Messenger` facade: the one object the desktop app and the headless peer drive.
 
-It composes the profile's store (opened, closed, wiped here), one
-:class:`~messenger.session.CircleSession` per circle (:class:`~messenger.circles.CircleTable`),
-the link router that hands node events to them (:class:`~messenger.router.LinkRouter`), the
-network node behind the sessions' :class:`~messenger.network_port.NodeWire`, and spoken codes
-(:class:`~messenger.joining.Joining`). Front ends subscribe to its events (:mod:`messenger.api`);
-a subscriber that fails is logged and never stops the core.
+It composes the profile's store, one :class:`~messenger.session.CircleSession` per circle, the
+link router that hands node events to them, the node behind the sessions' ``NodeWire``, and
+spoken codes. Front ends subscribe to its events (:mod:`messenger.api`); a subscriber that
+fails is logged and never stops the core.
 """
 
 from __future__ import annotations
@@ -21,6 +19,7 @@ from network.tasks import TaskSet
 
 from . import direct, posting
 from . import pseudonym as pseudonyms
+from .acting import Acts
 from .circle_life import CircleLife, NotAllowed
 from .circles import CircleTable, NotFound
 from .config import MessengerConfig
@@ -112,6 +111,7 @@ class Messenger:
         self._started = False
         self.moderation = Moderation(self._session)
         """Remove, block, mute, report, hide, slow mode, the moderation queue (moderating.py)."""
+        self.acts = Acts(self._session, self._now_ms)  # react, delete mine, search (acting.py)
         self.verification = Verification(lambda c: self._session(c).rt.member_views(), self._db)
         """Safety numbers compared in person, kept in the profile (verification.py)."""
 

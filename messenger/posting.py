@@ -3,7 +3,7 @@ stored and sent in one step on the database thread, then shown) and reading page
 
 from __future__ import annotations
 
-from . import presenting
+from . import acting, presenting
 from .conversation import Outgoing, SignedPost, sign_post
 from .conversation.records import post_from_record
 from .events import PostEvent
@@ -41,7 +41,7 @@ async def publish(
     signed, out = await session.store.run(call)  # on the database thread
     session.posted(now)
     await session.deliver(out)
-    view = presenting.post_view(rt, signed)
+    [view] = await acting.decorate_page(session, [presenting.post_view(rt, signed)])
     session.emit(PostEvent(view))
     return view
 
@@ -52,4 +52,5 @@ async def history(
     """The newest ``limit`` posts (older than ``before``), oldest first."""
     cursor = (int(before.ts * 1000), before.id) if before is not None else None
     records = await session.store.newest_posts(session.id, limit, cursor)
-    return [session.post_view(post_from_record(r), hidden=r.hidden) for r in reversed(records)]
+    views = [session.post_view(post_from_record(r), hidden=r.hidden) for r in reversed(records)]
+    return await acting.decorate_page(session, views)

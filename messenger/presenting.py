@@ -30,6 +30,7 @@ def post_view(
         content_warning=env.content_warning,
         mine=env.author_key == rt.membership.member_key,
         hidden=hidden,
+        anonymous=env.anonymous,
     )
     if not present:
         return view

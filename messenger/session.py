@@ -24,7 +24,7 @@ import msgpack
 from network.lograte import RefusalLog
 from network.node import PeerKey
 
-from . import dm_history, effects, persist, presenting
+from . import acts, dm_history, effects, persist, presenting
 from . import pseudonym as pseudonyms
 from .circle import Circle
 from .circle_info import CircleInfoError, verify_info
@@ -50,6 +50,7 @@ from .events import (
     Event,
     Info,
     KeyChangedEvent,
+    MemberLeftEvent,
     PeerConnectedEvent,
     PeerLostEvent,
     PostEvent,
@@ -195,14 +196,17 @@ class CircleSession:
         thread, recording direct messages there in order (before any acknowledgement leaves),
         then send the messages, then show the events. Returns the events."""
 
-        def call(db: Store) -> EngineResult:
+        me, member = self.rt.membership.member_key, acts.members_of(self.rt)
+
+        def call(db: Store) -> tuple[list[Outgoing], list[ConversationEvent], acts.Settled]:
             out, events = fn()
             dm_history.record_events(db, events)
-            return out, events
+            return out, events, acts.settle(db, self.id, me, events, member)
 
-        out, events = await self.store.run(call)
+        out, events, settled = await self.store.run(call)
         await self.deliver(out)
-        self._show(events)
+        self._show(settled)
+        acts.announce(self.emit, self.id, settled)
         return events
 
     async def deliver(self, out: Sequence[Outgoing]) -> None:
@@ -371,11 +375,11 @@ class CircleSession:
             self.emit(RulesEvent(rt.id, info.rules, info.revision))
 
     # -- what the front ends are shown -------------------------------------------------------
-    def _show(self, events: Sequence[ConversationEvent]) -> None:
+    def _show(self, settled: acts.Settled) -> None:
         rt = self.rt
-        for event in events:
+        for event in settled.shown:
             if isinstance(event, PostReceived):
-                view = presenting.post_view(rt, event.post)
+                view = acts.decorate(rt, presenting.post_view(rt, event.post), settled)
                 rt.unread += 0 if view.hidden else 1
                 self.emit(PostEvent(view))
             elif isinstance(event, DmReceived):
@@ -391,6 +395,9 @@ class CircleSession:
             elif isinstance(event, PeerGoodbye):
                 text = f": {event.text}" if event.text else ""
                 self.emit(Info(f"{rt.name_of(event.peer)} left {rt.circle.name}{text}"))
+                self.emit(
+                    MemberLeftEvent(rt.id, rt.name_of(event.peer), event.peer, event.text or "")
+                )
             elif isinstance(event, CoolDown):
                 peer = rt.link_for(event.peer)
                 if peer is not None:

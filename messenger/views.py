@@ -100,6 +100,40 @@ class MemberView:
     verified: bool = False  # I compared this safety number in person and it matched
 
 
+REACTION_LABELS = {
+    "hear": "I hear you",
+    "thanks": "Thank you",
+    "care": "Sending care",
+    "same": "Me too",
+}
+"""The fixed set of reactions (``conversation.envelope.REACTIONS``) and what they say."""
+
+
+@dataclass(frozen=True)
+class ReactionView:
+    """One reaction on a post: how many members gave it (each once), and whether I did."""
+
+    name: str  # a key of REACTION_LABELS
+    count: int
+    mine: bool = False
+
+    @property
+    def label(self) -> str:
+        return REACTION_LABELS.get(self.name, self.name)
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    """The post a reply answers, shown above it (``deleted``: its author deleted it; ``author``
+    is "" for an anonymous post)."""
+
+    id: bytes
+    author: str
+    body: str
+    deleted: bool = False
+    hidden: bool = False  # hidden from me (a moderator's hide, my block): nothing of it shown
+
+
 @dataclass(frozen=True)
 class PostView:
     circle_id: bytes
@@ -114,6 +148,9 @@ class PostView:
     mine: bool = False
     hidden: bool = False  # hidden by a moderator, or by my boundaries / block
     state: DeliveryState = DeliveryState.SENT
+    reactions: tuple[ReactionView, ...] = ()  # in REACTION_LABELS order, only those given
+    quote: QuoteView | None = None  # the post ``reply_to`` names, when it is here (or deleted)
+    anonymous: bool = False  # posted anonymously (no author key may be shown nor retracted)
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,12 @@ from .host_tools import HostTools
 from .i18n import install_translator
 from .live_updates import LiveUpdates
 from .main_window import MainWindow
+from .post_actions import PostActions
 from .quit_signals import QuitSignals
 from .safety_numbers import SafetyNumbers
 from .startup import start_messenger
 from .theme import apply_theme
+from .timeline_lines import TimelineLines
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +107,8 @@ async def _run(
         HostTools(window, messenger, controller.spawn),
         SafetyNumbers(window, messenger, controller.spawn),
         DmRequests(window, messenger, controller.spawn),
+        PostActions(window, messenger, controller.spawn),
+        TimelineLines(window, messenger),
     )
     prefs = preferences_from_dict(await messenger.ui_preferences())
     window.apply_preferences(prefs)

@@ -118,7 +118,7 @@ class Controller(QObject):
         w.sidebar.circleSelected.connect(lambda cid: self.spawn(self.open_circle(cid)))
         w.sidebar.directSelected.connect(lambda cid, key: self.spawn(self.open_direct(cid, key)))
         w.conversation.postRequested.connect(
-            lambda cid, text, cw: self.spawn(self._post(cid, text, cw))
+            lambda cid, text, cw, reply: self.spawn(self._post(cid, text, cw, reply))
         )
         w.conversation.directMessageRequested.connect(
             lambda cid, key, text: self.spawn(self._dm(cid, key, text))
@@ -208,8 +208,12 @@ class Controller(QObject):
         self.window.conversation.model.prepend_page(posts, len(posts) == PAGE)
 
     # -- requests -------------------------------------------------------------------------
-    async def _post(self, circle_id: bytes, text: str, warning: str) -> None:
-        await self.messenger.post(circle_id, text, content_warning=warning or None)
+    async def _post(
+        self, circle_id: bytes, text: str, warning: str, reply_to: bytes | None = None
+    ) -> None:
+        await self.messenger.post(
+            circle_id, text, content_warning=warning or None, reply_to=reply_to
+        )
 
     async def _dm(self, circle_id: bytes, peer_key: bytes, text: str) -> None:
         await self.messenger.send_dm(circle_id, peer_key, text)  # shown by its dm_sent event

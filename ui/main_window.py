@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
             ("join", self.tr("Join a circle"), "Ctrl+J", self.open_join),
             ("circles", self.tr("Go to circles"), "Ctrl+K", self.sidebar.focus_circles),
             ("compose", self.tr("Write a message"), "Ctrl+L", self.focus_composer),
+            ("search", self.tr("Search this circle"), "Ctrl+F", self.conversation.focus_search),
             ("panel", self.tr("About this circle"), "Ctrl+I", self._toggle_current_panel),
             ("settings", self.tr("Settings"), "Ctrl+,", self.open_settings),
             ("help", self.tr("Help elsewhere"), "F1", self.open_support),
@@ -495,10 +496,18 @@ class MainWindow(QMainWindow):
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         """(what, keys) for every window action that has a shortcut, as the sheet lists them."""
-        return [
+        rows = [
             (action.text(), action.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
             for action in self._actions.values()
             if not action.shortcut().isEmpty()
+        ]
+        # on a selected message in the list
+        return [
+            *rows,
+            (self.tr("Reply to the selected message"), "R"),
+            (self.tr("React: I hear you, Thank you, Sending care, Me too"), "1 – 4"),
+            (self.tr("Delete my selected message for everyone"), self.tr("Delete")),
+            (self.tr("Actions on the selected message"), self.tr("Menu key or Shift+F10")),
         ]
 
     def open_shortcuts(self) -> ShortcutsDialog:

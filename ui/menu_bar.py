@@ -12,7 +12,7 @@ translate = QCoreApplication.translate
 
 LAYOUT: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&Hearth", ("new", "join", "-", "settings", "-", "hide", "panic", "-", "quit")),
-    ("&View", ("circles", "compose", "panel")),
+    ("&View", ("circles", "compose", "search", "panel")),
     ("H&elp", ("shortcuts", "help", "about")),
 )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 
 from messenger.circle import create_circle
 from messenger.invite_link import InviteLink
@@ -19,6 +20,8 @@ from messenger.views import (
     JoinRequestView,
     MemberView,
     PostView,
+    QuoteView,
+    ReactionView,
     Retention,
     Role,
 )
@@ -172,6 +175,54 @@ def conversation(now: float) -> list[PostView]:
             )
         )
     return posts
+
+
+def with_replies_and_reactions(now: float) -> list[PostView]:
+    """:func:`conversation` with reactions and two replies, one of them to a post its author
+    deleted afterwards (id ``post_id(41)``: mark it deleted in the model)."""
+    posts = conversation(now)
+    walk, willow = posts[2], posts[4]
+    posts[2] = replace(
+        walk,
+        reactions=(ReactionView("hear", 3, mine=True), ReactionView("thanks", 1)),
+    )
+    posts[4] = replace(willow, reactions=(ReactionView("care", 4), ReactionView("same", 1)))
+    reply = PostView(
+        circle_id=CIRCLE_ID,
+        id=post_id(40),
+        author_key=key("Bright Wren"),
+        author="Bright Wren",
+        seq=9,
+        ts=now - 2500,
+        body="Same here with my mum, three years ago. The first year is the hardest. "
+        "Be gentle with yourself.",
+        reply_to=willow.id,
+        quote=QuoteView(willow.id, willow.author, willow.body),
+        reactions=(ReactionView("hear", 2, mine=True),),
+    )
+    deleted = PostView(
+        circle_id=CIRCLE_ID,
+        id=post_id(41),
+        author_key=key("Amber Fox"),
+        author="Amber Fox",
+        seq=10,
+        ts=now - 2300,
+        body="Sorry, I have to leave early tonight.",
+    )
+    answer = PostView(
+        circle_id=CIRCLE_ID,
+        id=post_id(42),
+        author_key=key(ME),
+        author=ME,
+        seq=11,
+        ts=now - 2200,
+        body="No worries, Amber — we can talk about it next week.",
+        reply_to=deleted.id,
+        quote=QuoteView(deleted.id, "", "", deleted=True),
+        mine=True,
+        state=DeliveryState.DELIVERED,
+    )
+    return sorted([*posts, reply, deleted, answer], key=lambda p: (p.ts, p.seq))
 
 
 def join_code(now: float) -> JoinCodeView:

@@ -88,6 +88,69 @@ def _conversation() -> QWidget:
     return _window_with_conversation()
 
 
+def _replies_reactions() -> QWidget:
+    window = _window_with_conversation()
+    circle = sample.circle()
+    posts = sample.with_replies_and_reactions(time.time())
+    window.show_circle(circle, posts, has_older=True)
+    window.conversation.model.mark_deleted(sample.post_id(41))
+    willow = next(p for p in posts if p.author == "Patient Willow")
+    window.conversation.composer.set_reply(willow)
+    window.conversation.set_typing([])
+    return window
+
+
+def _timeline_lines() -> QWidget:
+    """A newcomer's view: what was said before they came, the line where they came in, and
+    people joining and leaving since."""
+    window = _window_with_conversation()
+    circle = dataclasses.replace(sample.circle(Role.MEMBER), my_pseudonym="Gentle Fern")
+    now = time.time()
+    posts = sample.conversation(now)[:3]
+    window.show_circle(circle, posts, has_older=False)
+    model = window.conversation.model
+    model.add_notice(
+        circle.id,
+        "You joined here. What is above was said before you came: this circle keeps what is "
+        "said for 30 days, for members old and new.",
+        now - 3000,
+    )
+    model.add_notice(circle.id, "Still Lake joined the circle", now - 1200)
+    model.add_notice(circle.id, "Bright Wren left the circle: “See you next week.”", now - 300)
+    window.conversation.set_typing([])
+    return window
+
+
+def _search() -> QWidget:
+    window = _window_with_conversation()
+    circle = sample.circle()
+    posts = sample.with_replies_and_reactions(time.time())
+    window.show_circle(circle, posts, has_older=True)
+    area = window.conversation
+    area.search_edit.blockSignals(True)
+    area.search_edit.setText("week")
+    area.search_edit.blockSignals(False)
+    found = [p for p in reversed(posts) if "week" in p.body]
+    area.show_search_results("week", found)
+    area.messages.select_post(found[-1].id)
+    area.set_typing([])
+    return window
+
+
+def _confirm_delete() -> QWidget:
+    window = _window_with_conversation()
+    return _dialog(
+        ConfirmDialog(
+            window.tr("Delete for everyone?"),
+            window.tr(
+                "Your post is removed from every member's device, and replies to it say it was "
+                "deleted. This cannot be undone."
+            ),
+            window.tr("Delete for everyone"),
+        )
+    )
+
+
 def _circle_panel() -> QWidget:
     window = _window_with_conversation()
     circle = sample.circle()
@@ -256,6 +319,10 @@ SCENES: dict[str, Scene] = {
     "first-run": _first_run,
     "conversation": _conversation,
     "circle-panel": _circle_panel,
+    "replies-reactions": _replies_reactions,
+    "search": _search,
+    "timeline-lines": _timeline_lines,
+    "confirm-delete": _confirm_delete,
     "create-circle": _create_circle,
     "invite": _invite,
     "join": _join,

@@ -163,6 +163,13 @@ def stylesheet(c: Colours) -> str:
     QLabel#ConversationSubtitle {{ color: {c.muted}; font-size: 12px; }}
     QWidget#ConversationHeader {{ border-bottom: 1px solid {c.border}; }}
     QLabel#TypingIndicator {{ color: {c.muted}; font-style: italic; padding: 2px 18px; }}
+    QWidget#ReplyBar {{ background: {c.cw_bg}; border-left: 3px solid {c.accent};
+                       border-radius: 6px; }}
+    QLabel#ReplyPreview {{ color: {c.text}; }}
+    QWidget#SearchPanel {{ background: {c.surface}; border-bottom: 1px solid {c.border}; }}
+    QLabel#SearchSummary {{ color: {c.muted}; font-size: 12px; }}
+    QListView#SearchResults::item {{ padding: 5px 8px; border-radius: 6px; }}
+    QListView#SearchResults::item:selected {{ background: {c.selection}; color: {c.text}; }}
     QWidget#Composer {{ border-top: 1px solid {c.border}; background: {c.window}; }}
     QPlainTextEdit#ComposerEdit {{ background: {c.surface}; border: 1px solid {c.border};
                                   border-radius: 8px; padding: 6px; }}

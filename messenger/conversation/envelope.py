@@ -13,6 +13,15 @@ Encoding (version 1): one msgpack map, keys in this order, the only encoding acc
     n  bool   posted anonymously: shown with no pseudonym, coarse timestamp
     g  bin    Ed25519 signature (64) over DOMAIN + the same map without ``g``
 
+Version 2 is an *act* on another post, in the author's own sequence (so it spreads, catches up
+and is ordered exactly like a post): the same keys with ``k`` (str) before ``g``:
+
+    k = "react"    ``b`` one of :data:`REACTIONS`, ``r`` the post reacted to
+    k = "retract"  ``b`` "retract", ``r`` the author's own post to delete for everyone
+
+An act has no content warning and is never anonymous (``n`` false); a retraction counts only for
+a post with the same author key (checked where the post is known, :mod:`messenger.acting`).
+
 The post id is BLAKE2b-256 of the whole signed encoding. Decoding is strict: an unknown version,
 an extra or missing field, a wrong type, bad UTF-8, an oversized body, a non-canonical encoding or a
 bad signature raise :class:`EnvelopeError` with a stable :class:`DropReason`.
@@ -34,6 +43,11 @@ from . import codec
 from .errors import ComposeError, DropReason, EnvelopeError
 
 VERSION = 1
+ACT_VERSION = 2
+REACT = "react"
+RETRACT = "retract"
+REACTIONS = ("hear", "thanks", "care", "same")
+"""The fixed, calm set: "I hear you", "Thank you", "Sending care", "Me too"."""
 DOMAIN = b"hearth/post/v1\x00"
 KEY_LEN = 32
 ID_LEN = 32
@@ -47,6 +61,7 @@ ANONYMOUS_GRANULARITY_MS = 15 * 60 * 1000
 
 _CONTENT_KEYS = ("v", "c", "a", "s", "t", "b", "r", "w", "n")
 _SIGNED_KEYS = (*_CONTENT_KEYS, "g")
+_ACT_SIGNED_KEYS = (*_CONTENT_KEYS, "k", "g")
 _SIG_KEY = codec.pack("g")
 _E = EnvelopeError
 
@@ -73,10 +88,15 @@ class PostEnvelope:
     reply_to: bytes | None = None
     content_warning: str | None = None
     anonymous: bool = False
+    kind: str = ""  # "" a post; REACT or RETRACT an act on ``reply_to`` (version 2)
+
+    @property
+    def is_act(self) -> bool:
+        return bool(self.kind)
 
     def content_map(self) -> dict[str, Any]:
-        return {
-            "v": VERSION,
+        fields = {
+            "v": ACT_VERSION if self.kind else VERSION,
             "c": self.circle_id,
             "a": self.author_key,
             "s": self.seq,
@@ -86,6 +106,9 @@ class PostEnvelope:
             "w": self.content_warning,
             "n": self.anonymous,
         }
+        if self.kind:
+            fields["k"] = self.kind
+        return fields
 
     def signing_bytes(self) -> bytes:
         """What the author signs: the domain tag and the canonical map without the signature."""
@@ -177,6 +200,35 @@ def sign_post(
     return SignedPost(envelope=envelope, signed=signed, id=post_id(signed))
 
 
+def sign_act(
+    key: SigningKey,
+    circle_id: bytes,
+    seq: int,
+    kind: str,
+    target: bytes,
+    ts: int,
+    reaction: str = "",
+) -> SignedPost:
+    """Sign a reaction (``kind`` REACT, ``reaction`` one of :data:`REACTIONS`) or a retraction
+    (RETRACT) of the post ``target``; :class:`ComposeError` for what decoding would refuse."""
+    envelope = PostEnvelope(
+        circle_id=circle_id,
+        author_key=bytes(key.verify_key),
+        seq=seq,
+        ts=ts,
+        body=reaction if kind == REACT else RETRACT,
+        reply_to=target,
+        kind=kind,
+    )
+    try:
+        _check_act(envelope.content_map())
+    except EnvelopeError as exc:
+        raise ComposeError(exc.reason, exc.detail) from None
+    content = codec.pack(envelope.content_map())
+    signed = with_signature(content, key.sign(DOMAIN + content).signature)
+    return SignedPost(envelope=envelope, signed=signed, id=post_id(signed))
+
+
 class _Signed(Protocol):
     def content_map(self) -> dict[str, Any]: ...
 
@@ -218,19 +270,29 @@ def decode_signed(
 
 
 def decode_post(data: bytes, *, verify: bool = True) -> SignedPost:
-    """Decode and check a signed post; ``verify=False`` only for bytes our own store returns."""
+    """Decode and check a signed post or act; ``verify=False`` only for bytes our own store
+    returns."""
+    act = _version_of(data) == ACT_VERSION
     envelope = decode_signed(
         data,
         max_size=MAX_ENVELOPE,
-        version=VERSION,
-        signed_keys=_SIGNED_KEYS,
+        version=ACT_VERSION if act else VERSION,
+        signed_keys=_ACT_SIGNED_KEYS if act else _SIGNED_KEYS,
         what="envelope",
-        check=_check_content,
+        check=_check_act if act else _check_content,
         signer=lambda env: env.author_key,
         domain=DOMAIN,
         verify=verify,
     )
     return SignedPost(envelope=envelope, signed=data, id=post_id(data))
+
+
+def _version_of(data: bytes) -> int | None:
+    """The version field of a canonical envelope, cheaply: it is the first key (``v``)."""
+    # fixmap header, fixstr "v", positive fixint
+    if len(data) >= 3 and 0x80 <= data[0] <= 0x8F and data[1:3] == b"\xa1v":
+        return data[3] if len(data) > 3 and data[3] < 0x80 else None
+    return None
 
 
 def with_signature(content: bytes, signature: bytes) -> bytes:
@@ -278,3 +340,23 @@ def _check_content(fields: dict[str, Any]) -> PostEnvelope:
     if anonymous and ts % ANONYMOUS_GRANULARITY_MS:
         codec.fail(_E, DropReason.BAD_VALUE, "anonymous post with a precise timestamp")
     return PostEnvelope(circle_id, author, seq, ts, body, reply_to, warning, anonymous)
+
+
+def _check_act(fields: dict[str, Any]) -> PostEnvelope:
+    """A version-2 act: a reaction from the fixed set or a retraction, on one post."""
+    kind = codec.need_text(fields["k"], _E, "act kind", 16, allow_empty=False)
+    if kind not in (REACT, RETRACT):
+        codec.fail(_E, DropReason.BAD_VALUE, f"unknown act {kind!r}")
+    fields = {**fields, "v": VERSION}  # the common fields are checked as a post's
+    env = _check_content(fields)
+    if env.reply_to is None:
+        codec.fail(_E, DropReason.BAD_VALUE, "an act names no post")
+    if env.content_warning is not None or env.anonymous:
+        codec.fail(_E, DropReason.BAD_VALUE, "an act has no content warning and is never anonymous")
+    if kind == REACT and env.body not in REACTIONS:
+        codec.fail(_E, DropReason.BAD_VALUE, "not one of the reactions")
+    if kind == RETRACT and env.body != RETRACT:
+        codec.fail(_E, DropReason.BAD_VALUE, "a retraction carries no text")
+    return PostEnvelope(
+        env.circle_id, env.author_key, env.seq, env.ts, env.body, env.reply_to, kind=kind
+    )

@@ -31,6 +31,7 @@ def post_to_record(post: SignedPost, received_at: int, *, hidden: bool = False) 
         reply_to=env.reply_to,
         content_warning=env.content_warning,
         hidden=hidden,
+        kind=env.kind,
     )
 
 

@@ -15,6 +15,8 @@ from ..invite_link import looks_like_link
 from ..moderating import Moderation
 from ..views import CircleView
 from .commands import Command, UsageProblem, need
+from .post_commands import HELP as POST_HELP
+from .post_commands import PostCommands
 from .safety import HELP as SAFETY_HELP
 from .safety import SafetyCommands
 
@@ -22,7 +24,10 @@ HELP = (
     "commands: /create NAME, /invite, /code, /approve REQUEST, /deny REQUEST, "
     "/join LINK-OR-CODE, /circles, /use NAME, /members, "
     "/say TEXT (or any line without /), /dm NAME TEXT, /accept NAME, /history [N], "
-    "/rules [TEXT], /lobby on|off, /nick NAME, /leave [GOODBYE], /wipe, /quit; " + SAFETY_HELP
+    "/rules [TEXT], /lobby on|off, /nick NAME, /leave [GOODBYE], /wipe, /quit; "
+    + POST_HELP
+    + ", "
+    + SAFETY_HELP
 )
 
 
@@ -66,6 +71,7 @@ class Session:
             "rules": self._rules,
             "lobby": self._lobby,
             **SafetyCommands(self).handlers(),
+            **PostCommands(self).handlers(),
         }
         self._background: set[asyncio.Task[None]] = set()
 

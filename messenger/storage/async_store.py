@@ -189,6 +189,12 @@ class AsyncStore:
     async def set_post_hidden(self, post_id: bytes, hidden: bool = True) -> bool:
         return await self.run(Store.set_post_hidden, post_id, hidden)
 
+    async def acts_on(self, circle_id: bytes, targets: Iterable[bytes]) -> list[PostRecord]:
+        return await self.run(Store.acts_on, circle_id, list(targets))
+
+    async def retract_post(self, post_id: bytes) -> bool:
+        return await self.run(Store.retract_post, post_id)
+
     async def delete_post(self, post_id: bytes) -> bool:
         return await self.run(Store.delete_post, post_id)
 

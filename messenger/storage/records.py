@@ -19,6 +19,7 @@ from ..views import DeliveryState
 from .errors import InvalidRecord
 
 KEY_LEN = 32
+POST_KINDS = ("", "react", "retract")
 ID_LEN = 32
 MAX_CIRCLE_ID = 64
 
@@ -93,11 +94,16 @@ class PostRecord:
     reply_to: bytes | None = None
     content_warning: str | None = field(default=None, repr=False)
     hidden: bool = False
+    kind: str = ""  # "" a post; "react" or "retract" an act on ``reply_to``
 
     def __post_init__(self) -> None:
         _need_bytes("id", self.id, ID_LEN)
         _need_circle_id(self.circle_id)
         _need_bytes("author_key", self.author_key, KEY_LEN)
+        if self.kind not in POST_KINDS:
+            raise InvalidRecord(f"kind must be one of {POST_KINDS}")
+        if self.kind and self.reply_to is None:
+            raise InvalidRecord("an act needs the post it acts on (reply_to)")
         _need_int("seq", self.seq, 0)
         _need_int("ts", self.ts)
         _need_int("received_at", self.received_at)

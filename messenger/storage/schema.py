@@ -150,11 +150,38 @@ _V4 = """
 DROP TABLE IF EXISTS members;
 """
 
+# Acts (reactions, retractions) are rows of ``posts`` too: they travel in their author's sequence.
+# They are never timeline entries nor searchable, so the index triggers skip them; a reply index
+# finds the acts on a page of posts.
+_V5 = """
+ALTER TABLE posts ADD COLUMN kind TEXT NOT NULL DEFAULT '' CHECK (kind IN ('', 'react', 'retract'));
+CREATE INDEX posts_by_target ON posts (circle_id, reply_to) WHERE reply_to IS NOT NULL;
+DROP TRIGGER posts_fts_insert;
+DROP TRIGGER posts_fts_delete;
+DROP TRIGGER posts_fts_update;
+CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts WHEN new.kind = '' BEGIN
+    INSERT INTO posts_fts (rowid, body, content_warning)
+    VALUES (new.rid, new.body, new.content_warning);
+END;
+CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts WHEN old.kind = '' BEGIN
+    INSERT INTO posts_fts (posts_fts, rowid, body, content_warning)
+    VALUES ('delete', old.rid, old.body, old.content_warning);
+END;
+CREATE TRIGGER posts_fts_update AFTER UPDATE OF body, content_warning ON posts
+WHEN old.kind = '' BEGIN
+    INSERT INTO posts_fts (posts_fts, rowid, body, content_warning)
+    VALUES ('delete', old.rid, old.body, old.content_warning);
+    INSERT INTO posts_fts (rowid, body, content_warning)
+    VALUES (new.rid, new.body, new.content_warning);
+END;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "settings, circles, memberships, members, posts, direct messages, outbox", _V1),
     Migration(2, "full-text search over posts", _V2, optional=(_V2_SECURE_DELETE,)),
     Migration(3, "drop the unused outbox", _V3),
     Migration(4, "drop the unused members table", _V4),
+    Migration(5, "acts on posts: reactions and retractions", _V5),
 )
 
 LATEST = MIGRATIONS[-1].version

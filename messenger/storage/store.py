@@ -41,7 +41,7 @@ Cursor = tuple[int, bytes]  # (ts, id): where a page of a conversation ends
 
 _POST_COLUMNS = (
     "id, circle_id, author_key, seq, ts, received_at, body, signed, reply_to, content_warning,"
-    " hidden"
+    " hidden, kind"
 )
 _DM_COLUMNS = "id, circle_id, peer_key, direction, state, ts, body, signed"
 
@@ -59,6 +59,7 @@ def _post(row: Sequence[Any]) -> PostRecord:
         reply_to=row[8],
         content_warning=row[9],
         hidden=bool(row[10]),
+        kind=row[11],
     )
 
 
@@ -314,7 +315,8 @@ class Store:
     # -- posts ----------------------------------------------------------------------------
     _INSERT_POST = (
         "INSERT OR IGNORE INTO posts (id, circle_id, author_key, seq, ts, received_at, body,"
-        " signed, reply_to, content_warning, hidden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " signed, reply_to, content_warning, hidden, kind)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
 
     @staticmethod
@@ -333,6 +335,7 @@ class Store:
             post.reply_to,
             post.content_warning,
             int(post.hidden),
+            post.kind,
         )
 
     def add_post(self, post: PostRecord) -> bool:
@@ -378,10 +381,11 @@ class Store:
         include_hidden: bool = True,
     ) -> list[PostRecord]:
         """A page of a circle's posts, newest first, older than ``before`` = ``(ts, id)`` if given.
+        Acts (reactions, retractions) are not posts of the timeline: see :meth:`acts_on`.
 
         To page back, pass ``(last.ts, last.id)`` of the last post of the previous page.
         """
-        sql = f"SELECT {_POST_COLUMNS} FROM posts WHERE circle_id = ?"
+        sql = f"SELECT {_POST_COLUMNS} FROM posts WHERE circle_id = ? AND kind = ''"
         params: list[Any] = [circle_id]
         if before is not None:
             sql += " AND (ts, id) < (?, ?)"
@@ -393,7 +397,40 @@ class Store:
         return [_post(r) for r in self._read(sql, params)]
 
     def posts_count(self, circle_id: bytes) -> int:
-        return int(self._one("SELECT count(*) FROM posts WHERE circle_id = ?", (circle_id,))[0])
+        return int(
+            self._one("SELECT count(*) FROM posts WHERE circle_id = ? AND kind = ''", (circle_id,))[
+                0
+            ]
+        )
+
+    def acts_on(self, circle_id: bytes, targets: Iterable[bytes]) -> list[PostRecord]:
+        """The reactions and retractions stored for any of ``targets``, in seq order per author
+        (through the reply index: a few seeks per target, never a walk of the circle)."""
+        wanted = list(dict.fromkeys(targets))
+        found: list[PostRecord] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found += [
+                _post(r)
+                for r in self._read(
+                    f"SELECT {_POST_COLUMNS} FROM posts INDEXED BY posts_by_target"
+                    f" WHERE circle_id = ? AND reply_to IN ({marks}) AND kind <> ''",
+                    [circle_id, *chunk],
+                )
+            ]
+        found.sort(key=lambda r: (r.author_key, r.seq))  # the index gives target order
+        return found
+
+    def retract_post(self, post_id: bytes) -> bool:
+        """Delete a post its author retracted: its row, its words in the search index (FTS5
+        secure-delete) and the freed pages (zeroed), then checkpoint so the WAL lets go too."""
+        with self._write() as db:
+            gone = bool(db.execute("DELETE FROM posts WHERE id = ?", (post_id,)).rowcount)
+        if gone and self.path is not None:
+            with self._errors():
+                self._db().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return gone
 
     def high_water_marks(self, circle_id: bytes) -> dict[bytes, int]:
         """For each author in the circle, the highest seq stored.
@@ -511,13 +548,14 @@ class Store:
             sql = (
                 f"SELECT {_POST_COLUMNS} FROM posts WHERE rid IN ("
                 " SELECT p.rid FROM posts_fts CROSS JOIN posts AS p ON p.rid = posts_fts.rowid"
-                f" WHERE posts_fts MATCH ?1 AND p.circle_id = ?2{hidden.replace(' h', ' p.h')}"
+                f" WHERE posts_fts MATCH ?1 AND p.circle_id = ?2 AND p.kind = ''"
+                f"{hidden.replace(' h', ' p.h')}"
                 " ORDER BY p.ts DESC, p.id DESC LIMIT ?3)"
                 " ORDER BY ts DESC, id DESC"
             )
         else:
             sql = (
-                f"SELECT {_POST_COLUMNS} FROM posts WHERE circle_id = ?2"
+                f"SELECT {_POST_COLUMNS} FROM posts WHERE circle_id = ?2 AND kind = ''"
                 f" AND rid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?1){hidden}"
                 " ORDER BY ts DESC, id DESC LIMIT ?3"
             )

@@ -43,11 +43,31 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>This post was deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This post is hidden.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>In reply to an earlier post</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In reply to a post that was deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In reply to a hidden post</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Anonymous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In reply to {who}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -403,6 +423,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Replying to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write to the whole circle instead (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Message length</source>
         <translation type="unfinished"></translation>
     </message>
@@ -412,6 +448,14 @@
     </message>
     <message>
         <source>Create or join a circle to start talking.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anonymous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replying to {who}: {excerpt}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -447,6 +491,18 @@
     </message>
     <message>
         <source>Rules, members, safety numbers (Ctrl+I)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find posts by their words (Ctrl+F)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -501,11 +557,43 @@
         <source>You can no longer write here: you were removed from this circle.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Anonymous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} posts found — Enter or a click shows one (Esc closes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No posts here with these words.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ConversationModel</name>
     <message>
         <source>Anonymous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who}, {when}: this post was deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{label}: {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in reply to a post that was deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in reply to a hidden post</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in reply to {who}: {body}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -518,6 +606,10 @@
     </message>
     <message>
         <source>{who}, {when}: {body}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This post was deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -548,11 +640,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Report…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Hide for everyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete for everyone…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>React</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>React to this message</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1090,6 +1198,10 @@ Create one and read its code aloud, or join with the code or link someone gave y
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Search this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>About this circle</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1139,6 +1251,30 @@ Create one and read its code aloud, or join with the code or link someone gave y
     </message>
     <message>
         <source>Anonymous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reply to the selected message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>React: I hear you, Thank you, Sending care, Me too</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete my selected message for everyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Actions on the selected message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Menu key or Shift+F10</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1403,6 +1539,25 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>Suggest another name</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Reactions</name>
+    <message>
+        <source>I hear you</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thank you</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending care</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Me too</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2119,6 +2274,46 @@ Reported by {by}, {when}.{details}</source>
         <source>%s is verified: your safety numbers matched.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Your post was deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} left the circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>: “{goodbye}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} is no longer in this circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} joined the circle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keeps what is said for as long as it exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keeps what is said for {n} hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keeps what is said for {n} days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keeps what is said while its members are here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You joined here. What is above was said before you came: this circle {keeps}, for members old and new.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>w</name>
@@ -2150,6 +2345,22 @@ Reported by {by}, {when}.{details}</source>
         <source>A new report waits in the moderation queue.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Delete for everyone?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your post is removed from every member&apos;s device, and replies to it say it was deleted. This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete for everyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the post for everyone</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>widget</name>
@@ -2164,6 +2375,18 @@ Open System Settings → Privacy &amp; Security → Local Network, turn Hearth o
     <name>window</name>
     <message>
         <source>Local network access is off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete for everyone?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your post is removed from every member&apos;s device, and replies to it say it was deleted. This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete for everyone</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -65,7 +65,7 @@ def test_a_valid_crafted_post_is_accepted(solo: Solo) -> None:
 @pytest.mark.parametrize(
     ("fields", "reason"),
     [
-        ({"v": 2}, DropReason.UNKNOWN_VERSION),
+        ({"v": 3}, DropReason.UNKNOWN_VERSION),
         ({"v": "1"}, DropReason.MALFORMED),
         ({"x": 1}, DropReason.BAD_FIELDS),
         ({"w": _DELETE}, DropReason.BAD_FIELDS),

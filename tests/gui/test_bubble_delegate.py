@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from messenger.views import DeliveryState, PostView
+from messenger.views import DeliveryState, PostView, QuoteView, ReactionView
 from ui.models.conversation import ConversationModel
 from ui.sample_data import generated_posts, key, post_id
 from ui.theme import ThemeChoice, apply_theme
@@ -32,6 +32,27 @@ def _variety() -> list[PostView]:
         {"author": "Still Lake", "body": "x" * 400},  # one unbreakable word: wraps anywhere
         {"author": "Still Lake", "body": "line one\nline two\n\nline four " * 3},
         {"author": "Patient Willow", "body": "Ünïcödé — 表情 ✓ and emoji 🌿"},
+        {
+            "author": "Amber Fox",
+            "body": "A reply, with reactions.",
+            "reply_to": post_id(0, b"variety"),
+            "quote": QuoteView(post_id(0, b"variety"), "Amber Fox", "A short one. " * 20),
+            "reactions": tuple(
+                ReactionView(n, 3, n == "hear") for n in ("hear", "thanks", "care", "same")
+            ),
+        },
+        {
+            "author": "Quiet Heron",
+            "mine": True,
+            "body": "Mine, to a post since deleted.",
+            "reply_to": post_id(99),
+            "quote": QuoteView(post_id(99), "", "", deleted=True),
+        },
+        {
+            "author": "Bright Wren",
+            "body": "To a post older than this device.",
+            "reply_to": post_id(98),
+        },
     ]
     posts = []
     for n, kind in enumerate(kinds):

@@ -52,7 +52,7 @@ def test_showing_a_circle_and_posting(qtbot: QtBot) -> None:
     assert window.sidebar.circles.view.isVisible()
     assert window.sidebar.circles.view.currentIndex().row() == 0
     posted: list[tuple[bytes, str, str]] = []
-    area.postRequested.connect(lambda c, t, w: posted.append((c, t, w)))
+    area.postRequested.connect(lambda c, t, w, _reply: posted.append((c, t, w)))
     qtbot.keyClicks(area.composer.edit, "Hello everyone")
     qtbot.keyClick(area.composer.edit, Qt.Key.Key_Return)
     assert posted == [(circle.id, "Hello everyone", "")]
@@ -253,13 +253,13 @@ def test_a_post_can_be_reported_or_hidden_from_its_menu(qtbot: QtBot) -> None:
     theirs = next(p for p in posts if not p.mine)
     menu = view.post_menu(theirs)
     texts = [a.text() for a in menu.actions()]
-    assert texts == ["Copy text", "Report…", "Hide for everyone"]
+    assert texts == ["Copy text", "Reply", "Report…", "Hide for everyone", "React"]
     hidden: list[object] = []
     window.hidePostRequested.connect(hidden.append)
     opened: list[object] = []
     window.dialogOpened.connect(opened.append)
+    menu.actions()[3].trigger()
     menu.actions()[2].trigger()
-    menu.actions()[1].trigger()
     assert hidden == [theirs]
     report = opened[-1]
     assert isinstance(report, ReportDialog) and report.post == theirs
@@ -268,8 +268,19 @@ def test_a_post_can_be_reported_or_hidden_from_its_menu(qtbot: QtBot) -> None:
     assert QApplication.clipboard().text() == theirs.body
     # Mine cannot be reported; a plain member cannot hide posts.
     mine = next(p for p in posts if p.mine)
-    assert [a.text() for a in view.post_menu(mine).actions()] == ["Copy text", "Hide for everyone"]
+    assert [a.text() for a in view.post_menu(mine).actions()] == [
+        "Copy text",
+        "Reply",
+        "Hide for everyone",
+        "Delete for everyone…",
+        "React",
+    ]
     window.show_circle(sample.circle(Role.MEMBER), posts, has_older=False)
-    assert [a.text() for a in view.post_menu(theirs).actions()] == ["Copy text", "Report…"]
+    assert [a.text() for a in view.post_menu(theirs).actions()] == [
+        "Copy text",
+        "Reply",
+        "Report…",
+        "React",
+    ]
     warned = next(p for p in posts if p.content_warning)
     assert "Show the message" in [a.text() for a in view.post_menu(warned).actions()]

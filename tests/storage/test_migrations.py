@@ -27,15 +27,17 @@ def _v1_profile(path: Path) -> None:
     conn.execute("DROP TRIGGER posts_fts_delete")
     conn.execute("DROP TRIGGER posts_fts_update")
     conn.execute("DROP TABLE posts_fts")
-    conn.execute("PRAGMA user_version = 1")
     store.save_circle(circle())
     store.add_posts([post(1, body="an old lighthouse"), post(2, body="a new harbour")])
+    conn.execute("DROP INDEX posts_by_target")  # what migration 5 added
+    conn.execute("ALTER TABLE posts DROP COLUMN kind")
+    conn.execute("PRAGMA user_version = 1")
     store.close()
 
 
 def test_a_fresh_database_is_at_the_latest_version(profile_dir: Path) -> None:
     store = create_profile(profile_dir, PASS, kdf=MINIMUM)
-    assert store.schema_version() == schema.LATEST == 4
+    assert store.schema_version() == schema.LATEST == 5
     store.close()
 
 
@@ -48,7 +50,7 @@ def test_v1_database_is_migrated_and_search_backfilled(profile_dir: Path) -> Non
     _v1_profile(profile_dir)
     store = open_profile(profile_dir, PASS)
     try:
-        assert store.schema_version() == 4
+        assert store.schema_version() == 5
         assert [p.seq for p in store.search(CIRCLE, "lighthouse")] == [1]
         store.add_post(post(3, body="lighthouse keeper"))  # the triggers are in place
         assert sorted(p.seq for p in store.search(CIRCLE, "lighthouse")) == [1, 3]
@@ -68,11 +70,11 @@ def test_migrating_from_an_empty_database_step_by_step() -> None:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "outbox" in tables
     assert schema.migrate(conn) == 2
-    assert schema.user_version(conn) == 4
+    assert schema.user_version(conn) == 5
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "outbox" not in tables and "direct_messages" in tables  # the unused outbox is gone
     assert "members" not in tables  # and the unused members table
-    assert schema.migrate(conn) == 4  # nothing left to do
+    assert schema.migrate(conn) == 5  # nothing left to do
     conn.close()
 
 
@@ -98,7 +100,7 @@ def test_a_failing_migration_rolls_back_whole() -> None:
     )
     with pytest.raises(DatabaseFailure, match="schema 5"):
         schema.migrate(conn, migrations=broken)
-    assert schema.user_version(conn) == 4
+    assert schema.user_version(conn) == 5
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "extra" not in tables and "posts" in tables
     conn.close()

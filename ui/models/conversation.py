@@ -10,6 +10,7 @@ a post already held (by id) is updated in place, never shown twice.
 from __future__ import annotations
 
 import bisect
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -25,10 +26,11 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from messenger.views import DeliveryState, PostView
+from messenger.views import DeliveryState, PostView, QuoteView, ReactionView
 
 translate = QCoreApplication.translate
 CONTINUATION_SECONDS = 5 * 60  # a post this soon after the same author's joins their group
+NOTICE_KEY = bytes(32)  # the "author" of a timeline line (someone joined or left, ...)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -44,8 +46,37 @@ def sort_key(post: PostView) -> tuple[float, int, bytes]:
     return (post.ts, post.seq, post.id)
 
 
-def accessible_text(post: PostView, revealed: bool) -> str:
-    """What a screen reader says for a post: who, when, and the text (unless behind a warning)."""
+def accessible_text(post: PostView, revealed: bool, deleted: bool = False) -> str:
+    """What a screen reader says for a post: who, when, what it answers, the text (unless
+    behind a warning), and its reactions."""
+    who = post.author or translate("ConversationModel", "Anonymous")
+    when = datetime.fromtimestamp(post.ts).strftime("%H:%M")
+    if deleted:
+        return translate("ConversationModel", "{who}, {when}: this post was deleted.").format(
+            who=who, when=when
+        )
+    said = _said(post, revealed)
+    extra = [quote_text(post.quote)] if post.quote is not None else []
+    extra += [
+        translate("ConversationModel", "{label}: {n}").format(label=r.label, n=r.count)
+        for r in post.reactions
+    ]
+    return said if not extra else said + " (" + "; ".join(extra) + ")"
+
+
+def quote_text(quote: QuoteView) -> str:
+    """What a reply answers, in words (for screen readers and the composer's reply bar)."""
+    if quote.deleted:
+        return translate("ConversationModel", "in reply to a post that was deleted")
+    if quote.hidden:
+        return translate("ConversationModel", "in reply to a hidden post")
+    who = quote.author or translate("ConversationModel", "Anonymous")
+    return translate("ConversationModel", "in reply to {who}: {body}").format(
+        who=who, body=quote.body
+    )
+
+
+def _said(post: PostView, revealed: bool) -> str:
     who = post.author or translate("ConversationModel", "Anonymous")
     when = datetime.fromtimestamp(post.ts).strftime("%H:%M")
     if post.hidden:
@@ -73,6 +104,8 @@ class ConversationModel(QAbstractListModel):
         self._rows: list[PostView] = []
         self._by_id: dict[bytes, PostView] = {}
         self._revealed: set[bytes] = set()
+        self._deleted: set[bytes] = set()  # deleted for everyone by their authors, while shown
+        self._notices: set[bytes] = set()  # timeline lines, not posts
         self._has_older = False
         self._pending = False
         self._gate: Callable[[], bool] | None = None
@@ -94,14 +127,21 @@ class ConversationModel(QAbstractListModel):
             return self.is_continued(row)
         if role == PostRole.STATE:
             return post.state
+        if post.id in self._notices and role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return post.body
         if role == Qt.ItemDataRole.DisplayRole:
+            if post.id in self._deleted:
+                return translate("ConversationModel", "This post was deleted.")
             if post.hidden:
                 return translate("ConversationModel", "This post is hidden.")
             if post.content_warning and post.id not in self._revealed:
                 return post.content_warning
             return post.body
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return accessible_text(post, post.id in self._revealed)
+            return accessible_text(post, post.id in self._revealed, post.id in self._deleted)
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
@@ -115,6 +155,29 @@ class ConversationModel(QAbstractListModel):
     def is_revealed(self, post_id: bytes) -> bool:
         return post_id in self._revealed
 
+    def is_deleted(self, post_id: bytes) -> bool:
+        return post_id in self._deleted
+
+    def is_notice(self, post_id: bytes) -> bool:
+        """A timeline line (someone joined or left; history from before I joined), no post."""
+        return post_id in self._notices
+
+    def add_notice(self, circle_id: bytes, text: str, ts: float) -> PostView:
+        """A calm line in the timeline at ``ts``: centred, no bubble, no actions."""
+        digest = hashlib.blake2b(f"{ts}:{text}".encode(), digest_size=32).digest()
+        notice = PostView(
+            circle_id=circle_id,
+            id=digest,
+            author_key=NOTICE_KEY,
+            author="",
+            seq=0,
+            ts=ts,
+            body=text,
+        )
+        self._notices.add(notice.id)
+        self.add_post(notice)
+        return notice
+
     def is_continued(self, row: int) -> bool:
         """True when the row above is by the same author, shortly before: no name, no avatar."""
         if row <= 0 or row >= len(self._rows):
@@ -122,6 +185,7 @@ class ConversationModel(QAbstractListModel):
         post, above = self._rows[row], self._rows[row - 1]
         return (
             bool(post.author)
+            and above.author_key != NOTICE_KEY
             and post.author_key == above.author_key
             and post.author == above.author
             and not above.hidden
@@ -174,6 +238,8 @@ class ConversationModel(QAbstractListModel):
         self._rows = sorted(unique.values(), key=sort_key)
         self._by_id = unique
         self._revealed.clear()
+        self._deleted.clear()
+        self._notices.clear()
         self._has_older = has_older
         self._pending = False
         self.endResetModel()
@@ -258,12 +324,14 @@ class ConversationModel(QAbstractListModel):
             return True
         self._rows[row] = post
         self._by_id[post.id] = post
-        sized = (old.hidden, old.body, old.content_warning, old.author) != (
-            post.hidden,
-            post.body,
-            post.content_warning,
-            post.author,
-        )
+        sized = (
+            old.hidden,
+            old.body,
+            old.content_warning,
+            old.author,
+            old.reactions,
+            old.quote,
+        ) != (post.hidden, post.body, post.content_warning, post.author, post.reactions, post.quote)
         index = self.index(row)
         self.dataChanged.emit(index, index, [])
         if sized:
@@ -288,6 +356,28 @@ class ConversationModel(QAbstractListModel):
         if row is None:
             return False
         return self.update_post(replace(self._rows[row], hidden=hidden))
+
+    def set_reactions(self, post_id: bytes, reactions: tuple[ReactionView, ...]) -> bool:
+        """A post's reactions changed; false if not held."""
+        row = self.row_of(post_id)
+        if row is None:
+            return False
+        return self.update_post(replace(self._rows[row], reactions=reactions))
+
+    def mark_deleted(self, post_id: bytes) -> bool:
+        """Its author deleted a post for everyone: its text goes, a calm placeholder stays
+        ("This post was deleted"), and replies to it say so in their quote."""
+        for reply in [p for p in self._rows if p.quote is not None and p.quote.id == post_id]:
+            self.update_post(replace(reply, quote=QuoteView(post_id, "", "", deleted=True)))
+        row = self.row_of(post_id)
+        if row is None:
+            return False
+        self._deleted.add(post_id)
+        self._revealed.discard(post_id)
+        gone = replace(
+            self._rows[row], body="", content_warning=None, reactions=(), quote=None, hidden=True
+        )
+        return self.update_post(gone)
 
     def remove_post(self, post_id: bytes) -> bool:
         row = self.row_of(post_id)

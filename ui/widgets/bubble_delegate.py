@@ -1,4 +1,6 @@
-"""Message bubbles: pseudonym, avatar, time, delivery state and click-to-reveal content warnings.
+"""Message bubbles: pseudonym, avatar, time, delivery state, click-to-reveal content warnings,
+the post a reply answers (quoted above its text) and reaction chips with counts (click to give or
+take back yours).
 
 Heights are cheap to ask for: a wrapped text's size is measured once per (text, width) and kept,
 so a conversation of 100,000 posts lays out and scrolls without measuring a text twice. Everything
@@ -22,6 +24,7 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import (
     QColor,
@@ -44,6 +47,7 @@ from messenger.views import DeliveryState, PostView
 from .. import theme
 from ..avatar import paint_avatar
 from ..models.conversation import ConversationModel, PostRole
+from .reaction_words import reaction_label
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -58,6 +62,10 @@ LINE_GAP = 3
 MAX_BUBBLE = 560
 MINE_INDENT = 0.22  # mine leave this share of the width free on the left
 MAX_MEASURES = 50_000  # text sizes kept per line width
+QUOTE_PAD = 6  # inside the quote box
+QUOTE_BAR = 3  # the accent bar on the quote's left
+CHIP_PAD = 8  # left and right inside a reaction chip
+CHIP_GAP = 6  # between chips, and above the row of chips
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,8 @@ class BubbleGeometry:
     warning: QRectF | None  # the content-warning box (click to reveal)
     body: QRectF | None
     footer: QRectF
+    quote: QRectF | None = None  # the answered post, above the text
+    chips: tuple[tuple[str, QRectF], ...] = ()  # (reaction name, where its chip is)
 
 
 WRAP_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
@@ -94,6 +104,8 @@ ALIGN_RIGHT_CENTER = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCe
 
 class BubbleDelegate(QStyledItemDelegate):
     """Paints :class:`~ui.models.conversation.ConversationModel` rows as chat bubbles."""
+
+    reactionClicked = Signal(object, str)  # PostView, reaction name: give it or take mine back
 
     def __init__(self, model: ConversationModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -211,12 +223,56 @@ class BubbleDelegate(QStyledItemDelegate):
     def reveal_hint(self, revealed: bool) -> str:
         return self.tr("Click to hide") if revealed else self.tr("Click to show")
 
-    def hidden_text(self) -> str:
+    def hidden_text(self, post: PostView | None = None) -> str:
+        if post is not None and self._model.is_deleted(post.id):
+            return self.tr("This post was deleted.")
         return self.tr("This post is hidden.")
+
+    # -- replies and reactions -------------------------------------------------------------
+    def quote_lines(self, post: PostView) -> tuple[str, str] | None:
+        """The two lines quoted above a reply (who, what), or None for a post that is no reply."""
+        if post.reply_to is None or post.hidden:
+            return None
+        q = post.quote
+        if q is None:
+            return self.tr("In reply to an earlier post"), ""
+        if q.deleted:
+            return self.tr("In reply to a post that was deleted"), ""
+        if q.hidden:
+            return self.tr("In reply to a hidden post"), ""
+        who = self.tr("In reply to {who}").format(who=q.author or self.tr("Anonymous"))
+        return who, " ".join(q.body.split())
+
+    def quote_height(self, post: PostView) -> float:
+        lines = self.quote_lines(post)
+        if lines is None:
+            return 0.0
+        count = 1 if not lines[1] else 2
+        return count * self._fm_meta.height() + 2 * QUOTE_PAD + LINE_GAP
+
+    def chip_text(self, name: str, count: int) -> str:
+        return f"{reaction_label(name)}  {count}"
+
+    def chip_layout(self, post: PostView, width: float) -> tuple[list[tuple[str, QRectF]], float]:
+        """Where each reaction chip goes (relative to the row of chips), and the row's height."""
+        if post.hidden or not post.reactions:
+            return [], 0.0
+        h = self._fm_meta.height() + 6
+        x = y = 0.0
+        placed: list[tuple[str, QRectF]] = []
+        for r in post.reactions:
+            w = self._fm_meta.horizontalAdvance(self.chip_text(r.name, r.count)) + 2 * CHIP_PAD
+            if x > 0 and x + w > width:
+                x, y = 0.0, y + h + CHIP_GAP
+            placed.append((r.name, QRectF(x, y, w, h)))
+            x += w + CHIP_GAP
+        return placed, y + h + CHIP_GAP
 
     def geometry(self, row: int, top: float = 0.0) -> BubbleGeometry:
         """Where each part of row ``row``'s bubble goes, with the row starting at ``top``."""
         post = self._model.post_at(row)
+        if self._model.is_notice(post.id):
+            return self._notice_geometry(post, top)
         continued = self._model.is_continued(row)
         revealed = self._model.is_revealed(post.id)
         text_w = self.text_width()
@@ -230,8 +286,18 @@ class BubbleDelegate(QStyledItemDelegate):
             header = QRectF(0, y, 0, self._fm_name.height())
             widest = min(float(text_w), self._fm_name.horizontalAdvance(self.author_label(post)))
             y += self._fm_name.height() + LINE_GAP
+        quote: QRectF | None = None
+        quote_h = self.quote_height(post)
+        if quote_h:
+            lines = self.quote_lines(post)
+            assert lines is not None
+            advance = max(self._fm_meta.horizontalAdvance(t) for t in lines)
+            quote_w = min(float(text_w), advance + 2 * QUOTE_PAD + QUOTE_BAR)
+            quote = QRectF(0, y, quote_w, quote_h - LINE_GAP)
+            widest = max(widest, quote_w)
+            y += quote_h
         if post.hidden:
-            size = self.measure(self.hidden_text(), text_w)
+            size = self.measure(self.hidden_text(post), text_w)
             body = QRectF(0, y, size.width, size.height)
             widest = max(widest, size.width)
             y += size.height
@@ -250,6 +316,11 @@ class BubbleDelegate(QStyledItemDelegate):
                 body = QRectF(0, y, size.width, size.height)
                 widest = max(widest, size.width)
                 y += size.height
+        chips, chips_h = self.chip_layout(post, float(text_w))
+        chips_top = y + CHIP_GAP
+        if chips:
+            widest = max(widest, max(r.right() for _, r in chips))
+            y += CHIP_GAP + chips_h - CHIP_GAP
         y += LINE_GAP + 1
         footer_text = self.footer_text(post)
         footer_w = self._fm_meta.horizontalAdvance(footer_text)
@@ -283,18 +354,43 @@ class BubbleDelegate(QStyledItemDelegate):
             warning=placed(warning, widest),
             body=placed(body, widest),
             footer=QRectF(inner, footer.top(), widest, footer.height()),
+            quote=None
+            if quote is None
+            else QRectF(inner, quote.top(), quote.width(), quote.height()),
+            chips=tuple((n, r.translated(inner, chips_top)) for n, r in chips),
+        )
+
+    def _notice_geometry(self, post: PostView, top: float) -> BubbleGeometry:
+        """A timeline line: centred muted text, wrapped within the text width."""
+        text_w = self.text_width()
+        size = self.measure(post.body, text_w)
+        left = (self._width - size.width) / 2
+        body = QRectF(left, top + GROUP_GAP, size.width, size.height)
+        area = QRectF(
+            left - PAD_H, top + GROUP_GAP - PAD_V / 2, size.width + 2 * PAD_H, size.height + PAD_V
+        )
+        return BubbleGeometry(
+            bubble=area,
+            avatar=None,
+            header=None,
+            warning=None,
+            body=body,
+            footer=QRectF(left, body.bottom(), 0, 0),
         )
 
     def row_height(self, row: int) -> int:
         """The height of row ``row`` without building its geometry (the hot path)."""
         post = self._model.post_at(row)
+        if self._model.is_notice(post.id):
+            return int(self._notice_geometry(post, 0.0).bubble.bottom() + 0.999)
         continued = self._model.is_continued(row)
         text_w = self.text_width()
         h: float = (CONTINUED_GAP if continued else GROUP_GAP) + 2 * PAD_V
         if not post.mine and not continued:
             h += self._fm_name.height() + LINE_GAP
+        h += self.quote_height(post)
         if post.hidden:
-            h += self.measure(self.hidden_text(), text_w).height
+            h += self.measure(self.hidden_text(post), text_w).height
         else:
             if post.content_warning:
                 size = self.measure(self.warning_text(post), text_w - 16, warning=True)
@@ -303,6 +399,7 @@ class BubbleDelegate(QStyledItemDelegate):
                 if post.content_warning:
                     h += 6
                 h += self.measure(post.body, text_w).height
+        h += self.chip_layout(post, float(text_w))[1]
         h += LINE_GAP + 1 + self._fm_meta.height()
         if not post.mine and not continued:
             h = max(h, GROUP_GAP + AVATAR)
@@ -352,6 +449,9 @@ class BubbleDelegate(QStyledItemDelegate):
         rect: QRect = option.rect
         g = self.geometry(row, float(rect.top()))
         dx = float(rect.left())
+        if self._model.is_notice(post.id):
+            self._paint_notice(painter, post, g, dx, option)
+            return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
@@ -373,6 +473,10 @@ class BubbleDelegate(QStyledItemDelegate):
                 self.author_label(post), Qt.TextElideMode.ElideRight, g.header.width()
             )
             painter.drawText(g.header.translated(dx, 0), ALIGN_LEFT, name)
+        if g.quote is not None:
+            self._paint_quote(painter, post, g.quote.translated(dx, 0))
+        for name, chip in g.chips:
+            self._paint_chip(painter, post, name, chip.translated(dx, 0))
         if g.warning is not None:
             box = g.warning.translated(dx, 0)
             painter.setPen(Qt.PenStyle.NoPen)
@@ -399,7 +503,7 @@ class BubbleDelegate(QStyledItemDelegate):
             if post.hidden:
                 painter.setFont(self.hidden_font)
                 painter.setPen(QColor(c.muted))
-                painter.drawText(body, WRAP_FLAGS, self.hidden_text())
+                painter.drawText(body, WRAP_FLAGS, self.hidden_text(post))
             else:
                 painter.setFont(self.body_font)
                 painter.setPen(QColor(c.text))
@@ -414,6 +518,81 @@ class BubbleDelegate(QStyledItemDelegate):
             self.footer_text(post),
         )
         painter.restore()
+
+    def _paint_notice(
+        self,
+        painter: QPainter,
+        post: PostView,
+        g: BubbleGeometry,
+        dx: float,
+        option: QStyleOptionViewItem,
+    ) -> None:
+        c = theme.current()
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if option.state & QStyle.StateFlag.State_HasFocus:
+            painter.setPen(QPen(QColor(c.accent), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(g.bubble.translated(dx, 0), 8, 8)
+        assert g.body is not None
+        painter.setFont(self.body_font)
+        painter.setPen(QColor(c.muted))
+        size = self.measure(post.body, self.text_width())
+        if size.anywhere:
+            self._draw_text(painter, g.body.translated(dx, 0), post.body, True)
+        else:
+            centred = int(Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap)
+            painter.drawText(g.body.translated(dx, 0).adjusted(0, 0, 1, 0), centred, post.body)
+        painter.restore()
+
+    def _paint_quote(self, painter: QPainter, post: PostView, box: QRectF) -> None:
+        c = theme.current()
+        lines = self.quote_lines(post)
+        assert lines is not None
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(c.cw_bg))
+        painter.drawRoundedRect(box, 6, 6)
+        painter.setBrush(QColor(c.accent))
+        painter.drawRoundedRect(QRectF(box.left(), box.top(), QUOTE_BAR, box.height()), 1.5, 1.5)
+        left = box.left() + QUOTE_BAR + QUOTE_PAD
+        width = box.width() - QUOTE_BAR - 2 * QUOTE_PAD
+        line_h = self._fm_meta.height()
+        painter.setFont(self.meta_font)
+        who, what = lines
+        gone = post.quote is None or post.quote.deleted or post.quote.hidden
+        painter.setPen(QColor(c.muted))
+        top = box.top() + QUOTE_PAD
+        elide = Qt.TextElideMode.ElideRight
+        painter.drawText(
+            QRectF(left, top, width, line_h),
+            ALIGN_LEFT,
+            self._fm_meta.elidedText(who, elide, width),
+        )
+        if what and not gone:
+            painter.setPen(QColor(c.text))
+            painter.drawText(
+                QRectF(left, top + line_h, width, line_h),
+                ALIGN_LEFT,
+                self._fm_meta.elidedText(what, elide, width),
+            )
+
+    def _paint_chip(self, painter: QPainter, post: PostView, name: str, chip: QRectF) -> None:
+        c = theme.current()
+        reaction = next((r for r in post.reactions if r.name == name), None)
+        if reaction is None:
+            return
+        painter.setPen(
+            QPen(QColor(c.accent if reaction.mine else c.border), 1.5 if reaction.mine else 1)
+        )
+        painter.setBrush(QColor(c.cw_bg))
+        painter.drawRoundedRect(
+            chip.adjusted(0.5, 0.5, -0.5, -0.5), chip.height() / 2, chip.height() / 2
+        )
+        painter.setFont(self.meta_font)
+        painter.setPen(QColor(c.text))
+        painter.drawText(
+            chip, int(Qt.AlignmentFlag.AlignCenter), self.chip_text(name, reaction.count)
+        )
 
     def _draw_text(self, painter: QPainter, rect: QRectF, text: str, anywhere: bool) -> None:
         rect = rect.adjusted(0, 0, 1, 0)  # a pixel of slack: never wrap what was measured to fit
@@ -441,6 +620,13 @@ class BubbleDelegate(QStyledItemDelegate):
             and index.isValid()
         ):
             post = self._model.post_at(index.row())
+            if post.reactions and not post.hidden:
+                rect0: QRect = option.rect
+                pos0 = event.position()
+                for name, chip in self.geometry(index.row(), float(rect0.top())).chips:
+                    if chip.translated(float(rect0.left()), 0).contains(pos0):
+                        self.reactionClicked.emit(post, name)
+                        return True
             if post.content_warning and not post.hidden:
                 rect: QRect = option.rect
                 g = self.geometry(index.row(), float(rect.top()))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from messenger.conversation.envelope import MAX_BODY, MAX_CONTENT_WARNING
+from messenger.views import PostView
 
 MAX_POST_BYTES = MAX_BODY  # a post's text, in UTF-8 (8 KiB)
 MAX_WARNING_BYTES = MAX_CONTENT_WARNING  # a content warning, in UTF-8
@@ -89,6 +90,26 @@ class Composer(QWidget):
         self.warning_button.setCheckable(True)
         self.warning_button.toggled.connect(self._toggle_warning)
 
+        # The post being answered, shown above the text until it is sent or cancelled.
+        self.reply_post: PostView | None = None
+        self.reply_bar = QWidget()
+        self.reply_bar.setObjectName("ReplyBar")
+        self.reply_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.reply_label = QLabel()
+        self.reply_label.setObjectName("ReplyPreview")
+        self.reply_label.setAccessibleName(self.tr("Replying to"))
+        self.reply_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.reply_cancel = QToolButton()
+        self.reply_cancel.setText(self.tr("Cancel reply"))
+        self.reply_cancel.setAccessibleName(self.tr("Cancel the reply"))
+        self.reply_cancel.setToolTip(self.tr("Write to the whole circle instead (Esc)"))
+        self.reply_cancel.clicked.connect(lambda: self.set_reply(None))
+        reply_row = QHBoxLayout(self.reply_bar)
+        reply_row.setContentsMargins(10, 4, 4, 4)
+        reply_row.addWidget(self.reply_label, 1)
+        reply_row.addWidget(self.reply_cancel)
+        self.reply_bar.setVisible(False)
+
         self.counter = QLabel()
         self.counter.setObjectName("CharCounter")
         self.counter.setAccessibleName(self.tr("Message length"))
@@ -109,6 +130,7 @@ class Composer(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 8, 16, 10)
         layout.setSpacing(6)
+        layout.addWidget(self.reply_bar)
         layout.addWidget(self.warning_edit)
         layout.addLayout(row)
         layout.addWidget(self.tools)
@@ -123,6 +145,8 @@ class Composer(QWidget):
         """Enable typing in a conversation; otherwise say why the composer is idle."""
         for widget in (self.edit, self.starters_button, self.warning_button, self.warning_edit):
             widget.setEnabled(available)
+        if not available:
+            self.set_reply(None)
         self.tools.setVisible(available)
         if placeholder is None:
             placeholder = (
@@ -153,6 +177,20 @@ class Composer(QWidget):
         self.edit.setTextCursor(cursor)
         self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def set_reply(self, post: PostView | None) -> None:
+        """Answer ``post`` with the next message (None: write to the whole circle)."""
+        self.reply_post = post
+        if post is not None:
+            who = post.author or self.tr("Anonymous")
+            excerpt = " ".join(post.body.split())
+            if len(excerpt) > 70:
+                excerpt = excerpt[:69] + "…"
+            self.reply_label.setText(
+                self.tr("Replying to {who}: {excerpt}").format(who=who, excerpt=excerpt)
+            )
+            self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.reply_bar.setVisible(post is not None)
+
     def content_warning(self) -> str:
         return self.warning_edit.text().strip() if self.warning_button.isChecked() else ""
 
@@ -178,6 +216,7 @@ class Composer(QWidget):
         self.warning_edit.clear()
         self.warning_button.setChecked(False)
         self.submitted.emit(text, warning)
+        self.set_reply(None)  # after: whoever sends it reads reply_post
 
     def _toggle_warning(self, on: bool) -> None:
         self.warning_edit.setVisible(on)
@@ -215,6 +254,9 @@ class Composer(QWidget):
             enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
                 self.submit()
+                return True
+            if event.key() == Qt.Key.Key_Escape and self.reply_post is not None:
+                self.set_reply(None)
                 return True
         return super().eventFilter(watched, event)
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from enum import Enum
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -24,6 +29,7 @@ from .empty_state import EmptyState
 
 translate = QCoreApplication.translate
 TYPING_TIMEOUT_MS = 6000  # a typing indicator fades if not renewed
+SEARCH_IN_HEADER_FROM = 640  # px of conversation width; narrower, Ctrl+F shows the field
 
 
 def typing_text(names: Sequence[str]) -> str:
@@ -52,11 +58,13 @@ class ConversationArea(QWidget):
 
     WELCOME, CONVERSATION = 0, 1
 
-    postRequested = Signal(bytes, str, str)  # circle id, text, warning ("" = none)
+    postRequested = Signal(bytes, str, str, object)  # circle, text, warning, reply-to id or None
     directMessageRequested = Signal(bytes, bytes, str)  # circle, peer key, text
     typingActivity = Signal(bytes)  # circle id: I am typing there
     circlePanelRequested = Signal(bytes)  # circle id
     inviteRequested = Signal(bytes)  # circle id
+    searchRequested = Signal(bytes, str)  # circle id, the words typed ("" clears)
+    searchResultChosen = Signal(object)  # PostView: jump to it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +93,39 @@ class ConversationArea(QWidget):
         self.panel_button.setToolTip(self.tr("Rules, members, safety numbers (Ctrl+I)"))
         self.panel_button.setCheckable(True)
         self.panel_button.clicked.connect(self._panel)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self._search_now)
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("CircleSearch")
+        self.search_edit.setAccessibleName(self.tr("Search this circle"))
+        self.search_edit.setPlaceholderText(self.tr("Search this circle"))
+        self.search_edit.setToolTip(self.tr("Find posts by their words (Ctrl+F)"))
+        self.search_edit.setMinimumWidth(120)
+        self.search_edit.setMaximumWidth(220)
+        self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_edit.returnPressed.connect(self._search_now)
+        self.search_edit.installEventFilter(self)
+        self.search_results = QListWidget()
+        self.search_results.setObjectName("SearchResults")
+        self.search_results.setAccessibleName(self.tr("Search results"))
+        self.search_results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.search_results.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.search_results.setUniformItemSizes(True)
+        self.search_summary = QLabel()
+        self.search_summary.setObjectName("SearchSummary")
+        self.search_panel = QWidget()
+        self.search_panel.setObjectName("SearchPanel")
+        self.search_panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        search_layout = QVBoxLayout(self.search_panel)
+        search_layout.setContentsMargins(18, 6, 14, 8)
+        search_layout.setSpacing(4)
+        search_layout.addWidget(self.search_summary)
+        search_layout.addWidget(self.search_results)
+        self.search_panel.setVisible(False)
+        self.search_results.itemActivated.connect(self._result_chosen)
+        self.search_results.itemClicked.connect(self._result_chosen)
         titles = QVBoxLayout()
         titles.setSpacing(0)
         titles.addWidget(self.title)
@@ -92,6 +133,7 @@ class ConversationArea(QWidget):
         header_layout = QHBoxLayout(self.header)
         header_layout.setContentsMargins(18, 10, 14, 10)
         header_layout.addLayout(titles, 1)
+        header_layout.addWidget(self.search_edit)
         header_layout.addWidget(self.invite_button)
         header_layout.addWidget(self.panel_button)
 
@@ -122,6 +164,7 @@ class ConversationArea(QWidget):
         conv_layout.setContentsMargins(0, 0, 0, 0)
         conv_layout.setSpacing(0)
         conv_layout.addWidget(self.header)
+        conv_layout.addWidget(self.search_panel)
         conv_layout.addWidget(self.removed_note)
         conv_layout.addWidget(self.no_posts, 1)
         conv_layout.addWidget(self.messages, 1)
@@ -160,6 +203,8 @@ class ConversationArea(QWidget):
         self.stack.setCurrentIndex(self.CONVERSATION)
         self.invite_button.setVisible(True)
         self.panel_button.setVisible(True)
+        self._reset_search(visible=True)
+        self.messages.can_act = not circle.removed
         self._show_removed(circle)
 
     def show_direct(
@@ -186,6 +231,8 @@ class ConversationArea(QWidget):
         )
         self.invite_button.setVisible(False)
         self.panel_button.setVisible(False)
+        self._reset_search(visible=False)
+        self.messages.can_act = False
 
     def update_circle(self, circle: CircleView) -> None:
         """Refresh the header when the open circle changed (name, people present, role)."""
@@ -219,6 +266,7 @@ class ConversationArea(QWidget):
             ).format(name=circle.name)
         )
         self.removed_note.setVisible(circle.removed)
+        self.messages.can_act = not circle.removed
         self.no_posts.setText(
             self.tr("Nothing was said here while you were in this circle.")
             if circle.removed
@@ -246,10 +294,94 @@ class ConversationArea(QWidget):
             return self.circle.id
         return self.peer[0] if self.peer is not None else None
 
+    # -- search ----------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        if self.mode is Mode.CIRCLE:
+            self.search_edit.setVisible(True)
+            self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.search_edit.selectAll()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_search()
+
+    def _fit_search(self) -> None:
+        """Narrow: the header keeps its title; the search field comes with Ctrl+F (or the
+        View menu) and stays while it holds words."""
+        edit = self.search_edit
+        wanted = self.mode is Mode.CIRCLE and (
+            self.width() >= SEARCH_IN_HEADER_FROM or bool(edit.text()) or edit.hasFocus()
+        )
+        if edit.isVisible() != wanted:
+            edit.setVisible(wanted)
+
+    def show_search_results(self, words: str, posts: Sequence[PostView]) -> None:
+        """The posts found for ``words`` (ignored if the person typed on since)."""
+        if words.strip() != self.search_edit.text().strip() or self.mode is not Mode.CIRCLE:
+            return
+        self.search_results.clear()
+        if not words.strip():
+            self.search_panel.setVisible(False)
+            return
+        for post in posts:
+            who = post.author or self.tr("Anonymous")
+            when = datetime.fromtimestamp(post.ts).strftime("%d %b %H:%M")
+            excerpt = " ".join(post.body.split())
+            if len(excerpt) > 120:
+                excerpt = excerpt[:119] + "…"
+            item = QListWidgetItem(f"{who} · {when}: {excerpt}")
+            item.setData(Qt.ItemDataRole.UserRole, post)
+            self.search_results.addItem(item)
+        if posts:
+            summary = self.tr("{n} posts found — Enter or a click shows one (Esc closes)")
+            self.search_summary.setText(summary.format(n=len(posts)))
+        else:
+            self.search_summary.setText(self.tr("No posts here with these words."))
+        self.search_results.setVisible(bool(posts))
+        if posts:
+            row = max(self.search_results.sizeHintForRow(0), 20)
+            self.search_results.setFixedHeight(min(len(posts), 6) * row + 6)
+        self.search_panel.setVisible(True)
+
+    def _search_now(self) -> None:
+        self._search_timer.stop()
+        if self.mode is Mode.CIRCLE and self.circle is not None:
+            self.searchRequested.emit(self.circle.id, self.search_edit.text().strip())
+
+    def _result_chosen(self, item: QListWidgetItem) -> None:
+        post = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(post, PostView):
+            self.searchResultChosen.emit(post)
+
+    def _reset_search(self, *, visible: bool) -> None:
+        self._search_timer.stop()
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self.search_edit.setVisible(visible)
+        if visible:
+            self._fit_search()
+        self.search_results.clear()
+        self.search_panel.setVisible(False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Escape:
+                self._reset_search(visible=True)
+                self.messages.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+            if event.key() == Qt.Key.Key_Down and self.search_results.count():
+                self.search_results.setFocus(Qt.FocusReason.TabFocusReason)
+                self.search_results.setCurrentRow(0)
+                return True
+        return super().eventFilter(watched, event)
+
     # -- signals ---------------------------------------------------------------------------
     def _submitted(self, text: str, warning: str) -> None:
         if self.mode is Mode.CIRCLE and self.circle is not None:
-            self.postRequested.emit(self.circle.id, text, warning)
+            reply = self.composer.reply_post
+            self.postRequested.emit(self.circle.id, text, warning, reply.id if reply else None)
         elif self.mode is Mode.DIRECT and self.peer is not None:
             self.directMessageRequested.emit(self.peer[0], self.peer[1], text)
 

@@ -12,6 +12,7 @@ from messenger.views import PostView
 
 from ..models.conversation import ConversationModel
 from .bubble_delegate import BubbleDelegate
+from .reaction_words import reaction_label, reaction_names
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -33,6 +34,9 @@ class ConversationView(QListView):
 
     reportPostRequested = Signal(object)  # PostView: report it (and its author)
     hidePostRequested = Signal(object)  # PostView: hide it for everyone (moderators)
+    replyRequested = Signal(object)  # PostView: answer it (the composer shows it)
+    reactRequested = Signal(object, str)  # PostView, reaction name: give it, or take mine back
+    deleteRequested = Signal(object)  # PostView of mine: delete it for everyone (asks first)
 
     def __init__(self, model: ConversationModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +48,8 @@ class ConversationView(QListView):
         self.conversation_model = model
         self.delegate = BubbleDelegate(model, self)
         self.delegate.set_font(self.font())
+        self.delegate.reactionClicked.connect(self.reactRequested)
+        self.can_act = False  # the controller sets it in a circle I may write in (not DMs)
         self.setModel(model)
         self.setItemDelegate(self.delegate)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -153,6 +159,9 @@ class ConversationView(QListView):
         """Copy; report (others' posts); hide (hosts and moderators). Built for ``post``."""
         menu = QMenu(self)
         menu.setAccessibleName(self.tr("Actions on this message"))
+        model = self.conversation_model
+        if model.is_notice(post.id) or model.is_deleted(post.id):
+            return menu  # a timeline line, or a deleted post: nothing left to act on
         actions: list[tuple[str, Callable[[], object]]] = []
         if not post.hidden:
             actions.append((self.tr("Copy text"), lambda: self.copy_post(post)))
@@ -162,17 +171,51 @@ class ConversationView(QListView):
                 shown = self.conversation_model.is_revealed(post.id)
                 text = self.tr("Hide the message again") if shown else self.tr("Show the message")
                 actions.append((text, lambda: self.conversation_model.toggle_revealed(row)))
+        usable = self.can_act and not post.hidden
+        if usable:
+            actions.append((self.tr("Reply"), lambda: self.replyRequested.emit(post)))
         if not post.mine:
             actions.append((self.tr("Report…"), lambda: self.reportPostRequested.emit(post)))
         if self.can_moderate and not post.hidden:
             actions.append(
                 (self.tr("Hide for everyone"), lambda: self.hidePostRequested.emit(post))
             )
+        if usable and self.can_delete(post):
+            actions.append(
+                (self.tr("Delete for everyone…"), lambda: self.deleteRequested.emit(post))
+            )
         for text, slot in actions:
             action = QAction(text, menu)
             action.triggered.connect(slot)
             menu.addAction(action)
+        if usable:
+            react = menu.addMenu(self.tr("React"))
+            react.setAccessibleName(self.tr("React to this message"))
+            mine = {r.name for r in post.reactions if r.mine}
+            for number, name in enumerate(reaction_names(), start=1):
+                action = QAction(f"&{number}  {reaction_label(name)}", react)
+                action.setCheckable(True)
+                action.setChecked(name in mine)
+                action.triggered.connect(lambda _=False, n=name: self.reactRequested.emit(post, n))
+                react.addAction(action)
         return menu
+
+    def can_delete(self, post: PostView) -> bool:
+        """Mine, and not anonymous: an anonymous post is never tied to my key (a moderator can
+        hide it instead)."""
+        return post.mine and not post.anonymous and not self.conversation_model.is_deleted(post.id)
+
+    def select_post(self, post_id: bytes) -> bool:
+        """Scroll to a post held here and select it (a search result's jump)."""
+        row = self.conversation_model.row_of(post_id)
+        if row is None:
+            return False
+        index = self.conversation_model.index(row)
+        self._pin_bottom = False
+        self.setCurrentIndex(index)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
 
     def copy_post(self, post: PostView) -> None:
         QGuiApplication.clipboard().setText(post.body)
@@ -205,6 +248,9 @@ class ConversationView(QListView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         index = self.currentIndex()
+        if index.isValid() and self._post_key(event, self.conversation_model.post_at(index.row())):
+            event.accept()
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and (
             index.isValid()
         ):
@@ -212,3 +258,23 @@ class ConversationView(QListView):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def _post_key(self, event: QKeyEvent, post: PostView) -> bool:
+        """R replies, 1-4 react, Delete deletes my own post (after asking)."""
+        if (
+            not self.can_act
+            or post.hidden
+            or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            return False
+        key, first = int(event.key()), int(Qt.Key.Key_1)
+        names = reaction_names()
+        if key == int(Qt.Key.Key_R):
+            self.replyRequested.emit(post)
+        elif first <= key < first + len(names):
+            self.reactRequested.emit(post, names[key - first])
+        elif key == int(Qt.Key.Key_Delete) and self.can_delete(post):
+            self.deleteRequested.emit(post)
+        else:
+            return False
+        return True
