@@ -79,10 +79,11 @@ class Joining:
         node: Node,
         emit: Callable[[Event], None],
         clock: Callable[[], float] = time.time,
-        *,
         find_timeout: float = FIND_TIMEOUT,
+        admitted: Callable[[bytes, str], None] = lambda _circle, _name: None,
     ) -> None:
         self._node = node
+        self._admitted = admitted  # the host let a code's newcomer in: no second ask at link
         self._find_timeout = find_timeout
         self._emit = emit
         self._clock = clock
@@ -184,6 +185,7 @@ class Joining:
         if isinstance(event, JoinRequested):
             self._emit(JoinRequestEvent(circle, event.request_id, event.pseudonym))
         elif isinstance(event, NewcomerAdmitted):
+            self._admitted(circle, event.pseudonym)
             self._emit(Info(f"{event.pseudonym} was let in"))
         elif isinstance(event, NewcomerDenied):
             self._emit(Info(f"{event.pseudonym} was not let in"))
