@@ -156,9 +156,14 @@ class Joining:
         raise NoInvitation("no newcomer is waiting with that request")
 
     def approve(self, request_id: str) -> None:
-        session = self._find_request(request_id).request(request_id)
+        invitation = self._find_request(request_id)
+        session = invitation.request(request_id)
         assert session is not None
-        session.approve()
+        events = session.approve()
+        for entry in self._open.values():
+            if entry.invitation is invitation:
+                for event in events:  # the newcomer is expected at link: no second ask
+                    self._on_host_event(entry, event)
 
     def deny(self, request_id: str, message: str | None = None) -> None:
         session = self._find_request(request_id).request(request_id)
