@@ -72,8 +72,9 @@ def test_the_host_lets_a_newcomer_with_the_link_in_from_the_invite_window(
             window.open_invite(host.circle(circle.id))
             dialog = window.dialog(InviteDialog)
             assert isinstance(dialog, InviteDialog)
-            row = await until(lambda: dialog.rows.get(request.request))
-            assert row is not None and row.approve_button.accessibleName() == "Let Hopeful Finch in"
+            await until(lambda: request.request in dialog.rows)
+            row = dialog.rows[request.request]
+            assert row.approve_button.accessibleName() == "Let Hopeful Finch in"
             let_in = next_event(
                 guest, lambda e: isinstance(e, Info) and "you were let in" in e.message
             )
