@@ -48,6 +48,7 @@ from .moderation import (
     RotationDue,
     SecretRotated,
     SlowModeChanged,
+    StaleLink,
 )
 from .runtime import CircleRuntime, LinkedPeer
 from .storage import AsyncStore
@@ -135,6 +136,8 @@ async def _apply(session: CircleSession, effect: Effect) -> bool:
                 log.info("could not rotate the circle's secret: %s", exc.reason.value)
     elif isinstance(effect, SecretRotated | BindingsChanged):
         return True
+    elif isinstance(effect, StaleLink):
+        session.disconnect_member(effect.member)
     elif isinstance(effect, FloodDisconnect):
         session.disconnect_member(effect.peer)
         log.info("a member was cut off for flooding (offence %d)", effect.offence)

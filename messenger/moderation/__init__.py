@@ -47,6 +47,7 @@ from .effects import (
     RotationDue,
     SecretRotated,
     SlowModeChanged,
+    StaleLink,
 )
 from .engine import CircleModeration, EngineLimits
 from .envelope import SignedEvent, decode_event, sign_event
@@ -147,6 +148,7 @@ __all__ = [
     "SignedEvent",
     "SlowMode",
     "SlowModeChanged",
+    "StaleLink",
     "StateError",
     "Visibility",
     "WireError",

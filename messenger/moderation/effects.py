@@ -141,6 +141,13 @@ class Dropped(Effect):
 
 
 @dataclass(frozen=True)
+class StaleLink(Effect):
+    """Close the link to ``member``: carried over a rotation that was not sealed to them."""
+
+    member: bytes
+
+
+@dataclass(frozen=True)
 class FloodDisconnect(Effect):
     """Disconnect ``peer`` and refuse it until ``until`` (ms): offence number ``offence``."""
 

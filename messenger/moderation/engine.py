@@ -52,6 +52,7 @@ from .effects import (
     ReportDelivered,
     ReportReceived,
     SecretRotated,
+    StaleLink,
 )
 from .envelope import SignedEvent, decode_event, sign_event
 from .errors import (
@@ -108,6 +109,7 @@ class _Peer:
     handover_only: bool
     bucket: TokenBucket
     pending: bool = False  # an identity no moderator admitted yet: nothing flows
+    carried: bool = False  # made at an older epoch, kept across a rotation (see _recheck)
 
 
 @dataclass
@@ -363,7 +365,7 @@ class CircleModeration:
         effects += applied.effects
         blobs = [e.signed for e in applied.accepted]
         out = [Outgoing(p, m) for m in chunked(Events, blobs) for p in targets] if blobs else []
-        return out + self._promote(applied.effects), effects
+        return out + self._promote(applied.effects), effects + self._recheck()
 
     def _promote(self, effects: Iterable[Effect]) -> list[Outgoing]:
         """Links of members just admitted stop pending: they carry the conversation (at the
@@ -428,7 +430,7 @@ class CircleModeration:
         if any(isinstance(e, SecretRotated) for e in effects):
             self.keeper.expire(now)
             effects.append(BindingsChanged())
-        return out, effects
+        return out, effects + self._recheck()
 
     def _carry_over(self, epoch: int) -> set[bytes]:
         """We moved to ``epoch``: live links to members who are still members keep carrying
@@ -443,8 +445,24 @@ class CircleModeration:
                 peer.handover_only = True
             else:
                 peer.epoch = epoch
+                peer.carried = True
                 carried.add(key)
         return carried
+
+    def _recheck(self) -> list[Effect]:
+        """Links carried over a rotation keep the conversation only for members the rotation
+        that counts was sealed to (or its maker): a link carried before we knew whom it was
+        sealed to (say, an identity we let in while away, after a removal we had not heard
+        of) is cut here."""
+        if self.state.epoch != self.circle.epoch or self.state.rotator is None:
+            return []
+        allowed = self.state.rotation_recipients | {self.state.rotator}
+        out: list[Effect] = []
+        for key, peer in self._peers.items():
+            if peer.carried and not peer.handover_only and key not in allowed:
+                peer.handover_only = True
+                out.append(StaleLink(key))
+        return out
 
     def _signers(self) -> set[bytes]:
         """Who may sign a hand-over: the host and whoever was ever a co-moderator."""

@@ -9,7 +9,15 @@ removal's rotation is due, no new identity links at all.
 from __future__ import annotations
 
 from messenger.identity import Membership
-from messenger.moderation import Admit, Appoint, LinkKind, Reason, Remove, SecretRotated
+from messenger.moderation import (
+    Admit,
+    Appoint,
+    LinkKind,
+    Reason,
+    Remove,
+    SecretRotated,
+    StaleLink,
+)
 
 from .helpers import CIRCLE, seed
 from .sim import World
@@ -123,3 +131,28 @@ def test_an_admit_spreads_and_a_second_one_changes_nothing() -> None:
         assert getattr(exc, "reason", None) is Reason.BAD_TARGET
     else:
         raise AssertionError("admitted twice")
+
+
+def test_an_identity_let_in_by_a_host_who_missed_a_removal_loses_its_link_at_the_rotation() -> None:
+    """The host was away when a co-moderator removed rex and rotated; rex, under a new identity
+    with the old link, reached the host first and was let in (auto-approve). When the host gets
+    the rotation, that link, carried over, is cut: the rotation was not sealed to it."""
+    world = World(["host", "carol", "ada", "rex"])
+    world.connect()
+    host, carol = world["host"], world["carol"]
+    world.run("host", host.mod.act(Appoint(carol.key), world.now))
+    world.go_offline("host")
+    world.run("carol", carol.mod.remove(world["rex"].key, world.now))
+    world.go_offline("rex")
+    rex2 = newcomer(world, "rex2")
+    world.go_online("host")
+    assert world.try_link(host, world["rex2"]) == 0  # before anyone tells the host
+    world.run("host", host.mod.admit(rex2.member_key, "Rex2", world.now))
+    assert host.mod.carries_conversation(rex2.member_key)
+    world.connect()
+    assert host.mod.circle.epoch == 1 and host.mod.circle.secret == carol.mod.circle.secret
+    assert not host.mod.carries_conversation(rex2.member_key)
+    assert StaleLink(rex2.member_key) in host.effects
+    world.post("ada", "after the removal")
+    world.post("host", "and the host is back")
+    assert not {"after the removal", "and the host is back"} & set(world["rex2"].bodies())
