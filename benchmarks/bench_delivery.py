@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from messenger.views import CircleSettingsView
 from network.channel import ChannelConfig
 from network.noise import KeyPair
 from network.stream import SecureStream, accept_channel, connect_channel
@@ -125,7 +126,9 @@ async def _catch_up(report: Report) -> None:
     await author.messenger.start()
     await reader.messenger.start()
     try:
-        circle = await author.messenger.create_circle("Catch-up")
+        circle = await author.messenger.create_circle(
+            "Catch-up", settings=CircleSettingsView(auto_approve=True)
+        )
         await reader.messenger.join_link(circle.invite_link)
         for k in range(CATCH_UP):
             await author.messenger.post(circle.id, f"missed post number {k} " + "x" * 200)

@@ -16,6 +16,8 @@ import textwrap
 import time
 from collections.abc import Callable
 
+from messenger.views import CircleSettingsView
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from .report import Report, best_of, median, percentile
@@ -302,7 +304,9 @@ async def _catch_up_into(front: Callable[[object], None], settle: Callable[[], b
     await author.messenger.start()
     await reader.messenger.start()
     try:
-        circle = await author.messenger.create_circle("Catch-up")
+        circle = await author.messenger.create_circle(
+            "Catch-up", settings=CircleSettingsView(auto_approve=True)
+        )
         await reader.messenger.join_link(circle.invite_link)
         for k in range(CATCH_UP):
             await author.messenger.post(circle.id, f"missed post number {k} " + "x" * 120)

@@ -16,6 +16,8 @@ import sys
 from types import FrameType
 from typing import Any
 
+from messenger.views import CircleSettingsView
+
 
 def main(root: str) -> list[tuple[str, str]]:
     root = os.path.abspath(root)
@@ -52,7 +54,9 @@ def main(root: str) -> list[tuple[str, str]]:
 
         bob.subscribe(seen)
         try:
-            circle = await alice.create_circle("Hops", pseudonym="Quiet Heron")
+            circle = await alice.create_circle(
+                "Hops", pseudonym="Quiet Heron", settings=CircleSettingsView(auto_approve=True)
+            )
             await bob.join_link(circle.invite_link, pseudonym="Gentle Fern")
             port = int(alice.listen_addresses[0].rsplit(":", 1)[1])
             await bob.dial("127.0.0.1", port, circle.id)

@@ -9,6 +9,7 @@ from messenger.conversation import RateLimits
 from messenger.events import Event, PostEvent
 from messenger.facade import Messenger
 from messenger.options import parse_args
+from messenger.views import CircleSettingsView
 from network.node import NodeConfig
 
 # Capacity is measured with the receive limits raised far above what people type; the app's
@@ -61,7 +62,9 @@ async def star(n: int, circle_name: str = "Bench") -> tuple[Peer, list[Peer], by
     """A hub that created a circle and ``n`` members who joined and dialed it."""
     hub = Peer("hub")
     await hub.messenger.start()
-    circle = await hub.messenger.create_circle(circle_name)
+    circle = await hub.messenger.create_circle(
+        circle_name, settings=CircleSettingsView(auto_approve=True)
+    )
     members = []
     for i in range(n):
         peer = Peer(f"m{i}")

@@ -209,6 +209,7 @@ class CircleSettings:
     direct_messages: DirectMessages = DirectMessages.ANYONE
     slow_mode_seconds: int = 0  # a member may post at most once per this many seconds
     anonymous_posting: bool = False  # posts show no author to members, timestamps are coarse
+    auto_approve: bool = False  # a newcomer with the link is let in without asking the host
 
     def __post_init__(self) -> None:
         if not isinstance(self.retention, RetentionPolicy):
@@ -225,6 +226,8 @@ class CircleSettings:
             )
         if not isinstance(self.anonymous_posting, bool):
             raise CircleError(CircleProblem.BAD_SETTING, "anonymous posting must be on or off")
+        if not isinstance(self.auto_approve, bool):
+            raise CircleError(CircleProblem.BAD_SETTING, "auto-approve must be on or off")
 
     def post_timestamp(self, now: float) -> float:
         """The timestamp a new post carries: coarse (rounded down) with anonymous posting."""
@@ -242,6 +245,7 @@ class CircleSettings:
             "dm": self.direct_messages.value,
             "slow": self.slow_mode_seconds,
             "anon": self.anonymous_posting,
+            "auto": self.auto_approve,
         }
 
     @classmethod
@@ -257,6 +261,7 @@ class CircleSettings:
             direct_messages=direct,
             slow_mode_seconds=data.get("slow", -1),
             anonymous_posting=data.get("anon", "missing"),
+            auto_approve=data.get("auto", False),
         )
 
 

@@ -9,7 +9,9 @@ from dataclasses import replace
 
 import msgpack
 
-from . import dm_history, persist
+from network.tasks import TaskSet
+
+from . import admission, dm_history, persist
 from .circle import Circle, CircleSettings, DirectMessages, RetentionPolicy
 from .conversation import CircleSync, DmSettings, RateLimits
 from .conversation.records import StorePostLog
@@ -70,6 +72,20 @@ class CircleTable:
         if found is None:
             raise NotFound("no such circle")
         return found
+
+    def expect(self, circle_id: bytes, pseudonym: str) -> None:
+        """A spoken code was approved: let its newcomer in when they link (no second ask)."""
+        if circle_id in self._sessions:
+            admission.expect(self._sessions[circle_id].rt, pseudonym, self._clock_ms())
+
+    def decide(self, request: str, approve: bool, tasks: TaskSet) -> bool:
+        """The moderator's answer to a newcomer who came with the link, acted on in ``tasks``
+        (False: no such request here; a spoken code's, then)."""
+        for session in self._sessions.values():
+            if request in session.rt.requests:
+                tasks.spawn(admission.decide(session, request, approve), "admission")
+                return True
+        return False
 
     def find(self, name_or_id: str) -> CircleView:
         """A circle by its id (hex, or a prefix of it) or its name (ignoring case)."""
@@ -205,4 +221,5 @@ def settings_from_view(view: CircleSettingsView) -> CircleSettings:
         direct_messages=dms,
         slow_mode_seconds=view.slow_mode_seconds,
         anonymous_posting=view.anonymous_posting,
+        auto_approve=view.auto_approve,
     )

@@ -8,10 +8,12 @@ posts hidden before they arrived).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from . import persist
+from network.node import PeerKey
+
+from . import admission, persist
 from .circle import Circle
 from .conversation import ConversationEvent, Outgoing, PostReceived, SignedPost
 from .events import (
@@ -30,6 +32,7 @@ from .moderation import (
     Effect,
     FloodDisconnect,
     HostNotice,
+    MemberAdmitted,
     MemberRemoved,
     MemberRestored,
     ModeratorAppointed,
@@ -45,8 +48,9 @@ from .moderation import (
     RotationDue,
     SecretRotated,
     SlowModeChanged,
+    StaleLink,
 )
-from .runtime import CircleRuntime
+from .runtime import CircleRuntime, LinkedPeer
 from .storage import AsyncStore
 from .views import PostView, ReportView
 
@@ -75,6 +79,11 @@ class CircleSession(Protocol):
     async def send_moderation(self, out: Sequence[Outgoing]) -> None: ...
     async def member_gone(self, member: bytes) -> None: ...
     async def rebind(self) -> None: ...
+    async def run_moderation(self, result: Result) -> None: ...
+    async def link_up(self, peer: PeerKey, linked: LinkedPeer) -> None: ...
+    async def step(
+        self, fn: Callable[[], tuple[list[Outgoing], list[ConversationEvent]]]
+    ) -> list[ConversationEvent]: ...
 
 
 async def run(session: CircleSession, result: Result) -> None:
@@ -113,19 +122,22 @@ async def _apply(session: CircleSession, effect: Effect) -> bool:
     rt, emit = session.rt, session.emit
     if isinstance(effect, MemberRemoved):
         return await _removed(session, effect)
+    if isinstance(effect, MemberAdmitted):
+        await admission.admitted(session, effect)
     if isinstance(effect, PostHidden | PostUnhidden):
         hidden = isinstance(effect, PostHidden)
         await session.store.set_post_hidden(effect.post_id, hidden)
         emit(PostHiddenEvent(rt.id, effect.post_id, hidden))
     elif isinstance(effect, RotationDue):
         if rt.mod.state.is_host(rt.me) and rt.mod.state.rotation_due:
-            keys = [e.member_key for e in rt.roster.entries()]
-            try:
-                await run(session, rt.mod.rotate(keys, session.now_ms()))
+            try:  # sealed to the certified members, whatever the roster holds
+                await run(session, rt.mod.rotate(session.now_ms()))
             except NotPermitted as exc:
                 log.info("could not rotate the circle's secret: %s", exc.reason.value)
     elif isinstance(effect, SecretRotated | BindingsChanged):
         return True
+    elif isinstance(effect, StaleLink):
+        session.disconnect_member(effect.member)
     elif isinstance(effect, FloodDisconnect):
         session.disconnect_member(effect.peer)
         log.info("a member was cut off for flooding (offence %d)", effect.offence)

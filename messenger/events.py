@@ -73,7 +73,14 @@ class CircleEvent(Event):
 
     def fields(self) -> dict[str, Any]:
         c = self.circle
-        return {"id": c.id.hex(), "name": c.name, "invite": c.invite_link, "role": c.role.value}
+        approval = "auto" if c.settings.auto_approve else "ask"
+        return {
+            "id": c.id.hex(),
+            "name": c.name,
+            "invite": c.invite_link,
+            "role": c.role.value,
+            "approval": approval,
+        }
 
 
 @dataclass(frozen=True)

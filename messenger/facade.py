@@ -1,9 +1,7 @@
 """The :class:`Messenger` facade: the one object the desktop app and the headless peer drive.
 
-It composes the profile's store, one :class:`~messenger.session.CircleSession` per circle, the
-link router that hands node events to them, the node behind the sessions' ``NodeWire``, and
-spoken codes. Front ends subscribe to its events (:mod:`messenger.api`); a subscriber that
-fails is logged and never stops the core.
+It composes the store, one :class:`~messenger.session.CircleSession` per circle, the link
+router, the node and spoken codes; a subscriber that fails is logged and never stops the core.
 """
 
 from __future__ import annotations
@@ -148,7 +146,7 @@ class Messenger:
         try:
             node = Node(self._router.put, self._node_config)
             joining = Joining(
-                node, self.emit, self.config.clock, find_timeout=self.config.find_code_host
+                node, self.emit, self.config.clock, self.config.find_code_host, self._circles.expect
             )
             self._wire.attach(node, joining)
             for leftover in await self._circles.load(store):
@@ -318,10 +316,13 @@ class Messenger:
         return JoinCodeView(circle_id, event.code, event.expires)
 
     def approve(self, request: str) -> None:
-        self._joiner().approve(request)
+        """Let a newcomer in: one who typed a spoken code, or came with the link."""
+        if not self._circles.decide(request, True, self._tasks):
+            self._joiner().approve(request)
 
     def deny(self, request: str, message: str | None = None) -> None:
-        self._joiner().deny(request, message)
+        if not self._circles.decide(request, False, self._tasks):
+            self._joiner().deny(request, message)
 
     async def join_code(self, text: str, *, pseudonym: str | None = None) -> CircleView:
         """Join with a code the host read aloud: find the host on the LAN, prove the code with

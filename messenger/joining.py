@@ -79,10 +79,11 @@ class Joining:
         node: Node,
         emit: Callable[[Event], None],
         clock: Callable[[], float] = time.time,
-        *,
         find_timeout: float = FIND_TIMEOUT,
+        admitted: Callable[[bytes, str], None] = lambda _circle, _name: None,
     ) -> None:
         self._node = node
+        self._admitted = admitted  # the host let a code's newcomer in: no second ask at link
         self._find_timeout = find_timeout
         self._emit = emit
         self._clock = clock
@@ -155,9 +156,14 @@ class Joining:
         raise NoInvitation("no newcomer is waiting with that request")
 
     def approve(self, request_id: str) -> None:
-        session = self._find_request(request_id).request(request_id)
+        invitation = self._find_request(request_id)
+        session = invitation.request(request_id)
         assert session is not None
-        session.approve()
+        events = session.approve()
+        for entry in self._open.values():
+            if entry.invitation is invitation:
+                for event in events:  # the newcomer is expected at link: no second ask
+                    self._on_host_event(entry, event)
 
     def deny(self, request_id: str, message: str | None = None) -> None:
         session = self._find_request(request_id).request(request_id)
@@ -184,6 +190,7 @@ class Joining:
         if isinstance(event, JoinRequested):
             self._emit(JoinRequestEvent(circle, event.request_id, event.pseudonym))
         elif isinstance(event, NewcomerAdmitted):
+            self._admitted(circle, event.pseudonym)
             self._emit(Info(f"{event.pseudonym} was let in"))
         elif isinstance(event, NewcomerDenied):
             self._emit(Info(f"{event.pseudonym} was not let in"))

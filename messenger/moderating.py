@@ -137,14 +137,13 @@ class Moderation:
         await session.run_moderation(result)
 
     async def remove(self, circle_id: bytes, who: str | bytes) -> None:
-        """(Host or co-moderator.) Remove a member; the host's client then rotates the secret
-        and hands it to each remaining member."""
+        """(Host or co-moderator.) Remove a member; the remover's client then rotates the secret
+        and hands it to each remaining certified member."""
         session = self._session(circle_id)
         rt = session.rt
         key = self._key(session, who)
-        remaining = [e.member_key for e in rt.roster.entries() if e.member_key != key]
         try:
-            result = rt.mod.remove(key, session.now_ms(), remaining=remaining)
+            result = rt.mod.remove(key, session.now_ms())
         except NotPermitted as exc:
             raise refusal(exc) from None
         await session.run_moderation(result)

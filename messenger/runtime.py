@@ -75,6 +75,10 @@ class CircleRuntime:
     rules_accepted_revision: int = 0
     key_changed: set[bytes] = field(default_factory=set)  # members whose pinned key changed
     last_post_ms: int | None = None  # when I last posted here (slow mode)
+    waiting: dict[PeerKey, LinkedPeer] = field(default_factory=dict)  # links not admitted yet
+    requests: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # id -> key, name
+    denied: set[bytes] = field(default_factory=set)  # newcomers a moderator turned away
+    expected: dict[str, int] = field(default_factory=dict)  # code joins let in: name -> until
     clock_ms: Callable[[], int] = field(default=_wall_ms, repr=False)
     _bindings: dict[int, tuple[object, CircleBinding]] = field(default_factory=dict, repr=False)
 
@@ -249,6 +253,7 @@ class CircleRuntime:
                 dm_policy=policy,
                 slow_mode_seconds=self.mod.state.slow_mode,
                 anonymous_posting=s.anonymous_posting,
+                auto_approve=s.auto_approve,
             ),
             unread=self.unread,
             members_present=len(self.present()) + 1,  # me, and every member linked now

@@ -1,13 +1,10 @@
 """One circle while the peer runs: :class:`CircleSession`, the only writer of its
 :class:`~messenger.runtime.CircleRuntime`.
 
-The link router hands it its links coming and going and what arrives on them (by lane: the
-lanes are this module's business); the facade and the moderation actions call its methods. It
-drives the circle's two engines: the conversation engine (:class:`CircleSync`, on the store's
-database thread, whose post log is the database) and the moderation engine (on the loop, see
-:mod:`messenger.effects` for what its results do). What it needs from outside comes through
-narrow ports: :class:`Wire` (send on a link, drop a link, serve the circle again) and an
-``emit`` callable for the front ends.
+The link router hands it its links and what arrives on them (by lane); the facade and the
+moderation actions call its methods. It drives the conversation engine (:class:`CircleSync`, on
+the database thread) and the moderation engine (on the loop; :mod:`messenger.effects`); links of
+identities not admitted yet wait (:mod:`messenger.admission`). Ports: :class:`Wire` and ``emit``.
 
 Front-end events are emitted after a step is done (stored, sent): a front end's failure never
 stops a send (the facade's emitter isolates subscribers, too).
@@ -24,7 +21,7 @@ import msgpack
 from network.lograte import RefusalLog
 from network.node import PeerKey
 
-from . import acts, dm_history, effects, persist, presenting
+from . import acts, admission, dm_history, effects, persist, presenting
 from . import pseudonym as pseudonyms
 from .circle import Circle
 from .circle_info import CircleInfoError, verify_info
@@ -252,9 +249,19 @@ class CircleSession:
         moderation = rt.mod.peer_connected(member, now, epoch=linked.epoch)
         if linked.epoch != rt.circle.epoch or not rt.mod.carries_conversation(member):
             rt.links.pop(peer, None)
-            rt.old_links[peer] = member  # hand-overs only: the moderation lane
+            rt.old_links[peer] = member  # hand-overs only, or not admitted yet
             await self.run_moderation(moderation)
+            if rt.mod.is_pending(member):
+                rt.waiting[peer] = linked
+                await admission.newcomer(self, linked)
             return
+        await self.link_up(peer, linked, moderation)
+
+    async def link_up(
+        self, peer: PeerKey, linked: LinkedPeer, moderation: ModerationResult = ([], [])
+    ) -> None:
+        """A link that carries the conversation: at connect, or once its member was admitted."""
+        rt, member, now = self.rt, linked.identity.member_key, self.now_ms()
         rt.old_links.pop(peer, None)
         was_present = member in rt.present()
         rt.links[peer] = member
@@ -275,6 +282,7 @@ class CircleSession:
     async def peer_lost(self, peer: PeerKey) -> None:
         rt = self.rt
         epoch = rt.link_epochs.pop(peer, None)
+        rt.waiting.pop(peer, None)
         old = rt.old_links.pop(peer, None)
         member = rt.links.pop(peer, None)
         who = member if member is not None else old
@@ -335,8 +343,8 @@ class CircleSession:
         learned = []
         pins_changed = False
         for entry in entries:
-            if entry.member_key == rt.membership.member_key:
-                continue
+            if entry.member_key == rt.me or not rt.mod.state.is_certified(entry.member_key):
+                continue  # only members a moderator let in (an ADMIT): self-signed is not enough
             pin = self._pins.check(rt.id, entry.pseudonym, entry.member_key)
             if pin.changed:
                 if entry.member_key not in rt.key_changed:

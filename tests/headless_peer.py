@@ -47,8 +47,10 @@ class HeadlessPeer:
         env: dict[str, str] | None = None,
         name: str = "peer",
         timings: str | None = FAST_TIMINGS,
+        program: Sequence[str] = HEARTH,
     ) -> None:
-        """``timings=None``: the product's own timings (benchmarks measure those)."""
+        """``timings=None``: the product's own timings (benchmarks measure those);
+        ``program``: another entry point (a modified client, for attacks)."""
         self.name = name
         environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
         environment.pop(TIMINGS_ENV, None)
@@ -57,7 +59,7 @@ class HeadlessPeer:
         environment.update(env or {})
         start = popen or subprocess.Popen
         self.proc = start(
-            [*HEARTH, "--headless", "--json", *args],
+            [*program, "--headless", "--json", *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -4,6 +4,7 @@ settings dialog and the panel's appoint/dismiss button, wired to the Messenger."
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -41,6 +42,11 @@ class HostTools:
         if changes.details_changed:
             await self.messenger.update_circle(
                 cid, description=changes.description, rules=changes.rules
+            )
+        if changes.auto_approve is not None:
+            settings = self.messenger.circle(cid).settings
+            await self.messenger.update_circle(
+                cid, settings=dataclasses.replace(settings, auto_approve=changes.auto_approve)
             )
         if changes.slow_mode is not None:
             await self.messenger.moderation.set_slow_mode(cid, changes.slow_mode)

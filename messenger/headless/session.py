@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import shlex
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from .. import joincode
+from ..circle import CircleSettings
 from ..errors import HearthError
 from ..events import CircleEvent, ErrorEvent, Event, Info, Listing, PostEvent, RulesEvent
 from ..facade import Messenger
 from ..invite_link import looks_like_link
 from ..moderating import Moderation
-from ..views import CircleView
+from ..views import CircleSettingsView, CircleView
 from .commands import Command, UsageProblem, need
 from .post_commands import HELP as POST_HELP
 from .post_commands import PostCommands
@@ -22,6 +24,7 @@ from .safety import SafetyCommands
 
 HELP = (
     "commands: /create NAME, /invite, /code, /approve REQUEST, /deny REQUEST, "
+    "/approval ask|auto, "
     "/join LINK-OR-CODE, /circles, /use NAME, /members, "
     "/say TEXT (or any line without /), /dm NAME TEXT, /accept NAME, /history [N], "
     "/rules [TEXT], /lobby on|off, /nick NAME, /leave [GOODBYE], /wipe, /quit; "
@@ -68,6 +71,7 @@ class Session:
             "code": self._code,
             "approve": self._approve,
             "deny": self._deny,
+            "approval": self._approval,
             "rules": self._rules,
             "lobby": self._lobby,
             **SafetyCommands(self).handlers(),
@@ -111,8 +115,24 @@ class Session:
         self.emit(Info(HELP))
 
     async def _create(self, arg: str) -> None:
-        view = await self.messenger.create_circle(need(arg, "circle name"))
+        """A headless circle lets people with its link in without asking (``/approval ask``
+        turns that off): scripts have nobody to click "let in"."""
+        default = CircleSettings().retention
+        settings = CircleSettingsView(default.kind, default.amount, auto_approve=True)
+        view = await self.messenger.create_circle(need(arg, "circle name"), settings=settings)
         self.current = view.id
+
+    async def _approval(self, arg: str) -> None:
+        """``/approval ask``: a newcomer with the link waits for ``/approve``; ``auto``: not."""
+        choice = need(arg, "ask or auto").lower()
+        if choice not in ("ask", "auto"):
+            raise UsageProblem("/approval ask (newcomers wait for /approve) or /approval auto")
+        view = await self._set_approval(self._circle(), auto=choice == "auto")
+        self.emit(CircleEvent(view))
+
+    async def _set_approval(self, view: CircleView, *, auto: bool) -> CircleView:
+        settings = dataclasses.replace(view.settings, auto_approve=auto)
+        return await self.messenger.update_circle(view.id, settings=settings)
 
     async def _invite(self, arg: str) -> None:
         self.emit(CircleEvent(self._circle()))

@@ -1,7 +1,7 @@
 """Moderation and personal safety, sans-IO.
 
 - :mod:`.envelope`, :mod:`.actions` — signed moderation events (remove, appoint, dismiss, hide,
-  slow mode, close, rotate);
+  slow mode, close, rotate, admit);
 - :mod:`.state`, :mod:`.derive` — one circle's moderation state, derived from the events the same
   way by every member;
 - :mod:`.rotation` — the new secret after a removal, sealed to each remaining member, and the
@@ -16,6 +16,7 @@
 from .actions import (
     Action,
     ActionKind,
+    Admit,
     Appoint,
     Close,
     Dismiss,
@@ -33,6 +34,7 @@ from .effects import (
     Effect,
     FloodDisconnect,
     HostNotice,
+    MemberAdmitted,
     MemberRemoved,
     MemberRestored,
     ModeratorAppointed,
@@ -45,6 +47,7 @@ from .effects import (
     RotationDue,
     SecretRotated,
     SlowModeChanged,
+    StaleLink,
 )
 from .engine import CircleModeration, EngineLimits
 from .envelope import SignedEvent, decode_event, sign_event
@@ -88,6 +91,7 @@ from .state import ModerationLimits, ModerationState
 __all__ = [
     "Action",
     "ActionKind",
+    "Admit",
     "Appoint",
     "BindingsChanged",
     "BoundaryMatcher",
@@ -110,6 +114,7 @@ __all__ = [
     "HostNotice",
     "LinkDecision",
     "LinkKind",
+    "MemberAdmitted",
     "MemberRemoved",
     "MemberRestored",
     "ModerationError",
@@ -143,6 +148,7 @@ __all__ = [
     "SignedEvent",
     "SlowMode",
     "SlowModeChanged",
+    "StaleLink",
     "StateError",
     "Visibility",
     "WireError",

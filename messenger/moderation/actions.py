@@ -9,7 +9,12 @@ the envelope (:mod:`.envelope`)::
     HIDE       [post_id (32)]               hide a post for everyone
     SLOW_MODE  [seconds]                    members may post at most once per ``seconds``
     CLOSE      []                           the circle is closed for good (host only)
-    ROTATE     [epoch, [member_key, ...]]   the secret moved to ``epoch``; who got it (host only)
+    ROTATE     [epoch, [member_key, ...]]   the secret moved to ``epoch``; who got it
+    ADMIT      [member_key (32), pseudonym] the member's certificate: let in at join
+
+**Certificates.** Only members an ADMIT (by the host or a co-moderator in their term) names
+count: only their roster entries are accepted, only they receive a rotation's secret, only
+their posts are taken. The host needs none.
 
 ``since`` and ``upto`` bound a co-moderator's term in *their own* event numbering (see
 :mod:`.derive`): the host's client fills them in from the events it holds, so whoever applies
@@ -66,10 +71,13 @@ class ActionKind(IntEnum):
     # (messenger/circle_info.py). Kept unused, so an old number never means something new.
     CLOSE = 7
     ROTATE = 8
+    ADMIT = 9
 
 
-HOST_ONLY = frozenset({ActionKind.APPOINT, ActionKind.DISMISS, ActionKind.CLOSE, ActionKind.ROTATE})
-"""What only the host may do; co-moderators may REMOVE (ordinary members), HIDE and SLOW_MODE."""
+HOST_ONLY = frozenset({ActionKind.APPOINT, ActionKind.DISMISS, ActionKind.CLOSE})
+"""What only the host may do; co-moderators may REMOVE (ordinary members), HIDE, SLOW_MODE,
+ADMIT and ROTATE (after their own removal, when the host is away)."""
+MAX_PSEUDONYM_BYTES = 256
 
 
 @dataclass(frozen=True)
@@ -140,7 +148,17 @@ class Rotate:
         return [self.epoch, list(self.recipients)]
 
 
-Action = Remove | Appoint | Dismiss | Hide | SlowMode | Close | Rotate
+@dataclass(frozen=True)
+class Admit:
+    kind: ClassVar[ActionKind] = ActionKind.ADMIT
+    member: bytes
+    pseudonym: str = ""
+
+    def args(self) -> list[Any]:
+        return [self.member, self.pseudonym]
+
+
+Action = Remove | Appoint | Dismiss | Hide | SlowMode | Close | Rotate | Admit
 
 
 def action_from_args(kind_value: object, args: object) -> Action:
@@ -159,6 +177,7 @@ def action_from_args(kind_value: object, args: object) -> Action:
         ActionKind.SLOW_MODE: 1,
         ActionKind.CLOSE: 0,
         ActionKind.ROTATE: 2,
+        ActionKind.ADMIT: 2,
     }[kind]
     if len(items) != expected:
         fail(Reason.BAD_FIELDS, f"{kind.name.lower()} takes {expected} arguments")
@@ -174,6 +193,11 @@ def action_from_args(kind_value: object, args: object) -> Action:
         return SlowMode(codec.need_int(items[0], Bad, "seconds", 0, MAX_SLOW_MODE_SECONDS))
     if kind is ActionKind.CLOSE:
         return Close()
+    if kind is ActionKind.ADMIT:
+        name = items[1]
+        if not isinstance(name, str) or len(name.encode()) > MAX_PSEUDONYM_BYTES:
+            fail(Reason.BAD_VALUE, "pseudonym")
+        return Admit(_key(items[0]), name)
     epoch = codec.need_int(items[0], Bad, "epoch", 1, MAX_EPOCH)
     keys = codec.need_list(items[1], Bad, "recipients", MAX_RECIPIENTS)
     recipients = tuple(_key(k) for k in keys)

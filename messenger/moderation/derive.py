@@ -20,13 +20,17 @@ same way by everyone, and every member who holds the same events agrees on it. T
    by replacing a genuine event with a lower-id one in its slot. Co-moderators may remove
    members (not the host, not a current co-moderator, not themselves), hide posts and set slow
    mode; nothing else.
-4. **Combining.** Removals, hidden posts and the close are sets (nothing un-removes a member or
-   un-hides a post); slow mode is the latest by timestamp (ties: the higher event id); the
-   epoch is the highest announced by a ROTATE.
+4. **Combining.** Removals, hidden posts, admissions and the close are sets (nothing un-removes
+   a member or un-hides a post); slow mode is the latest by timestamp (ties: the higher event
+   id); the rotation that counts is the one with the highest epoch, and of two at one epoch
+   (two moderators rotated at once) the one with the lower event id: every member converges
+   on the same secret, whichever hand-over it opened first.
 5. **Rotation due.** After a removal the secret must change: a rotation is due while some removed
-   member got the current secret from the host (is among the last ROTATE's recipients), or was
-   removed after it (host removals by the host's order, co-moderators' by timestamp), or when
-   there was no rotation since the circle began and someone was removed.
+   member got the current secret (is among the counting ROTATE's recipients), or was removed
+   after it (by the remover's own order when the same moderator rotated, else by timestamp), or
+   when there was no rotation since the circle began and someone was removed.
+6. **Certificates.** ``admitted`` maps each member an ADMIT names (host's, or a co-moderator's
+   in term) to the pseudonym it was let in under.
 
 Because the state is a function of a set, :func:`derive` may be called again with more events at
 any time; comparing two results gives what changed (:mod:`.state`).
@@ -38,6 +42,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .actions import (
+    Admit,
     Appoint,
     Close,
     Dismiss,
@@ -80,9 +85,20 @@ class Derived:
     slow_mode: int | None = None  # None: the circle's own setting
     closed: bool = False
     epoch: int = 0  # the highest epoch a ROTATE announced
-    recipients: frozenset[bytes] = frozenset()  # who got that epoch's secret from the host
+    recipients: frozenset[bytes] = frozenset()  # who got that epoch's secret
     rotation_due: bool = False
     counted: frozenset[bytes] = frozenset()  # ids of the events that count
+    admitted: Mapping[bytes, str] = field(default_factory=dict)  # member -> pseudonym at join
+    rotator: bytes | None = None  # who made the rotation that counts
+
+
+Rotation = tuple[int, bytes, bytes, int, int, tuple[bytes, ...]]
+"""(epoch, event id, actor, seq, ts, recipients) of a ROTATE."""
+
+
+def _better(new: Rotation, old: Rotation | None) -> bool:
+    """The higher epoch wins; at one epoch the lower event id."""
+    return old is None or (new[0], old[1]) > (old[0], new[1])
 
 
 def winners(events: Iterable[SignedEvent]) -> dict[bytes, dict[int, SignedEvent]]:
@@ -116,10 +132,11 @@ def derive(host: bytes, events: Iterable[SignedEvent]) -> Derived:
     closed_terms: dict[bytes, list[Term]] = {}
     removed: dict[bytes, bytes] = {}
     removal_order: dict[bytes, tuple[int, int]] = {}  # member -> (host seq, ts) of removal
+    admitted: dict[bytes, str] = {}
     hidden: set[bytes] = set()
     slow: tuple[int, bytes, int] | None = None  # (ts, id, seconds)
     closed = False
-    rotation: tuple[int, int, int, tuple[bytes, ...]] | None = None  # (epoch, seq, ts, keys)
+    rotation: Rotation | None = None
     counted: set[bytes] = set()
 
     def close_term(member: bytes, upto: int, names: bytes) -> None:
@@ -161,8 +178,11 @@ def derive(host: bytes, events: Iterable[SignedEvent]) -> Derived:
             case Close():
                 closed = True
             case Rotate(epoch=epoch, recipients=recipients):
-                if rotation is None or (epoch, seq) > rotation[:2]:
-                    rotation = (epoch, seq, event.ts, recipients)
+                made: Rotation = (epoch, event.id, host, seq, event.ts, recipients)
+                if _better(made, rotation):
+                    rotation = made
+            case Admit(member=member, pseudonym=pseudonym):
+                admitted.setdefault(member, pseudonym)
 
     terms: dict[bytes, tuple[Term, ...]] = {}
     for member in set(open_terms) | set(closed_terms):
@@ -173,6 +193,7 @@ def derive(host: bytes, events: Iterable[SignedEvent]) -> Derived:
     moderators = frozenset(open_terms)
 
     co_removals: dict[bytes, int] = {}  # member -> ts of the earliest co-moderator removal
+    co_order: dict[bytes, tuple[bytes, int]] = {}  # member -> (actor, seq) of that removal
     for actor in sorted(every):
         if actor == host or actor not in terms:
             continue
@@ -190,12 +211,20 @@ def derive(host: bytes, events: Iterable[SignedEvent]) -> Derived:
                         removed[member] = actor
                     if member not in removal_order:
                         ts = co_removals.get(member)
-                        co_removals[member] = event.ts if ts is None else min(ts, event.ts)
+                        if ts is None or event.ts < ts:
+                            co_removals[member] = event.ts
+                            co_order[member] = (actor, seq)
                 case Hide(post_id=post_id):
                     hidden.add(post_id)
                 case SlowMode(seconds=seconds):
                     candidate = (event.ts, event.id, seconds)
                     slow = candidate if slow is None else max(slow, candidate)
+                case Admit(member=member, pseudonym=pseudonym):
+                    admitted.setdefault(member, pseudonym)
+                case Rotate(epoch=epoch, recipients=recipients):
+                    rotated = (epoch, event.id, actor, seq, event.ts, recipients)
+                    if _better(rotated, rotation):
+                        rotation = rotated
                 case _:
                     continue  # host-only actions never count from a co-moderator
             counted.add(event.id)
@@ -204,15 +233,20 @@ def derive(host: bytes, events: Iterable[SignedEvent]) -> Derived:
     if rotation is None:
         due = bool(removed)
     else:
-        _, rot_seq, rot_ts, keys = rotation
+        _, _, rot_actor, rot_seq, rot_ts, keys = rotation
         holders = set(keys)
         for member in removed:
+            if member in removal_order:
+                by, (seq, ts) = host, removal_order[member]
+            else:
+                by, seq = co_order.get(member, (b"", 0))
+                ts = co_removals.get(member, 0)
             if member in holders:
                 due = True
-            elif member in removal_order:
-                due = due or removal_order[member][0] > rot_seq
+            elif by == rot_actor:
+                due = due or seq > rot_seq
             else:
-                due = due or co_removals.get(member, 0) > rot_ts
+                due = due or ts > rot_ts
     return Derived(
         removed=removed,
         terms=terms,
@@ -221,7 +255,9 @@ def derive(host: bytes, events: Iterable[SignedEvent]) -> Derived:
         slow_mode=None if slow is None else slow[2],
         closed=closed,
         epoch=0 if rotation is None else rotation[0],
-        recipients=frozenset(() if rotation is None else rotation[3]),
+        recipients=frozenset(() if rotation is None else rotation[5]),
         rotation_due=due,
         counted=frozenset(counted),
+        admitted=admitted,
+        rotator=None if rotation is None else rotation[2],
     )

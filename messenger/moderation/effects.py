@@ -31,6 +31,16 @@ class MemberRemoved(Effect):
 
 
 @dataclass(frozen=True)
+class MemberAdmitted(Effect):
+    """A moderator certified the member (an ADMIT): their links now carry the conversation,
+    their roster entry counts, they receive the next rotation. ``is_me``: I was let in."""
+
+    member: bytes
+    pseudonym: str
+    is_me: bool = False
+
+
+@dataclass(frozen=True)
 class MemberRestored(Effect):
     """A removal no longer holds (it came from a co-moderator whose term, as we now learn,
     had ended). Rare; show the member's posts again."""
@@ -128,6 +138,13 @@ class Dropped(Effect):
     peer: bytes
     reason: Reason
     what: str  # "message", "event", "handover" or "report"
+
+
+@dataclass(frozen=True)
+class StaleLink(Effect):
+    """Close the link to ``member``: carried over a rotation that was not sealed to them."""
+
+    member: bytes
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,14 @@ What it does:
 - **Events** (:mod:`.state`, :mod:`.wire`): DIGEST on connect, the whole log to a peer whose
   digest differs, and every newly accepted event passed on to every other linked member.
   :meth:`act` signs our own action (after checking we may take it) and sends it everywhere.
-- **Rotation** (:mod:`.rotation`): :meth:`rotate` (host) makes the new secret, the ROTATE event
-  and the hand-overs, and sends every hand-over to every linked remaining member, who keeps them
+- **Rotation** (:mod:`.rotation`): :meth:`rotate` (the host, or a co-moderator after its own
+  removal) makes the new secret, the ROTATE event and the hand-overs, sealed to the *certified*
+  members only, and sends every hand-over to every linked remaining member, who keeps them
   to pass on; a member opens its own (:class:`~.effects.SecretRotated`); a member who links at
   an old epoch gets its hand-over and nothing else (:meth:`link_decision`).
+- **Certificates**: a link from an identity no ADMIT names is *pending*: nothing flows on it
+  (not even the log) until a moderator admits it (:meth:`admit`); then it is promoted and the
+  two sides exchange their logs. While a removal's rotation is due, new identities are refused.
 - **Reports** (:mod:`.reports`): :meth:`report` seals a report to the moderators and sends it only
   over links to them (anonymous ones after a random delay, so arrival time says less about who
   sent it); a moderator queues its copy and passes it on to the other moderators it is linked
@@ -28,7 +32,7 @@ from __future__ import annotations
 import secrets
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from network.ratelimit import TokenBucket
@@ -38,15 +42,17 @@ from ..conversation.envelope import SignedPost
 from ..conversation.events import ConversationEvent, Outgoing
 from ..identity import Membership
 from ..views import Role
-from .actions import Action, Remove
+from .actions import Action, Admit, Remove
 from .effects import (
     BindingsChanged,
     Dropped,
     Effect,
     HostNotice,
+    MemberAdmitted,
     ReportDelivered,
     ReportReceived,
     SecretRotated,
+    StaleLink,
 )
 from .envelope import SignedEvent, decode_event, sign_event
 from .errors import (
@@ -102,6 +108,8 @@ class _Peer:
     epoch: int
     handover_only: bool
     bucket: TokenBucket
+    pending: bool = False  # an identity no moderator admitted yet: nothing flows
+    carried: bool = False  # made at an older epoch, kept across a rotation (see _recheck)
 
 
 @dataclass
@@ -110,6 +118,21 @@ class _Pending:
     not_before: int
     expires: int
     delivered: set[bytes] = field(default_factory=set)
+
+
+def _merged(first: list[Outgoing], second: list[Outgoing]) -> list[Outgoing]:
+    """Two results' messages with each peer's EVENTS joined into one (a removal and its
+    rotation arrive together, so no member sees the removal alone and rotates as well)."""
+    events: dict[bytes, list[bytes]] = {}
+    rest: list[Outgoing] = []
+    for item in [*first, *second]:
+        msg = decode(item.data)
+        if isinstance(msg, Events):
+            events.setdefault(item.peer, []).extend(msg.events)
+        else:
+            rest.append(item)
+    joined = [Outgoing(p, m) for p, blobs in events.items() for m in chunked(Events, blobs)]
+    return joined + rest
 
 
 def random_delay(limit_ms: int) -> int:
@@ -157,8 +180,13 @@ class CircleModeration:
         return self.me.member_key
 
     def is_member(self, key: bytes) -> bool:
-        """For the sync engine and the handshake: False for removed members."""
+        """For the sync engine: a certified member, not removed."""
         return self.state.is_member(key)
+
+    def is_pending(self, key: bytes) -> bool:
+        """A linked identity that waits for a moderator to let it in."""
+        peer = self._peers.get(key)
+        return peer is not None and peer.pending
 
     def role(self, key: bytes) -> Role:
         return self.state.role(key)
@@ -174,12 +202,15 @@ class CircleModeration:
         epoch only for a hand-over (see :mod:`.rotation`)."""
         if self.flood.refuses(member, now):
             return LinkDecision(LinkKind.REFUSE, Reason.COOLING_DOWN)
+        if not self.state.is_certified(member) and self.state.rotation_due:
+            # someone was removed and still holds the secret: no new identity until it changes
+            return LinkDecision(LinkKind.REFUSE, Reason.NOT_ADMITTED)
         return self.keeper.decide(
             member,
             link_epoch,
             self.circle.epoch,
             now,
-            is_member=self.state.is_member(member),
+            is_member=not self.state.is_removed(member),
         )
 
     def bindings(self, now: int) -> list[EpochBinding]:
@@ -207,6 +238,8 @@ class CircleModeration:
             raise NotPermitted(Reason.REMOVED, "you were removed from this circle")
         if self.state.closed:
             raise NotPermitted(Reason.CLOSED, "the host closed this circle")
+        if not self.state.is_certified(me):
+            raise NotPermitted(Reason.NOT_ADMITTED, "waiting for the host to let you in")
         seconds = self.state.slow_mode
         if seconds and last_post is not None and not self.state.is_moderator(me):
             wait_ms = last_post + seconds * 1000 - now
@@ -227,8 +260,9 @@ class CircleModeration:
         if not decision.accepted:
             reason = decision.reason or Reason.WRONG_PEER
             return [], [self._drop(member, reason, "link")]
-        handover_only = decision.kind is LinkKind.HANDOVER_ONLY
-        if handover_only and self.carries_conversation(member):
+        pending = not self.state.is_certified(member)
+        handover_only = decision.kind is LinkKind.HANDOVER_ONLY or pending
+        if decision.kind is LinkKind.HANDOVER_ONLY and self.carries_conversation(member):
             # A second link at an old epoch (dialed there for a hand-over) to a member whose
             # live link was carried over: that one keeps carrying; this one needs nothing.
             return [], []
@@ -238,7 +272,10 @@ class CircleModeration:
             TokenBucket.per_window(
                 self.limits.burst, self.limits.messages_per_window, self.limits.window_ms, now
             ),
+            pending,
         )
+        if pending:
+            return [], []  # nothing, not even the log, until a moderator admits them
         out = [Outgoing(member, encode(Digest(self.state.digest(), len(self.state))))]
         if handover_only:
             handover = self.keeper.handover_for(member)
@@ -271,8 +308,10 @@ class CircleModeration:
         peer = self._peers.get(member)
         if peer is None:
             return [], [self._drop(member, Reason.WRONG_PEER, "message")]
-        if not self.state.is_member(member):
+        if self.state.is_removed(member):
             return [], [self._drop(member, Reason.REMOVED, "message")]
+        if peer.pending:
+            return [], [self._drop(member, Reason.NOT_ADMITTED, "message")]
         if not peer.bucket.take(now):
             return [], [self._drop(member, Reason.RATE_LIMITED, "message")]
         try:
@@ -318,7 +357,7 @@ class CircleModeration:
         *,
         exclude: bytes | None,
     ) -> Result:
-        targets = [p for p in self._peers if p != exclude]  # before a removal takes effect
+        targets = [k for k, p in self._peers.items() if k != exclude and not p.pending]
         applied = self.state.apply_many(events, now)
         for event, error in applied.rejected:
             if error.reason is Reason.DUPLICATE:
@@ -330,7 +369,26 @@ class CircleModeration:
         effects += applied.effects
         blobs = [e.signed for e in applied.accepted]
         out = [Outgoing(p, m) for m in chunked(Events, blobs) for p in targets] if blobs else []
-        return out, effects
+        return out + self._promote(applied.effects), effects + self._recheck()
+
+    def _promote(self, effects: Iterable[Effect]) -> list[Outgoing]:
+        """Links of members just admitted stop pending: they carry the conversation (at the
+        current epoch) and both sides exchange their logs."""
+        out: list[Outgoing] = []
+        blobs = [e.signed for e in self.state.events()]
+        for effect in effects:
+            if not isinstance(effect, MemberAdmitted):
+                continue
+            peer = self._peers.get(effect.member)
+            if peer is None or not peer.pending:
+                continue
+            peer.pending = False
+            peer.handover_only = peer.epoch != self.circle.epoch
+            out += [Outgoing(effect.member, m) for m in chunked(Events, blobs)]
+            out.append(
+                Outgoing(effect.member, encode(Digest(self.state.digest(), len(self.state))))
+            )
+        return out
 
     def _on_handovers(self, member: bytes, blobs: Sequence[bytes], now: int) -> Result:
         out: list[Outgoing] = []
@@ -339,22 +397,29 @@ class CircleModeration:
         promoted: set[bytes] = set()
         for blob in blobs:
             try:
-                handover = decode_handover(blob, self.circle.host_key)
+                handover = decode_handover(blob, self._signers())
                 if handover.circle_id != self.circle.circle_id:
                     raise RotationError(Reason.WRONG_CIRCLE)
             except RotationError as exc:
                 effects.append(self._drop(member, exc.reason, "handover"))
                 continue
             if handover.recipient == self.me_key:
-                if handover.epoch <= self.circle.epoch:
+                same = handover.epoch == self.circle.epoch and handover.signer == self.state.rotator
+                if handover.epoch < self.circle.epoch or (
+                    handover.epoch == self.circle.epoch and not same
+                ):
                     self.stats[Reason.STALE_EPOCH] += 1
                     continue
                 try:
-                    rotated = open_handover(handover, self.me, self.circle)
+                    base = replace(self.circle, epoch=handover.epoch - 1) if same else self.circle
+                    rotated = open_handover(handover, self.me, base)
                 except RotationError as exc:
                     effects.append(self._drop(member, exc.reason, "handover"))
                     continue
-                self.keeper.advance(self.circle, now)
+                if rotated.secret == self.circle.secret:
+                    continue  # the rotation that counts is the one we hold
+                if not same:
+                    self.keeper.advance(self.circle, now)
                 self.circle = rotated
                 self.dirty = True
                 effects.append(SecretRotated(rotated))
@@ -369,7 +434,7 @@ class CircleModeration:
         if any(isinstance(e, SecretRotated) for e in effects):
             self.keeper.expire(now)
             effects.append(BindingsChanged())
-        return out, effects
+        return out, effects + self._recheck()
 
     def _carry_over(self, epoch: int) -> set[bytes]:
         """We moved to ``epoch``: live links to members who are still members keep carrying
@@ -384,8 +449,29 @@ class CircleModeration:
                 peer.handover_only = True
             else:
                 peer.epoch = epoch
+                peer.carried = True
                 carried.add(key)
         return carried
+
+    def _recheck(self) -> list[Effect]:
+        """Links carried over a rotation keep the conversation only for members the rotation
+        that counts was sealed to (or its maker): a link carried before we knew whom it was
+        sealed to (say, an identity we let in while away, after a removal we had not heard
+        of) is cut here."""
+        if self.state.epoch != self.circle.epoch or self.state.rotator is None:
+            return []
+        allowed = self.state.rotation_recipients | {self.state.rotator}
+        out: list[Effect] = []
+        for key, peer in self._peers.items():
+            if peer.carried and not peer.handover_only and key not in allowed:
+                peer.handover_only = True
+                out.append(StaleLink(key))
+        return out
+
+    def _signers(self) -> set[bytes]:
+        """Who may sign a hand-over: the host and whoever was ever a co-moderator."""
+        host = self.circle.host_key
+        return set() if host is None else {host, *self.state.derived.terms}
 
     def link_epoch(self, member: bytes) -> int | None:
         """The epoch the link to ``member`` counts at now (None: not linked)."""
@@ -457,36 +543,36 @@ class CircleModeration:
         self.state.check_permitted(self.me_key, action)
         complete = self.state.complete(action)
         event = sign_event(self.me, self.state.next_seq(self.me_key), now, complete)
-        targets = list(self._peers)
+        targets = [k for k, p in self._peers.items() if not p.pending]
         applied = self.state.apply_many([event], now)
         if applied.rejected:
             error = applied.rejected[0][1]
             raise NotPermitted(error.reason, error.detail)
         self.dirty = True
         out = [Outgoing(p, encode(Events((event.signed,)))) for p in targets]
-        return out, list(applied.effects)
+        return out + self._promote(applied.effects), list(applied.effects)
 
-    def remove(
-        self, member: bytes, now: int, *, remaining: Iterable[bytes] | None = None
-    ) -> Result:
-        """Remove ``member``; as the host, with ``remaining`` (the members we know), rotate
-        the secret right away too."""
+    def admit(self, member: bytes, pseudonym: str, now: int) -> Result:
+        """(Host or co-moderator.) Certify ``member``: their links carry the conversation."""
+        return self.act(Admit(member, pseudonym), now)
+
+    def remove(self, member: bytes, now: int, *, rotate: bool = True) -> Result:
+        """Remove ``member`` and, as the host or a co-moderator, rotate the secret right away
+        (sealed to the certified members who remain), both events in one message."""
         out, effects = self.act(Remove(member), now)
-        if remaining is not None and self.state.is_host(self.me_key) and self.state.rotation_due:
-            more_out, more = self.rotate(remaining, now)
-            out += more_out
+        if rotate and self.state.is_moderator(self.me_key) and self.state.rotation_due:
+            more_out, more = self.rotate(now)
+            out = _merged(out, more_out)
             effects += more
         return out, effects
 
-    def rotate(
-        self, remaining: Iterable[bytes], now: int, *, new_secret: bytes | None = None
-    ) -> Result:
-        """(Host.) Give the circle a new secret and hand it to each of ``remaining`` (removed
-        members are left out). Save the new circle (:class:`SecretRotated`) and :meth:`to_dict`
-        *before* sending anything."""
-        if not self.state.is_host(self.me_key):
-            raise NotPermitted(Reason.NOT_PERMITTED, "only the host rotates the secret")
-        recipients = [k for k in remaining if self.state.is_member(k)]
+    def rotate(self, now: int, *, new_secret: bytes | None = None) -> Result:
+        """(Host or co-moderator.) Give the circle a new secret and hand it to each certified
+        member not removed (never to an identity only the roster names). Save the new circle
+        (:class:`SecretRotated`) and :meth:`to_dict` *before* sending anything."""
+        if not self.state.is_moderator(self.me_key):
+            raise NotPermitted(Reason.NOT_PERMITTED, "only moderators rotate the secret")
+        recipients = sorted(self.state.certified())
         try:
             rotation = plan_rotation(
                 self.me,
@@ -662,7 +748,10 @@ class CircleModeration:
         if state.circle_id != circle.circle_id or state.host_key != circle.host_key:
             raise StateError(Reason.WRONG_CIRCLE, "stored moderation")
         keeper = RotationKeeper.from_dict(
-            data.get("keeper"), circle.host_key, grace_ms=options.pop("grace_ms", DEFAULT_GRACE_MS)
+            data.get("keeper"),
+            circle.host_key,
+            grace_ms=options.pop("grace_ms", DEFAULT_GRACE_MS),
+            signers=state.derived.terms,
         )
         queue = ReportQueue.from_dict(data.get("queue"))
         engine = cls(circle, me, state=state, keeper=keeper, queue=queue, **options)

@@ -41,6 +41,7 @@ class Reason(Enum):
     REMOVED = "removed"  # the member was removed from the circle
     CLOSED = "closed"
     SLOW_MODE = "slow_mode"  # slow mode: wait before posting again
+    NOT_ADMITTED = "not_admitted"  # no moderator let this identity in (yet)
     # rotation
     NOT_FOR_ME = "not_for_me"
     NOT_FROM_HOST = "not_from_host"

@@ -1,7 +1,9 @@
 """Rotating a circle's secret after a removal, and handing the new one to each remaining member.
 
-**Hand-over.** The host draws a new secret (:meth:`Circle.rotated`) and, for each remaining
-member, makes a :class:`Handover`: the secret sealed to that member alone and signed by the host::
+**Hand-over.** The rotating moderator (the host, or a co-moderator who removed someone while the
+host was away) draws a new secret and, for each remaining *certified* member (an ADMIT names
+them; self-signed roster entries get nothing), makes a :class:`Handover`: the secret sealed to
+that member alone and signed by the moderator::
 
     v  int  version (1)
     c  bin  circle id (16)
@@ -9,7 +11,7 @@ member, makes a :class:`Handover`: the secret sealed to that member alone and si
     m  bin  the recipient's member key (32)
     x  bin  SealedBox(recipient's X25519 key, SEAL_DOMAIN || circle id || epoch (4, BE) || secret)
     t  int  timestamp, ms
-    g  bin  the host's Ed25519 signature over HANDOVER_DOMAIN + the map without ``g``
+    g  bin  the moderator's Ed25519 signature over HANDOVER_DOMAIN + the map without ``g``
 
 The recipient's X25519 key is its Ed25519 member key converted (``crypto_sign_ed25519_pk_to_
 curve25519``), so the host needs nothing but the member keys it knows. The signature says the
@@ -80,6 +82,7 @@ class Handover:
     sealed: bytes = field(repr=False)
     ts: int
     signed: bytes = field(repr=False)
+    signer: bytes = b""  # the moderator whose signature verified
 
     @property
     def id(self) -> bytes:
@@ -106,9 +109,10 @@ def x25519_public(member_key: bytes) -> nacl.public.PublicKey:
 
 
 def make_handover(host: Membership, circle: Circle, recipient: bytes, ts: int) -> Handover:
-    """Seal ``circle``'s secret (at its epoch) to ``recipient`` and sign it as the host."""
-    if circle.host_key != host.member_key or host.circle_id != circle.circle_id:
-        raise RotationError(Reason.NOT_FROM_HOST, "only the host hands over a secret")
+    """Seal ``circle``'s secret (at its epoch) to ``recipient`` and sign it as ``host`` (the
+    host or a co-moderator: the caller checks the role)."""
+    if host.circle_id != circle.circle_id:
+        raise RotationError(Reason.WRONG_CIRCLE, "a membership of another circle")
     if len(recipient) != KEY_LEN:
         raise RotationError(Reason.BAD_VALUE, "member key size")
     try:
@@ -119,11 +123,12 @@ def make_handover(host: Membership, circle: Circle, recipient: bytes, ts: int) -
     content = _content(circle.circle_id, circle.epoch, recipient, sealed, ts)
     signature = host.sign(HANDOVER_DOMAIN + content)
     signed = bytes([content[0] + 1]) + content[1:] + codec.pack("g") + codec.pack(signature)
-    return Handover(circle.circle_id, circle.epoch, recipient, sealed, ts, signed)
+    return Handover(circle.circle_id, circle.epoch, recipient, sealed, ts, signed, host.member_key)
 
 
-def decode_handover(data: bytes, host_key: bytes | None) -> Handover:
-    """Decode a hand-over and check the host's signature (raises :class:`RotationError`)."""
+def decode_handover(data: bytes, signers: bytes | Iterable[bytes] | None) -> Handover:
+    """Decode a hand-over and check it is signed by one of ``signers`` (the host's key, or the
+    keys of the host and every co-moderator; raises :class:`RotationError`)."""
     with strict(RotationError):
         raw = codec.unpack(data, MAX_HANDOVER, Bad)
         if not isinstance(raw, dict):
@@ -140,13 +145,16 @@ def decode_handover(data: bytes, host_key: bytes | None) -> Handover:
     content = _content(circle_id, epoch, recipient, sealed, ts)
     if bytes([content[0] + 1]) + content[1:] + codec.pack("g") + codec.pack(signature) != data:
         raise RotationError(Reason.NON_CANONICAL, "not the canonical encoding")
-    if host_key is None:
+    if signers is None:
         raise RotationError(Reason.NO_HOST, "the open lobby's secret never changes")
-    try:
-        nacl.bindings.crypto_sign_open(signature + HANDOVER_DOMAIN + content, host_key)
-    except (nacl.exceptions.CryptoError, ValueError, TypeError):
-        raise RotationError(Reason.NOT_FROM_HOST, "not signed by the circle's host") from None
-    return Handover(circle_id, epoch, recipient, sealed, ts, data)
+    keys = [signers] if isinstance(signers, bytes) else sorted(set(signers))
+    for key in keys:
+        try:
+            nacl.bindings.crypto_sign_open(signature + HANDOVER_DOMAIN + content, key)
+        except (nacl.exceptions.CryptoError, ValueError, TypeError):
+            continue
+        return Handover(circle_id, epoch, recipient, sealed, ts, data, key)
+    raise RotationError(Reason.NOT_FROM_HOST, "not signed by a moderator of the circle")
 
 
 def open_handover(handover: Handover, me: Membership, circle: Circle) -> Circle:
@@ -192,13 +200,12 @@ def plan_rotation(
     min_epoch: int = 0,
     new_secret: bytes | None = None,
 ) -> Rotation:
-    """Rotate ``circle``'s secret: ``recipients`` are the remaining members (the caller leaves
-    out removed members; the host itself is left out here); ``seq`` the host's next event number;
-    the new epoch is past both the circle's and ``min_epoch`` (the last one announced)."""
+    """Rotate ``circle``'s secret: ``recipients`` are the remaining certified members (the
+    caller leaves out removed and uncertified ones; ``host``, the rotating moderator, is left
+    out here); ``seq`` its next event number; the new epoch is past both the circle's and
+    ``min_epoch`` (the last one announced)."""
     if circle.is_lobby:
         raise RotationError(Reason.NO_HOST, "the open lobby's secret never changes")
-    if circle.host_key != host.member_key:
-        raise RotationError(Reason.NOT_FROM_HOST, "only the host rotates the secret")
     keys = sorted({k for k in recipients if k != host.member_key})
     if len(keys) > MAX_RECIPIENTS:
         raise RotationError(Reason.TOO_MANY, f"at most {MAX_RECIPIENTS} members")
@@ -361,7 +368,12 @@ class RotationKeeper:
 
     @classmethod
     def from_dict(
-        cls, data: object, host_key: bytes | None, *, grace_ms: int = DEFAULT_GRACE_MS
+        cls,
+        data: object,
+        host_key: bytes | None,
+        *,
+        grace_ms: int = DEFAULT_GRACE_MS,
+        signers: Iterable[bytes] = (),
     ) -> RotationKeeper:
         if not isinstance(data, dict) or data.get("format") != KEEPER_FORMAT:
             raise StateError(Reason.UNKNOWN_VERSION, "stored rotation state")
@@ -384,7 +396,8 @@ class RotationKeeper:
                 raise StateError(Reason.MALFORMED, "a stored old epoch")
             keeper.old[epoch] = OldEpoch(epoch, secret, until)
         try:
-            keeper.hold(decode_handover(h, host_key) for h in handovers)
+            keys = None if host_key is None else {host_key, *signers}
+            keeper.hold(decode_handover(h, keys) for h in handovers)
         except (RotationError, TypeError) as exc:
             raise StateError(Reason.MALFORMED, f"a stored hand-over: {exc}") from None
         keeper._seen = {k for k in seen if isinstance(k, bytes)} & set(keeper._handovers)

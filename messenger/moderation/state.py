@@ -26,6 +26,7 @@ from .actions import (
     HOST_ONLY,
     MAX_TERM_EVENTS,
     Action,
+    Admit,
     Appoint,
     Dismiss,
     Remove,
@@ -37,6 +38,7 @@ from .effects import (
     CircleClosed,
     CircleReopened,
     Effect,
+    MemberAdmitted,
     MemberRemoved,
     MemberRestored,
     ModeratorAppointed,
@@ -123,8 +125,27 @@ class ModerationState:
         return hosts | self._derived.moderators
 
     def is_member(self, key: bytes) -> bool:
-        """False for removed members: refuse their links, posts and direct messages."""
-        return key not in self._derived.removed
+        """A certified member not removed: only they post, get direct messages and the
+        secret. False for removed members (refuse their links, posts and direct messages) and
+        for identities no moderator let in (see :meth:`is_certified`)."""
+        return key not in self._derived.removed and self.is_certified(key)
+
+    def is_certified(self, key: bytes) -> bool:
+        """The host, or a member an ADMIT names (in the open lobby, which has no moderation,
+        everybody)."""
+        return self.host_key is None or key == self.host_key or key in self._derived.admitted
+
+    def certified(self) -> frozenset[bytes]:
+        """Every certified member not removed (the host included)."""
+        keys = set(self._derived.admitted) - set(self._derived.removed)
+        if self.host_key is not None:
+            keys.add(self.host_key)
+        return frozenset(keys)
+
+    @property
+    def rotator(self) -> bytes | None:
+        """Who made the rotation that counts (the host or a co-moderator)."""
+        return self._derived.rotator
 
     def is_removed(self, key: bytes) -> bool:
         return key in self._derived.removed
@@ -279,6 +300,8 @@ class ModerationState:
     def _changes(self, old: Derived, new: Derived) -> tuple[Effect, ...]:
         me = self.me
         out: list[Effect] = []
+        for key in sorted(set(new.admitted) - set(old.admitted)):
+            out.append(MemberAdmitted(key, new.admitted[key], is_me=key == me))
         for key in sorted(set(new.removed) - set(old.removed)):
             out.append(MemberRemoved(key, new.removed[key], is_me=key == me))
         out += [MemberRestored(k) for k in sorted(set(old.removed) - set(new.removed))]
@@ -338,6 +361,12 @@ class ModerationState:
         target = getattr(action, "member", None)
         if actor != host and not self.is_co_moderator(actor):
             raise NotPermitted(Reason.NOT_MODERATOR, "only the host and co-moderators moderate")
+        if isinstance(action, Admit):
+            if target in self._derived.admitted or target == host:
+                raise NotPermitted(Reason.BAD_TARGET, "already a member")
+            if self.is_removed(action.member):
+                raise NotPermitted(Reason.REMOVED, "that person was removed from this circle")
+            return
         if actor != host and action.kind in HOST_ONLY:
             raise NotPermitted(Reason.NOT_PERMITTED, "only the host may do that")
         if target is not None:

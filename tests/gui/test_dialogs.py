@@ -16,6 +16,7 @@ from tests.qtasync import await_signal
 from ui import sample_data as sample
 from ui.dialogs import (
     AboutDialog,
+    CircleSettingsDialog,
     CreateCircleDialog,
     FirstRunDialog,
     InviteDialog,
@@ -448,3 +449,13 @@ def test_support_lists_editable_resources_and_the_faq(parent: QWidget) -> None:
     assert any("file your community can edit" in label.text() for label in dialog.findChildren(
         type(dialog.heading)
     ))  # fmt: skip
+
+
+def test_circle_settings_let_the_host_change_who_asks_to_join(parent: QWidget) -> None:
+    dialog = CircleSettingsDialog(sample.circle(Role.HOST), parent)
+    assert not dialog.auto_approve.isChecked() and dialog.changes().auto_approve is None
+    dialog.auto_approve.setChecked(True)
+    assert dialog.changes().auto_approve is True
+    member = CircleSettingsDialog(sample.circle(Role.MEMBER), parent)
+    member.auto_approve.setChecked(True)  # not shown to members, and never sent
+    assert member.auto_approve.isHidden() and member.changes().auto_approve is None

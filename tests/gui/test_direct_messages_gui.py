@@ -22,6 +22,7 @@ from pytestqt.qtbot import QtBot
 from messenger.api import DeliveryState, DmRequestEvent, Messenger, PeerConnectedEvent
 from messenger.options import parse_args
 from messenger.storage import MINIMUM
+from messenger.views import CircleSettingsView
 from tests.qtasync import await_signal, next_event, until
 from ui.controller import Controller
 from ui.main_window import MainWindow
@@ -49,7 +50,9 @@ def test_a_request_shows_and_my_message_comes_back_through_the_core(
         alice_ctl, bob_ctl = Controller(alice_window, alice), Controller(bob_window, bob)
         try:
             met = [next_event(m, lambda e: isinstance(e, PeerConnectedEvent)) for m in (alice, bob)]
-            circle = await alice.create_circle("Pairs", pseudonym="Quiet Heron")
+            circle = await alice.create_circle(
+                "Pairs", pseudonym="Quiet Heron", settings=CircleSettingsView(auto_approve=True)
+            )
             await bob.join_link(circle.invite_link, pseudonym="Gentle Fern")
             await asyncio.wait_for(asyncio.gather(*met), 20)
             bob_key = bob.circle(circle.id).my_key

@@ -29,6 +29,7 @@ from messenger.facade import Messenger
 from messenger.moderating import PostHiddenEvent, ReportEvent
 from messenger.moderation import EngineLimits
 from messenger.options import parse_args
+from messenger.views import CircleSettingsView
 from tests.qtasync import next_event, until
 from ui.controller import Controller
 from ui.dialogs.confirm import ConfirmDialog
@@ -65,7 +66,9 @@ def test_report_hide_and_block_through_the_widgets(
                 next_event(m, lambda e: isinstance(e, PeerConnectedEvent))
                 for m in (host, member, third)
             ]
-            circle = await host.create_circle("Harbour", pseudonym="Quiet Heron")
+            circle = await host.create_circle(
+                "Harbour", pseudonym="Quiet Heron", settings=CircleSettingsView(auto_approve=True)
+            )
             await member.join_link(circle.invite_link, pseudonym="Gentle Fern")
             await third.join_link(circle.invite_link, pseudonym="Rude Crow")
             await asyncio.wait_for(asyncio.gather(*met), 20)
@@ -172,7 +175,9 @@ def test_my_boundaries_fold_matching_posts_for_me_only(
         controller = Controller(window, me)
         try:
             met = next_event(me, lambda e: isinstance(e, PeerConnectedEvent))
-            circle = await me.create_circle("Harbour", pseudonym="Quiet Heron")
+            circle = await me.create_circle(
+                "Harbour", pseudonym="Quiet Heron", settings=CircleSettingsView(auto_approve=True)
+            )
             await other.join_link(circle.invite_link, pseudonym="Gentle Fern")
             await asyncio.wait_for(met, 20)
             arrived = next_event(me, lambda e: getattr(e, "post", None) is not None)

@@ -12,7 +12,7 @@ from messenger.events import DmEvent, DmRequestEvent, Event, PeerConnectedEvent
 from messenger.facade import Messenger
 from messenger.options import parse_args
 from messenger.storage import MINIMUM
-from messenger.views import DeliveryState
+from messenger.views import CircleSettingsView, DeliveryState
 from network.node import NodeConfig
 from tests.closing import close_all
 
@@ -43,7 +43,9 @@ async def test_a_queued_dm_survives_a_restart_and_arrives_once(tmp_path: Path) -
     await bob.start("bob pass")
     bob_seen: list[Event] = []
     bob.subscribe(bob_seen.append)
-    circle = await alice.create_circle("Pairs", pseudonym="Quiet Heron")
+    circle = await alice.create_circle(
+        "Pairs", pseudonym="Quiet Heron", settings=CircleSettingsView(auto_approve=True)
+    )
     await bob.join_link(circle.invite_link, pseudonym="Gentle Fern")
     port = int(alice.listen_addresses[0].rsplit(":", 1)[1])
     await bob.dial("127.0.0.1", port, circle.id)
@@ -94,7 +96,9 @@ async def test_read_receipts_and_typing_only_when_both_turn_them_on(tmp_path: Pa
         bob_seen: list[Event] = []
         alice.subscribe(alice_seen.append)
         bob.subscribe(bob_seen.append)
-        circle = await alice.create_circle("Pairs", pseudonym="Quiet Heron")
+        circle = await alice.create_circle(
+            "Pairs", pseudonym="Quiet Heron", settings=CircleSettingsView(auto_approve=True)
+        )
         await bob.join_link(circle.invite_link, pseudonym="Gentle Fern")
         await bob.dial("127.0.0.1", int(alice.listen_addresses[0].rsplit(":", 1)[1]), circle.id)
         await wait_for(bob_seen, PeerConnectedEvent)

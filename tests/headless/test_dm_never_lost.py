@@ -21,7 +21,7 @@ import pytest
 
 from messenger.events import DmEvent, DmRequestEvent, DmStateEvent, Event, PeerConnectedEvent
 from messenger.facade import Messenger
-from messenger.views import DeliveryState
+from messenger.views import CircleSettingsView, DeliveryState
 
 from .test_dm_history import make
 
@@ -91,7 +91,9 @@ async def test_block_unblock_and_a_rotation_lose_nothing(tmp_path: Path) -> None
     await pair.start()
     alice, bob = pair.alice, pair.bob
     try:
-        circle = await alice.create_circle("Pairs", pseudonym="Quiet Heron")
+        circle = await alice.create_circle(
+            "Pairs", pseudonym="Quiet Heron", settings=CircleSettingsView(auto_approve=True)
+        )
         await bob.join_link(circle.invite_link, pseudonym="Gentle Fern")
         await pair.link(circle.id)
         alice_key, bob_key = alice.circle(circle.id).my_key, bob.circle(circle.id).my_key
@@ -148,7 +150,9 @@ async def test_block_unblock_and_a_rotation_lose_nothing(tmp_path: Path) -> None
 async def test_an_unanswered_request_and_the_list_survive_a_restart(tmp_path: Path) -> None:
     pair = Pair(tmp_path)
     await pair.start()
-    circle = await pair.alice.create_circle("Pairs", pseudonym="Quiet Heron")
+    circle = await pair.alice.create_circle(
+        "Pairs", pseudonym="Quiet Heron", settings=CircleSettingsView(auto_approve=True)
+    )
     await pair.bob.join_link(circle.invite_link, pseudonym="Gentle Fern")
     await pair.link(circle.id)
     alice_key = pair.alice.circle(circle.id).my_key

@@ -94,7 +94,7 @@ async def test_people_here_counts_me_and_whoever_is_linked(tmp_path: Path) -> No
     await host.start("pass")
     await guest.start("pass")
     try:
-        circle = await host.create_circle("Count")
+        circle = await host.create_circle("Count", settings=CircleSettingsView(auto_approve=True))
         assert host.circle(circle.id).members_present == 1  # just me
         await guest.join_link(circle.invite_link)
         port = int(host.listen_addresses[0].rsplit(":", 1)[1])

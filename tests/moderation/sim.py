@@ -28,12 +28,15 @@ from messenger.conversation import (
 )
 from messenger.identity import Membership
 from messenger.moderation import (
+    Admit,
     CircleModeration,
     Effect,
     FloodDisconnect,
+    MemberAdmitted,
     MemberRemoved,
     PersonalSettings,
     SecretRotated,
+    sign_event,
 )
 from messenger.mux import Lane
 
@@ -83,7 +86,16 @@ class Sent:
 
 
 class World:
-    def __init__(self, names: Iterable[str], circle: Circle = CIRCLE, *, delay_ms: int = 0) -> None:
+    def __init__(
+        self,
+        names: Iterable[str],
+        circle: Circle = CIRCLE,
+        *,
+        delay_ms: int = 0,
+        certified: bool = True,
+    ) -> None:
+        """``certified``: the host let every member in beforehand (their ADMITs are in
+        everyone's log, as after real joins)."""
         self.now = T0
         self.peers: dict[str, Peer] = {}
         self.links: dict[frozenset[str], int] = {}
@@ -92,6 +104,15 @@ class World:
         self._doomed: set[tuple[str, str]] = set()  # links to close once what is queued is sent
         for name in names:
             self.add(name, member(name, circle), circle, delay_ms=delay_ms)
+        host = member("host", circle)
+        if certified and host.member_key == circle.host_key:
+            others = [p for p in self.peers.values() if p.key != host.member_key]
+            admits = [
+                sign_event(host, seq, T0, Admit(p.key, p.me.pseudonym))
+                for seq, p in enumerate(others, start=1)
+            ]
+            for peer in self.peers.values():
+                peer.mod.state.apply_many(admits, T0)
 
     def add(self, name: str, me: Membership, circle: Circle, *, delay_ms: int = 0) -> Peer:
         mod = CircleModeration(circle, me, delay=lambda limit: min(limit, delay_ms))
@@ -219,6 +240,18 @@ class World:
                 self.cut(peer.name, self.by_key(effect.peer).name)
             elif isinstance(effect, SecretRotated):
                 pass  # links re-form at the new epoch in connect()
+            elif isinstance(effect, MemberAdmitted):
+                # as the session does: an admitted member's waiting links carry the conversation
+                for other in self.peers.values():
+                    pair = frozenset((peer.name, other.name))
+                    if other is peer or pair not in self.links:
+                        continue
+                    if effect.member in (other.key, peer.key) and peer.mod.carries_conversation(
+                        other.key
+                    ):
+                        out, events = peer.sync.peer_connected(other.key, self.now)
+                        self._send(peer, out, Lane.CONVERSATION)
+                        peer.events += events
 
     def run(self, peer: str, result: tuple[list[Outgoing], list[Effect]]) -> None:
         out, effects = result

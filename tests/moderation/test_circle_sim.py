@@ -30,8 +30,7 @@ def removal_world() -> World:
 
 def remove_rex(world: World) -> None:
     host = world["host"]
-    remaining = [p.key for n, p in world.peers.items() if n != "host"]
-    world.run("host", host.mod.remove(world["rex"].key, world.now, remaining=remaining))
+    world.run("host", host.mod.remove(world["rex"].key, world.now))
     world.connect()
 
 

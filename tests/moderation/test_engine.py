@@ -117,7 +117,7 @@ def test_acting_without_the_role_is_refused() -> None:
         world["alice"].mod.act(Hide(P1), world.now)
     assert info.value.reason is Reason.NOT_MODERATOR
     with pytest.raises(NotPermitted):
-        world["alice"].mod.rotate([], world.now)
+        world["alice"].mod.rotate(world.now)
 
 
 # -- removal and rotation -----------------------------------------------------------------------
@@ -125,8 +125,7 @@ def test_removal_rotates_and_the_removed_member_is_left_behind() -> None:
     world = World(["host", "alice", "bob", "rex"])
     world.connect()
     host, rex = world["host"], world["rex"]
-    remaining = [world[n].key for n in ("alice", "bob", "rex")]
-    world.run("host", host.mod.remove(rex.key, world.now, remaining=remaining))
+    world.run("host", host.mod.remove(rex.key, world.now))
     assert host.mod.circle.epoch == 1
     for name in ("alice", "bob"):
         peer = world[name]
@@ -149,8 +148,7 @@ def test_live_links_of_members_who_stay_carry_over_the_rotation() -> None:
     world = World(["host", "alice", "bob", "rex"])
     world.connect()
     host, alice, bob, rex = (world[n] for n in ("host", "alice", "bob", "rex"))
-    remaining = [p.key for p in (alice, bob, rex)]
-    world.run("host", host.mod.remove(rex.key, world.now, remaining=remaining))
+    world.run("host", host.mod.remove(rex.key, world.now))
     # No new handshake: the links made at epoch 0 count at epoch 1 on both ends and still
     # carry the conversation; the removed member's link does not.
     for a, b in ((host, alice), (host, bob), (alice, bob), (alice, host), (bob, alice)):
@@ -184,8 +182,7 @@ def test_rotation_reaches_a_member_who_was_away_through_another_member() -> None
     world.connect()
     world.go_offline("bob")
     host = world["host"]
-    remaining = [world[n].key for n in ("alice", "bob")]
-    world.run("host", host.mod.remove(world["rex"].key, world.now, remaining=remaining))
+    world.run("host", host.mod.remove(world["rex"].key, world.now))
     world.connect()
     world.go_offline("host")
     world.go_online("bob")
@@ -208,11 +205,9 @@ def test_co_moderator_removal_makes_the_host_rotate() -> None:
     world.run("host", host.mod.act(Appoint(carol.key), world.now))
     world.run("carol", carol.mod.act(Remove(rex.key), world.now))
     assert host.mod.state.rotation_due
-    world.run("host", host.mod.rotate([carol.key, rex.key], world.now))
+    world.run("host", host.mod.rotate(world.now))
     assert carol.mod.circle.epoch == 1 and not host.mod.state.rotation_due
     assert rex.mod.circle.epoch == 0
-    with pytest.raises(NotPermitted):
-        carol.mod.rotate([], world.now)
 
 
 # -- reports ------------------------------------------------------------------------------------
@@ -332,7 +327,7 @@ def test_engine_round_trip() -> None:
     world.go_offline("bob")
     world.run(
         "host",
-        host.mod.remove(world["rex"].key, world.now, remaining=[alice.key, world["bob"].key]),
+        host.mod.remove(world["rex"].key, world.now),
     )
     alice.mod.report(world["rex"].key, ReportReason.SPAM, "", world.now)
     assert host.mod.take_dirty() and not host.mod.take_dirty()
@@ -427,7 +422,7 @@ def test_bad_hand_overs_and_reports_over_an_old_epoch_link_are_dropped() -> None
     world.go_offline("bob")
     world.run(
         "host",
-        world["host"].mod.remove(world["rex"].key, world.now, remaining=[world["bob"].key]),
+        world["host"].mod.remove(world["rex"].key, world.now),
     )
     world.go_online("bob")
     host, bob = world["host"], world["bob"]

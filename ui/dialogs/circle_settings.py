@@ -6,7 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from messenger.views import CircleView, Role
 
@@ -24,6 +31,7 @@ class CircleChanges:
     description: str | None = None
     rules: str | None = None
     slow_mode: int | None = None
+    auto_approve: bool | None = None  # let people with the link in without asking
 
     @property
     def details_changed(self) -> bool:
@@ -57,6 +65,9 @@ class CircleSettingsDialog(Dialog):
         self.slow_mode.setSpecialValueText(self.tr("Off"))
         self.slow_mode.setSuffix(self.tr(" s"))
         self.slow_mode.setValue(circle.settings.slow_mode_seconds)
+        self.auto_approve = QCheckBox(self.tr("Let people in without asking me"))
+        self.auto_approve.setAccessibleName(self.tr("Approve newcomers automatically"))
+        self.auto_approve.setChecked(circle.settings.auto_approve)
         self.close_button: QPushButton | None = None
         self.confirm_dialog: ConfirmDialog | None = None
         if host:
@@ -65,6 +76,15 @@ class CircleSettingsDialog(Dialog):
                 self.tr("Rules"),
                 self.rules,
                 help_text=self.tr("Members are asked to accept changed rules again."),
+            )
+        if host:
+            self.field(
+                self.tr("Newcomers"),
+                self.auto_approve,
+                help_text=self.tr(
+                    "Off: someone with the link waits until you let them in. On: anyone "
+                    "with the link gets in at once."
+                ),
             )
         if moderator:
             self.field(
@@ -89,6 +109,7 @@ class CircleSettingsDialog(Dialog):
         description = self.description.text().strip()
         rules = self.rules.toPlainText().strip()
         slow = self.slow_mode.value()
+        auto = self.auto_approve.isChecked()
         return CircleChanges(
             circle_id=c.id,
             pseudonym=name if name != c.my_pseudonym else None,
@@ -97,6 +118,7 @@ class CircleSettingsDialog(Dialog):
             slow_mode=slow
             if c.role in (Role.HOST, Role.MODERATOR) and slow != c.settings.slow_mode_seconds
             else None,
+            auto_approve=auto if host and auto != c.settings.auto_approve else None,
         )
 
     def submit(self) -> None:
