@@ -1,16 +1,10 @@
 """One circle while the peer runs: :class:`CircleSession`, the only writer of its
 :class:`~messenger.runtime.CircleRuntime`.
 
-The link router hands it its links coming and going and what arrives on them (by lane: the
-lanes are this module's business); the facade and the moderation actions call its methods. It
-drives the circle's two engines: the conversation engine (:class:`CircleSync`, on the store's
-database thread, whose post log is the database) and the moderation engine (on the loop, see
-:mod:`messenger.effects` for what its results do). What it needs from outside comes through
-narrow ports: :class:`Wire` (send on a link, drop a link, serve the circle again) and an
-``emit`` callable for the front ends.
-
-Front-end events are emitted after a step is done (stored, sent): a front end's failure never
-stops a send (the facade's emitter isolates subscribers, too).
+It gets its links and their messages from the link router; it drives the conversation engine
+(on the database thread) and the moderation engine (on the loop; :mod:`messenger.effects`), and
+reaches the network through the :class:`Wire` port and the front ends through ``emit``, after a
+step is done (stored, sent): a front end's failure never stops a send.
 """
 
 from __future__ import annotations
@@ -107,6 +101,7 @@ class CircleSession:
         emit: Callable[[Event], None],
         pins: KeyPins,
         clock_ms: Callable[[], int],
+        wake: Callable[[], None] = lambda: None,
     ) -> None:
         self.rt = rt
         """The circle's state: others read it; only this session writes it."""
@@ -116,6 +111,8 @@ class CircleSession:
         self.emit = emit
         self._pins = pins
         self.now_ms = clock_ms
+        self._wake = wake  # the scheduler looks at next_deadline() again
+        self._engine_due: int | None = None  # the conversation engine's, after its last call
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -187,8 +184,18 @@ class CircleSession:
 
     # -- the conversation engine -------------------------------------------------------------
     async def engine(self, fn: Callable[[], T]) -> T:
-        """Run ``fn`` on the database thread (where the conversation engine lives)."""
-        return await self.store.run(lambda _db: fn())
+        """Run ``fn`` on the database thread (where the conversation engine lives); what runs
+        here adds no time-driven work (:meth:`step` does, and wakes the scheduler)."""
+        return await self.store.run(lambda _db: self._noted(fn()))
+
+    def _noted(self, result: T) -> T:  # on the database thread, after an engine call
+        self._engine_due = self.rt.engine.next_deadline(self.now_ms())
+        return result
+
+    def next_deadline(self) -> int | None:
+        """When this circle next has time-driven work (ms), None when nothing waits on time."""
+        due = (self._engine_due, self.rt.mod.next_deadline(self.now_ms()))
+        return min((d for d in due if d is not None), default=None)
 
     async def step(self, fn: Callable[[], EngineResult]) -> list[ConversationEvent]:
         """One engine call that answers with messages and events: run it on the database
@@ -198,9 +205,10 @@ class CircleSession:
         def call(db: Store) -> EngineResult:
             out, events = fn()
             dm_history.record_events(db, events)
-            return out, events
+            return self._noted((out, events))
 
         out, events = await self.store.run(call)
+        self._wake()
         await self.deliver(out)
         self._show(events)
         return events
@@ -222,6 +230,7 @@ class CircleSession:
     # -- the moderation engine ---------------------------------------------------------------
     async def run_moderation(self, result: ModerationResult) -> None:
         await effects.run(self, result)
+        self._wake()
 
     async def send_moderation(self, out: Sequence[Outgoing]) -> None:
         for item in out:
