@@ -18,8 +18,7 @@ import msgpack
 from network.lograte import RefusalLog
 from network.node import PeerKey
 
-from . import dm_history, effects, persist, presenting
-from . import pseudonym as pseudonyms
+from . import dm_history, effects, persist, presenting, roster_sync
 from .circle import Circle
 from .circle_info import CircleInfoError, verify_info
 from .conversation import (
@@ -55,7 +54,7 @@ from .moderation import PersonalSettings
 from .moderation.effects import Effect
 from .mux import Lane, MuxError, unpack
 from .pinning import KeyPins
-from .roster import Roster, RosterEntry, RosterError
+from .roster import Roster, RosterEntry, RosterError, Summary
 from .runtime import CircleRuntime, LinkedPeer
 from .storage import AsyncStore, CircleRecord, MembershipRecord, Store
 from .views import DirectMessageView, PostView, Role
@@ -121,15 +120,10 @@ class CircleSession:
 
     def find_member(self, who: str) -> bytes:
         """A member's key by pseudonym (ignoring case and spacing) or a hex prefix (6+)."""
-        wanted = pseudonyms.comparison_key(who)
-        entries = self.rt.roster.entries()
-        for entry in entries:
-            if pseudonyms.comparison_key(entry.pseudonym) == wanted:
-                return entry.member_key
-        for entry in entries:
-            if entry.member_key.hex().startswith(who.lower()) and len(who) >= 6:
-                return entry.member_key
-        raise MemberNotFound(f"no member called {who!r} in this circle")
+        found = self.rt.roster.find(who)
+        if found is None:
+            raise MemberNotFound(f"no member called {who!r} in this circle")
+        return found
 
     # -- writing (the only writers of the runtime) ------------------------------------------
     async def save(self) -> None:
@@ -211,6 +205,8 @@ class CircleSession:
         self._wake()
         await self.deliver(out)
         self._show(events)
+        for peer in roster_sync.to_ask(self.rt, events):  # posts whose author we cannot name
+            await self.wire.send(peer, Lane.ROSTER, roster_sync.ask(roster_sync.known(self.rt)))
         return events
 
     async def deliver(self, out: Sequence[Outgoing]) -> None:
@@ -267,9 +263,7 @@ class CircleSession:
         learned = await self._learn([entry])
         if rt.info is not None:
             await self.wire.send(peer, Lane.CIRCLE_INFO, rt.info)
-        await self.wire.send(
-            peer, Lane.ROSTER, Roster.encode([rt.me_entry(), *rt.roster.entries()])
-        )
+        await self.wire.send(peer, Lane.ROSTER, roster_sync.greeting(roster_sync.known(rt)))
         if learned:
             await self._gossip(learned, exclude=peer)
         await self.run_moderation(moderation)
@@ -314,14 +308,7 @@ class CircleSession:
             events = await self.step(lambda: rt.engine.receive(member, body, now))
             await effects.observe(self, events)
         elif lane is Lane.ROSTER:
-            try:
-                entries = rt.roster.decode(body)
-            except RosterError as exc:
-                drops.note(sender(peer), f"roster update: {exc}")
-                return
-            learned = await self._learn(entries)
-            if learned:
-                await self._gossip(learned, exclude=peer)
+            await self._on_roster(peer, body)
         elif lane is Lane.CIRCLE_INFO:
             await self._on_circle_info(body, peer)
 
@@ -357,11 +344,22 @@ class CircleSession:
             await persist.save_pins(self.store, self._pins)
         return learned
 
+    async def _on_roster(self, peer: PeerKey, body: bytes) -> None:
+        try:
+            message = self.rt.roster.read(body)
+        except RosterError as exc:
+            drops.note(sender(peer), f"roster update: {exc}")
+            return
+        if isinstance(message, Summary):
+            for reply in roster_sync.answer(message, roster_sync.known(self.rt)):
+                await self.wire.send(peer, Lane.ROSTER, reply)
+        elif learned := await self._learn(message):
+            await self._gossip(learned, exclude=peer)
+
     async def _gossip(self, entries: list[RosterEntry], *, exclude: PeerKey) -> None:
-        update = Roster.encode(entries)
-        for peer in list(self.rt.links):
-            if peer != exclude:
-                await self.wire.send(peer, Lane.ROSTER, update)
+        update = Roster.encode(entries)  # to a few links: see roster_sync
+        for peer in roster_sync.fanout(list(self.rt.links), exclude):
+            await self.wire.send(peer, Lane.ROSTER, update)
 
     async def _on_circle_info(self, body: bytes, source: PeerKey) -> None:
         rt = self.rt
