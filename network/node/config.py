@@ -48,9 +48,10 @@ class NodeConfig:
     """A link with nothing heard for this long is closed (PINGs are answered, so only a hung
     or vanished peer's link gets there; a vanished host is found by the kernel far sooner)."""
     tcp: TcpLiveness | None = KERNEL_LIVENESS
-    """Kernel keepalive on member links: a vanished peer's link closes about ``tcp.idle`` +
-    ``tcp.interval`` x ``tcp.count`` seconds after it last sent anything, waking nobody until
-    then. None: only the app's keepalive."""
+    """Kernel keepalive on member links, probed from the dialer's side: there a vanished peer's
+    link closes about ``tcp.idle`` + ``tcp.interval`` x ``tcp.count`` seconds after it last
+    sent anything, waking nobody until then; on both sides data left unacknowledged for
+    ``tcp.user_timeout`` closes it. None: only the app's keepalive."""
     dial_timeout: float = 5.0
     max_pending_handshakes: int = 64
     max_point_connections: int = 128

@@ -435,7 +435,8 @@ class Node:
             raise NodeError("link limit reached")
         self._links[key] = link
         sock = stream.get_extra_info("socket")
-        sockopts.apply(sock if isinstance(sock, socket.socket) else None, self._config.tcp)
+        tcp = sock if isinstance(sock, socket.socket) else None
+        sockopts.apply(tcp, self._config.tcp, probe=initiator)  # probes from the dialer only
         self._tasks.spawn(self._pump(link), "node-link")
         log.info("member link up (%d link(s))", len(self._links))
         self._on_event(PeerConnected(key, link.identity))

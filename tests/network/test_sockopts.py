@@ -29,7 +29,7 @@ def connected() -> Iterator[tuple[socket.socket, socket.socket]]:
 def test_liveness_lands_on_the_socket(connected: tuple[socket.socket, socket.socket]) -> None:
     sock = connected[0]
     assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 0
-    sockopts.apply(sock, TcpLiveness(idle=77, interval=7, count=5, user_timeout=12.5))
+    sockopts.apply(sock, TcpLiveness(idle=77, interval=7, count=5, user_timeout=12.5), probe=True)
     assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
     if sys.platform.startswith("linux"):
         tcp = socket.IPPROTO_TCP
@@ -39,9 +39,19 @@ def test_liveness_lands_on_the_socket(connected: tuple[socket.socket, socket.soc
         assert sock.getsockopt(tcp, socket.TCP_USER_TIMEOUT) == 12_500
 
 
+def test_the_answering_side_sends_no_probes(
+    connected: tuple[socket.socket, socket.socket],
+) -> None:
+    sock = connected[1]
+    sockopts.apply(sock, TcpLiveness(user_timeout=12.5), probe=False)
+    assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 0
+    if sys.platform.startswith("linux"):
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT) == 12_500
+
+
 def test_none_leaves_the_socket_alone(connected: tuple[socket.socket, socket.socket]) -> None:
-    sockopts.apply(connected[1], None)
-    sockopts.apply(None, TcpLiveness())
+    sockopts.apply(connected[1], None, probe=True)
+    sockopts.apply(None, TcpLiveness(), probe=True)
     assert connected[1].getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 0
 
 
