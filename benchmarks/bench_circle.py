@@ -15,7 +15,8 @@ figures do not depend on the code under test reporting on itself:
   link to every other;
 - **idle**: bytes and wakeups (context switches of every thread) per member per minute.
 
-``HEARTH_BENCH_CIRCLE`` overrides the sizes (for example ``5,10``).
+``HEARTH_BENCH_CIRCLE`` overrides the sizes (for example ``5,10``), ``HEARTH_BENCH_IDLE`` the
+idle window in seconds.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from .report import Report, percentile, rate
 
 SIZES = tuple(int(n) for n in os.environ.get("HEARTH_BENCH_CIRCLE", "5,20,40").split(","))
 POSTS = 10
-IDLE_SECONDS = 20.0
+IDLE_SECONDS = float(os.environ.get("HEARTH_BENCH_IDLE", "130"))
+"""Long enough for every idle link's kernel keepalive round (``TcpLiveness.idle``, 120 s) to
+fall inside the window; the app's own PINGs (every 15 minutes on a silent link) do not."""
 BODY = ("A post a person might write in a support circle, a few sentences long. " * 5)[:300]
 BIG = 600  # IP length above which a TCP segment is a post frame, not a keepalive or an ACK
 TICK = os.sysconf("SC_CLK_TCK")

@@ -41,6 +41,7 @@ class CircleTable:
         wire: NodeWire,
         emit: Callable[[Event], None],
         clock_ms: Callable[[], int],
+        wake: Callable[[], None],
         rate_limits: RateLimits | None,
         moderation_limits: EngineLimits | None,
         rendezvous: str | None,
@@ -51,6 +52,7 @@ class CircleTable:
         self._wire = wire
         self._emit = emit
         self._clock_ms = clock_ms
+        self._wake = wake
         self._rate_limits = rate_limits
         self._moderation_limits = moderation_limits
         self._rendezvous = rendezvous
@@ -198,6 +200,7 @@ class CircleTable:
             emit=self._emit,
             pins=self.pins,
             clock_ms=self._clock_ms,
+            wake=self._wake,
         )
         self._sessions[circle.circle_id] = session
         return session

@@ -24,8 +24,9 @@ __all__ = ["MessengerConfig", "Millis", "Seconds"]
 @dataclass(frozen=True)
 class MessengerConfig:
     tick: Seconds = Seconds(1.0)
-    """How often due work runs: the engines' timers, reports due, old epochs expiring, spoken
-    codes closing."""
+    """The shortest gap between two rounds of due work (the engines' timers, reports due, old
+    epochs expiring, spoken codes closing). Rounds run at the circles' deadlines
+    (:mod:`messenger.schedule`), never while nothing is due."""
     purge_every: Seconds = Seconds(60.0)
     """How often posts past a circle's retention are deleted."""
     find_code_host: Seconds = Seconds(15.0)

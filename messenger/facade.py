@@ -33,6 +33,7 @@ from .network_port import NodeWire
 from .options import LaunchOptions
 from .profile import NotRunning, Profile
 from .router import LinkRouter
+from .schedule import Scheduler
 from .session import CircleSession
 from .storage import AsyncStore, KdfParams
 from .verification import Verification
@@ -87,10 +88,14 @@ class Messenger:
         self._tasks = TaskSet(self._task_failed)
         self._profile = Profile(options, kdf, self.config.clock)
         self._wire = NodeWire(self._tasks, self._bindings)
+        self._scheduler = Scheduler(
+            config, lambda: self._circles, lambda: self._wire.joining, self.enforce_retention
+        )
         self._circles = CircleTable(
             wire=self._wire,
             emit=self.emit,
             clock_ms=self.config.now_ms,
+            wake=self._scheduler.wake,
             rate_limits=config.rate_limits,
             moderation_limits=config.moderation,
             rendezvous=options.rendezvous,
@@ -140,6 +145,11 @@ class Messenger:
     def running(self) -> bool:
         return self._started
 
+    def activity(self) -> dict[str, int]:
+        """Counters: messages (and bytes) sent by lane, rounds of due work, purges run."""
+        rounds, purges = self._scheduler.rounds, self._scheduler.purges
+        return {**self._wire.sent, "due work rounds": rounds, "purges": purges}
+
     async def start(self, passphrase: str | None = None) -> None:
         """Open the profile (Argon2id off the loop), load its circles, start the node."""
         store = await self._profile.open(passphrase)
@@ -163,7 +173,7 @@ class Messenger:
         await self.enforce_retention(ending_session=True)  # left over from a crash
         await self.enforce_retention()
         self._tasks.spawn(self._router.run(), "messenger-inbox")
-        self._tasks.spawn(self._ticker(), "messenger-ticker")
+        self._tasks.spawn(self._scheduler.run(), "messenger-scheduler")
         self._started = True
         log.info("peer started with %d circle(s)", len(self._circles))
 
@@ -313,6 +323,7 @@ class Messenger:
         event = joiner.current(circle_id) if reuse else None
         if event is None:
             event = await joiner.open(circle_id, rt.invite_link(), auto_approve=auto_approve)
+            self._scheduler.wake()  # an open code is checked for expiry every tick
         return JoinCodeView(circle_id, event.code, event.expires)
 
     def approve(self, request: str) -> None:
@@ -403,19 +414,6 @@ class Messenger:
     async def enforce_retention(self, *, ending_session: bool = False) -> int:
         """Delete posts past each circle's retention; returns how many went."""
         return await self._profile.enforce_retention(self._circles, ending_session=ending_session)
-
-    async def _ticker(self) -> None:
-        loop = asyncio.get_running_loop()
-        next_purge = loop.time() + self.config.purge_every
-        while True:
-            await asyncio.sleep(self.config.tick)
-            if loop.time() >= next_purge:
-                next_purge = loop.time() + self.config.purge_every
-                await self.enforce_retention()
-            if self._wire.joining is not None:
-                await self._wire.joining.expire()
-            for session in self._circles:
-                await session.tick()
 
     def _task_failed(self, task: asyncio.Task[object], exc: BaseException) -> None:
         log.error("background task %s failed", task.get_name(), exc_info=exc)

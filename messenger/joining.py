@@ -170,6 +170,10 @@ class Joining:
         assert session is not None
         session.deny(message)
 
+    def has_open(self) -> bool:
+        """Whether a code is open (then :meth:`expire` is due every tick)."""
+        return bool(self._open)
+
     async def expire(self) -> None:
         """Stop announcing invitations that expired or closed."""
         now = self._clock()

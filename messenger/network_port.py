@@ -5,6 +5,7 @@ open spoken codes of a new invite link."""
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 
 from network.errors import NetworkError
@@ -26,6 +27,9 @@ class NodeWire:
         self._bindings = bindings
         self.node: Node | None = None
         self.joining: Joining | None = None
+        self.sent: Counter[str] = Counter()
+        """Messages handed to the node, by lane (and bytes, as ``lane bytes``): what a peer
+        sends, counted by kind (tests and measurements read it)."""
 
     def attach(self, node: Node | None, joining: Joining | None) -> None:
         self.node, self.joining = node, joining
@@ -34,6 +38,9 @@ class NodeWire:
         node = self.node
         if node is None:
             return
+        self.sent[lane.name] += 1
+        self.sent[f"{lane.name} bytes"] += len(body)
+        log.debug("send %s (%d bytes)", lane.name, len(body))
         try:
             await node.send(peer, pack(lane, body))
         except NetworkError as exc:

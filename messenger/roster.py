@@ -8,6 +8,7 @@ name on someone else's key.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -15,11 +16,14 @@ import msgpack
 
 from network import strictpack
 
+from . import pseudonym as pseudonyms
 from .errors import HearthError
 from .identity import IdentityError, VerifiedIdentity, verify
 
 MAX_ENTRIES = 256
 MAX_UPDATE_BYTES = 64 * 1024
+ENTRIES, SUMMARY = 1, 2  # the two kinds of roster message
+ID_BYTES = 8
 
 
 class RosterError(HearthError):
@@ -36,6 +40,39 @@ class RosterEntry:
     @classmethod
     def from_verified(cls, identity: VerifiedIdentity, statement: bytes) -> RosterEntry:
         return cls(identity.member_key, identity.pseudonym, identity.noise_static, statement)
+
+    @property
+    def short_id(self) -> bytes:
+        """What a summary names this exact entry by (a new statement gets a new id)."""
+        h = hashlib.blake2b(digest_size=ID_BYTES, person=b"hearth-roster-id")
+        h.update(len(self.statement).to_bytes(4, "big") + self.statement + self.noise_static)
+        return h.digest()
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A member's roster by short ids: the receiver sends back only the entries it has and
+    the sender lacks, and answers with its own summary (only when ``answer`` is set: an
+    answer is never answered, so an exchange ends after two summaries) when it lacks some."""
+
+    ids: frozenset[bytes]
+    answer: bool
+
+    def encode(self) -> bytes:
+        items = sorted(self.ids)[:MAX_ENTRIES]
+        return bytes(msgpack.packb([SUMMARY, items, self.answer], use_bin_type=True))
+
+    @classmethod
+    def of(cls, entries: Iterable[RosterEntry], *, answer: bool) -> Summary:
+        return cls(frozenset(e.short_id for e in entries), answer)
+
+    def lacking(self, entries: Iterable[RosterEntry]) -> list[RosterEntry]:
+        """Which of ``entries`` the summary's sender does not have."""
+        return [e for e in entries if e.short_id not in self.ids]
+
+    def unknown_to(self, entries: Iterable[RosterEntry]) -> bool:
+        """Whether the summary names an entry not among ``entries``."""
+        return bool(self.ids - {e.short_id for e in entries})
 
 
 class Roster:
@@ -70,6 +107,17 @@ class Roster:
     def remove(self, member_key: bytes) -> None:
         self._entries.pop(member_key, None)
 
+    def find(self, who: str) -> bytes | None:
+        """A member's key by pseudonym (ignoring case and spacing) or a hex prefix (6+)."""
+        wanted = pseudonyms.comparison_key(who)
+        for entry in self._entries.values():
+            if pseudonyms.comparison_key(entry.pseudonym) == wanted:
+                return entry.member_key
+        for entry in self._entries.values():
+            if entry.member_key.hex().startswith(who.lower()) and len(who) >= 6:
+                return entry.member_key
+        return None
+
     def pseudonym(self, member_key: bytes) -> str | None:
         entry = self._entries.get(member_key)
         return entry.pseudonym if entry else None
@@ -79,18 +127,27 @@ class Roster:
     @staticmethod
     def encode(entries: Iterable[RosterEntry]) -> bytes:
         items = [[e.statement, e.noise_static] for e in entries][:MAX_ENTRIES]
-        return bytes(msgpack.packb([1, items], use_bin_type=True))
+        return bytes(msgpack.packb([ENTRIES, items], use_bin_type=True))
+
+    def read(self, data: bytes) -> list[RosterEntry] | Summary:
+        """A roster message: verified entries (see :meth:`decode`) or a :class:`Summary`."""
+        value = _unpack(data)
+        if isinstance(value, list) and len(value) == 3 and value[0] == SUMMARY:
+            ids, answer = value[1], value[2]
+            if not (isinstance(ids, list) and isinstance(answer, bool)):
+                raise RosterError("roster summary has the wrong shape")
+            if not all(isinstance(i, bytes) and len(i) == ID_BYTES for i in ids):
+                raise RosterError("roster summary has a malformed id")
+            return Summary(frozenset(ids), answer)
+        return self._entries_of(value)
 
     def decode(self, data: bytes) -> list[RosterEntry]:
         """Verify every statement in an update; raise RosterError on a malformed update, and
         skip (not raise) single statements that do not verify."""
-        if len(data) > MAX_UPDATE_BYTES:
-            raise RosterError("roster update too large")
-        try:
-            value = strictpack.unpack(data, max_array=MAX_ENTRIES)
-        except strictpack.Undecodable as exc:
-            raise RosterError("roster update is not msgpack") from exc
-        if not (isinstance(value, list) and len(value) == 2 and value[0] == 1):
+        return self._entries_of(_unpack(data))
+
+    def _entries_of(self, value: object) -> list[RosterEntry]:
+        if not (isinstance(value, list) and len(value) == 2 and value[0] == ENTRIES):
             raise RosterError("roster update has the wrong shape")
         if not isinstance(value[1], list):
             raise RosterError("roster update has no entries")
@@ -107,3 +164,12 @@ class Roster:
                 continue
             entries.append(RosterEntry.from_verified(identity, statement))
         return entries
+
+
+def _unpack(data: bytes) -> object:
+    if len(data) > MAX_UPDATE_BYTES:
+        raise RosterError("roster update too large")
+    try:
+        return strictpack.unpack(data, max_array=MAX_ENTRIES)
+    except strictpack.Undecodable as exc:
+        raise RosterError("roster update is not msgpack") from exc

@@ -1,13 +1,10 @@
 """One circle while the peer runs: :class:`CircleSession`, the only writer of its
 :class:`~messenger.runtime.CircleRuntime`.
 
-The link router hands it its links and what arrives on them (by lane); the facade and the
-moderation actions call its methods. It drives the conversation engine (:class:`CircleSync`, on
-the database thread) and the moderation engine (on the loop; :mod:`messenger.effects`); links of
-identities not admitted yet wait (:mod:`messenger.admission`). Ports: :class:`Wire` and ``emit``.
-
-Front-end events are emitted after a step is done (stored, sent): a front end's failure never
-stops a send (the facade's emitter isolates subscribers, too).
+It gets its links and their messages from the link router; it drives the conversation engine
+(on the database thread) and the moderation engine (on the loop; :mod:`messenger.effects`); links
+of identities not admitted yet wait (:mod:`messenger.admission`). It reaches the network through the :class:`Wire` port and the front ends through ``emit``, after a
+step is done (stored, sent): a front end's failure never stops a send.
 """
 
 from __future__ import annotations
@@ -21,7 +18,7 @@ import msgpack
 from network.lograte import RefusalLog
 from network.node import PeerKey
 
-from . import acts, admission, dm_history, effects, persist, presenting
+from . import acts, admission, dm_history, effects, persist, presenting, roster_sync
 from . import pseudonym as pseudonyms
 from .circle import Circle
 from .circle_info import CircleInfoError, verify_info
@@ -59,7 +56,7 @@ from .moderation import PersonalSettings
 from .moderation.effects import Effect
 from .mux import Lane, MuxError, unpack
 from .pinning import KeyPins
-from .roster import Roster, RosterEntry, RosterError
+from .roster import Roster, RosterEntry, RosterError, Summary
 from .runtime import CircleRuntime, LinkedPeer
 from .storage import AsyncStore, CircleRecord, MembershipRecord, Store
 from .views import DirectMessageView, PostView, Role
@@ -105,6 +102,7 @@ class CircleSession:
         emit: Callable[[Event], None],
         pins: KeyPins,
         clock_ms: Callable[[], int],
+        wake: Callable[[], None] = lambda: None,
     ) -> None:
         self.rt = rt
         """The circle's state: others read it; only this session writes it."""
@@ -114,6 +112,8 @@ class CircleSession:
         self.emit = emit
         self._pins = pins
         self.now_ms = clock_ms
+        self._wake = wake  # the scheduler looks at next_deadline() again
+        self._engine_due: int | None = None  # the conversation engine's, after its last call
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -122,15 +122,10 @@ class CircleSession:
 
     def find_member(self, who: str) -> bytes:
         """A member's key by pseudonym (ignoring case and spacing) or a hex prefix (6+)."""
-        wanted = pseudonyms.comparison_key(who)
-        entries = self.rt.roster.entries()
-        for entry in entries:
-            if pseudonyms.comparison_key(entry.pseudonym) == wanted:
-                return entry.member_key
-        for entry in entries:
-            if entry.member_key.hex().startswith(who.lower()) and len(who) >= 6:
-                return entry.member_key
-        raise MemberNotFound(f"no member called {who!r} in this circle")
+        found = self.rt.roster.find(who)
+        if found is None:
+            raise MemberNotFound(f"no member called {who!r} in this circle")
+        return found
 
     # -- writing (the only writers of the runtime) ------------------------------------------
     async def save(self) -> None:
@@ -185,8 +180,18 @@ class CircleSession:
 
     # -- the conversation engine -------------------------------------------------------------
     async def engine(self, fn: Callable[[], T]) -> T:
-        """Run ``fn`` on the database thread (where the conversation engine lives)."""
-        return await self.store.run(lambda _db: fn())
+        """Run ``fn`` on the database thread (where the conversation engine lives); what runs
+        here adds no time-driven work (:meth:`step` does, and wakes the scheduler)."""
+        return await self.store.run(lambda _db: self._noted(fn()))
+
+    def _noted(self, result: T) -> T:  # on the database thread, after an engine call
+        self._engine_due = self.rt.engine.next_deadline(self.now_ms())
+        return result
+
+    def next_deadline(self) -> int | None:
+        """When this circle next has time-driven work (ms), None when nothing waits on time."""
+        due = (self._engine_due, self.rt.mod.next_deadline(self.now_ms()))
+        return min((d for d in due if d is not None), default=None)
 
     async def step(self, fn: Callable[[], EngineResult]) -> list[ConversationEvent]:
         """One engine call that answers with messages and events: run it on the database
@@ -198,12 +203,15 @@ class CircleSession:
         def call(db: Store) -> tuple[list[Outgoing], list[ConversationEvent], acts.Settled]:
             out, events = fn()
             dm_history.record_events(db, events)
-            return out, events, acts.settle(db, self.id, me, events, member)
+            return self._noted((out, events, acts.settle(db, self.id, me, events, member)))
 
         out, events, settled = await self.store.run(call)
+        self._wake()
         await self.deliver(out)
         self._show(settled)
         acts.announce(self.emit, self.id, settled)
+        for peer in roster_sync.to_ask(self.rt, events):  # posts whose author we cannot name
+            await self.wire.send(peer, Lane.ROSTER, roster_sync.ask(roster_sync.known(self.rt)))
         return events
 
     async def deliver(self, out: Sequence[Outgoing]) -> None:
@@ -223,6 +231,7 @@ class CircleSession:
     # -- the moderation engine ---------------------------------------------------------------
     async def run_moderation(self, result: ModerationResult) -> None:
         await effects.run(self, result)
+        self._wake()
 
     async def send_moderation(self, out: Sequence[Outgoing]) -> None:
         for item in out:
@@ -269,9 +278,7 @@ class CircleSession:
         learned = await self._learn([entry])
         if rt.info is not None:
             await self.wire.send(peer, Lane.CIRCLE_INFO, rt.info)
-        await self.wire.send(
-            peer, Lane.ROSTER, Roster.encode([rt.me_entry(), *rt.roster.entries()])
-        )
+        await self.wire.send(peer, Lane.ROSTER, roster_sync.greeting(roster_sync.known(rt)))
         if learned:
             await self._gossip(learned, exclude=peer)
         await self.run_moderation(moderation)
@@ -317,14 +324,7 @@ class CircleSession:
             events = await self.step(lambda: rt.engine.receive(member, body, now))
             await effects.observe(self, events)
         elif lane is Lane.ROSTER:
-            try:
-                entries = rt.roster.decode(body)
-            except RosterError as exc:
-                drops.note(sender(peer), f"roster update: {exc}")
-                return
-            learned = await self._learn(entries)
-            if learned:
-                await self._gossip(learned, exclude=peer)
+            await self._on_roster(peer, body)
         elif lane is Lane.CIRCLE_INFO:
             await self._on_circle_info(body, peer)
 
@@ -360,11 +360,22 @@ class CircleSession:
             await persist.save_pins(self.store, self._pins)
         return learned
 
+    async def _on_roster(self, peer: PeerKey, body: bytes) -> None:
+        try:
+            message = self.rt.roster.read(body)
+        except RosterError as exc:
+            drops.note(sender(peer), f"roster update: {exc}")
+            return
+        if isinstance(message, Summary):
+            for reply in roster_sync.answer(message, roster_sync.known(self.rt)):
+                await self.wire.send(peer, Lane.ROSTER, reply)
+        elif learned := await self._learn(message):
+            await self._gossip(learned, exclude=peer)
+
     async def _gossip(self, entries: list[RosterEntry], *, exclude: PeerKey) -> None:
-        update = Roster.encode(entries)
-        for peer in list(self.rt.links):
-            if peer != exclude:
-                await self.wire.send(peer, Lane.ROSTER, update)
+        update = Roster.encode(entries)  # to a few links: see roster_sync
+        for peer in roster_sync.fanout(list(self.rt.links), exclude):
+            await self.wire.send(peer, Lane.ROSTER, update)
 
     async def _on_circle_info(self, body: bytes, source: PeerKey) -> None:
         rt = self.rt

@@ -633,6 +633,22 @@ class PostSync:
         self._pull(now, batch)
         self._forward(now, batch)
 
+    def next_deadline(self, now: int) -> int | None:
+        """When :meth:`tick` next has work: a gap to ask about again or give up on, an
+        unanswered pull, posts dropped for a peer's rate to ask for again (due at once); None
+        when nothing waits on time, so an idle circle is never ticked."""
+        due: list[int] = []
+        limits = self.limits
+        for author in self.held.authors():
+            since = self.held.gap_since.get(author, now)
+            due.append(since + limits.gap_timeout_ms)
+            if author not in self.held.retried:
+                due.append(since + limits.want_retry_ms)
+        due += [since + limits.want_retry_ms for since in self.pull_since.values()]
+        if any(view.deferred and view.synced for view in self.peers.values()):
+            due.append(now)
+        return min(due, default=None)
+
     def _forget_asks(self, author: bytes) -> None:
         """The peers we asked for ``author``'s posts did not answer in time: forget the asks
         and count those peers as silent for this author, so the next pull asks another."""

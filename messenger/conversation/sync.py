@@ -194,12 +194,22 @@ class CircleSync:
 
     # -- time -----------------------------------------------------------------------------
     def tick(self, now: int) -> Result:
-        """Call about once a second: gap timeouts, retries, recovery of rate drops, notices."""
+        """Call at :meth:`next_deadline` (at most about once a second): gap timeouts, retries,
+        recovery of rate drops, notices."""
         batch = Batch()
         self.posts.tick(now, self._limiters, batch)
         for peer, limiter in list(self._limiters.items()):
             self._limits(peer, limiter, now, batch)
         return batch.out, batch.events
+
+    def next_deadline(self, now: int) -> int | None:
+        """When :meth:`tick` next has work (see :meth:`PostSync.next_deadline`), or a peer's
+        LIMITED notice or cool-down is waiting; None when nothing waits on time."""
+        due = self.posts.next_deadline(now)
+        for peer, limiter in self._limiters.items():
+            if limiter.unreported or (limiter.flagged and peer not in self._cool_until):
+                due = now if due is None else min(due, now)
+        return due
 
     # -- posts ----------------------------------------------------------------------------
     def next_seq(self) -> int:

@@ -699,12 +699,22 @@ class CircleModeration:
 
     # -- time and flooding ----------------------------------------------------------------
     def tick(self, now: int) -> Result:
-        """About once a second: due reports go out, old epochs expire."""
+        """At :meth:`next_deadline`: due reports go out, old epochs expire."""
         out, effects = self._flush_reports(now)
         if self.keeper.expire(now):
             self.dirty = True
             effects.append(BindingsChanged())
         return out, effects
+
+    def next_deadline(self, now: int) -> int | None:
+        """When :meth:`tick` next has work: a report whose delay ends or that expires, an old
+        epoch whose grace ends (at once when no hand-over is pending); None when nothing
+        waits on time. Reports waiting for a moderator also go when one links."""
+        due = [p.not_before if p.not_before > now else p.expires for p in self._pending]
+        if self.keeper.old:
+            pending = self.keeper.pending()
+            due += [o.until for o in self.keeper.old.values()] if pending else [now]
+        return min(due, default=None)
 
     def observe(self, events: Iterable[ConversationEvent | Effect], now: int) -> list[Effect]:
         """Feed the conversation engine's events (and our own effects) to the flood guard:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..noise import KeyPair
+from ..sockopts import TcpLiveness
 
 PayloadVerifier = Callable[[bytes, bytes], object]
 """(peer's app payload, peer's Noise static key) -> the peer's identity; raise to refuse."""
@@ -29,13 +30,28 @@ class CircleBinding:
     such a binding no rendezvous server either)."""
 
 
+KERNEL_LIVENESS = TcpLiveness()
+
+
 @dataclass(frozen=True)
 class NodeConfig:
     interfaces: tuple[str, ...] = ()
     discovery: bool = True
     handshake_timeout: float = 5.0
-    keepalive_interval: float = 5.0
-    idle_timeout: float = 15.0
+    keepalive_interval: float = 900.0
+    """The dialer's PING after this long with nothing heard (the app's own check, a backstop:
+    the kernel checks idle links, see ``tcp``)."""
+    relayed_keepalive_interval: float = 50.0
+    """The same over a rendezvous relay, whose splice closes after two idle minutes (kernel
+    probes do not cross a relay)."""
+    idle_timeout: float = 2700.0
+    """A link with nothing heard for this long is closed (PINGs are answered, so only a hung
+    or vanished peer's link gets there; a vanished host is found by the kernel far sooner)."""
+    tcp: TcpLiveness | None = KERNEL_LIVENESS
+    """Kernel keepalive on member links, probed from the dialer's side: there a vanished peer's
+    link closes about ``tcp.idle`` + ``tcp.interval`` x ``tcp.count`` seconds after it last
+    sent anything, waking nobody until then; on both sides data left unacknowledged for
+    ``tcp.user_timeout`` closes it. None: only the app's keepalive."""
     dial_timeout: float = 5.0
     max_pending_handshakes: int = 64
     max_point_connections: int = 128

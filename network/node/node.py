@@ -19,9 +19,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import socket
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .. import sockopts
 from ..channel import ChannelConfig, ChannelError, CloseCode, PeerHandshake, describe_code
 from ..discovery import Discovery, PeerFound, PeerGone, PeerUpdated
 from ..discovery.events import DiscoveryEvent
@@ -262,11 +264,12 @@ class Node:
 
     # -- handshakes ---------------------------------------------------------------------
 
-    def _channel_config(self, binding: CircleBinding) -> ChannelConfig:
+    def _channel_config(self, binding: CircleBinding, *, relayed: bool = False) -> ChannelConfig:
         def verify(peer: PeerHandshake) -> _Verified:
             label, app = payload_mod.unwrap(peer.payload)
             return _Verified(binding.verify(app, peer.remote_static), label)
 
+        config = self._config
         return ChannelConfig(
             static=binding.static,
             psk=binding.psk,
@@ -274,7 +277,9 @@ class Node:
             verify_peer=verify,
             handshake_timeout=self._config.handshake_timeout,
             idle_timeout=self._config.idle_timeout,
-            keepalive_interval=self._config.keepalive_interval,
+            keepalive_interval=min(config.keepalive_interval, config.relayed_keepalive_interval)
+            if relayed
+            else config.keepalive_interval,
         )
 
     async def _connect(self, addresses: Sequence[str], port: int, binding: CircleBinding) -> _Link:
@@ -296,7 +301,12 @@ class Node:
         raise ConnectError(f"could not reach the member: {last}") from last
 
     async def _secure(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, binding: CircleBinding
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        binding: CircleBinding,
+        *,
+        relayed: bool = False,
     ) -> SecureStream:
         """Read the responder's challenge, say hello for the circle, then the dialer's
         handshake; the writer closes on failure."""
@@ -305,7 +315,7 @@ class Node:
                 reader, writer, binding.discovery_key, self._config.handshake_timeout
             )
             return await connect_channel(
-                reader, writer, self._channel_config(binding), cleartext=clear
+                reader, writer, self._channel_config(binding, relayed=relayed), cleartext=clear
             )
         except BaseException:
             writer.close()
@@ -424,6 +434,9 @@ class Node:
             link.done.set()
             raise NodeError("link limit reached")
         self._links[key] = link
+        sock = stream.get_extra_info("socket")
+        tcp = sock if isinstance(sock, socket.socket) else None
+        sockopts.apply(tcp, self._config.tcp, probe=initiator)  # probes from the dialer only
         self._tasks.spawn(self._pump(link), "node-link")
         log.info("member link up (%d link(s))", len(self._links))
         self._on_event(PeerConnected(key, link.identity))
@@ -549,7 +562,7 @@ class _RelayPort:
     async def secure(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, binding: CircleBinding
     ) -> SecureStream:
-        return await self._node._secure(reader, writer, binding)
+        return await self._node._secure(reader, writer, binding, relayed=True)
 
     def adopt(self, binding: CircleBinding, stream: SecureStream) -> None:
         self._node._register(binding, stream, initiator=True)

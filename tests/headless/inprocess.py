@@ -36,10 +36,10 @@ FAST = MessengerConfig(
 
 
 class Peer:
-    def __init__(self, profile: Path | None = None) -> None:
+    def __init__(self, profile: Path | None = None, config: MessengerConfig = FAST) -> None:
         where = ["--ephemeral"] if profile is None else ["--profile", str(profile)]
         options = parse_args([*where, "--interface", "127.0.0.1", "--headless"])
-        self.messenger = Messenger(options, kdf=MINIMUM, config=FAST)
+        self.messenger = Messenger(options, kdf=MINIMUM, config=config)
         self.events: list[dict[str, Any]] = []
         self.changed = asyncio.Event()
         self.messenger.subscribe(self._seen)

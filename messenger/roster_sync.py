@@ -1,0 +1,77 @@
+"""How rosters travel between members, by summary and by delta (the roster lane's protocol).
+
+On every new link each side sends a :class:`~messenger.roster.Summary` of what it knows (8-byte
+ids, one small frame for a circle of dozens) instead of every entry; the other sends back only
+the entries the summary lacks, so members whose rosters agree exchange no entries at all. An
+entry learned for the first time is pushed, as entries, to at most :data:`FANOUT` other links
+(chosen at random): in a full mesh everyone learns a newcomer from the newcomer's own handshake,
+so telling every link again would cost O(N) messages per member for every join; across
+missing links the push spreads on from everyone who learns something from it, and every
+(re)connect compares summaries again. A post whose author we have no entry for asks the member
+who delivered it (a summary that wants an answer).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
+
+from network.node import PeerKey
+
+from .conversation import ConversationEvent, PostReceived
+from .roster import Roster, RosterEntry, Summary
+from .runtime import CircleRuntime
+
+FANOUT = 4
+"""Other links a newly learned entry is pushed to."""
+
+T = TypeVar("T")
+
+
+def known(rt: CircleRuntime) -> list[RosterEntry]:
+    """My own entry and every entry I hold."""
+    return [rt.me_entry(), *rt.roster.entries()]
+
+
+def greeting(mine: Sequence[RosterEntry]) -> bytes:
+    """What goes on the roster lane when a link comes up (both sides send one)."""
+    return Summary.of(mine, answer=False).encode()
+
+
+def ask(mine: Sequence[RosterEntry]) -> bytes:
+    """A summary that wants the other's summary back if it lacks something of ours."""
+    return Summary.of(mine, answer=True).encode()
+
+
+def answer(summary: Summary, mine: Sequence[RosterEntry]) -> list[bytes]:
+    """The replies to a summary: the entries it lacks, then (if it asks and names entries we
+    lack) our own summary, which is never answered in turn."""
+    replies = []
+    lacking = summary.lacking(mine)
+    if lacking:
+        replies.append(Roster.encode(lacking))
+    if summary.answer and summary.unknown_to(mine):
+        replies.append(Summary.of(mine, answer=False).encode())
+    return replies
+
+
+def fanout(links: Sequence[T], exclude: T | None) -> list[T]:
+    """At most :data:`FANOUT` of ``links`` (not ``exclude``), chosen at random."""
+    others = [link for link in links if link != exclude]
+    chosen: list[T] = []
+    while others and len(chosen) < FANOUT:
+        chosen.append(others.pop(secrets.randbelow(len(others))))
+    return chosen
+
+
+def to_ask(rt: CircleRuntime, events: Iterable[ConversationEvent]) -> set[PeerKey]:
+    """The links of members who delivered a post whose author has no entry with us."""
+    me = rt.membership.member_key
+    asked: set[PeerKey] = set()
+    for event in events:
+        if isinstance(event, PostReceived) and event.post.author_key not in rt.roster:
+            link = rt.link_for(event.peer) if event.post.author_key != me else None
+            if link is not None:
+                asked.add(link)
+    return asked

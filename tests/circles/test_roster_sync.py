@@ -1,0 +1,102 @@
+"""Rosters travel by summary and delta (issue 18): members whose rosters agree exchange no
+entries, a member who lacks some gets exactly those, an exchange ends after at most two
+summaries, a summary is a small message, and a malformed one is refused."""
+
+from __future__ import annotations
+
+import msgpack
+import pytest
+
+from messenger import roster_sync
+from messenger.identity import Membership
+from messenger.roster import ENTRIES, ID_BYTES, Roster, RosterEntry, RosterError, Summary
+
+CIRCLE = bytes(range(16))
+
+
+def entry(name: str) -> RosterEntry:
+    m = Membership.generate(CIRCLE, name)
+    return RosterEntry(m.member_key, m.pseudonym, m.noise_public, m.statement())
+
+
+@pytest.fixture(scope="module")
+def people() -> list[RosterEntry]:
+    return [entry(f"Quiet Heron {i}") for i in range(40)]
+
+
+def read(data: bytes) -> list[RosterEntry] | Summary:
+    return Roster(CIRCLE).read(data)
+
+
+def summary(data: bytes) -> Summary:
+    got = read(data)
+    assert isinstance(got, Summary)
+    return got
+
+
+def test_rosters_that_agree_exchange_no_entries(people: list[RosterEntry]) -> None:
+    agreeing = summary(roster_sync.greeting(people))
+    assert roster_sync.answer(agreeing, list(reversed(people))) == []
+    asking = read(roster_sync.ask(people))
+    assert isinstance(asking, Summary) and roster_sync.answer(asking, people) == []
+
+
+def test_a_summary_of_forty_is_a_small_message(people: list[RosterEntry]) -> None:
+    full = Roster.encode(people)
+    short = roster_sync.greeting(people)
+    assert len(short) <= 40 * (ID_BYTES + 2) + 8  # fits one 1,024-byte frame
+    assert len(short) * 10 < len(full)
+
+
+def test_who_lacks_entries_gets_exactly_those(people: list[RosterEntry]) -> None:
+    mine, theirs = people, people[:30]
+    replies = roster_sync.answer(summary(roster_sync.greeting(theirs)), mine)
+    assert len(replies) == 1
+    got = read(replies[0])
+    assert isinstance(got, list) and got == people[30:]
+
+
+def test_an_exchange_ends_after_two_summaries(people: list[RosterEntry]) -> None:
+    a, b = people[:25], people[15:]  # each lacks some of the other's
+    asked = read(roster_sync.ask(a))
+    assert isinstance(asked, Summary)
+    replies = [read(r) for r in roster_sync.answer(asked, b)]
+    entries, answered = replies
+    assert entries == people[25:]  # what a lacks
+    assert isinstance(answered, Summary) and not answered.answer
+    back = [read(r) for r in roster_sync.answer(answered, a)]
+    assert back == [people[:15]]  # what b lacks, and no summary again: the exchange is over
+
+
+def test_a_new_statement_counts_as_a_new_entry(people: list[RosterEntry]) -> None:
+    renamed = Membership.generate(CIRCLE, "Calm Otter")
+    old = RosterEntry(renamed.member_key, "Calm Otter", renamed.noise_public, renamed.statement())
+    newer = renamed.with_pseudonym("Calm Otter Two")
+    new = RosterEntry(newer.member_key, newer.pseudonym, newer.noise_public, newer.statement())
+    assert old.short_id != new.short_id
+    replies = roster_sync.answer(summary(roster_sync.greeting([old])), [new])
+    assert read(replies[0]) == [new]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [2, [b"short"], False],
+        [2, [b"x" * ID_BYTES], "yes"],
+        [2, "ids", False],
+        [2, [1, 2], True],
+        [3, [], False],
+        [ENTRIES],
+    ],
+)
+def test_a_malformed_roster_message_is_refused(value: object) -> None:
+    with pytest.raises(RosterError):
+        read(msgpack.packb(value, use_bin_type=True))
+
+
+def test_a_push_goes_to_a_few_links_never_back(people: list[RosterEntry]) -> None:
+    links = list(range(39))
+    for _ in range(20):
+        chosen = roster_sync.fanout(links, exclude=7)
+        assert len(chosen) == roster_sync.FANOUT == len(set(chosen)) and 7 not in chosen
+    assert sorted(roster_sync.fanout([1, 2, 3], exclude=2)) == [1, 3]
