@@ -2,9 +2,11 @@
 :class:`~messenger.runtime.CircleRuntime`.
 
 It gets its links and their messages from the link router; it drives the conversation engine
-(on the database thread) and the moderation engine (on the loop; :mod:`messenger.effects`); links
-of identities not admitted yet wait (:mod:`messenger.admission`). It reaches the network through the :class:`Wire` port and the front ends through ``emit``, after a
-step is done (stored, sent): a front end's failure never stops a send.
+(on the database thread) and the moderation engine (on the loop; :mod:`messenger.effects`);
+links of identities not admitted yet wait (:mod:`messenger.admission`); the roster lane is
+:mod:`messenger.roster_lane`. It reaches the network through the :class:`Wire` port and the
+front ends through ``emit``, after a step is done (stored, sent): a front end's failure never
+stops a send.
 """
 
 from __future__ import annotations
@@ -18,8 +20,7 @@ import msgpack
 from network.lograte import RefusalLog
 from network.node import PeerKey
 
-from . import acts, admission, dm_history, effects, persist, presenting, roster_sync
-from . import pseudonym as pseudonyms
+from . import acts, admission, dm_history, effects, persist, presenting, roster_lane, roster_sync
 from .circle import Circle
 from .circle_info import CircleInfoError, verify_info
 from .conversation import (
@@ -43,7 +44,6 @@ from .events import (
     DmStateEvent,
     Event,
     Info,
-    KeyChangedEvent,
     MemberLeftEvent,
     PeerConnectedEvent,
     PeerLostEvent,
@@ -56,7 +56,7 @@ from .moderation import PersonalSettings
 from .moderation.effects import Effect
 from .mux import Lane, MuxError, unpack
 from .pinning import KeyPins
-from .roster import Roster, RosterEntry, RosterError, Summary
+from .roster import RosterEntry
 from .runtime import CircleRuntime, LinkedPeer
 from .storage import AsyncStore, CircleRecord, MembershipRecord, Store
 from .views import DirectMessageView, PostView, Role
@@ -110,7 +110,7 @@ class CircleSession:
         self.store = store
         self.wire = wire
         self.emit = emit
-        self._pins = pins
+        self.pins = pins
         self.now_ms = clock_ms
         self._wake = wake  # the scheduler looks at next_deadline() again
         self._engine_due: int | None = None  # the conversation engine's, after its last call
@@ -275,12 +275,12 @@ class CircleSession:
         was_present = member in rt.present()
         rt.links[peer] = member
         entry = RosterEntry.from_verified(linked.identity, linked.statement)
-        learned = await self._learn([entry])
+        learned = await roster_lane.learn(self, [entry])
         if rt.info is not None:
             await self.wire.send(peer, Lane.CIRCLE_INFO, rt.info)
         await self.wire.send(peer, Lane.ROSTER, roster_sync.greeting(roster_sync.known(rt)))
         if learned:
-            await self._gossip(learned, exclude=peer)
+            await roster_lane.push(self, learned, exclude=peer)
         await self.run_moderation(moderation)
         await self.step(lambda: rt.engine.peer_connected(member, now))
         if not was_present:
@@ -324,7 +324,7 @@ class CircleSession:
             events = await self.step(lambda: rt.engine.receive(member, body, now))
             await effects.observe(self, events)
         elif lane is Lane.ROSTER:
-            await self._on_roster(peer, body)
+            await roster_lane.receive(self, peer, body, drops)
         elif lane is Lane.CIRCLE_INFO:
             await self._on_circle_info(body, peer)
 
@@ -335,47 +335,6 @@ class CircleSession:
         for peer in list(rt.links):
             if peer != exclude:
                 await self.wire.send(peer, Lane.CIRCLE_INFO, rt.info)
-
-    async def _learn(self, entries: Sequence[RosterEntry]) -> list[RosterEntry]:
-        """Add verified roster entries; pin each pseudonym to its key on first sight and flag,
-        loudly, a known pseudonym that comes with another key."""
-        rt = self.rt
-        learned = []
-        pins_changed = False
-        for entry in entries:
-            if entry.member_key == rt.me or not rt.mod.state.is_certified(entry.member_key):
-                continue  # only members a moderator let in (an ADMIT): self-signed is not enough
-            pin = self._pins.check(rt.id, entry.pseudonym, entry.member_key)
-            if pin.changed:
-                if entry.member_key not in rt.key_changed:
-                    rt.key_changed.add(entry.member_key)
-                    self.emit(KeyChangedEvent(rt.id, entry.pseudonym, entry.member_key, pin.pinned))
-            else:
-                pins_changed = pins_changed or pin.status.value == "new"
-            if rt.roster.add(entry):
-                learned.append(entry)
-        if learned:
-            await persist.save_roster(self.store, rt)
-        if pins_changed:
-            await persist.save_pins(self.store, self._pins)
-        return learned
-
-    async def _on_roster(self, peer: PeerKey, body: bytes) -> None:
-        try:
-            message = self.rt.roster.read(body)
-        except RosterError as exc:
-            drops.note(sender(peer), f"roster update: {exc}")
-            return
-        if isinstance(message, Summary):
-            for reply in roster_sync.answer(message, roster_sync.known(self.rt)):
-                await self.wire.send(peer, Lane.ROSTER, reply)
-        elif learned := await self._learn(message):
-            await self._gossip(learned, exclude=peer)
-
-    async def _gossip(self, entries: list[RosterEntry], *, exclude: PeerKey) -> None:
-        update = Roster.encode(entries)  # to a few links: see roster_sync
-        for peer in roster_sync.fanout(list(self.rt.links), exclude):
-            await self.wire.send(peer, Lane.ROSTER, update)
 
     async def _on_circle_info(self, body: bytes, source: PeerKey) -> None:
         rt = self.rt

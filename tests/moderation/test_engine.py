@@ -167,8 +167,7 @@ def test_a_second_link_at_the_old_epoch_leaves_a_carried_over_link_carrying() ->
     world = World(["host", "alice", "bob", "rex"])
     world.connect()
     host, alice, bob, rex = (world[n] for n in ("host", "alice", "bob", "rex"))
-    remaining = [p.key for p in (alice, bob, rex)]
-    world.run("host", host.mod.remove(rex.key, world.now, remaining=remaining))
+    world.run("host", host.mod.remove(rex.key, world.now))
     for a, b in ((alice, bob), (bob, alice)):
         assert a.mod.link_decision(b.key, 0, world.now).kind is LinkKind.HANDOVER_ONLY
         a.mod.peer_connected(b.key, world.now, epoch=0)

@@ -1,0 +1,89 @@
+"""A circle session's roster lane: what arrives on it (summaries and entries, see
+:mod:`messenger.roster_sync`), what is learned from it, and what is passed on.
+
+Only entries of certified members are learned (an ADMIT names them: a self-signed entry is not
+enough). Each pseudonym is pinned to its key on first sight; a known pseudonym that comes with
+another key is flagged, loudly. Called by :class:`~messenger.session.CircleSession` through the
+narrow :class:`Session` port below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from network.lograte import RefusalLog
+from network.node import PeerKey
+
+from . import persist, roster_sync
+from .events import Event, KeyChangedEvent
+from .mux import Lane
+from .pinning import KeyPins
+from .roster import Roster, RosterEntry, RosterError, Summary
+from .runtime import CircleRuntime
+from .storage import AsyncStore
+
+
+class Wire(Protocol):
+    async def send(self, peer: PeerKey, lane: Lane, body: bytes) -> None: ...
+
+
+class Session(Protocol):
+    """What the roster lane needs of the circle's session."""
+
+    @property
+    def rt(self) -> CircleRuntime: ...
+    @property
+    def store(self) -> AsyncStore: ...
+    @property
+    def wire(self) -> Wire: ...
+    @property
+    def pins(self) -> KeyPins: ...
+    @property
+    def emit(self) -> Callable[[Event], None]: ...
+
+
+async def learn(session: Session, entries: Sequence[RosterEntry]) -> list[RosterEntry]:
+    """Add verified entries of certified members; returns those that were new."""
+    rt, pins = session.rt, session.pins
+    learned = []
+    pins_changed = False
+    for entry in entries:
+        if entry.member_key == rt.me or not rt.mod.state.is_certified(entry.member_key):
+            continue  # only members a moderator let in (an ADMIT): self-signed is not enough
+        pin = pins.check(rt.id, entry.pseudonym, entry.member_key)
+        if pin.changed:
+            if entry.member_key not in rt.key_changed:
+                rt.key_changed.add(entry.member_key)
+                session.emit(KeyChangedEvent(rt.id, entry.pseudonym, entry.member_key, pin.pinned))
+        else:
+            pins_changed = pins_changed or pin.status.value == "new"
+        if rt.roster.add(entry):
+            learned.append(entry)
+    if learned:
+        await persist.save_roster(session.store, rt)
+    if pins_changed:
+        await persist.save_pins(session.store, pins)
+    return learned
+
+
+async def receive(session: Session, peer: PeerKey, body: bytes, drops: RefusalLog) -> None:
+    """One roster-lane message from ``peer``: a summary is answered, entries are learned and
+    what was new is pushed on."""
+    try:
+        message = session.rt.roster.read(body)
+    except RosterError as exc:
+        drops.note(peer.remote_static.hex(), f"roster update: {exc}")
+        return
+    if isinstance(message, Summary):
+        for reply in roster_sync.answer(message, roster_sync.known(session.rt)):
+            await session.wire.send(peer, Lane.ROSTER, reply)
+    elif learned := await learn(session, message):
+        await push(session, learned, exclude=peer)
+
+
+async def push(session: Session, entries: list[RosterEntry], *, exclude: PeerKey) -> None:
+    """Newly learned entries to a few links (see :mod:`messenger.roster_sync`)."""
+    update = Roster.encode(entries)
+    for peer in roster_sync.fanout(list(session.rt.links), exclude):
+        await session.wire.send(peer, Lane.ROSTER, update)
