@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
-from . import direct, persist
+from . import anonymity, direct, persist
 from . import pseudonym as pseudonyms
 from .conversation import SignedPost
 from .conversation.errors import EnvelopeError
@@ -239,8 +239,12 @@ class Moderation:
             raise ModerationRefused("flood reports are sent by the app itself")
         evidence = await self._evidence(session, key, post_id)
         try:
+            if anonymous:  # through the anonymous rounds, never over my own links
+                sealed = anonymity.seal_report(rt, key, kind, details, session.now_ms(), evidence)
+                session.anon.report(sealed.data)
+                return sealed.id
             sealed, result = rt.mod.report(
-                key, kind, details, session.now_ms(), evidence=evidence, anonymous=anonymous
+                key, kind, details, session.now_ms(), evidence=evidence, anonymous=False
             )
         except ModerationError as exc:
             raise refusal(exc) from None
@@ -324,7 +328,7 @@ class Moderation:
     @staticmethod
     def _key(session: CircleSession, who: str | bytes) -> bytes:
         if isinstance(who, bytes):
-            return who
+            return anonymity.named(who)
         me = session.rt.membership.pseudonym
         if pseudonyms.comparison_key(who) == pseudonyms.comparison_key(me):
             return session.rt.me

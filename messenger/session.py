@@ -26,6 +26,7 @@ from network.node import PeerKey
 
 from . import dm_history, effects, persist, presenting
 from . import pseudonym as pseudonyms
+from .anonymity import AnonymousLane
 from .circle import Circle
 from .circle_info import CircleInfoError, verify_info
 from .conversation import (
@@ -116,6 +117,7 @@ class CircleSession:
         self.emit = emit
         self._pins = pins
         self.now_ms = clock_ms
+        self.anon = AnonymousLane(self)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -218,10 +220,14 @@ class CircleSession:
         events = await self.step(lambda: self.rt.engine.tick(now))
         await effects.observe(self, events)
         await self.run_moderation(self.rt.mod.tick(self.now_ms()))
+        await self.anon.tick()
 
     # -- the moderation engine ---------------------------------------------------------------
     async def run_moderation(self, result: ModerationResult) -> None:
         await effects.run(self, result)
+
+    async def send_anonymous(self, peer: PeerKey, body: bytes) -> None:
+        await self.wire.send(peer, Lane.ANONYMOUS, body)
 
     async def send_moderation(self, out: Sequence[Outgoing]) -> None:
         for item in out:
@@ -265,6 +271,7 @@ class CircleSession:
             await self._gossip(learned, exclude=peer)
         await self.run_moderation(moderation)
         await self.step(lambda: rt.engine.peer_connected(member, now))
+        await self.anon.link_up(peer)
         if not was_present:
             self.emit(PeerConnectedEvent(rt.id, entry.pseudonym, member))
 
@@ -315,6 +322,8 @@ class CircleSession:
                 await self._gossip(learned, exclude=peer)
         elif lane is Lane.CIRCLE_INFO:
             await self._on_circle_info(body, peer)
+        elif lane is Lane.ANONYMOUS:
+            await self.anon.receive(member, peer, body)
 
     async def send_details(self, exclude: PeerKey | None = None) -> None:
         rt = self.rt

@@ -13,13 +13,13 @@ from ..events import CircleEvent, ErrorEvent, Event, Info, Listing, PostEvent, R
 from ..facade import Messenger
 from ..invite_link import looks_like_link
 from ..moderating import Moderation
-from ..views import CircleView
+from ..views import CircleSettingsView, CircleView
 from .commands import Command, UsageProblem, need
 from .safety import HELP as SAFETY_HELP
 from .safety import SafetyCommands
 
 HELP = (
-    "commands: /create NAME, /invite, /code, /approve REQUEST, /deny REQUEST, "
+    "commands: /create [--anonymous] NAME, /invite, /code, /approve REQUEST, /deny REQUEST, "
     "/join LINK-OR-CODE, /circles, /use NAME, /members, "
     "/say TEXT (or any line without /), /dm NAME TEXT, /accept NAME, /history [N], "
     "/rules [TEXT], /lobby on|off, /nick NAME, /leave [GOODBYE], /wipe, /quit; " + SAFETY_HELP
@@ -105,7 +105,13 @@ class Session:
         self.emit(Info(HELP))
 
     async def _create(self, arg: str) -> None:
-        view = await self.messenger.create_circle(need(arg, "circle name"))
+        """``/create [--anonymous] NAME``: with anonymous posting on (docs/ANONYMITY.md)."""
+        text = need(arg, "circle name")
+        settings = None
+        if text.startswith("--anonymous"):
+            text = need(text[len("--anonymous") :].strip(), "circle name")
+            settings = CircleSettingsView(anonymous_posting=True)
+        view = await self.messenger.create_circle(text, settings=settings)
         self.current = view.id
 
     async def _invite(self, arg: str) -> None:

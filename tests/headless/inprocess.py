@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from messenger.anonymous.rounds import RoundLimits
 from messenger.config import MessengerConfig, Seconds
 from messenger.events import Event
 from messenger.facade import Messenger
@@ -31,14 +32,15 @@ FAST = MessengerConfig(
     find_code_host=Seconds(8.0),
     node=FAST_NODE,
     moderation=EngineLimits(report_delay_ms=0),
+    anonymous=RoundLimits(round_every_ms=300, round_timeout_ms=5000, per_window=100),
 )
 
 
 class Peer:
-    def __init__(self, profile: Path | None = None) -> None:
+    def __init__(self, profile: Path | None = None, config: MessengerConfig = FAST) -> None:
         where = ["--ephemeral"] if profile is None else ["--profile", str(profile)]
         options = parse_args([*where, "--interface", "127.0.0.1", "--headless"])
-        self.messenger = Messenger(options, kdf=MINIMUM, config=FAST)
+        self.messenger = Messenger(options, kdf=MINIMUM, config=config)
         self.events: list[dict[str, Any]] = []
         self.changed = asyncio.Event()
         self.messenger.subscribe(self._seen)
