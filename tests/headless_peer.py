@@ -47,8 +47,11 @@ class HeadlessPeer:
         env: dict[str, str] | None = None,
         name: str = "peer",
         timings: str | None = FAST_TIMINGS,
+        program: Sequence[str] = HEARTH,
     ) -> None:
-        """``timings=None``: the product's own timings (benchmarks measure those)."""
+        """``timings=None``: the product's own timings (benchmarks measure those); ``program``:
+        what to run instead of ``python -m ui`` (a modified client, e.g.
+        tests/anonymous/colluder.py)."""
         self.name = name
         environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
         environment.pop(TIMINGS_ENV, None)
@@ -57,7 +60,7 @@ class HeadlessPeer:
         environment.update(env or {})
         start = popen or subprocess.Popen
         self.proc = start(
-            [*HEARTH, "--headless", "--json", *args],
+            [*program, "--headless", "--json", *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
