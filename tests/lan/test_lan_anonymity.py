@@ -160,3 +160,50 @@ def test_colluders_guess_the_author_no_better_than_chance(lab: Netlab, tmp_path:
     finally:
         for peer in peers:
             peer.close()
+
+
+FORGER = [sys.executable, "-m", "tests.anonymous.forger"]
+
+
+def bodies(peer: HeadlessPeer) -> set[str]:
+    return {str(e["body"]) for e in peer.of("post")}
+
+
+def test_forged_anonymous_posts_by_an_outsider_or_a_removed_member_are_refused(
+    lab: Netlab, tmp_path: Path
+) -> None:
+    """A modified client pushes, straight over its links, an anonymous post whose ring holds a
+    key nobody admitted, and one signed by a member removed since (the accomplice relays it);
+    the stock clients refuse both. Barrier: a valid post pushed after each on the same links."""
+    hosts = lab.lan(4)
+    host = start_peer(hosts[0], "host", timings=TIMINGS)
+    forger = start_peer(hosts[1], "forger", timings=TIMINGS, program=FORGER)
+    leaving = start_peer(hosts[2], "leaving", timings=TIMINGS, program=FORGER)
+    honest = start_peer(hosts[3], "honest", timings=TIMINGS)
+    peers = [host, forger, leaving, honest]
+    try:
+        form_circle(peers, "--anonymous Feedback")
+        wait_all_connected(peers, 60)
+        forger.send("/say forge-outsider from nobody we know")
+        for peer in (host, honest):
+            peer.wait_for(lambda e: e.get("body") == "barrier from nobody we know", 30)
+            assert "from nobody we know" not in bodies(peer)
+
+        exported = tmp_path / "removed.hex"
+        leaving.send(f"/say forge-export {exported}")
+        host.wait_event("post", 30, body="exported")
+        old_link = forger.command("/invite", "circle")["invite"]
+        host.send(f"/remove {me(leaving)['member']}")
+        for peer in (host, honest, forger):
+            peer.wait_for(lambda e: e.get("event") == "member_removed", 30)
+        deadline = time.monotonic() + 30  # until the forger holds the new secret (epoch)
+        while forger.command("/invite", "circle")["invite"] == old_link:
+            assert time.monotonic() < deadline, "the forger never received the new secret"
+            forger.drain(0.2)
+        forger.send(f"/say forge-file {exported}")
+        for peer in (host, honest):
+            peer.wait_for(lambda e: e.get("body") == "barrier after the file", 30)
+            assert "from a removed member" not in bodies(peer)
+    finally:
+        for peer in peers:
+            peer.close()
