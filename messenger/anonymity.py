@@ -1,8 +1,9 @@
 """One circle's anonymous lane: posts and reports through dining-cryptographers rounds over the
 circle's own member links, anonymous posts synced by id (docs/ANONYMITY.md).
 
-- :func:`ring` is the one place that says who is in the ring and in the rounds: the circle's
-  current roster, removed members left out (to become the certified roster when it exists).
+- :func:`ring` (:meth:`CircleRuntime.ring`) is the one place that says who is in the ring and in
+  the rounds: the circle's current roster, removed members left out (to become the certified
+  roster when it exists).
 - :class:`AnonymousLane` drives :mod:`messenger.anonymous.rounds`: the collector (the present
   member with the lowest key, me included) announces a round every ``round_every_ms`` (at once
   again after a round that carried messages); every participant answers; released messages are
@@ -50,25 +51,8 @@ MIN_RING = 3
 
 
 def ring(rt: CircleRuntime) -> list[bytes]:
-    """Who an anonymous post may come from and who takes part in rounds: me and every member of
-    the roster not removed. (The one place to switch to the certified roster.)"""
-    keys = {e.member_key for e in rt.roster.entries() if rt.mod.is_member(e.member_key)}
-    return sorted(keys | {rt.me})
-
-
-def crowd(size: int) -> str:
-    """Honest words for the anonymity of a circle of ``size`` members (the app shows them)."""
-    if size < 3:
-        return "Anonymous posts need at least 3 members; until then nothing is sent."
-    if size < 5:
-        return (
-            f"Anonymous among {size} people: weak. In a circle this small, people may well "
-            "guess who wrote it."
-        )
-    return (
-        f"Anonymous among {size} people. Members may still guess from what you write; "
-        "anyone you talk to outside the circle can too."
-    )
+    """The ring and the rounds' crowd: :meth:`CircleRuntime.ring` (the current roster)."""
+    return rt.ring()
 
 
 class NobodyToName(HearthError):

@@ -34,7 +34,7 @@ from .errors import RingProblem, RingSignatureError
 
 RESERVATION_BYTES = 8
 RESERVATION_BITS = RESERVATION_BYTES * 8
-SLOT_SIZE = 16384
+SLOT_SIZE = 16320  # a one-slot round message (lane, kind, round, phase, slot) fits a 16 KiB frame
 MAX_SLOTS = 8  # a round carries at most 8 messages (128 KiB a participant); the rest wait
 LENGTH_BYTES = 2
 CHECK_BYTES = 16  # BLAKE2b of the message: a collision of any number of senders shows

@@ -8,7 +8,7 @@
     HAVE      4 | n x post id (32), n <= 512                          on link up: ids I hold
     POSTS     5 | n (1) | n x (length (4) | anonymous post)            released posts a peer lacks
 
-``data`` is 8 bytes in the reservation phase and one 16 KiB slot per reserved bit (at most
+``data`` is 8 bytes in the reservation phase and one 16,320-byte slot per reserved bit (at most
 :data:`MAX_SLOTS`) in the data phase. Anything else raises :class:`AnonWireError`.
 """
 

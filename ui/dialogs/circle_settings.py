@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, 
 
 from messenger.views import CircleView, Role
 
+from ..anonymity_words import crowd_words
 from .base import Dialog
 from .confirm import ConfirmDialog
 from .first_run import MAX_PSEUDONYM, pseudonym_problem
@@ -59,6 +60,8 @@ class CircleSettingsDialog(Dialog):
         self.slow_mode.setValue(circle.settings.slow_mode_seconds)
         self.close_button: QPushButton | None = None
         self.confirm_dialog: ConfirmDialog | None = None
+        self.anonymity_note = self.hint(crowd_words(circle.members))
+        self.anonymity_note.setVisible(circle.settings.anonymous_posting)
         if host:
             self.field(self.tr("Description"), self.description)
             self.field(
