@@ -24,7 +24,15 @@ from typing import Protocol
 from network.node import PeerKey
 
 from . import presenting
-from .anonymous import AnonymousBudget, BudgetVerdict, RingSignatureError, dcnet, window_of, wire
+from .anonymous import (
+    AnonymousBudget,
+    BudgetVerdict,
+    RingSignatureError,
+    cutoff,
+    dcnet,
+    window_of,
+    wire,
+)
 from .anonymous.rounds import Announce, Collector, Combined, MemberRounds, Output, RoundLimits
 from .conversation import Outgoing, SignedPost
 from .conversation.anon_envelope import (
@@ -117,6 +125,7 @@ class AnonymousLane:
         self._next_round = 0
         self._known: set[bytes] | None = None
         self._my_reports: set[bytes] = set()
+        self._cuts: dict[tuple[int, bytes], cutoff.CutOff] = {}
 
     def configure(self, limits: RoundLimits) -> None:
         self.limits = limits
@@ -176,6 +185,10 @@ class AnonymousLane:
     async def link_up(self, peer: PeerKey) -> None:
         known = await self._known_ids()
         await self.session.send_anonymous(peer, wire.encode(wire.Have(tuple(sorted(known)))))
+        newest = window_of(self.session.now_ms()) - 1
+        self._cuts = {k: c for k, c in self._cuts.items() if k[0] >= newest}
+        for cut in self._cuts.values():  # cut-offs still in force
+            await self.session.send_anonymous(peer, wire.encode(cut))
 
     async def receive(self, member: bytes, peer: PeerKey, body: bytes) -> None:
         try:
@@ -192,9 +205,37 @@ class AnonymousLane:
                 await self._on_combined(msg, peer)
         elif isinstance(msg, wire.Have):
             await self._on_have(peer, msg)
-        else:
+        elif isinstance(msg, wire.Posts):
             for data in msg.posts:
                 await self._take_post(data, live=False)
+        else:
+            await self._on_cut(msg, exclude=peer)
+
+    # -- moderation ---------------------------------------------------------------------------
+    async def cut_off(self, post_id: bytes) -> None:
+        """(Moderators.) Refuse, everywhere, the rest of this window's anonymous posts with the
+        linkage tag of ``post_id``: its author's, whoever that is. Names nobody."""
+        rt = self.session.rt
+        record = await self.session.store.get_post(post_id)
+        if record is None or record.circle_id != rt.id or record.author_key != ANONYMOUS_AUTHOR:
+            raise NobodyToName("no such anonymous post in this circle")
+        post = decode_anonymous_post(record.signed)
+        key = rt.membership.signing_key
+        await self._on_cut(cutoff.sign(key, rt.id, post.epoch, post.proof.window, post.linkage_tag))
+
+    async def _on_cut(self, cut: cutoff.CutOff, exclude: PeerKey | None = None) -> None:
+        rt = self.session.rt
+        if (cut.window, cut.tag) in self._cuts or not rt.mod.state.is_moderator(cut.moderator):
+            return
+        try:
+            cutoff.verify(cut, rt.id, rt.circle.epoch)
+        except cutoff.CutOffError:
+            return
+        self._cuts[cut.window, cut.tag] = cut
+        self.budget.cut_off(cut.window, cut.tag)
+        for peer in list(rt.links):
+            if peer != exclude:
+                await self.session.send_anonymous(peer, wire.encode(cut))
 
     async def tick(self) -> None:
         rt, now = self.session.rt, self.session.now_ms()

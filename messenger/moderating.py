@@ -153,6 +153,14 @@ class Moderation:
         """(Host or co-moderator.) Hide a post for everyone."""
         await self._act(self._session(circle_id), Hide(post_id))
 
+    async def cut_off(self, circle_id: bytes, post_id: bytes) -> None:
+        """(Host or co-moderator.) Stop an anonymous flood: refuse the rest of this window's
+        anonymous posts by whoever wrote ``post_id`` (by its linkage tag: nobody is named)."""
+        session = self._session(circle_id)
+        if not session.rt.is_moderator:
+            raise ModerationRefused("only the host and moderators can cut off a flood")
+        await session.anon.cut_off(post_id)
+
     async def appoint(self, circle_id: bytes, who: str | bytes) -> None:
         """(Host.) Make a member a co-moderator."""
         session = self._session(circle_id)

@@ -7,6 +7,7 @@
     COMBINED  3 | round (8) | phase (1) | data                         collector -> participants
     HAVE      4 | n x post id (32), n <= 512                          on link up: ids I hold
     POSTS     5 | n (1) | n x (length (4) | anonymous post)            released posts a peer lacks
+    CUT       6 | a moderator's signed cut-off (messenger/anonymous/cutoff.py)   passed on once
 
 ``data`` is 8 bytes in the reservation phase and one 16,320-byte slot per reserved bit (at most
 :data:`MAX_SLOTS`) in the data phase. Anything else raises :class:`AnonWireError`.
@@ -17,10 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import HearthError
-from . import dcnet
+from . import cutoff, dcnet
+from .cutoff import CutOff
 from .rounds import Announce, Combined, Output, Phase
 
-ANNOUNCE, OUTPUT, COMBINED, HAVE, POSTS = 1, 2, 3, 4, 5
+ANNOUNCE, OUTPUT, COMBINED, HAVE, POSTS, CUT = 1, 2, 3, 4, 5, 6
 MAX_HAVE = 512
 MAX_POSTS = 16
 MAX_POST_BYTES = dcnet.MAX_MESSAGE
@@ -41,7 +43,7 @@ class Posts:
     posts: tuple[bytes, ...]
 
 
-Message = Announce | Output | Combined | Have | Posts
+Message = Announce | Output | Combined | Have | Posts | CutOff
 
 
 def encode(msg: Message) -> bytes:
@@ -58,6 +60,8 @@ def encode(msg: Message) -> bytes:
         return bytes([kind]) + msg.round_no.to_bytes(8, "big") + bytes([msg.phase.value]) + msg.data
     if isinstance(msg, Have):
         return bytes([HAVE]) + b"".join(msg.ids[:MAX_HAVE])
+    if isinstance(msg, CutOff):
+        return bytes([CUT]) + msg.encode()
     out = bytearray([POSTS, len(msg.posts)])
     for post in msg.posts:
         out += len(post).to_bytes(4, "big") + post
@@ -111,4 +115,9 @@ def decode(data: bytes) -> Message:
         if at != len(body):
             raise AnonWireError("trailing bytes")
         return Posts(tuple(posts))
+    if kind == CUT:
+        try:
+            return cutoff.decode(bytes(body))
+        except cutoff.CutOffError as exc:
+            raise AnonWireError(str(exc)) from None
     raise AnonWireError(f"unknown anonymous-lane message {kind}")

@@ -19,6 +19,7 @@ from messenger.conversation.anon_envelope import (
     make_anonymous_post,
 )
 from messenger.conversation.errors import ComposeError
+from messenger.moderating import ModerationRefused
 from messenger.session import CircleSession
 from tests.headless.inprocess import FAST, Peer
 
@@ -156,6 +157,29 @@ async def test_nobody_can_dm_or_block_the_author_of_an_anonymous_post() -> None:
             await messenger.send_dm(circle_id, ANONYMOUS_AUTHOR, "was it you?")
         await messenger.moderation.hide(circle_id, bytes.fromhex(str(event["id"])))
         await peers[2].until(lambda: any(e["event"] == "post_hidden" for e in peers[2].events), 30)
+    finally:
+        for peer in peers:
+            await peer.close()
+
+
+async def test_a_moderator_cuts_off_an_anonymous_flood_without_naming_anyone() -> None:
+    peers, circle_id = await anonymous_circle(4)
+    host, author, other = peers[0], peers[2], peers[3]
+    try:
+        await author.do("/say flood one")
+        for peer in peers:
+            await peer.until(lambda p=peer: posts_with(p, "flood one"), 30)  # type: ignore[misc]
+        flood = bytes.fromhex(str(posts_with(host, "flood one")[0]["id"]))
+        with pytest.raises(ModerationRefused):  # only moderators
+            await other.messenger.moderation.cut_off(circle_id, flood)
+        await host.messenger.moderation.cut_off(circle_id, flood)
+        lane = session_of(author, circle_id).anon
+        await author.do("/say flood two")
+        await author.until(lambda: lane.pending == 0, 30)  # released in a round, to everyone
+        await other.do("/say after the flood")  # a later round: the barrier
+        for peer in peers:
+            await peer.until(lambda p=peer: posts_with(p, "after the flood"), 30)  # type: ignore[misc]
+            assert not posts_with(peer, "flood two")
     finally:
         for peer in peers:
             await peer.close()
