@@ -13,12 +13,12 @@ from network.tasks import TaskSet
 
 from . import admission, dm_history, persist
 from .circle import Circle, CircleSettings, DirectMessages, RetentionPolicy
-from .conversation import CircleSync, DmSettings, RateLimits
+from .config import MessengerConfig
+from .conversation import CircleSync, DmSettings
 from .conversation.records import StorePostLog
 from .errors import HearthError
 from .events import Event
 from .identity import Membership
-from .moderation import EngineLimits
 from .network_port import NodeWire
 from .pinning import KeyPins
 from .roster import Roster
@@ -42,10 +42,12 @@ class CircleTable:
         emit: Callable[[Event], None],
         clock_ms: Callable[[], int],
         wake: Callable[[], None],
-        rate_limits: RateLimits | None,
-        moderation_limits: EngineLimits | None,
+        limits: MessengerConfig,
         rendezvous: str | None,
     ) -> None:
+        """``limits``: the rate limits, moderation limits and anonymous rounds of ``limits``."""
+        rate_limits, moderation_limits = limits.rate_limits, limits.moderation
+        self._anonymous = limits.anonymous
         self._sessions: dict[bytes, CircleSession] = {}
         self.get = self._sessions.get
         """The session of a circle, or None."""
@@ -202,6 +204,8 @@ class CircleTable:
             clock_ms=self._clock_ms,
             wake=self._wake,
         )
+        if self._anonymous is not None:
+            session.anon.configure(self._anonymous)
         self._sessions[circle.circle_id] = session
         return session
 

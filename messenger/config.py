@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from network.clock import Millis, Seconds
 from network.node import NodeConfig
 
+from .anonymous.rounds import RoundLimits
 from .conversation import RateLimits
 from .moderation import EngineLimits
 
@@ -41,6 +42,10 @@ class MessengerConfig:
     an old epoch is kept for members who were away ...)."""
     rate_limits: RateLimits | None = None
     """How much a member may send before their posts are dropped and they cool down."""
+
+    anonymous: RoundLimits | None = None
+    """How often anonymous rounds run, how long a participant may take, how many anonymous posts
+    one member may make in a window (docs/ANONYMITY.md)."""
 
     def now_ms(self) -> Millis:
         return Millis(int(self.clock() * 1000))

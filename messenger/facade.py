@@ -15,7 +15,7 @@ from network.errors import NetworkError
 from network.node import CircleBinding, Node, NodeConfig
 from network.tasks import TaskSet
 
-from . import direct, posting
+from . import anonymity, direct, posting
 from . import pseudonym as pseudonyms
 from .acting import Acts
 from .circle_life import CircleLife, NotAllowed
@@ -96,8 +96,7 @@ class Messenger:
             emit=self.emit,
             clock_ms=self.config.now_ms,
             wake=self._scheduler.wake,
-            rate_limits=config.rate_limits,
-            moderation_limits=config.moderation,
+            limits=config,
             rendezvous=options.rendezvous,
         )
         self._session = self._circles.session
@@ -369,7 +368,7 @@ class Messenger:
 
     # -- direct messages (messenger/direct.py) ------------------------------------------------
     def _peer(self, session: CircleSession, who: str | bytes) -> bytes:
-        return who if isinstance(who, bytes) else session.find_member(who)
+        return anonymity.named(who) if isinstance(who, bytes) else session.find_member(who)
 
     async def send_dm(self, circle_id: bytes, who: str | bytes, body: str) -> DirectMessageView:
         session = self._session(circle_id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
-from . import direct, persist
+from . import anonymity, direct, persist
 from . import pseudonym as pseudonyms
 from .conversation import SignedPost
 from .conversation.errors import EnvelopeError
@@ -152,6 +152,14 @@ class Moderation:
         """(Host or co-moderator.) Hide a post for everyone."""
         await self._act(self._session(circle_id), Hide(post_id))
 
+    async def cut_off(self, circle_id: bytes, post_id: bytes) -> None:
+        """(Host or co-moderator.) Stop an anonymous flood: refuse the rest of this window's
+        anonymous posts by whoever wrote ``post_id`` (by its linkage tag: nobody is named)."""
+        session = self._session(circle_id)
+        if not session.rt.is_moderator:
+            raise ModerationRefused("only the host and moderators can cut off a flood")
+        await session.anon.cut_off(post_id)
+
     async def appoint(self, circle_id: bytes, who: str | bytes) -> None:
         """(Host.) Make a member a co-moderator."""
         session = self._session(circle_id)
@@ -238,8 +246,12 @@ class Moderation:
             raise ModerationRefused("flood reports are sent by the app itself")
         evidence = await self._evidence(session, key, post_id)
         try:
+            if anonymous:  # through the anonymous rounds, never over my own links
+                sealed = anonymity.seal_report(rt, key, kind, details, session.now_ms(), evidence)
+                session.anon.report(sealed.data)
+                return sealed.id
             sealed, result = rt.mod.report(
-                key, kind, details, session.now_ms(), evidence=evidence, anonymous=anonymous
+                key, kind, details, session.now_ms(), evidence=evidence, anonymous=False
             )
         except ModerationError as exc:
             raise refusal(exc) from None
@@ -323,7 +335,7 @@ class Moderation:
     @staticmethod
     def _key(session: CircleSession, who: str | bytes) -> bytes:
         if isinstance(who, bytes):
-            return who
+            return anonymity.named(who)
         me = session.rt.membership.pseudonym
         if pseudonyms.comparison_key(who) == pseudonyms.comparison_key(me):
             return session.rt.me

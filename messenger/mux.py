@@ -12,6 +12,7 @@ class Lane(IntEnum):
     ROSTER = 1  # signed identity statements of the members we know
     MODERATION = 2  # signed moderation events
     CIRCLE_INFO = 3  # the host's signed name, description, rules and settings
+    ANONYMOUS = 4  # dining-cryptographers rounds and anonymous posts by id (messenger.anonymity)
 
 
 class MuxError(HearthError):

@@ -23,6 +23,10 @@ async def publish(
     """Sign, store and send a post; the screen learns of it through a ``post`` event once it
     is on its way."""
     rt = session.rt
+    if rt.circle.settings.anonymous_posting:  # through the rounds; shown once released
+        return session.anon.post(
+            body, now, reply_to=reply_to, content_warning=content_warning or None
+        )
     key, circle_id = rt.membership.signing_key, rt.circle.circle_id
 
     def call(_db: Store) -> tuple[SignedPost, list[Outgoing]]:  # one call: the seq is ours
@@ -34,7 +38,6 @@ async def publish(
             now,
             reply_to=reply_to,
             content_warning=content_warning or None,
-            anonymous=rt.circle.settings.anonymous_posting,
         )
         return signed, rt.engine.publish(signed, now)
 

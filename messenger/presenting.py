@@ -18,12 +18,12 @@ def post_view(
     """The post as this person sees it (``present``: with their blocks, boundaries and the
     circle's moderation applied)."""
     env = post.envelope
-    view = PostView(
+    view = PostView(  # an anonymous post names nobody: no key, no seq, no pseudonym
         circle_id=env.circle_id,
         id=post.id,
-        author_key=env.author_key,
+        author_key=b"" if env.anonymous else env.author_key,
         author="" if env.anonymous else rt.name_of(env.author_key),
-        seq=env.seq,
+        seq=0 if env.anonymous else env.seq,
         ts=env.ts / 1000,
         body=env.body,
         reply_to=env.reply_to,

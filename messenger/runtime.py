@@ -187,6 +187,12 @@ class CircleRuntime:
     def links_of(self, member_key: bytes) -> list[PeerKey]:
         return [p for p, k in (*self.links.items(), *self.old_links.items()) if k == member_key]
 
+    def ring(self) -> list[bytes]:
+        """Who an anonymous post may come from and who takes part in anonymous rounds: me and
+        every member of the roster not removed (the one place to switch to certified members)."""
+        keys = {e.member_key for e in self.roster.entries() if self.mod.is_member(e.member_key)}
+        return sorted(keys | {self.me})
+
     def present(self) -> set[bytes]:
         return set(self.links.values())
 
@@ -257,6 +263,7 @@ class CircleRuntime:
             ),
             unread=self.unread,
             members_present=len(self.present()) + 1,  # me, and every member linked now
+            members=len(self.ring()),
             invite_link="" if self.removed_me else self.invite_link(),
             rules_revision=self.info_revision,
             roster_code=self.roster_code(),

@@ -21,6 +21,7 @@ from network.lograte import RefusalLog
 from network.node import PeerKey
 
 from . import acts, admission, dm_history, effects, persist, presenting, roster_lane, roster_sync
+from .anonymity import AnonymousLane
 from .circle import Circle
 from .circle_info import CircleInfoError, verify_info
 from .conversation import (
@@ -114,6 +115,7 @@ class CircleSession:
         self.now_ms = clock_ms
         self._wake = wake  # the scheduler looks at next_deadline() again
         self._engine_due: int | None = None  # the conversation engine's, after its last call
+        self.anon = AnonymousLane(self)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -190,7 +192,8 @@ class CircleSession:
 
     def next_deadline(self) -> int | None:
         """When this circle next has time-driven work (ms), None when nothing waits on time."""
-        due = (self._engine_due, self.rt.mod.next_deadline(self.now_ms()))
+        now = self.now_ms()
+        due = (self._engine_due, self.rt.mod.next_deadline(now), self.anon.next_deadline(now))
         return min((d for d in due if d is not None), default=None)
 
     async def step(self, fn: Callable[[], EngineResult]) -> list[ConversationEvent]:
@@ -227,11 +230,15 @@ class CircleSession:
         events = await self.step(lambda: self.rt.engine.tick(now))
         await effects.observe(self, events)
         await self.run_moderation(self.rt.mod.tick(self.now_ms()))
+        await self.anon.tick()
 
     # -- the moderation engine ---------------------------------------------------------------
     async def run_moderation(self, result: ModerationResult) -> None:
         await effects.run(self, result)
         self._wake()
+
+    async def send_anonymous(self, peer: PeerKey, body: bytes) -> None:
+        await self.wire.send(peer, Lane.ANONYMOUS, body)
 
     async def send_moderation(self, out: Sequence[Outgoing]) -> None:
         for item in out:
@@ -283,6 +290,7 @@ class CircleSession:
             await roster_lane.push(self, learned, exclude=peer)
         await self.run_moderation(moderation)
         await self.step(lambda: rt.engine.peer_connected(member, now))
+        await self.anon.link_up(peer)
         if not was_present:
             self.emit(PeerConnectedEvent(rt.id, entry.pseudonym, member))
 
@@ -327,6 +335,8 @@ class CircleSession:
             await roster_lane.receive(self, peer, body, drops)
         elif lane is Lane.CIRCLE_INFO:
             await self._on_circle_info(body, peer)
+        elif lane is Lane.ANONYMOUS:
+            await self.anon.receive(member, peer, body)
 
     async def send_details(self, exclude: PeerKey | None = None) -> None:
         rt = self.rt

@@ -78,6 +78,7 @@ class CircleView:
     settings: CircleSettingsView
     unread: int = 0
     members_present: int = 0  # people in the circle now, me included
+    members: int = 0  # members not removed, me included: whom an anonymous post hides among
     invite_link: str = ""
     rules_revision: int = 0  # the host's latest signed circle details we hold (0: none yet)
     rules_accepted: bool = True  # False while changed rules wait for this member's consent

@@ -49,8 +49,9 @@ class HeadlessPeer:
         timings: str | None = FAST_TIMINGS,
         program: Sequence[str] = HEARTH,
     ) -> None:
-        """``timings=None``: the product's own timings (benchmarks measure those);
-        ``program``: another entry point (a modified client, for attacks)."""
+        """``timings=None``: the product's own timings (benchmarks measure those); ``program``:
+        what to run instead of ``python -m ui`` (a modified client, e.g.
+        tests/anonymous/colluder.py)."""
         self.name = name
         environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
         environment.pop(TIMINGS_ENV, None)

@@ -28,6 +28,7 @@ from messenger.goodbyes import goodbyes as core_goodbyes
 from messenger.paths import resource
 from messenger.views import CircleView, MemberView, PostView, Role
 
+from .anonymity_words import crowd_words
 from .dialogs import (
     AboutDialog,
     CircleSettingsDialog,
@@ -224,6 +225,8 @@ class MainWindow(QMainWindow):
         self.sidebar.circle_model.set_open(circle.id)
         self.conversation.show_circle(circle, posts, has_older)
         self.conversation.composer.warning_button.setVisible(True)
+        anonymous = circle.settings.anonymous_posting and not circle.removed
+        self.conversation.composer.set_anonymity(crowd_words(circle.members) if anonymous else None)
         self.sidebar.select_circle(circle.id)
         if self.panel.isVisible():
             self.show_panel(circle)
@@ -242,6 +245,7 @@ class MainWindow(QMainWindow):
         self.sidebar.direct_model.open_key = (circle_id, peer_key)
         self.sidebar.circle_model.set_open(None)
         self.conversation.composer.warning_button.setVisible(False)
+        self.conversation.composer.set_anonymity(None)
         self.sidebar.direct_model.mark_read(circle_id, peer_key)
         self.hide_panel()
         self.focus_composer()

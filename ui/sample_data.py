@@ -96,6 +96,7 @@ def other_circles() -> list[CircleView]:
             settings=CircleSettingsView(anonymous_posting=True),
             unread=0,
             members_present=6,
+            members=7,
         ),
     ]
 

@@ -265,6 +265,21 @@ def _removed() -> QWidget:
     return window
 
 
+def _create_circle_anonymous() -> QWidget:
+    dialog = CreateCircleDialog(_suggest)
+    dialog.name.setText("Team feedback")
+    dialog.anonymous.setChecked(True)
+    return _dialog(dialog)
+
+
+def _anonymous_composer() -> QWidget:
+    """An anonymous circle: the composer says among how many people a post hides."""
+    window = _window_with_conversation()
+    anonymous = next(c for c in sample.other_circles() if c.settings.anonymous_posting)
+    window.show_circle(anonymous, [], has_older=False)
+    return window
+
+
 def _minimum_size() -> QWidget:
     window = _window_with_conversation()
     window.resize(window.minimumSize())
@@ -324,6 +339,8 @@ SCENES: dict[str, Scene] = {
     "timeline-lines": _timeline_lines,
     "confirm-delete": _confirm_delete,
     "create-circle": _create_circle,
+    "create-circle-anonymous": _create_circle_anonymous,
+    "anonymous-composer": _anonymous_composer,
     "invite": _invite,
     "join": _join,
     "join-rules-pending": _join_rules_pending,

@@ -34,7 +34,8 @@ from .errors import RingProblem, RingSignatureError
 
 RESERVATION_BYTES = 8
 RESERVATION_BITS = RESERVATION_BYTES * 8
-SLOT_SIZE = 16384
+SLOT_SIZE = 16320  # a one-slot round message (lane, kind, round, phase, slot) fits a 16 KiB frame
+MAX_SLOTS = 8  # a round carries at most 8 messages (128 KiB a participant); the rest wait
 LENGTH_BYTES = 2
 CHECK_BYTES = 16  # BLAKE2b of the message: a collision of any number of senders shows
 MAX_MESSAGE = SLOT_SIZE - LENGTH_BYTES - CHECK_BYTES
@@ -111,9 +112,10 @@ def reservation(
 
 
 def slots(combined_reservation: bytes) -> list[int]:
-    """The bits set in a round's combined reservation: one data slot each, in this order."""
+    """The bits set in a round's combined reservation: one data slot each, in this order (the
+    first :data:`MAX_SLOTS`; a sender whose bit is later tries again in another round)."""
     value = int.from_bytes(combined_reservation, "big")
-    return [bit for bit in range(RESERVATION_BITS) if value >> bit & 1]
+    return [bit for bit in range(RESERVATION_BITS) if value >> bit & 1][:MAX_SLOTS]
 
 
 def data(

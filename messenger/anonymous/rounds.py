@@ -75,6 +75,11 @@ class MemberRounds:
     def pending(self) -> int:
         return len(self._queue)
 
+    def rekey(self, pair_keys: Mapping[bytes, bytes]) -> None:
+        """New pair keys (the roster or the epoch changed); the queue stays."""
+        self._keys = dict(pair_keys)
+        self._round = None
+
     def submit(self, message: bytes) -> None:
         if not message or len(message) > dcnet.MAX_MESSAGE:
             raise ValueError(f"an anonymous message holds 1 to {dcnet.MAX_MESSAGE} bytes")
@@ -185,3 +190,15 @@ class Collector:
         """A participant did not answer in time: the round is void; members keep their queues."""
         self._announce = None
         self._outputs = {}
+
+
+@dataclass(frozen=True)
+class RoundLimits:
+    """How often rounds run and how much one linkage tag may post (docs/ANONYMITY.md)."""
+
+    round_every_ms: int = 20_000  # an empty round, then the next after this long
+    quiet_every_ms: int = 300_000
+    """Between rounds in a circle without anonymous posting, where only anonymous reports use
+    them: a report waits a few minutes more, an idle laptop stays quiet."""
+    round_timeout_ms: int = 10_000  # a participant who has not answered by then voids the round
+    per_window: int = 10  # anonymous posts per linkage tag (one member) per window

@@ -10,7 +10,7 @@ Encoding (version 1): one msgpack map, keys in this order, the only encoding acc
     b  str    body, 1..8 KiB of UTF-8
     r  bin?   the post this replies to (32-byte id), or nil
     w  str?   a content warning (1..200 bytes), or nil
-    n  bool   posted anonymously: shown with no pseudonym, coarse timestamp
+    n  bool   always false (anonymous posts have their own form: ``anon_envelope.py``)
     g  bin    Ed25519 signature (64) over DOMAIN + the same map without ``g``
 
 Version 2 is an *act* on another post, in the author's own sequence (so it spreads, catches up
@@ -337,8 +337,8 @@ def _check_content(fields: dict[str, Any]) -> PostEnvelope:
             warning, _E, "content warning", MAX_CONTENT_WARNING, allow_empty=False
         )
     anonymous = codec.need_bool(fields["n"], _E, "anonymous flag")
-    if anonymous and ts % ANONYMOUS_GRANULARITY_MS:
-        codec.fail(_E, DropReason.BAD_VALUE, "anonymous post with a precise timestamp")
+    if anonymous:  # an anonymous post names nobody: see anon_envelope.py (no key, no seq)
+        codec.fail(_E, DropReason.BAD_VALUE, "a signed post cannot be anonymous")
     return PostEnvelope(circle_id, author, seq, ts, body, reply_to, warning, anonymous)
 
 

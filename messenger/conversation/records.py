@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from ..storage.records import STORED_STATES, Direction, DirectMessageRecord, PostRecord
 from ..storage.store import Store
 from ..views import DeliveryState
+from .anon_envelope import ANONYMOUS_AUTHOR, decode_anonymous_post, is_anonymous, storage_seq
 from .dm_envelope import DirectMessage, decode_dm
 from .envelope import SignedPost, decode_post
 from .errors import DropReason, EnvelopeError
@@ -23,7 +24,7 @@ def post_to_record(post: SignedPost, received_at: int, *, hidden: bool = False) 
         id=post.id,
         circle_id=env.circle_id,
         author_key=env.author_key,
-        seq=env.seq,
+        seq=storage_seq(post.id) if is_anonymous(post) else env.seq,
         ts=env.ts,
         received_at=received_at,
         body=env.body,
@@ -37,9 +38,14 @@ def post_to_record(post: SignedPost, received_at: int, *, hidden: bool = False) 
 
 def post_from_record(record: PostRecord) -> SignedPost:
     """The signed post a record holds; :class:`EnvelopeError` if the record disagrees with it."""
-    post = decode_post(record.signed, verify=False)
+    if record.author_key == ANONYMOUS_AUTHOR:  # stored by id: no author, no seq
+        post = decode_anonymous_post(record.signed).post
+        seq = storage_seq(post.id)
+    else:
+        post = decode_post(record.signed, verify=False)
+        seq = post.envelope.seq
     env = post.envelope
-    if (post.id, env.circle_id, env.author_key, env.seq, env.ts, env.body) != (
+    if (post.id, env.circle_id, env.author_key, seq, env.ts, env.body) != (
         record.id,
         record.circle_id,
         record.author_key,
@@ -96,8 +102,13 @@ class StorePostLog:
         return self.store.add_post(post_to_record(post, received_at))
 
     def high_water_marks(self) -> dict[bytes, int]:
-        return self.store.high_water_marks(self.circle_id)
+        """Named authors only: anonymous posts are synced by id (``messenger/anonymity.py``)."""
+        marks = self.store.high_water_marks(self.circle_id)
+        marks.pop(ANONYMOUS_AUTHOR, None)
+        return marks
 
     def posts_after(self, author_key: bytes, seq: int, limit: int) -> Sequence[SignedPost]:
+        if author_key == ANONYMOUS_AUTHOR:
+            return []
         records = self.store.posts_after(self.circle_id, author_key, seq, limit)
         return [post_from_record(r) for r in records]

@@ -23,7 +23,7 @@ from .safety import HELP as SAFETY_HELP
 from .safety import SafetyCommands
 
 HELP = (
-    "commands: /create NAME, /invite, /code, /approve REQUEST, /deny REQUEST, "
+    "commands: /create [--anonymous] NAME, /invite, /code, /approve REQUEST, /deny REQUEST, "
     "/approval ask|auto, "
     "/join LINK-OR-CODE, /circles, /use NAME, /members, "
     "/say TEXT (or any line without /), /dm NAME TEXT, /accept NAME, /history [N], "
@@ -115,11 +115,18 @@ class Session:
         self.emit(Info(HELP))
 
     async def _create(self, arg: str) -> None:
-        """A headless circle lets people with its link in without asking (``/approval ask``
-        turns that off): scripts have nobody to click "let in"."""
+        """``/create [--anonymous] NAME``: with anonymous posting on (docs/ANONYMITY.md). A
+        headless circle lets people with its link in without asking (``/approval ask`` turns
+        that off): scripts have nobody to click "let in"."""
+        text = need(arg, "circle name")
         default = CircleSettings().retention
-        settings = CircleSettingsView(default.kind, default.amount, auto_approve=True)
-        view = await self.messenger.create_circle(need(arg, "circle name"), settings=settings)
+        anonymous = text.startswith("--anonymous")
+        if anonymous:
+            text = need(text[len("--anonymous") :].strip(), "circle name")
+        settings = CircleSettingsView(
+            default.kind, default.amount, auto_approve=True, anonymous_posting=anonymous
+        )
+        view = await self.messenger.create_circle(text, settings=settings)
         self.current = view.id
 
     async def _approval(self, arg: str) -> None:

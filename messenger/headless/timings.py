@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from network.clock import Seconds
 from network.node import NodeConfig
 
+from ..anonymous.rounds import RoundLimits
 from ..config import MessengerConfig
 from ..errors import HearthError
 
@@ -37,6 +38,10 @@ FIELDS = (
     "rendezvous_lookup_interval",
 )
 MESSENGER_FIELDS = {"find_timeout": "find_code_host", "tick": "tick"}
+ANONYMOUS_FIELDS = ("anon_round", "anon_timeout", "anon_per_window")
+"""Anonymous rounds (:class:`RoundLimits`): seconds between rounds, seconds a participant may
+take, and anonymous posts per member and window (a count); ``anon_round`` sets the rounds of
+circles without anonymous posting, too."""
 MAX_SECONDS = 3600.0
 
 
@@ -60,8 +65,8 @@ def messenger_config(
     values: dict[str, float] = {}
     for item in text.split(","):
         name, sep, raw = (part.strip() for part in item.partition("="))
-        if not sep or (name not in FIELDS and name not in MESSENGER_FIELDS):
-            known = ", ".join([*FIELDS, *MESSENGER_FIELDS])
+        if not sep or (name not in (*FIELDS, *MESSENGER_FIELDS, *ANONYMOUS_FIELDS)):
+            known = ", ".join([*FIELDS, *MESSENGER_FIELDS, *ANONYMOUS_FIELDS])
             raise TimingsError(f"{ENV}: not a timing: {name!r} (one of {known})")
         if name in values:
             raise TimingsError(f"{ENV}: {name} given twice")
@@ -72,9 +77,22 @@ def messenger_config(
         if not 0 < value <= MAX_SECONDS:
             raise TimingsError(f"{ENV}: {name} must be within (0, {MAX_SECONDS:g}] seconds")
         values[name] = value
+    anon = {k: values.pop(k) for k in ANONYMOUS_FIELDS if k in values}
     node = {k: v for k, v in values.items() if k in FIELDS}
     messenger = {MESSENGER_FIELDS[k]: Seconds(v) for k, v in values.items() if k not in FIELDS}
+    limits = RoundLimits()
+    anonymous = (
+        None
+        if not anon
+        else RoundLimits(
+            round_every_ms=int(anon.get("anon_round", limits.round_every_ms / 1000) * 1000),
+            quiet_every_ms=int(anon.get("anon_round", limits.quiet_every_ms / 1000) * 1000),
+            round_timeout_ms=int(anon.get("anon_timeout", limits.round_timeout_ms / 1000) * 1000),
+            per_window=int(anon.get("anon_per_window", limits.per_window)),
+        )
+    )
     return MessengerConfig(
         node=NodeConfig(interfaces=interfaces, **node),  # type: ignore[arg-type]
+        anonymous=anonymous,
         **messenger,  # type: ignore[arg-type]
     )

@@ -521,6 +521,14 @@ class CircleModeration:
             self.dirty = True
         return out, [ReportReceived(report)]
 
+    def released_report(self, data: bytes, now: int) -> Result:
+        """A sealed report an anonymous round released (docs/ANONYMITY.md): from nobody's link;
+        every moderator present had it from the same round, so it is not passed on."""
+        if not self.state.is_moderator(self.me_key):
+            return [], []
+        _out, effects = self._on_report(b"", data, now)
+        return [], effects
+
     def _remember_report(self, report_id: bytes) -> None:
         self._seen_reports[report_id] = None
         while len(self._seen_reports) > self.limits.remember_reports:

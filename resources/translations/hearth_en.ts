@@ -29,6 +29,25 @@
     </message>
 </context>
 <context>
+    <name>Anonymity</name>
+    <message>
+        <source>Anonymous posts show no name, and nobody, not even the host, can tell who wrote one: it could be any member. That is only as strong as the circle is big: among 3 or 4 people others may well guess; with fewer than 3, nothing is sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Posts here are anonymous, but a circle needs at least 3 members for that: yours waits until then.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anonymous among {n} people: weak. In a circle this small, people may well guess who wrote it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anonymous among {n} people. People may still guess from what you write; anyone you talk to outside the circle can too. It appears within about a minute.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BubbleDelegate</name>
     <message>
         <source>Content warning: {warning}</source>
@@ -761,7 +780,7 @@ Be kind. No names of people who are not here.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Posts may be shown without a name; times are rounded so they link less.</source>
+        <source>Posts show no name and nobody can tell who wrote them; times are rounded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

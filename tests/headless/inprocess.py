@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from messenger.anonymous.rounds import RoundLimits
 from messenger.config import MessengerConfig
 from messenger.events import Event
 from messenger.facade import Messenger
@@ -32,6 +33,9 @@ FAST = MessengerConfig(
     find_code_host=Seconds(8.0),
     node=FAST_NODE,
     moderation=EngineLimits(report_delay_ms=0),
+    anonymous=RoundLimits(
+        round_every_ms=300, quiet_every_ms=300, round_timeout_ms=5000, per_window=100
+    ),
 )
 
 

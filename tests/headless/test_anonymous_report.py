@@ -36,7 +36,7 @@ async def test_an_anonymous_report_names_nobody_and_reaches_only_moderators() ->
         assert "reporter" not in report and "reporter_key" not in report
         keys = {e["key"] for e in host.of("peer_connected")} - {post["author_key"]}
         assert len(keys) == 1 and keys.pop() not in str(report)
-        await kind.until(lambda: any("reached a moderator" in str(e) for e in kind.of("info")))
+        await kind.until(lambda: any("reached the moderators" in str(e) for e in kind.of("info")))
         # Barrier: posts from the reporter and from the host after the report; a copy of the
         # report to anyone else would have reached them first.
         await kind.do("/say barrier from kind")

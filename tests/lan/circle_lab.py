@@ -14,11 +14,16 @@ def start_peer(
     name: str | None = None,
     segments: Sequence[int] = (0,),
     timings: str | None = FAST_TIMINGS,
+    program: Sequence[str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> HeadlessPeer:
     args = ["--ephemeral"]
     for segment in segments:
         args += ["--interface", host.address(segment)]
-    peer = HeadlessPeer(args, popen=host.popen, name=name or host.name, timings=timings)
+    more = {} if program is None else {"program": program}
+    peer = HeadlessPeer(
+        args, popen=host.popen, name=name or host.name, timings=timings, env=env, **more
+    )
     peer.wait_event("ready", 20)
     return peer
 

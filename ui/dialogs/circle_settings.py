@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from messenger.views import CircleView, Role
 
+from ..anonymity_words import crowd_words
 from .base import Dialog
 from .confirm import ConfirmDialog
 from .first_run import MAX_PSEUDONYM, pseudonym_problem
@@ -70,6 +71,8 @@ class CircleSettingsDialog(Dialog):
         self.auto_approve.setChecked(circle.settings.auto_approve)
         self.close_button: QPushButton | None = None
         self.confirm_dialog: ConfirmDialog | None = None
+        self.anonymity_note = self.hint(crowd_words(circle.members))
+        self.anonymity_note.setVisible(circle.settings.anonymous_posting)
         if host:
             self.field(self.tr("Description"), self.description)
             self.field(

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from messenger.views import CircleSettingsView, DmPolicy, Retention
 
+from ..anonymity_words import setting_words
 from .base import Dialog
 from .first_run import PseudonymField, pseudonym_problem
 
@@ -98,7 +99,7 @@ class CreateCircleDialog(Dialog):
         self.anonymous = QCheckBox(self.tr("Allow anonymous posts"))
         self.anonymous.setAccessibleName(self.tr("Allow anonymous posts"))
         self.anonymous.setToolTip(
-            self.tr("Posts may be shown without a name; times are rounded so they link less.")
+            self.tr("Posts show no name and nobody can tell who wrote them; times are rounded.")
         )
         self.auto_approve = QCheckBox(self.tr("Let people in without asking me"))
         self.auto_approve.setAccessibleName(self.tr("Approve newcomers automatically"))
@@ -117,6 +118,9 @@ class CreateCircleDialog(Dialog):
         grid.addWidget(self.auto_approve, 4, 0, 1, 3)
         grid.setColumnStretch(1, 1)
         self.content.addLayout(grid)
+        self.anonymity_note = self.hint(setting_words())
+        self.anonymity_note.setVisible(False)
+        self.anonymous.toggled.connect(self.anonymity_note.setVisible)
 
         self.add_cancel()
         self.create_button = self.add_primary(self.tr("Create circle"))

@@ -131,6 +131,11 @@ class Composer(QWidget):
         layout.setContentsMargins(16, 8, 16, 10)
         layout.setSpacing(6)
         layout.addWidget(self.reply_bar)
+        self.anonymity = QLabel()  # how anonymous a post here is (ui/anonymity_words.py)
+        self.anonymity.setObjectName("Hint")
+        self.anonymity.setWordWrap(True)
+        self.anonymity.setVisible(False)
+        layout.addWidget(self.anonymity)
         layout.addWidget(self.warning_edit)
         layout.addLayout(row)
         layout.addWidget(self.tools)
@@ -156,6 +161,11 @@ class Composer(QWidget):
             )
         self.edit.setPlaceholderText(placeholder)
         self._update_counter()
+
+    def set_anonymity(self, words: str | None) -> None:
+        """Posts here are anonymous: say how strongly, above the text (None: they are not)."""
+        self.anonymity.setText(words or "")
+        self.anonymity.setVisible(bool(words))
 
     def set_starters(self, questions: Sequence[str]) -> None:
         self.starters_menu.clear()

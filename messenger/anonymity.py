@@ -1,0 +1,413 @@
+"""One circle's anonymous lane: posts and reports through dining-cryptographers rounds over the
+circle's own member links, anonymous posts synced by id (docs/ANONYMITY.md).
+
+- :func:`ring` (:meth:`CircleRuntime.ring`) is the one place that says who is in the ring and in
+  the rounds: the circle's current roster, removed members left out (to become the certified
+  roster when it exists).
+- :class:`AnonymousLane` drives :mod:`messenger.anonymous.rounds`: the collector (the present
+  member with the lowest key, me included) announces a round every ``round_every_ms`` (at once
+  again after a round that carried messages); every participant answers; released messages are
+  anonymous posts (checked against the ring and the per-window budget, stored by id, shown with
+  no author) or sealed reports (opened by the moderators).
+- On link up each side sends the ids of the anonymous posts it holds (``HAVE``); the other pushes
+  what is missing (``POSTS``). A post of mine enters the catch-up set only once a round released
+  it, so nothing of mine ever leaves over my own link before it is everyone's.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from network.node import PeerKey
+
+from . import presenting
+from .anonymous import (
+    AnonymousBudget,
+    BudgetVerdict,
+    RingSignatureError,
+    cutoff,
+    dcnet,
+    window_of,
+    wire,
+)
+from .anonymous.rounds import Announce, Collector, Combined, MemberRounds, Output, RoundLimits
+from .conversation import Outgoing, SignedPost
+from .conversation.anon_envelope import (
+    ANONYMOUS_AUTHOR,
+    AnonymousPost,
+    check_anonymous_post,
+    decode_anonymous_post,
+    make_anonymous_post,
+)
+from .conversation.errors import DropReason, EnvelopeError
+from .conversation.records import post_from_record, post_to_record
+from .errors import HearthError
+from .events import Event, Info, PostEvent
+from .moderation import ReportReason, SealedReport, make_report
+from .moderation.effects import Effect
+from .runtime import CircleRuntime
+from .storage import AsyncStore, Store
+from .views import DeliveryState, PostView
+
+log = logging.getLogger(__name__)
+
+POST, REPORT = 1, 2  # the first byte of a released message
+MIN_RING = 3
+
+
+def ring(rt: CircleRuntime) -> list[bytes]:
+    """The ring and the rounds' crowd: :meth:`CircleRuntime.ring` (the current roster)."""
+    return rt.ring()
+
+
+class NobodyToName(HearthError):
+    code = "not_found"
+
+
+def named(who: bytes) -> bytes:
+    """A member key a front end passed (to DM, block, mute, report ...): never "the author of
+    an anonymous post", whose view carries an empty key."""
+    if len(who) != 32 or who == ANONYMOUS_AUTHOR:
+        raise NobodyToName("an anonymous post names nobody: you can only hide it")
+    return who
+
+
+class AnonymousPostError(HearthError):
+    code = "anonymous_post_too_long"
+
+
+def seal_report(
+    rt: CircleRuntime,
+    member: bytes,
+    reason: ReportReason,
+    details: str,
+    now: int,
+    evidence: SignedPost | None,
+) -> SealedReport:
+    """An anonymous report about ``member``, sealed to the moderators, to send through the
+    rounds (:meth:`AnonymousLane.report`)."""
+    moderators = rt.mod.state.moderators()
+    sealed = make_report(
+        rt.id, member, reason, details, moderators=moderators, now=now, evidence=evidence
+    )
+    if len(sealed.data) + 1 > dcnet.MAX_MESSAGE:
+        raise AnonymousPostError("this report is too long to send anonymously")
+    return sealed
+
+
+class Port(Protocol):
+    """What the lane needs of its circle's session."""
+
+    rt: CircleRuntime
+    store: AsyncStore
+    emit: Callable[[Event], None]
+    now_ms: Callable[[], int]
+
+    async def send_anonymous(self, peer: PeerKey, body: bytes) -> None: ...
+    async def run_moderation(self, result: tuple[list[Outgoing], list[Effect]]) -> None: ...
+
+
+class AnonymousLane:
+    def __init__(self, session: Port, limits: RoundLimits | None = None) -> None:
+        self.session = session
+        self.limits = RoundLimits()
+        self.budget = AnonymousBudget()
+        self.configure(limits or RoundLimits())
+        self.mine: set[bytes] = set()
+        self._member: MemberRounds | None = None
+        self._keyed: tuple[int, tuple[bytes, ...]] | None = None
+        self._collector = Collector()
+        self._collecting: tuple[int, int, tuple[bytes, ...]] | None = None  # round, started, who
+        self._announced_by: bytes | None = None
+        self._next_round = 0
+        self._known: set[bytes] | None = None
+        self._my_reports: set[bytes] = set()
+        self._cuts: dict[tuple[int, bytes], cutoff.CutOff] = {}
+
+    def configure(self, limits: RoundLimits) -> None:
+        self.limits = limits
+        self.budget.per_window = limits.per_window
+
+    # -- my side ------------------------------------------------------------------------------
+    def member(self) -> MemberRounds:
+        rt = self.session.rt
+        members = tuple(ring(rt))
+        keyed = (rt.circle.epoch, members)
+        if self._member is None or keyed != self._keyed:
+            keys = dcnet.pair_keys(rt.membership.signing_seed, members, rt.id, rt.circle.epoch)
+            if self._member is None:
+                self._member = MemberRounds(rt.me, keys)
+            else:
+                self._member.rekey(keys)
+            self._keyed = keyed
+        return self._member
+
+    def post(
+        self, body: str, now: int, *, reply_to: bytes | None, content_warning: str | None
+    ) -> PostView:
+        """Queue an anonymous post for the next rounds; it shows (as a ``post`` event, here too)
+        once a round released it."""
+        rt = self.session.rt
+        made = make_anonymous_post(
+            rt.membership.signing_seed,
+            ring(rt),
+            rt.id,
+            rt.circle.epoch,
+            body,
+            now,
+            reply_to=reply_to,
+            content_warning=content_warning,
+        )
+        message = bytes([POST]) + made.post.signed
+        if len(message) > dcnet.MAX_MESSAGE:
+            raise AnonymousPostError(
+                "this post is too long to send anonymously in a circle this size"
+            )
+        self.member().submit(message)
+        self.mine.add(made.id)
+        view = presenting.post_view(rt, made.post, present=False)
+        return replace(view, mine=True, state=DeliveryState.QUEUED)
+
+    def report(self, sealed: bytes) -> None:
+        """Send a sealed anonymous report to the moderators through the rounds."""
+        message = bytes([REPORT]) + sealed
+        self.member().submit(message)
+        self._my_reports.add(message)
+
+    @property
+    def pending(self) -> int:
+        return 0 if self._member is None else self._member.pending
+
+    # -- the lane -----------------------------------------------------------------------------
+    async def link_up(self, peer: PeerKey) -> None:
+        known = await self._known_ids()
+        await self.session.send_anonymous(peer, wire.encode(wire.Have(tuple(sorted(known)))))
+        newest = window_of(self.session.now_ms()) - 1
+        self._cuts = {k: c for k, c in self._cuts.items() if k[0] >= newest}
+        for cut in self._cuts.values():  # cut-offs still in force
+            await self.session.send_anonymous(peer, wire.encode(cut))
+
+    async def receive(self, member: bytes, peer: PeerKey, body: bytes) -> None:
+        try:
+            msg = wire.decode(body)
+        except wire.AnonWireError as exc:
+            log.debug("anonymous lane: %s", exc)
+            return
+        if isinstance(msg, Announce):
+            await self._on_announce(member, peer, msg)
+        elif isinstance(msg, Output):
+            await self._on_output(member, msg)
+        elif isinstance(msg, Combined):
+            if member == self._announced_by:
+                await self._on_combined(msg, peer)
+        elif isinstance(msg, wire.Have):
+            await self._on_have(peer, msg)
+        elif isinstance(msg, wire.Posts):
+            for data in msg.posts:
+                await self._take_post(data, live=False)
+        else:
+            await self._on_cut(msg, exclude=peer)
+
+    # -- moderation ---------------------------------------------------------------------------
+    async def cut_off(self, post_id: bytes) -> None:
+        """(Moderators.) Refuse, everywhere, the rest of this window's anonymous posts with the
+        linkage tag of ``post_id``: its author's, whoever that is. Names nobody."""
+        rt = self.session.rt
+        record = await self.session.store.get_post(post_id)
+        if record is None or record.circle_id != rt.id or record.author_key != ANONYMOUS_AUTHOR:
+            raise NobodyToName("no such anonymous post in this circle")
+        post = decode_anonymous_post(record.signed)
+        key = rt.membership.signing_key
+        await self._on_cut(cutoff.sign(key, rt.id, post.epoch, post.proof.window, post.linkage_tag))
+
+    async def _on_cut(self, cut: cutoff.CutOff, exclude: PeerKey | None = None) -> None:
+        rt = self.session.rt
+        if (cut.window, cut.tag) in self._cuts or not rt.mod.state.is_moderator(cut.moderator):
+            return
+        try:
+            cutoff.verify(cut, rt.id, rt.circle.epoch)
+        except cutoff.CutOffError:
+            return
+        self._cuts[cut.window, cut.tag] = cut
+        self.budget.cut_off(cut.window, cut.tag)
+        for peer in list(rt.links):
+            if peer != exclude:
+                await self.session.send_anonymous(peer, wire.encode(cut))
+
+    def next_deadline(self, now: int) -> int | None:
+        """When the lane next has time-driven work (ms): the running round's timeout, or, as the
+        collector of three or more present members, the next round; None otherwise."""
+        if self._collecting is not None:
+            return self._collecting[1] + self.limits.round_timeout_ms + 1
+        if not self._collects():
+            return None
+        return max(self._next_round, now)
+
+    def _collects(self) -> bool:
+        rt = self.session.rt
+        present = {m for m in rt.present() if rt.mod.is_member(m)}
+        return not rt.removed_me and len(present) >= 2 and rt.me < min(present)
+
+    def _every(self) -> int:
+        posting = self.session.rt.circle.settings.anonymous_posting
+        return self.limits.round_every_ms if posting else self.limits.quiet_every_ms
+
+    async def tick(self) -> None:
+        rt, now = self.session.rt, self.session.now_ms()
+        if (
+            self._collecting is not None
+            and now - self._collecting[1] > self.limits.round_timeout_ms
+        ):
+            self._collector.abandon()
+            self._collecting = None
+        present = {m for m in rt.present() if rt.mod.is_member(m)}
+        if self._collecting is not None or now < self._next_round or rt.removed_me:
+            return
+        if len(present) < 2 or rt.me > min(present):
+            return  # not three people, or another member collects
+        await self._start_round(now, sorted(present | {rt.me}))
+
+    # -- rounds -------------------------------------------------------------------------------
+    async def _start_round(self, now: int, participants: list[bytes]) -> None:
+        rt = self.session.rt
+        member = self.member()
+        round_no = max(now, member.last_round + 1)
+        announce = self._collector.start(round_no, participants)
+        self._collecting = (round_no, now, announce.participants)
+        self._next_round = now + self._every()
+        body = wire.encode(announce)
+        for key in announce.participants:
+            link = rt.link_for(key) if key != rt.me else None
+            if link is not None:
+                await self.session.send_anonymous(link, body)
+        self._announced_by = rt.me
+        out = member.on_announce(announce, rt.present())
+        if out is not None:
+            await self._on_output(rt.me, out)
+
+    async def _on_announce(self, member: bytes, peer: PeerKey, announce: Announce) -> None:
+        rt = self.session.rt
+        if announce.round_no > self.session.now_ms() + 3_600_000:
+            return  # a round number from the future would lock out every later round
+        out = self.member().on_announce(announce, rt.present())
+        if out is not None:
+            self._announced_by = member
+            await self.session.send_anonymous(peer, wire.encode(out))
+
+    async def _on_output(self, member: bytes, output: Output) -> None:
+        combined = self._collector.on_output(member, output)
+        if combined is None or self._collecting is None:
+            return
+        rt = self.session.rt
+        participants = self._collecting[2]
+        body = wire.encode(combined)
+        for key in participants:
+            link = rt.link_for(key) if key != rt.me else None
+            if link is not None:
+                await self.session.send_anonymous(link, body)
+        if combined.phase.value == dcnet.PHASE_DATA or not dcnet.slots(combined.data):
+            self._collecting = None
+            if combined.phase.value == dcnet.PHASE_DATA:
+                self._next_round = 0  # messages flowed: more may wait, go again at once
+        await self._on_combined(combined, None)
+
+    async def _on_combined(self, combined: Combined, peer: PeerKey | None) -> None:
+        out, messages = self.member().on_combined(combined)
+        if out is not None:
+            if peer is None:
+                await self._on_output(self.session.rt.me, out)
+            else:
+                await self.session.send_anonymous(peer, wire.encode(out))
+        for message in messages:
+            await self._released(message)
+
+    async def _released(self, message: bytes) -> None:
+        kind, data = message[0], message[1:]
+        rt = self.session.rt
+        if kind == POST:
+            await self._take_post(data, live=True)
+        elif message in self._my_reports:  # out in a round: every present moderator has it
+            self._my_reports.discard(message)
+            self.session.emit(Info(f"your report reached the moderators of {rt.circle.name}"))
+            if rt.is_moderator:
+                await self.session.run_moderation(
+                    rt.mod.released_report(data, self.session.now_ms())
+                )
+        elif kind == REPORT and rt.is_moderator:
+            now = self.session.now_ms()
+            await self.session.run_moderation(rt.mod.released_report(data, now))
+
+    # -- posts --------------------------------------------------------------------------------
+    async def _take_post(self, data: bytes, *, live: bool) -> None:
+        rt, now = self.session.rt, self.session.now_ms()
+        try:
+            post = decode_anonymous_post(data)
+            if post.post.circle_id != rt.id:
+                raise EnvelopeError(DropReason.BAD_VALUE, "another circle's post")
+            window = post.proof.window
+            windows = [window_of(now) + d for d in (-1, 0, 1)] if live else [window]
+            members = ring(rt)
+            tag = check_anonymous_post(
+                post,
+                epoch=rt.circle.epoch,
+                members=members,
+                windows=windows,
+                min_ring=max(MIN_RING, len(members) - 2),
+            )
+        except (EnvelopeError, RingSignatureError) as exc:
+            log.info("refused an anonymous post: %s", getattr(exc, "code", "malformed"))
+            return
+        known = await self._known_ids()
+        if post.id in known:
+            return
+        verdict = (
+            self.budget.admit(window, tag)
+            if live
+            else (
+                BudgetVerdict.CUT_OFF
+                if self.budget.is_cut_off(window, tag)
+                else BudgetVerdict.ACCEPT
+            )
+        )
+        if verdict is not BudgetVerdict.ACCEPT:
+            log.info("refused an anonymous post: %s", verdict.value)
+            return
+        if not await self._store(post, now):
+            return
+        known.add(post.id)
+        view = presenting.post_view(rt, post.post)
+        if post.id in self.mine:
+            view = replace(view, mine=True)
+        else:
+            rt.unread += 0 if view.hidden else 1
+        self.session.emit(PostEvent(view))
+
+    async def _store(self, post: AnonymousPost, now: int) -> bool:
+        record = post_to_record(post.post, now)
+        return bool(await self.session.store.run(lambda db: db.add_post(record)))
+
+    async def _known_ids(self) -> set[bytes]:
+        if self._known is None:
+            circle_id = self.session.rt.id
+
+            def load(db: Store) -> set[bytes]:
+                return {r.id for r in db.posts_after(circle_id, ANONYMOUS_AUTHOR, -1, 100_000)}
+
+            self._known = await self.session.store.run(load)
+        return self._known
+
+    async def _on_have(self, peer: PeerKey, have: wire.Have) -> None:
+        lacking = sorted((await self._known_ids()) - set(have.ids))
+        for start in range(0, len(lacking), wire.MAX_POSTS):
+            chunk = lacking[start : start + wire.MAX_POSTS]
+
+            def load(db: Store, ids: Sequence[bytes] = chunk) -> list[bytes]:
+                records = [db.get_post(i) for i in ids]
+                return [post_from_record(r).signed for r in records if r is not None]
+
+            posts = await self.session.store.run(load)
+            if posts:
+                await self.session.send_anonymous(peer, wire.encode(wire.Posts(tuple(posts))))
