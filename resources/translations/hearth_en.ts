@@ -340,6 +340,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Let people in without asking me</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approve newcomers automatically</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
@@ -349,6 +357,14 @@
     </message>
     <message>
         <source>Members are asked to accept changed rules again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Newcomers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off: someone with the link waits until you let them in. On: anyone with the link gets in at once.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -61,6 +61,9 @@ def test_two_apps_create_invite_join_and_talk(
             create.name.setText("Tuesday Evening")
             create.rules.setPlainText("Speak from your own experience.")
             create.pseudonym.edit.setText("Quiet Heron")
+            # Asking the host first is the default (tests/gui/test_link_approval_gui.py);
+            # this flow is about talking, so the host lets people in without asking.
+            create.auto_approve.setChecked(True)
             create.create_button.click()
             await until(lambda: host.circles())
             circle = host.circles()[0]

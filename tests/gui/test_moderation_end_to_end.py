@@ -25,6 +25,8 @@ from messenger.events import (
     MemberRemovedEvent,
     PeerConnectedEvent,
 )
+from messenger.anonymous.rounds import RoundLimits
+from messenger.config import MessengerConfig
 from messenger.facade import Messenger
 from messenger.moderating import PostHiddenEvent, ReportEvent
 from messenger.moderation import EngineLimits
@@ -43,7 +45,12 @@ pytestmark = pytest.mark.timeout(90)
 
 async def started() -> Messenger:
     options = parse_args(["--ephemeral", "--interface", "127.0.0.1"])
-    messenger = Messenger(options, moderation_limits=EngineLimits(report_delay_ms=0))
+    rounds = RoundLimits(round_every_ms=300, quiet_every_ms=300, round_timeout_ms=5000)
+    messenger = Messenger(
+        options,
+        moderation_limits=EngineLimits(report_delay_ms=0),
+        config=MessengerConfig(anonymous=rounds),  # anonymous reports travel in rounds
+    )
     await messenger.start()
     return messenger
 

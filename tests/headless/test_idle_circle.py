@@ -12,13 +12,18 @@ import dataclasses
 
 import pytest
 
+from messenger.anonymous.rounds import RoundLimits
 from messenger.config import Seconds
 
 from .inprocess import FAST, Peer, circle_of
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(60)]
 
-QUIET = dataclasses.replace(FAST, tick=Seconds(0.05), purge_every=Seconds(0.1))
+# Anonymous rounds at the product's own pace: in a circle without anonymous posting the first
+# round runs when three members are present, the next one 5 minutes later (after this test).
+QUIET = dataclasses.replace(
+    FAST, tick=Seconds(0.05), purge_every=Seconds(0.1), anonymous=RoundLimits()
+)
 WINDOW_PURGES = 10  # retention purges every peer runs inside the window (>= 20 ticks)
 
 
