@@ -105,7 +105,13 @@ class Joining:
                 return
             session = entry.invitation.new_session()
             connection = HostConnection(
-                session, reader, writer, self._clock, lambda e: self._on_host_event(entry, e)
+                session,
+                reader,
+                writer,
+                self._clock,
+                lambda e: self._on_host_event(entry, e),
+                # The newcomer staked a guess: no idle squatter, it keeps its place at the node.
+                on_engaged=lambda: self._node.point_progressed(writer),
             )
             await connection.run()
 
