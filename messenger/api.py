@@ -14,6 +14,7 @@ from .events import (
     Bye,
     CircleEvent,
     CirclesChanged,
+    CodeClosedEvent,
     CodeEvent,
     DmEvent,
     DmRequestEvent,
@@ -37,6 +38,7 @@ from .events import (
     ReportEvent,
     RulesEvent,
     TypingEvent,
+    WrongCodeEvent,
 )
 from .facade import Messenger, NotAllowed, NotFound, NotRunning, StartError
 from .invite_link import InviteLinkError, looks_like_link
@@ -73,6 +75,7 @@ __all__ = [
     "CircleSettingsView",
     "CircleView",
     "CirclesChanged",
+    "CodeClosedEvent",
     "CodeEvent",
     "DeliveryState",
     "DirectMessageView",
@@ -125,6 +128,7 @@ __all__ = [
     "StartError",
     "TypingEvent",
     "WrongCode",
+    "WrongCodeEvent",
     "looks_like_link",
     "parse_invite_link",
 ]

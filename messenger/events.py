@@ -277,6 +277,23 @@ class CodeEvent(Event):
 
 
 @dataclass(frozen=True)
+class WrongCodeEvent(ErrorEvent):
+    """Someone typed a wrong spoken code for ``circle`` (``code`` "wrong_code_attempt");
+    ``attempts_left`` more wrong tries close it."""
+
+    circle: bytes
+    attempts_left: int
+
+
+@dataclass(frozen=True)
+class CodeClosedEvent(ErrorEvent):
+    """The spoken code of ``circle`` closed for good after three wrong guesses (``code``
+    "invitation_closed"); opening a code again makes a new one."""
+
+    circle: bytes
+
+
+@dataclass(frozen=True)
 class JoinRequestEvent(Event):
     """A newcomer typed the right code: ``/approve REQUEST`` or ``/deny REQUEST``."""
 

@@ -19,7 +19,7 @@ from network.tasks import TaskSet
 
 from . import joincode
 from .errors import HearthError
-from .events import CodeEvent, ErrorEvent, Event, Info, JoinRequestEvent
+from .events import CodeClosedEvent, CodeEvent, Event, Info, JoinRequestEvent, WrongCodeEvent
 from .joincode.events import (
     AttemptFailed,
     InvitationClosed,
@@ -105,7 +105,13 @@ class Joining:
                 return
             session = entry.invitation.new_session()
             connection = HostConnection(
-                session, reader, writer, self._clock, lambda e: self._on_host_event(entry, e)
+                session,
+                reader,
+                writer,
+                self._clock,
+                lambda e: self._on_host_event(entry, e),
+                # The newcomer staked a guess: no idle squatter, it keeps its place at the node.
+                on_engaged=lambda: self._node.point_progressed(writer),
             )
             await connection.run()
 
@@ -200,18 +206,21 @@ class Joining:
             self._emit(Info(f"{event.pseudonym} was not let in"))
         elif isinstance(event, AttemptFailed):
             self._emit(
-                ErrorEvent(
-                    "wrong_code_attempt",
-                    f"someone typed a wrong code ({event.attempts_left} attempt(s) left)",
+                WrongCodeEvent(
+                    code="wrong_code_attempt",
+                    message=f"someone typed a wrong code ({event.attempts_left} attempt(s) left)",
+                    circle=circle,
+                    attempts_left=event.attempts_left,
                 )
             )
         elif isinstance(event, InvitationClosed):
             self._emit(
-                ErrorEvent(
-                    "invitation_closed",
-                    "The spoken code closed for good after 3 wrong guesses: someone may be "
-                    "guessing it. Make a new code (/code, or Show a new code in the invite window) "
-                    "and read it only to the person joining.",
+                CodeClosedEvent(
+                    code="invitation_closed",
+                    message="The spoken code closed for good after 3 wrong guesses: someone may "
+                    "be guessing it. Make a new code (/code, or Make a new code in the Invite "
+                    "window) and read it only to the person joining.",
+                    circle=circle,
                 )
             )
 

@@ -28,6 +28,20 @@ async def await_signal(signal: SignalInstance, timeout: float = 5.0) -> tuple[An
         signal.disconnect(fire)
 
 
+def signal_future(signal: SignalInstance) -> asyncio.Future[tuple[Any, ...]]:
+    """A future for the next emission of ``signal`` (connected now: make it before whatever
+    causes the emission, then await it)."""
+    future: asyncio.Future[tuple[Any, ...]] = asyncio.get_running_loop().create_future()
+
+    def fire(*args: Any) -> None:
+        if not future.done():
+            future.set_result(args)
+            signal.disconnect(fire)
+
+    signal.connect(fire)
+    return future
+
+
 async def until(check: Callable[[], object], limit: float = 20.0) -> object:
     """Poll a widget or core state, bounded in time (no nested event loop)."""
     loop = asyncio.get_running_loop()

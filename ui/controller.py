@@ -15,17 +15,14 @@ from messenger.api import (
     CircleEvent,
     CirclesChanged,
     CircleSettingsView,
-    CodeEvent,
     DmEvent,
     DmRequestEvent,
     DmSentEvent,
     DmStateEvent,
+    ErrorEvent,
     HearthError,
     Info,
     InviteLinkError,
-    JoinCodeView,
-    JoinRequestEvent,
-    JoinRequestView,
     KeyChangedEvent,
     MemberRemovedEvent,
     MemberView,
@@ -54,6 +51,7 @@ from .dialogs.moderation import ModerationQueueDialog
 from .dialogs.report import ReportDialog
 from .dialogs.settings import SettingsDialog
 from .direct import post_from_direct
+from .invite_tools import InviteTools
 from .main_window import MainWindow
 from .preferences import Preferences
 from .requests import ModerationReport, ReportReason, ReportRequest
@@ -75,6 +73,7 @@ class Controller(QObject):
         self.current: bytes | None = None
         self.wipe_on_quit = False
         self.events = CoreEvents(window)
+        self.invite_tools = InviteTools(window, messenger, self.events, self.spawn)
         self._wire()
         self._listen()
         messenger.subscribe(self.events.deliver)
@@ -153,9 +152,7 @@ class Controller(QObject):
                 lambda text, intro, pseudo: self.spawn(self._join(dialog, text, intro, pseudo))
             )
         elif isinstance(dialog, InviteDialog):
-            dialog.codeRequested.connect(lambda cid: self.spawn(self._code(dialog, cid)))
-            dialog.approveRequested.connect(lambda req: self._decide(dialog, req, True))
-            dialog.denyRequested.connect(lambda req: self._decide(dialog, req, False))
+            self.invite_tools.wire(dialog)
         elif isinstance(dialog, LeaveDialog):
             dialog.leaveRequested.connect(lambda cid, bye: self.spawn(self._leave(cid, bye)))
         elif isinstance(dialog, SettingsDialog):
@@ -254,25 +251,6 @@ class Controller(QObject):
         await self.open_circle(view.id)
         if intro.strip():
             await self.messenger.post(view.id, intro.strip())
-
-    async def _code(self, dialog: InviteDialog, circle_id: bytes) -> None:
-        try:
-            view = await self.messenger.open_join_code(circle_id, reuse=True)
-        except HearthError as exc:
-            dialog.show_code_error(str(exc))
-            return
-        dialog.show_code(view)
-
-    def _decide(self, dialog: InviteDialog, request: object, approve: bool) -> None:
-        assert isinstance(request, JoinRequestView)
-        try:
-            if approve:
-                self.messenger.approve(request.request)
-            else:
-                self.messenger.deny(request.request)
-        except HearthError as exc:
-            self.show_problem(str(exc))
-        dialog.remove_join_request(request.request)
 
     async def _leave(self, circle_id: bytes, goodbye: str) -> None:
         await self.messenger.leave(circle_id, goodbye or None)
@@ -442,11 +420,10 @@ class Controller(QObject):
         e.dmRequest.connect(self._on_dm_request)
         e.dmState.connect(self._on_dm_state)
         e.typing.connect(self._on_typing)
-        e.joinRequest.connect(self._on_join_request)
-        e.code.connect(self._on_code)
         e.rules.connect(self._ask_rules)
         e.report.connect(self._on_report)
         e.info.connect(self._on_info)
+        e.error.connect(self._on_error)
 
     def _on_post(self, event: PostEvent) -> None:
         w, post = self.window, event.post
@@ -521,16 +498,6 @@ class Controller(QObject):
         if peer is not None and peer[1] == event.key and w.preferences.typing_indicators:
             w.conversation.set_typing([event.member] if event.typing else [])
 
-    def _on_join_request(self, event: JoinRequestEvent) -> None:
-        dialog = self.window.dialog(InviteDialog)
-        if dialog is not None:
-            dialog.add_join_request(JoinRequestView(event.circle, event.request, event.member))
-
-    def _on_code(self, event: CodeEvent) -> None:
-        dialog = self.window.dialog(InviteDialog)
-        if dialog is not None:
-            dialog.show_code(JoinCodeView(event.circle, event.code, event.expires))
-
     def _on_report(self, event: ReportEvent) -> None:
         w = self.window
         queue = w.dialog(ModerationQueueDialog)
@@ -539,6 +506,11 @@ class Controller(QObject):
         w.statusBar().showMessage(w.tr("A new report waits in the moderation queue."), 8000)
 
     def _on_info(self, event: Info) -> None:
+        self.window.statusBar().showMessage(event.message, 8000)
+
+    def _on_error(self, event: ErrorEvent) -> None:
+        """Something the core could not do by itself (a request's own failure is shown
+        where it was made)."""
         self.window.statusBar().showMessage(event.message, 8000)
 
     # -- direct-message requests ----------------------------------------------------------

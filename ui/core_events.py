@@ -11,11 +11,13 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 from messenger.api import (
     CircleEvent,
     CirclesChanged,
+    CodeClosedEvent,
     CodeEvent,
     DmEvent,
     DmRequestEvent,
     DmSentEvent,
     DmStateEvent,
+    ErrorEvent,
     Event,
     Info,
     JoinRequestEvent,
@@ -28,6 +30,7 @@ from messenger.api import (
     ReportEvent,
     RulesEvent,
     TypingEvent,
+    WrongCodeEvent,
 )
 
 log = logging.getLogger(__name__)
@@ -49,9 +52,12 @@ class CoreEvents(QObject):
     typing = Signal(TypingEvent)
     joinRequest = Signal(JoinRequestEvent)
     code = Signal(CodeEvent)
+    wrongCode = Signal(WrongCodeEvent)
+    codeClosed = Signal(CodeClosedEvent)
     rules = Signal(RulesEvent)
     report = Signal(ReportEvent)
     info = Signal(Info)
+    error = Signal(ErrorEvent)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -71,9 +77,12 @@ class CoreEvents(QObject):
             TypingEvent: self.typing,
             JoinRequestEvent: self.joinRequest,
             CodeEvent: self.code,
+            WrongCodeEvent: self.wrongCode,
+            CodeClosedEvent: self.codeClosed,
             RulesEvent: self.rules,
             ReportEvent: self.report,
             Info: self.info,
+            ErrorEvent: self.error,
         }
 
     def deliver(self, event: Event) -> None:

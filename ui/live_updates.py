@@ -43,7 +43,7 @@ class LiveUpdates:
         if w.dialog(InviteDialog) is not None:
             return
         if isinstance(event, CodeEvent):
-            w.invites.codes[event.circle] = JoinCodeView(event.circle, event.code, event.expires)
+            w.invites.set_code(JoinCodeView(event.circle, event.code, event.expires))
             return
         w.invites.add_request(JoinRequestView(event.circle, event.request, event.member))
         circle = w.circles.get(event.circle)

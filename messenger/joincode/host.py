@@ -74,6 +74,12 @@ class HostState(Enum):
 
 
 _FINISHED = (HostState.ADMITTED, HostState.DENIED, HostState.FAILED)
+_ENGAGED = (
+    HostState.AWAITING_REQUEST,
+    HostState.AWAITING_DECISION,
+    HostState.ADMITTED,
+    HostState.DENIED,
+)
 
 
 class InvitationPort(Protocol):
@@ -113,6 +119,12 @@ class HostSession:
         self._keys: SessionKeys | None = None
         self.on_output: Callable[[], None] | None = None
         """Called when a decision (approve/deny) queued bytes: an adapter's cue to flush."""
+
+    @property
+    def engaged(self) -> bool:
+        """The newcomer's SPAKE2 message was taken: the exchange stakes one of the code's few
+        guesses (or already proved the code), which a stranger cannot do for free."""
+        return self.state in _ENGAGED
 
     @property
     def finished(self) -> bool:

@@ -57,7 +57,10 @@ class HostConnection:
         *,
         step_timeout: float = STEP_TIMEOUT,
         decision_timeout: float = DECISION_TIMEOUT,
+        on_engaged: Callable[[], None] | None = None,
     ) -> None:
+        """``on_engaged`` is called once, when the newcomer's SPAKE2 message was taken (see
+        :attr:`HostSession.engaged`): the node's cue that this connection is no idle squatter."""
         self.session = session
         self._reader = reader
         self._writer = writer
@@ -65,6 +68,7 @@ class HostConnection:
         self._on_event = on_event or (lambda event: None)
         self._step_timeout = step_timeout
         self._decision_timeout = decision_timeout
+        self._on_engaged = on_engaged
         session.on_output = self._flush
 
     def _flush(self) -> None:
@@ -92,8 +96,11 @@ class HostConnection:
                 if not data:
                     self._emit(self.session.connection_lost())
                     break
+                engaged = self.session.engaged
                 self._emit(self.session.receive_data(data, self._clock()))
                 self._flush()
+                if not engaged and self.session.engaged and self._on_engaged is not None:
+                    self._on_engaged()
             else:
                 self._emit(self.session.connection_lost())
             self._flush()

@@ -2,7 +2,8 @@
 
 from .config import CircleBinding, NodeConfig, PayloadVerifier
 from .events import NodeEvent, PeerConnected, PeerKey, PeerLost, PeerMessage
-from .node import ConnectError, DiscoveredPeer, Node, NodeError, RawHandler
+from .node import ConnectError, DiscoveredPeer, Node, NodeError
+from .points import RawHandler
 
 __all__ = [
     "CircleBinding",

@@ -55,7 +55,8 @@ class NodeConfig:
     dial_timeout: float = 5.0
     max_pending_handshakes: int = 64
     max_point_connections: int = 128
-    """Join-point (spoken code) connections served at once, all addresses together."""
+    """Join-point (spoken code) connections served at once, all addresses together; when all
+    are held, a fresh one takes the place of an idle one (see :mod:`.points`)."""
     max_point_connections_per_address: int = 4
     """Join-point connections served at once from one address: one guesser holding many
     connections cannot keep a real newcomer out."""

@@ -20,7 +20,7 @@ import asyncio
 import logging
 import secrets
 import socket
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .. import sockopts
@@ -40,14 +40,12 @@ from . import payload as payload_mod
 from .backoff import Backoff
 from .config import CircleBinding, NodeConfig
 from .events import NodeEvent, PeerConnected, PeerKey, PeerLost, PeerMessage
+from .points import PointPlaces, RawHandler
 from .relay import NodeRelay
 from .tiebreak import keep_outgoing
 
 log = logging.getLogger(__name__)
 
-
-RawHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
-"""Serves an incoming connection whose hello named a join point (after the hello bytes)."""
 
 DiscoveredPeer = PeerFound | PeerUpdated
 
@@ -94,7 +92,7 @@ class Node:
         self._closing = False
         self._relay = NodeRelay(_RelayPort(self), self._config)
         self._refusals = RefusalLog(log, "refused an incoming connection")
-        self._point_conns: dict[bytes, set[asyncio.StreamWriter]] = {}
+        self._point_places = PointPlaces(self._config, self._refusals)
         self._decoy_static: KeyPair | None = None
 
     @property
@@ -167,9 +165,9 @@ class Node:
         with a handler goes to that handler (raw, no Noise); ``None`` announces nothing: it
         lets :meth:`find` recognise whoever announces the key (the host of a spoken code)."""
         self._points = dict(points)
-        for key in [k for k in self._point_conns if self._points.get(k) is None]:
-            for writer in self._point_conns.pop(key):  # the invitation closed: so do they
-                writer.close()
+        served = [key for key, handler in self._points.items() if handler is not None]
+        for writer in self._point_places.withdraw(served):  # the invitation closed: so do they
+            writer.close()
         if self._discovery is not None:
             await self._discovery.set_circles(self._discovery_keys(), quiet=self._quiet_keys())
 
@@ -359,7 +357,7 @@ class Node:
         finally:
             self._pending -= 1
         if point is not None:
-            await self._serve_point(point[0], point[1], reader, writer, peer)
+            await self._point_places.serve(point[0], point[1], reader, writer, peer)
             return
         verified = stream.peer_identity
         if not isinstance(verified, _Verified):  # cannot happen: the decoy never opens
@@ -367,38 +365,16 @@ class Node:
             return
         self._register(bindings[index or 0], stream, initiator=False)
 
-    async def _serve_point(
-        self,
-        key: bytes,
-        handler: RawHandler,
-        reader: asyncio.StreamReader,
-        writer: asyncio.StreamWriter,
-        peer: str,
-    ) -> None:
-        """Hand a join-point connection to its handler: at most ``max_point_connections`` at
-        once, each for at most ``point_deadline`` seconds, and all of a point's connections
-        are closed when the point is withdrawn (the invitation closed)."""
-        everyone = [w for conns in self._point_conns.values() for w in conns]
-        from_peer = sum(1 for w in everyone if _peer_of(w) == peer)
-        if (
-            len(everyone) >= self._config.max_point_connections
-            or from_peer >= self._config.max_point_connections_per_address
-        ):
-            self._refusals.note(peer, "too many join-point connections")
-            writer.close()
-            return
-        held = self._point_conns.setdefault(key, set())
-        held.add(writer)
-        try:
-            async with asyncio.timeout(self._config.point_deadline):
-                await handler(reader, writer)
-        except TimeoutError:
-            self._refusals.note(peer, "join-point connection past its deadline")
-        finally:
-            held.discard(writer)
-            if not held and self._point_conns.get(key) is held:
-                del self._point_conns[key]
-            writer.close()
+    def point_progressed(self, writer: asyncio.StreamWriter) -> None:
+        """A join-point handler's word that its connection got past what a stranger can do for
+        free (a spoken code: the newcomer's SPAKE2 message was taken); it keeps its place when
+        every place is held (see :mod:`.points`)."""
+        self._point_places.progressed(writer)
+
+    @property
+    def point_connections(self) -> int:
+        """Join-point connections held now."""
+        return len(self._point_places)
 
     def _decoy_config(self) -> ChannelConfig:
         if self._decoy_static is None:

@@ -1028,6 +1028,10 @@ Create one and read its code aloud, or join with the code or link someone gave y
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>About this code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Show a spoken code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1057,6 +1061,26 @@ Create one and read its code aloud, or join with the code or link someone gave y
     </message>
     <message>
         <source>Opening…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone typed a wrong code. One more wrong try closes it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone typed a wrong code. {n} more wrong tries close it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This code was closed after three wrong tries, so nobody can join with it now. It may have been a typo, or someone guessing: make a new code and read it only to the person joining.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make a new code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make a new spoken code</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2394,6 +2418,10 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>Delete the post for everyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The spoken code for %s closed after three wrong tries: open Invite to make a new one.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

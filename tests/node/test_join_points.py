@@ -5,24 +5,38 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Sequence
 
 import pytest
 
+from messenger.circle import create_circle
+from messenger.invite_link import InviteLink
+from messenger.joincode import (
+    HostConnection,
+    Invitation,
+    JoinEvent,
+    JoinRequested,
+    Welcomed,
+    generate,
+    join_over_stream,
+)
 from network.node import Node, hello
 
-from .helpers import started
+from .helpers import started, until
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(60)]
 
 POINT = os.urandom(32)
 
 
-async def _hold(node: Node, source: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+async def _hold(
+    node: Node, source: str, key: bytes = POINT
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     """A join-point connection from ``source`` that sends its hello and then nothing."""
     where = node.listen_addresses[0]
     reader, writer = await asyncio.open_connection(where.host, where.port, local_addr=(source, 0))
-    await hello.dial(reader, writer, POINT, 5.0)
+    await hello.dial(reader, writer, key, 5.0)
     return reader, writer
 
 
@@ -112,3 +126,67 @@ async def test_two_newcomers_seeking_one_code_find_its_host_not_each_other() -> 
         for node in (first, second, host):
             if node is not None:
                 await node.close()
+
+
+async def test_a_full_house_of_idle_connections_still_lets_a_newcomer_join_by_code() -> None:
+    """32 addresses hold all 128 places (4 each: a hello, then silence). A newcomer from another
+    address still joins by the code: its connection takes the place of the oldest held one from
+    the busiest address. Once its SPAKE2 message is in, it keeps its place while the flood
+    reconnects from 32 fresh addresses and displaces only its own idle connections."""
+    code = generate()
+    link = InviteLink.for_circle(create_circle("Tuesday evening", "Quiet Heron")[0])
+    invitation = Invitation(code, link.to_text(), now=time.time())
+    asked: list[JoinRequested] = []
+    node, _ = await started([], discovery=False)
+
+    def noted(event: JoinEvent) -> None:
+        if isinstance(event, JoinRequested):
+            asked.append(event)
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connection = HostConnection(
+            invitation.new_session(),
+            reader,
+            writer,
+            time.time,
+            noted,
+            step_timeout=60.0,  # the flood's silence is not what frees the places here
+            on_engaged=lambda: node.point_progressed(writer),
+        )
+        await connection.run()
+
+    held: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    try:
+        await node.set_join_points({code.discovery_key: handler})
+        flood = [f"127.0.1.{n}" for n in range(1, 33)]
+        for source in flood:
+            for _ in range(4):
+                held.append(await _hold(node, source, code.discovery_key))
+        await until(lambda: node.point_connections == 128)
+        held.append(await _hold(node, flood[0], code.discovery_key))  # over its share
+        await until(lambda: node.refused == 1)
+        assert node.point_connections == 128
+
+        where = node.listen_addresses[0]
+        reader, writer = await asyncio.open_connection(
+            where.host, where.port, local_addr=("127.0.2.1", 0)
+        )
+        await hello.dial(reader, writer, code.discovery_key, 5.0)
+        joining = asyncio.create_task(join_over_stream(reader, writer, code, "Hopeful Finch"))
+        await until(lambda: bool(asked) or joining.done())
+        assert asked and asked[0].pseudonym == "Hopeful Finch"  # the host was asked
+
+        for source in [f"127.0.3.{n}" for n in range(1, 33)]:  # the flood comes back
+            for _ in range(4):
+                held.append(await _hold(node, source, code.discovery_key))
+        await until(lambda: node.point_connections == 128)
+        assert not joining.done()  # still waiting for the host, in its place
+        session = invitation.request(asked[0].request_id)
+        assert session is not None
+        session.approve()
+        outcome = await asyncio.wait_for(joining, 20)
+        assert isinstance(outcome, Welcomed) and outcome.invite.to_text() == link.to_text()
+    finally:
+        for _, w in held:
+            w.close()
+        await node.close()

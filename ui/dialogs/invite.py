@@ -107,12 +107,18 @@ class InviteDialog(Dialog):
         self.countdown.setObjectName("Countdown")
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.countdown.setAccessibleName(self.tr("Time left for this code"))
+        # What happened to the code: a wrong try, or three of them that closed it.
+        self.code_note = QLabel()
+        self.code_note.setObjectName("WarningBox")
+        self.code_note.setWordWrap(True)
+        self.code_note.setAccessibleName(self.tr("About this code"))
         self.code_button = QPushButton(self.tr("Show a spoken code"))
         self.code_button.setAccessibleName(self.tr("Show a spoken code to read aloud"))
         self.code_button.setAutoDefault(False)
         self.code_button.clicked.connect(self.request_code)
         self.content.addWidget(self.code_display)
         self.content.addWidget(self.countdown)
+        self.content.addWidget(self.code_note)
         self.content.addWidget(self.code_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.code_hint = self.hint(
             self.tr(
@@ -122,6 +128,7 @@ class InviteDialog(Dialog):
         )
         self.code_display.setVisible(False)
         self.countdown.setVisible(False)
+        self.code_note.setVisible(False)
 
         newcomers_label = QLabel(self.tr("Asking to join"))
         newcomers_label.setObjectName("PanelHeading")
@@ -146,10 +153,13 @@ class InviteDialog(Dialog):
         self._timer.timeout.connect(self.tick)
         close = self.add_primary(self.tr("Done"))
         close.clicked.connect(self.accept)
-        # What was open when the dialog was last closed is still open: show it again.
+        # What was open when the dialog was last closed is still open: show it again (or
+        # that three wrong tries closed it meanwhile).
         still_open = self.memory.code(circle.id, clock())
         if still_open is not None:
             self.show_code(still_open)
+        elif circle.id in self.memory.closed:
+            self.show_code_closed(circle.id)
         for waiting in self.memory.waiting(circle.id):
             self.add_join_request(waiting)
 
@@ -168,14 +178,58 @@ class InviteDialog(Dialog):
         if code.circle_id != self.circle.id:
             return
         self.code = code
-        self.memory.codes[code.circle_id] = code
+        self.memory.set_code(code)
         self.code_display.setText(code.code)
         self.code_display.setVisible(True)
         self.countdown.setVisible(True)
+        self.code_note.setVisible(False)
         self.code_button.setVisible(False)
         self.code_button.setEnabled(True)
+        self.code_button.setAccessibleName(self.tr("Show a spoken code to read aloud"))
         self.tick()
         self._timer.start()
+
+    def show_wrong_try(self, circle_id: bytes, attempts_left: int) -> None:
+        """Someone typed a wrong code: say how many more wrong tries close it."""
+        if circle_id != self.circle.id or self.code is None or attempts_left <= 0:
+            return
+        if attempts_left == 1:
+            text = self.tr("Someone typed a wrong code. One more wrong try closes it.")
+        else:
+            text = self.tr("Someone typed a wrong code. {n} more wrong tries close it.").format(
+                n=attempts_left
+            )
+        self.code_note.setText(text)
+        self.code_note.setVisible(True)
+
+    def show_code_closed(self, circle_id: bytes) -> None:
+        """Three wrong tries closed the code for good: say so calmly, stop the countdown, and
+        offer one button that makes a new code."""
+        if circle_id != self.circle.id:
+            return
+        self._timer.stop()
+        self.code = None
+        self.memory.close_code(circle_id)
+        self.code_display.setVisible(False)
+        self.countdown.setVisible(False)
+        self.code_note.setText(
+            self.tr(
+                "This code was closed after three wrong tries, so nobody can join with it now. "
+                "It may have been a typo, or someone guessing: make a new code and read it "
+                "only to the person joining."
+            )
+        )
+        self.code_note.setVisible(True)
+        self.code_button.setText(self.tr("Make a new code"))
+        self.code_button.setAccessibleName(self.tr("Make a new spoken code"))
+        self.code_button.setEnabled(True)
+        self.code_button.setVisible(True)
+        self.code_button.setFocus()
+
+    @property
+    def counting_down(self) -> bool:
+        """Whether the countdown of a code that still works is running."""
+        return self._timer.isActive()
 
     def seconds_left(self) -> float:
         return 0.0 if self.code is None else self.code.expires - self._clock()
@@ -187,6 +241,7 @@ class InviteDialog(Dialog):
         if left <= 0:
             self._timer.stop()
             self.countdown.setText(self.tr("This code has expired."))
+            self.code_note.setVisible(False)
             self.code_display.setEnabled(False)
             self.code_button.setText(self.tr("Show a new code"))
             self.code_button.setVisible(True)
