@@ -17,6 +17,8 @@ import asyncio
 import pytest
 from pytestqt.qtbot import QtBot
 
+from messenger.anonymous.rounds import RoundLimits
+from messenger.config import MessengerConfig
 from messenger.events import (
     DmEvent,
     DmRequestEvent,
@@ -25,8 +27,6 @@ from messenger.events import (
     MemberRemovedEvent,
     PeerConnectedEvent,
 )
-from messenger.anonymous.rounds import RoundLimits
-from messenger.config import MessengerConfig
 from messenger.facade import Messenger
 from messenger.moderating import PostHiddenEvent, ReportEvent
 from messenger.moderation import EngineLimits
