@@ -303,6 +303,7 @@ class CircleSession:
         who = member if member is not None else old
         if who is not None and epoch is not None:
             rt.mod.peer_lost(who, epoch=epoch)
+            self._wake()  # who is present changed (the anonymous lane's collector, say)
         if member is None or member in rt.present():
             return
         await self.engine(lambda: rt.engine.peer_lost(member))
@@ -337,6 +338,7 @@ class CircleSession:
             await self._on_circle_info(body, peer)
         elif lane is Lane.ANONYMOUS:
             await self.anon.receive(member, peer, body)
+            self._wake()  # a round ended or started: the lane's deadline moved
 
     async def send_details(self, exclude: PeerKey | None = None) -> None:
         rt = self.rt
