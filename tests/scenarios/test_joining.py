@@ -68,6 +68,6 @@ def test_rules_are_shown_before_they_must_be_accepted(
     guest.screenshot(tmp_path / "join-rules-pending.png", name=JOIN)
     guest.call("set_text", name="Your name in this circle", text="Amber Fox", within=JOIN)
     guest.call("click", name="Join", within=JOIN)
-    let_in(host, invite, "Amber Fox")
+    let_in(host, invite, "Amber Fox", guest)
     joined(guest)
     assert "Phones away" in accept_rules(guest, containing="Phones away")

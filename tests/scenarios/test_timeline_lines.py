@@ -43,7 +43,7 @@ def test_joins_leaves_and_history_before_i_came(
     invite = open_invite(host)
     code = show_spoken_code(host, invite)
     join(guest, code, "Amber Fox")
-    let_in(host, invite, "Amber Fox")
+    let_in(host, invite, "Amber Fox", guest)
     joined(guest)
     host.call("click", name="Done", within=invite)
     accept_rules(guest)
