@@ -19,6 +19,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from messenger.facade import Messenger
+from messenger.joincode.code import words
 from messenger.joining import WrongCode
 from messenger.options import parse_args
 from messenger.views import CircleSettingsView
@@ -40,7 +41,10 @@ async def started() -> Messenger:
 def wrong(code: str) -> str:
     """The same channel number (so the guess reaches the host), the wrong words."""
     channel, first, second = code.split("-")
-    return f"{channel}-{second}-{first}" if first != second else f"{channel}-{first}-x{second}"
+    if first != second:
+        return f"{channel}-{second}-{first}"
+    other = next(w for w in words() if w != first)  # a real word: the guess reaches the host
+    return f"{channel}-{first}-{other}"
 
 
 async def new_code(dialog: InviteDialog, old: str) -> str:
