@@ -18,11 +18,10 @@ import asyncio
 import pytest
 from pytestqt.qtbot import QtBot
 
-from messenger.facade import Messenger
-from messenger.joincode.code import words
 from messenger.joining import WrongCode
-from messenger.options import parse_args
 from messenger.views import CircleSettingsView
+from tests.codes import wrong
+from tests.gui.peers import started
 from tests.qtasync import signal_future, until
 from ui.controller import Controller
 from ui.dialogs.invite import InviteDialog
@@ -30,21 +29,6 @@ from ui.live_updates import LiveUpdates
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.timeout(150)
-
-
-async def started() -> Messenger:
-    messenger = Messenger(parse_args(["--ephemeral", "--interface", "127.0.0.1"]))
-    await messenger.start()
-    return messenger
-
-
-def wrong(code: str) -> str:
-    """The same channel number (so the guess reaches the host), the wrong words."""
-    channel, first, second = code.split("-")
-    if first != second:
-        return f"{channel}-{second}-{first}"
-    other = next(w for w in words() if w != first)  # a real word: the guess reaches the host
-    return f"{channel}-{first}-{other}"
 
 
 async def new_code(dialog: InviteDialog, old: str) -> str:

@@ -18,10 +18,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from messenger.events import Info, JoinRequestEvent, PeerConnectedEvent, PostEvent
-from messenger.facade import Messenger
 from messenger.moderating import ModerationRefused
-from messenger.options import parse_args
 from messenger.views import CircleSettingsView
+from tests.gui.peers import started
 from tests.qtasync import next_event, until
 from ui.controller import Controller
 from ui.dialogs.invite import InviteDialog
@@ -29,12 +28,6 @@ from ui.live_updates import LiveUpdates
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.timeout(90)
-
-
-async def started() -> Messenger:
-    messenger = Messenger(parse_args(["--ephemeral", "--interface", "127.0.0.1"]))
-    await messenger.start()
-    return messenger
 
 
 def test_the_host_lets_a_newcomer_with_the_link_in_from_the_invite_window(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from messenger import joincode
-from messenger.joincode.code import words
+from tests.codes import wrong
 from tests.headless_peer import HeadlessPeer
 from tests.netlab import Netlab
 
@@ -32,14 +32,6 @@ def start(
     peers.append(peer)
     peer.wait_event("ready", 20)
     return peer
-
-
-def wrong(code: str) -> str:
-    channel, first, second = code.split("-")
-    if first != second:
-        return f"{channel}-{second}-{first}"
-    other = next(w for w in words() if w != first)  # a real word: the guess reaches the host
-    return f"{channel}-{first}-{other}"
 
 
 def test_host_approves_a_newcomer_who_typed_the_code(peers: list[HeadlessPeer]) -> None:
