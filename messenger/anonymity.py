@@ -263,11 +263,9 @@ class AnonymousLane:
         ):
             self._collector.abandon()
             self._collecting = None
+        if self._collecting is not None or now < self._next_round or not self._collects():
+            return  # a round runs, none is due, fewer than three people, or another collects
         present = {m for m in rt.present() if rt.mod.is_member(m)}
-        if self._collecting is not None or now < self._next_round or rt.removed_me:
-            return
-        if len(present) < 2 or rt.me > min(present):
-            return  # not three people, or another member collects
         await self._start_round(now, sorted(present | {rt.me}))
 
     # -- rounds -------------------------------------------------------------------------------
