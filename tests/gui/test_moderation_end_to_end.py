@@ -24,6 +24,7 @@ from messenger.events import (
     DmRequestEvent,
     DmStateEvent,
     Event,
+    Info,
     MemberRemovedEvent,
     PeerConnectedEvent,
 )
@@ -76,9 +77,13 @@ def test_report_hide_and_block_through_the_widgets(
             circle = await host.create_circle(
                 "Harbour", pseudonym="Quiet Heron", settings=CircleSettingsView(auto_approve=True)
             )
+            let_in = [
+                next_event(m, lambda e: isinstance(e, Info) and "you were let in" in e.message)
+                for m in (member, third)
+            ]
             await member.join_link(circle.invite_link, pseudonym="Gentle Fern")
             await third.join_link(circle.invite_link, pseudonym="Rude Crow")
-            await asyncio.wait_for(asyncio.gather(*met), 20)
+            await asyncio.wait_for(asyncio.gather(*met, *let_in), 20)
             await until(lambda: len([m for m in member.members(circle.id) if m.present]) == 3)
             third_key = third.circles()[0].my_key
             arrived = next_event(member, lambda e: getattr(e, "post", None) is not None)
@@ -185,8 +190,12 @@ def test_my_boundaries_fold_matching_posts_for_me_only(
             circle = await me.create_circle(
                 "Harbour", pseudonym="Quiet Heron", settings=CircleSettingsView(auto_approve=True)
             )
+            let_in = next_event(
+                other, lambda e: isinstance(e, Info) and "you were let in" in e.message
+            )
             await other.join_link(circle.invite_link, pseudonym="Gentle Fern")
             await asyncio.wait_for(met, 20)
+            await asyncio.wait_for(let_in, 20)  # a post before the host's ADMIT is refused
             arrived = next_event(me, lambda e: getattr(e, "post", None) is not None)
             await other.post(circle.id, "the hospital called again today")
             await asyncio.wait_for(arrived, 20)
