@@ -16,7 +16,9 @@ circle's own member links, anonymous posts synced by id (docs/ANONYMITY.md).
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Protocol
@@ -126,6 +128,7 @@ class AnonymousLane:
         self._known: set[bytes] | None = None
         self._my_reports: set[bytes] = set()
         self._cuts: dict[tuple[int, bytes], cutoff.CutOff] = {}
+        self._answers: set[asyncio.Task[None]] = set()
 
     def configure(self, limits: RoundLimits) -> None:
         self.limits = limits
@@ -145,13 +148,18 @@ class AnonymousLane:
             self._keyed = keyed
         return self._member
 
-    def post(
+    async def post(
         self, body: str, now: int, *, reply_to: bytes | None, content_warning: str | None
     ) -> PostView:
         """Queue an anonymous post for the next rounds; it shows (as a ``post`` event, here too)
-        once a round released it."""
+        once a round released it.
+
+        The ring signature (milliseconds, tens of them in a large circle) is made on a worker
+        thread: on the loop it would hold up this member's answers to a round running meanwhile,
+        and a member who answers late just before a message comes out is a member who wrote."""
         rt = self.session.rt
-        made = make_anonymous_post(
+        made = await asyncio.to_thread(
+            make_anonymous_post,
             rt.membership.signing_seed,
             ring(rt),
             rt.id,
@@ -290,10 +298,11 @@ class AnonymousLane:
         rt = self.session.rt
         if announce.round_no > self.session.now_ms() + 3_600_000:
             return  # a round number from the future would lock out every later round
+        heard = asyncio.get_running_loop().time()
         out = self.member().on_announce(announce, rt.present())
         if out is not None:
             self._announced_by = member
-            await self.session.send_anonymous(peer, wire.encode(out))
+            self._answer(peer, wire.encode(out), heard)
 
     async def _on_output(self, member: bytes, output: Output) -> None:
         combined = self._collector.on_output(member, output)
@@ -313,14 +322,46 @@ class AnonymousLane:
         await self._on_combined(combined, None)
 
     async def _on_combined(self, combined: Combined, peer: PeerKey | None) -> None:
+        heard = asyncio.get_running_loop().time()
         out, messages = self.member().on_combined(combined)
         if out is not None:
             if peer is None:
                 await self._on_output(self.session.rt.me, out)
             else:
-                await self.session.send_anonymous(peer, wire.encode(out))
+                self._answer(peer, wire.encode(out), heard)
         for message in messages:
             await self._released(message)
+
+    def _answer(self, peer: PeerKey, body: bytes, heard: float) -> None:
+        """Send my output to the collector ``answer_after_ms`` after I heard what it answers,
+        plus a random ``answer_jitter_ms``: the moment it arrives depends on neither how long my
+        output took to make nor what else this process was doing, so it says nothing of whether
+        I sent a message (the collector sees every arrival; docs/ANONYMITY.md "Timing")."""
+        limits = self.limits
+        delay = limits.answer_after_ms + secrets.randbelow(limits.answer_jitter_ms + 1)
+        task = asyncio.get_running_loop().create_task(
+            self._send_at(peer, body, heard + delay / 1000)
+        )
+        self._answers.add(task)
+        task.add_done_callback(self._answers.discard)
+
+    async def _send_at(self, peer: PeerKey, body: bytes, at: float) -> None:
+        await asyncio.sleep(max(0.0, at - asyncio.get_running_loop().time()))
+        try:
+            await self.session.send_anonymous(peer, body)
+        except Exception as exc:  # the link went away meanwhile: the round times out, no harm
+            log.debug("anonymous lane: an answer was not sent: %s", type(exc).__name__)
+
+    @property
+    def in_round(self) -> bool:
+        """Whether a round I collect is running, or an answer of mine waits to go."""
+        return self._collecting is not None or bool(self._answers)
+
+    def close(self) -> None:
+        """The circle is closing: answers still waiting are dropped."""
+        for task in self._answers:
+            task.cancel()
+        self._answers.clear()
 
     async def _released(self, message: bytes) -> None:
         kind, data = message[0], message[1:]

@@ -104,10 +104,14 @@ class CircleTable:
         raise NotFound(f"no circle called {name_or_id!r}")
 
     def clear(self) -> None:
+        for session in self._sessions.values():
+            session.anon.close()
         self._sessions.clear()
 
     def drop(self, circle_id: bytes) -> None:
-        self._sessions.pop(circle_id, None)
+        session = self._sessions.pop(circle_id, None)
+        if session is not None:
+            session.anon.close()
 
     async def set_dm_settings(self, *, read_receipts: bool, typing_indicators: bool) -> None:
         """Read receipts and typing indicators, for every circle (on its database thread)."""

@@ -145,9 +145,16 @@ class Messenger:
         return self._started
 
     def activity(self) -> dict[str, int]:
-        """Counters: messages (and bytes) sent by lane, rounds of due work, purges run."""
+        """Counters: messages (and bytes) sent by lane, rounds of due work, purges run, and
+        anonymous rounds this peer is in the middle of right now."""
         rounds, purges = self._scheduler.rounds, self._scheduler.purges
-        return {**self._wire.sent, "due work rounds": rounds, "purges": purges}
+        running = sum(session.anon.in_round for session in self._circles)
+        return {
+            **self._wire.sent,
+            "due work rounds": rounds,
+            "purges": purges,
+            "anonymous rounds running": running,
+        }
 
     async def start(self, passphrase: str | None = None) -> None:
         """Open the profile (Argon2id off the loop), load its circles, start the node."""

@@ -24,7 +24,7 @@ async def publish(
     is on its way."""
     rt = session.rt
     if rt.circle.settings.anonymous_posting:  # through the rounds; shown once released
-        return session.anon.post(
+        return await session.anon.post(
             body, now, reply_to=reply_to, content_warning=content_warning or None
         )
     key, circle_id = rt.membership.signing_key, rt.circle.circle_id

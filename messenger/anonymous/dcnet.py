@@ -105,10 +105,11 @@ def reservation(
     want: bool,
 ) -> tuple[bytes, int | None]:
     """This member's reservation output, and the bit it chose (None when it sends nothing)."""
-    bit = secrets.randbelow(RESERVATION_BITS) if want else None
-    vector = (1 << bit).to_bytes(RESERVATION_BYTES, "big") if bit is not None else None
+    drawn = secrets.randbelow(RESERVATION_BITS)  # drawn either way: the same work, sender or not
+    bit = drawn if want else None
+    vector = (1 << drawn if want else 0).to_bytes(RESERVATION_BYTES, "big")
     mask = pad(keys, participants, me, PHASE_RESERVATION, round_no, RESERVATION_BYTES)
-    return (xor([mask, vector], RESERVATION_BYTES) if vector else mask), bit
+    return xor([mask, vector], RESERVATION_BYTES), bit
 
 
 def slots(combined_reservation: bytes) -> list[int]:
@@ -128,17 +129,21 @@ def data(
     my_bit: int | None,
     message: bytes = b"",
 ) -> bytes:
-    """This member's data output: its message in its slot (if it reserved one), pads over all."""
+    """This member's data output: its message in its slot (if it reserved one), pads over all.
+
+    A member with nothing to send does the same work as a sender (frames an empty message and
+    XORs a zero plaintext): how long a member takes to answer says nothing of whether it sent.
+    """
     size = len(slot_bits) * SLOT_SIZE
     mask = pad(keys, participants, me, PHASE_DATA, round_no, size)
-    if my_bit is None or my_bit not in slot_bits:
-        return mask
     if len(message) > MAX_MESSAGE:
         raise ValueError(f"an anonymous message holds at most {MAX_MESSAGE} bytes")
-    at = slot_bits.index(my_bit) * SLOT_SIZE
+    sending = my_bit is not None and my_bit in slot_bits
+    at = slot_bits.index(my_bit) * SLOT_SIZE if sending else 0
     plain = bytearray(size)
     framed = len(message).to_bytes(LENGTH_BYTES, "big") + _check(message) + message
-    plain[at : at + len(framed)] = framed
+    if sending:
+        plain[at : at + len(framed)] = framed
     return xor([mask, bytes(plain)], size)
 
 

@@ -202,3 +202,7 @@ class RoundLimits:
     them: a report waits a few minutes more, an idle laptop stays quiet."""
     round_timeout_ms: int = 10_000  # a participant who has not answered by then voids the round
     per_window: int = 10  # anonymous posts per linkage tag (one member) per window
+    answer_after_ms: int = 25
+    """A member answers each phase this long after it heard the phase begin ..."""
+    answer_jitter_ms: int = 25
+    """... plus up to this long more, at random (the collector sees every arrival)."""

@@ -44,7 +44,7 @@ def signed(
     return made.post.signed
 
 
-def post(
+async def post(
     self: anonymity.AnonymousLane,
     body: str,
     now: int,
@@ -64,16 +64,18 @@ def post(
     elif command == "forge-export":
         data = signed(self, mine, anonymity.ring(rt), rt.circle.epoch + 1, "from a removed member")
         Path(rest).write_text(data.hex(), encoding="utf-8")
-        return original_post(self, "exported", now, reply_to=None, content_warning=None)
+        return await original_post(self, "exported", now, reply_to=None, content_warning=None)
     elif command == "forge-file":
         forged = bytes.fromhex(Path(rest).read_text(encoding="utf-8"))
         barrier = signed(self, mine, anonymity.ring(rt), rt.circle.epoch, "barrier after the file")
         task = asyncio.get_running_loop().create_task(push(self, [forged, barrier]))
     else:
-        return original_post(self, body, now, reply_to=reply_to, content_warning=content_warning)
+        return await original_post(
+            self, body, now, reply_to=reply_to, content_warning=content_warning
+        )
     tasks.add(task)
     task.add_done_callback(tasks.discard)
-    return original_post(self, f"sent {command}", now, reply_to=None, content_warning=None)
+    return await original_post(self, f"sent {command}", now, reply_to=None, content_warning=None)
 
 
 anonymity.AnonymousLane.post = post  # type: ignore[method-assign]

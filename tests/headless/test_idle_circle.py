@@ -49,6 +49,15 @@ async def test_an_idle_circle_sends_nothing_and_runs_no_due_work() -> None:
             for i in range(len(peers)):
                 await peer.until(lambda p=peer, i=i: said(p, f"ready {i}"))  # type: ignore[misc]
 
+        # the first anonymous round (three members present) is over; answers go out 25-50 ms
+        # after what they answer, so it can outlast the barrier
+        await peers[0].until(
+            lambda: sum(p.messenger.activity().get("ANONYMOUS", 0) for p in peers) > 0
+        )
+        for peer in peers:
+            await peer.until(
+                lambda p=peer: p.messenger.activity()["anonymous rounds running"] == 0  # type: ignore[misc]
+            )
         before = [p.messenger.activity() for p in peers]
         for peer, was in zip(peers, before, strict=True):
             await peer.until(
