@@ -21,21 +21,22 @@ def setting_words() -> str:
 
 
 def crowd_words(n: int) -> str:
-    """For a circle of ``n`` members (me included)."""
+    """For a circle with ``n`` people here now (me included): a post goes out in a round of
+    the people present, and hides among them (the header's "N people here" is the same N)."""
     if n < 3:
         return QCoreApplication.translate(
             "Anonymity",
-            "Posts here are anonymous, but a circle needs at least 3 members for that: "
+            "Posts here are anonymous, but that takes at least 3 people here at once: "
             "yours waits until then.",
         )
     if n < WEAK_BELOW:
         return QCoreApplication.translate(
             "Anonymity",
-            "Anonymous among {n} people: weak. In a circle this small, people may well guess "
-            "who wrote it.",
+            "Anonymous among the {n} people here: weak. In a circle this small, people may well "
+            "guess who wrote it.",
         ).format(n=n)
     return QCoreApplication.translate(
         "Anonymity",
-        "Anonymous among {n} people. People may still guess from what you write; anyone you "
-        "talk to outside the circle can too. It appears within about a minute.",
+        "Anonymous among the {n} people here. People may still guess from what you write; anyone "
+        "you talk to outside the circle can too. It appears within about a minute.",
     ).format(n=n)

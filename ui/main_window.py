@@ -203,8 +203,16 @@ class MainWindow(QMainWindow):
         self.circles[circle.id] = circle
         self.sidebar.circle_model.upsert(circle)
         self.conversation.update_circle(circle)
+        if self.conversation.current_circle_id() == circle.id:
+            self._show_anonymity(circle)
         if self.panel.circle is not None and self.panel.circle.id == circle.id:
             self.panel.show_circle(circle, self.panel.members_model.members())
+
+    def _show_anonymity(self, circle: CircleView) -> None:
+        """The composer's honest words about anonymity, for as many people as are here now."""
+        anonymous = circle.settings.anonymous_posting and not circle.removed
+        words = crowd_words(circle.members_present) if anonymous else None
+        self.conversation.composer.set_anonymity(words)
 
     def remove_circle(self, circle_id: bytes) -> None:
         self.circles.pop(circle_id, None)
@@ -225,8 +233,7 @@ class MainWindow(QMainWindow):
         self.sidebar.circle_model.set_open(circle.id)
         self.conversation.show_circle(circle, posts, has_older)
         self.conversation.composer.warning_button.setVisible(True)
-        anonymous = circle.settings.anonymous_posting and not circle.removed
-        self.conversation.composer.set_anonymity(crowd_words(circle.members) if anonymous else None)
+        self._show_anonymity(circle)
         self.sidebar.select_circle(circle.id)
         if self.panel.isVisible():
             self.show_panel(circle)

@@ -35,15 +35,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Posts here are anonymous, but a circle needs at least 3 members for that: yours waits until then.</source>
+        <source>Posts here are anonymous, but that takes at least 3 people here at once: yours waits until then.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Anonymous among {n} people: weak. In a circle this small, people may well guess who wrote it.</source>
+        <source>Anonymous among the {n} people here: weak. In a circle this small, people may well guess who wrote it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Anonymous among {n} people. People may still guess from what you write; anyone you talk to outside the circle can too. It appears within about a minute.</source>
+        <source>Anonymous among the {n} people here. People may still guess from what you write; anyone you talk to outside the circle can too. It appears within about a minute.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

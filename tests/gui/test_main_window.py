@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 
 from PySide6.QtCore import Qt
@@ -284,3 +285,21 @@ def test_a_post_can_be_reported_or_hidden_from_its_menu(qtbot: QtBot) -> None:
     ]
     warned = next(p for p in posts if p.content_warning)
     assert "Show the message" in [a.text() for a in view.post_menu(warned).actions()]
+
+
+def test_the_composer_says_among_how_many_people_here_a_post_hides(qtbot: QtBot) -> None:
+    """An anonymous post goes out in a round of the people present: the composer's words count
+    them (the same N as the header's "N people here") and follow people coming and going."""
+    window = _window(qtbot)
+    anonymous = next(c for c in sample.other_circles() if c.settings.anonymous_posting)
+    label = window.conversation.composer.anonymity
+    window.show_circle(dataclasses.replace(anonymous, members_present=2), [], has_older=False)
+    assert label.isVisible() and "at least 3 people here" in label.text()
+    window.update_circle(dataclasses.replace(anonymous, members_present=4))
+    assert "among the 4 people here: weak" in label.text()
+    window.update_circle(dataclasses.replace(anonymous, members_present=6))
+    assert "among the 6 people here." in label.text()
+    assert "6 people here" in window.conversation.subtitle.text()
+    named = next(c for c in sample.other_circles() if not c.settings.anonymous_posting)
+    window.show_circle(named, [], has_older=False)
+    assert not label.isVisible()
