@@ -103,6 +103,10 @@ class CircleTable:
             return matches[0]
         raise NotFound(f"no circle called {name_or_id!r}")
 
+    def rounds_running(self) -> int:
+        """Anonymous rounds this peer is in the middle of, over all its circles."""
+        return sum(session.anon.in_round for session in self._sessions.values())
+
     def clear(self) -> None:
         for session in self._sessions.values():
             session.anon.close()

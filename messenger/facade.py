@@ -145,16 +145,10 @@ class Messenger:
         return self._started
 
     def activity(self) -> dict[str, int]:
-        """Counters: messages (and bytes) sent by lane, rounds of due work, purges run, and
-        anonymous rounds this peer is in the middle of right now."""
-        rounds, purges = self._scheduler.rounds, self._scheduler.purges
-        running = sum(session.anon.in_round for session in self._circles)
-        return {
-            **self._wire.sent,
-            "due work rounds": rounds,
-            "purges": purges,
-            "anonymous rounds running": running,
-        }
+        """Counters: messages and bytes sent by lane, due work, purges, anonymous rounds running."""
+        s, busy = self._scheduler, self._circles.rounds_running()
+        more = {"due work rounds": s.rounds, "purges": s.purges, "anonymous rounds running": busy}
+        return {**self._wire.sent, **more}
 
     async def start(self, passphrase: str | None = None) -> None:
         """Open the profile (Argon2id off the loop), load its circles, start the node."""
