@@ -269,6 +269,7 @@ class CircleRuntime:
             roster_code=self.roster_code(),
             rules_accepted=self.rules_accepted,
             removed=self.removed_me,
+            waiting=not self.removed_me and not self.mod.state.is_certified(self.me),
         )
 
     @property

@@ -84,6 +84,7 @@ class CircleView:
     rules_accepted: bool = True  # False while changed rules wait for this member's consent
     roster_code: str = ""  # the circle code over the members I know, to compare aloud
     removed: bool = False  # I was removed: the circle is read-only here until I leave it
+    waiting: bool = False  # I joined by link and the host has not let me in yet
 
 
 @dataclass(frozen=True)

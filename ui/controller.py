@@ -70,6 +70,7 @@ class Controller(QObject):
         self.window = window
         self.messenger = messenger
         self._tasks: set[asyncio.Task[None]] = set()
+        self._introductions: dict[bytes, str] = {}  # circle -> mine, until the host lets me in
         self.current: bytes | None = None
         self.wipe_on_quit = False
         self.events = CoreEvents(window)
@@ -249,8 +250,22 @@ class Controller(QObject):
         dialog.joined()
         self.refresh_circles()
         await self.open_circle(view.id)
-        if intro.strip():
-            await self.messenger.post(view.id, intro.strip())
+        if intro.strip():  # said once I am let in (the host may be asked first)
+            self._introductions[view.id] = intro.strip()
+            await self._introduce()
+
+    async def _introduce(self) -> None:
+        """Post each introduction held for a circle that has let me in by now."""
+        for circle_id in list(self._introductions):
+            try:
+                if self.messenger.circle(circle_id).waiting:
+                    continue
+            except HearthError:  # left meanwhile: nothing to say
+                self._introductions.pop(circle_id, None)
+                continue
+            text = self._introductions.pop(circle_id, None)  # another pass may have taken it
+            if text is not None:
+                await self.messenger.post(circle_id, text)
 
     async def _leave(self, circle_id: bytes, goodbye: str) -> None:
         await self.messenger.leave(circle_id, goodbye or None)
@@ -444,6 +459,8 @@ class Controller(QObject):
     def _on_circles_changed(self, _event: CirclesChanged | CircleEvent) -> None:
         for circle in self.messenger.circles():
             self.window.update_circle(circle)
+        if self._introductions:
+            self.spawn(self._introduce())
 
     def _on_presence(self, event: PeerConnectedEvent | PeerLostEvent | KeyChangedEvent) -> None:
         self.show_members(event.circle)

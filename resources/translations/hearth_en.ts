@@ -561,6 +561,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>waiting for the host to let you in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>only you here so far</source>
         <translation type="unfinished"></translation>
     </message>
@@ -590,6 +594,10 @@
     </message>
     <message>
         <source>You can no longer write here: you were removed from this circle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You can write here once the host lets you in.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

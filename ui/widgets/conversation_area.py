@@ -240,7 +240,9 @@ class ConversationArea(QWidget):
             return
         self.circle = circle
         self.title.setText(circle.name)
-        if circle.members_present <= 1:
+        if circle.waiting:
+            present = self.tr("waiting for the host to let you in")
+        elif circle.members_present <= 1:
             present = self.tr("only you here so far")
         else:
             present = self.tr("{n} people here").format(n=circle.members_present)
@@ -275,6 +277,10 @@ class ConversationArea(QWidget):
         if circle.removed:
             self.composer.set_available(
                 False, self.tr("You can no longer write here: you were removed from this circle.")
+            )
+        elif circle.waiting:
+            self.composer.set_available(
+                False, self.tr("You can write here once the host lets you in.")
             )
         else:
             self.composer.set_available(True)
