@@ -85,3 +85,25 @@ async def test_removing_a_member_keeps_the_hosts_other_links() -> None:
     finally:
         for peer in peers:
             await peer.close()
+
+
+async def test_posts_right_after_a_removal_reach_everyone_both_ways() -> None:
+    """Nobody waits for the new secret to arrive before writing: a member posts the moment the
+    host removed someone, and the host answers at once; each reaches the other (a post the host
+    made while a member's link still counted at the old epoch was never sent on)."""
+    host, ada, rex = Peer(), Peer(), Peer()
+    peers = (host, ada, rex)
+    try:
+        for peer in peers:
+            await peer.start()
+        await circle_of(host, [ada, rex])
+        circle_id = host.messenger.circles()[0].id
+        await host.do(f"/remove {rex.messenger.circle(circle_id).my_pseudonym}")
+        await ada.do("/say straight after the removal")
+        await host.do("/say and an answer straight away")
+        await host.until(lambda: said(host, "straight after the removal"))
+        await ada.until(lambda: said(ada, "and an answer straight away"))
+        assert not said(rex, "and an answer straight away")
+    finally:
+        for peer in peers:
+            await peer.close()

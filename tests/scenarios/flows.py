@@ -89,9 +89,12 @@ def show_spoken_code(app: DrivenApp, within: str) -> str:
     return str(reply["text"])
 
 
-def join(app: DrivenApp, link_or_code: str, pseudonym: str, *, typed: bool = False) -> None:
-    """Ctrl+J, the link or code, a name, "Join" (approval may follow). Rules the dialog shows
-    are accepted there; rules still to come are accepted in their own dialog once connected."""
+def join(
+    app: DrivenApp, link_or_code: str, pseudonym: str, *, typed: bool = False, intro: str = ""
+) -> None:
+    """Ctrl+J, the link or code, a name (an introduction), "Join" (approval may follow). Rules
+    the dialog shows are accepted there; rules still to come are accepted in their own dialog
+    once connected."""
     app.call("key", keys="Ctrl+J")
     within = "Join a circle"
     app.wait_widget("Invite link or spoken code", within=within)
@@ -102,6 +105,8 @@ def join(app: DrivenApp, link_or_code: str, pseudonym: str, *, typed: bool = Fal
     if app.exists("I have read the rules and will follow them", within=within):
         app.call("click", name="I have read the rules and will follow them", within=within)
     app.call("set_text", name="Your name in this circle", text=pseudonym, within=within)
+    if intro:
+        app.call("set_text", name="Introduction", text=intro, within=within, cls="QPlainTextEdit")
     app.call("click", name="Join", within=within)
 
 
