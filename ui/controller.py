@@ -250,15 +250,17 @@ class Controller(QObject):
         dialog.joined()
         self.refresh_circles()
         await self.open_circle(view.id)
-        if intro.strip():  # said once I am let in (the host may be asked first)
+        if intro.strip():  # said once I am let in and accepted the rules (they may come later)
             self._introductions[view.id] = intro.strip()
             await self._introduce()
 
     async def _introduce(self) -> None:
-        """Post each introduction held for a circle that has let me in by now."""
+        """Post each introduction held for a circle that let me in and whose rules I accepted."""
         for circle_id in list(self._introductions):
             try:
-                if self.messenger.circle(circle_id).waiting:
+                view = self.messenger.circle(circle_id)
+                # let in, the host's rules arrived (revision 1 on) and were accepted
+                if view.waiting or not view.rules_revision or not view.rules_accepted:
                     continue
             except HearthError:  # left meanwhile: nothing to say
                 self._introductions.pop(circle_id, None)
@@ -548,6 +550,7 @@ class Controller(QObject):
 
     async def _accept_rules(self, circle_id: bytes) -> None:
         await self.messenger.accept_rules(circle_id)
+        await self._introduce()  # an introduction waits for the rules to be accepted
 
     def _ask_rules(self, event: RulesEvent) -> None:
         """The host's rules arrived or changed: ask for consent before taking part."""

@@ -36,7 +36,7 @@ How it works, in the order things happen:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .envelope import SignedPost, decode_post, post_id, verify_post
 from .errors import DropReason, EnvelopeError, PublishError
@@ -71,6 +71,7 @@ class SyncLimits:
     pull_chunks: int = 2  # WANTs of max_want_posts a catch-up keeps in flight (pipelining)
     max_clock_skew_ms: int = 10 * 60_000  # posts dated further ahead are refused
     max_hello_gaps: int = 128  # known-gap ranges advertised in HELLO
+    hello_retry_ms: int = 3_000  # no HELLO from a peer by then: ours again, asking for an answer
     max_gone_ranges: int = 256  # "gone" ranges remembered per author
     log_page: int = 1000  # posts read from the log at a time
 
@@ -97,6 +98,8 @@ class PeerView:
     wanted: dict[bytes, RangeSet] = field(default_factory=dict)  # what we asked it for
     deferred: dict[bytes, int] = field(default_factory=dict)  # dropped for rate, to ask again
     told: dict[bytes, int] = field(default_factory=dict)  # the marks our HELLO to it said
+    hello_at: int = 0  # when our last HELLO to it went
+    hellos: int = 1  # how many we sent it (the retry waits double each time)
 
     def solicited(self, author: bytes, seq: int) -> bool:
         if seq <= self.advertised.get(author, 0):
@@ -136,9 +139,20 @@ class PostSync:
         self.silent: dict[bytes, set[bytes]] = {}  # author -> peers that did not answer a pull
 
     # -- peers ----------------------------------------------------------------------------
-    def add_peer(self, peer: bytes) -> Outgoing:
+    def add_peer(self, peer: bytes, now: int) -> Outgoing:
         hello = self.hello()
-        self.peers[peer] = PeerView(told=dict(hello.hwm))
+        self.peers[peer] = PeerView(told=dict(hello.hwm), hello_at=now)
+        return Outgoing(peer, encode(hello))
+
+    def _hello_again(self, peer: bytes, view: PeerView, now: int, *, answer: bool) -> Outgoing:
+        """Our HELLO once more (``answer``: asking for theirs, which never came). The link may
+        carry the conversation on one side before the other (a newcomer's HELLO that arrived
+        before the host had let it in was dropped there): without this, that side never pushed
+        to the other."""
+        hello = replace(self.hello(), answer=answer)
+        view.told = {a: max(view.told.get(a, 0), s) for a, s in hello.hwm.items()}
+        view.hello_at = now
+        view.hellos += 1
         return Outgoing(peer, encode(hello))
 
     def remove_peer(self, peer: bytes) -> None:
@@ -174,6 +188,8 @@ class PostSync:
     # -- incoming -------------------------------------------------------------------------
     def on_hello(self, peer: bytes, msg: Hello, now: int, batch: Batch) -> None:
         view = self.peers[peer]
+        if msg.answer:
+            batch.out.append(self._hello_again(peer, view, now, answer=False))
         view.synced = True
         view.advertised = dict(msg.hwm)
         view.known = dict(msg.hwm)
@@ -630,6 +646,8 @@ class PostSync:
             limiter = limiters.get(peer)
             if limiter is not None and view.deferred and view.synced:
                 self._recover(peer, view, now, limiter, batch)
+            if not view.synced and now >= self._hello_due(view):
+                batch.out.append(self._hello_again(peer, view, now, answer=True))
         self._pull(now, batch)
         self._forward(now, batch)
 
@@ -647,7 +665,13 @@ class PostSync:
         due += [since + limits.want_retry_ms for since in self.pull_since.values()]
         if any(view.deferred and view.synced for view in self.peers.values()):
             due.append(now)
+        due += [self._hello_due(view) for view in self.peers.values() if not view.synced]
         return min(due, default=None)
+
+    def _hello_due(self, view: PeerView) -> int:
+        """When to send an unanswered HELLO again: 3 s, 6 s, 12 s ... at most a minute apart."""
+        wait: int = self.limits.hello_retry_ms << min(view.hellos - 1, 5)
+        return view.hello_at + min(wait, 60_000)
 
     def _forget_asks(self, author: bytes) -> None:
         """The peers we asked for ``author``'s posts did not answer in time: forget the asks

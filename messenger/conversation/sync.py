@@ -118,7 +118,7 @@ class CircleSync:
             raise ValueError("a peer cannot be ourselves")
         self._limiters[peer] = PeerLimiter(self.rate_limits, now)
         result = self.dms.peer_connected(peer)
-        return [self.posts.add_peer(peer), *result.out], result.events
+        return [self.posts.add_peer(peer, now), *result.out], result.events
 
     def peer_lost(self, peer: bytes) -> None:
         self._limiters.pop(peer, None)

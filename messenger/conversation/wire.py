@@ -67,6 +67,7 @@ DEFAULT_LIMITS = WireLimits()
 class Hello:
     hwm: Mapping[bytes, int] = field(default_factory=dict)
     gaps: Mapping[bytes, Ranges] = field(default_factory=dict)
+    answer: bool = False  # the sender never heard our HELLO (it was lost): send one back
 
 
 PREFIX = 8  # bytes of a member key that name it in a POSTS message's ``also``
@@ -125,7 +126,7 @@ def encode(msg: WireMessage) -> bytes:
 def _fields(msg: WireMessage) -> list[Any]:
     match msg:
         case Hello():
-            return [MsgType.HELLO, dict(msg.hwm), _ranges_out(msg.gaps)]
+            return [MsgType.HELLO, dict(msg.hwm), _ranges_out(msg.gaps), msg.answer]
         case Posts():
             return [MsgType.POSTS, list(msg.posts), _ranges_out(msg.gone), list(msg.also)]
         case Want():
@@ -176,7 +177,7 @@ def _ranges_out(ranges: Mapping[bytes, Ranges]) -> dict[bytes, list[list[int]]]:
 
 
 _ARITY = {
-    MsgType.HELLO: 3,
+    MsgType.HELLO: 4,
     MsgType.POSTS: 4,
     MsgType.WANT: 2,
     MsgType.DM: 2,
@@ -208,7 +209,8 @@ def decode(data: bytes, limits: WireLimits | None = None) -> WireMessage:
 def _hello(raw: list[Any], limits: WireLimits) -> Hello:
     hwm = codec.need_key_map(raw[1], _E, "hwm", limits.max_authors)
     checked = {a: codec.need_int(s, _E, "hwm seq", 1) for a, s in hwm.items()}
-    return Hello(hwm=checked, gaps=_ranges_in(raw[2], limits, "gaps"))
+    answer = codec.need_bool(raw[3], _E, "answer")
+    return Hello(hwm=checked, gaps=_ranges_in(raw[2], limits, "gaps"), answer=answer)
 
 
 def _posts(raw: list[Any], limits: WireLimits) -> Posts:

@@ -8,6 +8,7 @@ catch-up and rate-limit test in this folder also proves that nothing is lost by 
 from __future__ import annotations
 
 from messenger.conversation import SyncLimits
+from messenger.conversation.wire import Hello
 
 from .harness import Solo
 from .sim import Network
@@ -52,3 +53,25 @@ def test_an_unanswered_pull_is_due_at_the_retry() -> None:
     assert solo.engine.next_deadline(solo.now) == start + 5_000
     solo.send_posts("q", *[solo.post("p", s) for s in range(1, 4)])
     assert solo.engine.next_deadline(solo.now) is None
+
+
+def test_a_lost_hello_is_asked_for_again_and_answered() -> None:
+    """A peer whose HELLO never came (it arrived before the link carried the conversation on
+    our side, and was dropped: a newcomer let in a moment later) is not pushed to; our HELLO
+    goes again after ``hello_retry_ms``, asking for an answer, with waits doubling; its answer
+    makes it synced and the next post reaches it. A HELLO that asks is answered once."""
+    solo = Solo(sync_limits=SyncLimits(hello_retry_ms=3_000))
+    outs, _ = solo.engine.peer_connected(solo.pks["p"], solo.now)  # its HELLO never arrives
+    solo._record(outs)
+    start = solo.now
+    assert solo.engine.next_deadline(solo.now) == start + 3_000
+    assert solo.tick(2_000) == []
+    again = solo.tick(1_000)
+    assert [(n, type(m).__name__, getattr(m, "answer", None)) for n, m in again] == [
+        ("p", "Hello", True)
+    ]
+    assert solo.engine.next_deadline(solo.now) == solo.now + 6_000  # then 6 s, 12 s ...
+    assert solo.recv("p", Hello(hwm={})) == []  # its answer: synced, nothing asked back
+    assert solo.engine.next_deadline(solo.now) is None
+    answered = solo.recv("p", Hello(hwm={}, answer=True))  # it lost ours: one back
+    assert [(n, getattr(m, "answer", None)) for n, m in answered] == [("p", False)]

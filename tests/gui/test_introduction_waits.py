@@ -5,7 +5,8 @@ no window, both on loopback.
 The circle asks the host before letting link joiners in (the default). The newcomer pastes the
 link, accepts the rules and writes an introduction: the window says it waits for the host and
 the composer is shut, and nothing reaches the host. Once the host says yes, the introduction
-arrives, once, and the newcomer can write.
+arrives once they have accepted the rules (which come from the host once let in), once, and
+the newcomer can write.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from tests.gui.peers import started
 from tests.qtasync import next_event, until
 from ui.controller import Controller
 from ui.dialogs.join import JoinDialog
+from ui.dialogs.rules import RulesDialog
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.timeout(90)
 INTRO = "Hi, I am Hopeful Finch. Mostly here to listen."
 
 
-def test_the_introduction_is_posted_once_the_host_lets_me_in(
+def test_the_introduction_is_posted_once_let_in_and_the_rules_are_accepted(
     qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop
 ) -> None:
     window = MainWindow()
@@ -67,6 +69,14 @@ def test_the_introduction_is_posted_once_the_host_lets_me_in(
 
             arrived = next_event(host, lambda e: isinstance(e, PostEvent) and e.post.body == INTRO)
             host.approve(request.request)
+            # Let in: the host's rules arrive in their own dialog; the introduction still
+            # waits until they are accepted.
+            rules = await until(lambda: window.dialog(RulesDialog))
+            assert isinstance(rules, RulesDialog)
+            await until(lambda: area.composer.edit.isEnabled())
+            await asyncio.sleep(0.5)
+            assert not arrived.done()
+            rules.accept_button.click()
             post = await asyncio.wait_for(arrived, 30)
             assert isinstance(post, PostEvent) and post.post.author == "Hopeful Finch"
             await until(lambda: "2 people here" in area.subtitle.text())
