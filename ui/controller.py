@@ -36,6 +36,7 @@ from messenger.api import (
     ReportView,
     Role,
     RulesEvent,
+    SlowModeActive,
     TypingEvent,
     looks_like_link,
 )
@@ -209,9 +210,22 @@ class Controller(QObject):
     async def _post(
         self, circle_id: bytes, text: str, warning: str, reply_to: bytes | None = None
     ) -> None:
-        await self.messenger.post(
-            circle_id, text, content_warning=warning or None, reply_to=reply_to
-        )
+        try:
+            await self.messenger.post(
+                circle_id, text, content_warning=warning or None, reply_to=reply_to
+            )
+        except HearthError as exc:  # refused: the words go back in the box, nothing is lost
+            edit = self.window.conversation.composer.edit
+            if self.current == circle_id and not edit.toPlainText().strip():
+                edit.setPlainText(text)
+            if not isinstance(exc, SlowModeActive):
+                raise
+            self.show_problem(
+                self.window.tr(
+                    "Slow mode is on in this circle: you can post again in {n} s. What you "
+                    "wrote is still in the box."
+                ).format(n=exc.seconds)
+            )
 
     async def _dm(self, circle_id: bytes, peer_key: bytes, text: str) -> None:
         await self.messenger.send_dm(circle_id, peer_key, text)  # shown by its dm_sent event

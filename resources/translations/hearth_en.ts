@@ -503,6 +503,13 @@
     </message>
 </context>
 <context>
+    <name>ConfirmDialog</name>
+    <message>
+        <source>Notice</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ConversationArea</name>
     <message>
         <source>Invite</source>
@@ -1528,6 +1535,10 @@ Reported by {by}, {when}.{details}</source>
 <context>
     <name>NoticeDialog</name>
     <message>
+        <source>Notice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>OK</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2311,6 +2322,10 @@ Reported by {by}, {when}.{details}</source>
     <name>self.window</name>
     <message>
         <source>Something went wrong. Nothing was lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slow mode is on in this circle: you can post again in {n} s. What you wrote is still in the box.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

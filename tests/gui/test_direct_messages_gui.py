@@ -25,6 +25,8 @@ from messenger.storage import MINIMUM
 from messenger.views import CircleSettingsView
 from tests.qtasync import await_signal, next_event, until
 from ui.controller import Controller
+from ui.dialogs.dm_request import DmRequestDialog
+from ui.dm_requests import DmRequests
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.timeout(90)
@@ -102,6 +104,63 @@ def test_a_request_shows_and_my_message_comes_back_through_the_core(
                 ("Quiet Heron", "may I ask you something?")
             ]
         finally:
+            await bob.close()
+
+    qasync_loop.run_until_complete(scenario())
+
+
+def test_declining_a_request_takes_it_away_and_tells_the_sender_nothing(
+    qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    """Bob opens Alice's request from his list and presses Decline: the row goes, nothing of
+    hers shows, and a second message from her brings no new request; Alice sees her messages
+    delivered, as if he had accepted (a decline is silent)."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+
+    async def scenario() -> None:
+        alice, bob = await started(tmp_path / "alice"), await started(tmp_path / "bob")
+        bob_ctl = Controller(window, bob)
+        requests = DmRequests(window, bob, bob_ctl.spawn)  # as the app wires it (ui/app.py)
+        try:
+            met = [next_event(m, lambda e: isinstance(e, PeerConnectedEvent)) for m in (alice, bob)]
+            circle = await alice.create_circle(
+                "Pairs", pseudonym="Quiet Heron", settings=CircleSettingsView(auto_approve=True)
+            )
+            await bob.join_link(circle.invite_link, pseudonym="Gentle Fern")
+            await asyncio.wait_for(asyncio.gather(*met), 20)
+            bob_key, alice_key = bob.circle(circle.id).my_key, alice.circle(circle.id).my_key
+            requested = asyncio.ensure_future(await_signal(bob_ctl.dmRequested, 20))
+            first = await alice.send_dm(circle.id, bob_key, "may I ask you something?")
+            await requested
+            await until(lambda: window.sidebar.direct_model.items())
+
+            window.sidebar.directRequestSelected.emit(circle.id, alice_key, "Quiet Heron")
+            dialog = window.dialog(DmRequestDialog)
+            assert isinstance(dialog, DmRequestDialog) and requests is not None
+            assert dialog.decline_button.accessibleName() == "Decline Quiet Heron's request"
+            dialog.decline_button.click()
+            await until(lambda: not window.sidebar.direct_model.items())
+            assert [t for t in await bob.direct_threads(circle.id) if not t.request] == []
+
+            second = await alice.send_dm(circle.id, bob_key, "are you there?")
+
+            async def states() -> list[DeliveryState]:
+                mine = {m.id: m.state for m in await alice.direct_messages(circle.id, bob_key)}
+                return [mine[first.id], mine[second.id]]
+
+            for _ in range(200):
+                if await states() == [DeliveryState.DELIVERED] * 2:
+                    break
+                await asyncio.sleep(0.05)
+            assert await states() == [DeliveryState.DELIVERED] * 2
+            await bob_ctl.idle()
+            assert window.sidebar.direct_model.items() == []  # no new request, nothing shown
+            assert all("are you there?" not in p.body for p in window.conversation.model.posts())
+        finally:
+            await bob_ctl.idle()
+            await alice.close()
             await bob.close()
 
     qasync_loop.run_until_complete(scenario())

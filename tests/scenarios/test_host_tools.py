@@ -65,6 +65,22 @@ def test_host_tools_reach_the_members(lab: Netlab, start_app: StartApp, tmp_path
     guest.screenshot(tmp_path / "rules-changed.png", name="The rules of Tuesday Evening")
     assert "Phones away" in accept_rules(guest, containing="Phones away")
 
+    # End the co-moderator's term: their header says so, and slow mode now holds them too.
+    open_panel_member(host, "Amber Fox")
+    host.call("click", name="End this member's moderator term")
+    guest.wait(
+        lambda: "you moderate it" not in guest.text("ConversationSubtitle"), "the term's end", 60
+    )
+    send_message(guest, "one thought")
+    guest.wait(lambda: any("one thought" in r for r in guest.rows("Messages")), "the post")
+    send_message(guest, "and another straight away")
+    notice = guest.wait_widget("Notice", cls="QLabel")
+    assert "Slow mode is on" in notice["text"] and "still in the box" in notice["text"], notice
+    guest.screenshot(tmp_path / "slow-mode.png", name="Hearth")
+    guest.call("click", name="OK", cls="QPushButton")
+    box = guest.call("read", name="Message", cls="QPlainTextEdit")
+    assert box["text"] == "and another straight away", box  # nothing lost
+
     # My name here: the guest renames themselves; the host's lists follow.
     title = _settings(guest)
     guest.call("set_text", name="My name in this circle", text="Amber Lake", within=title)

@@ -24,6 +24,7 @@ class ConfirmDialog(Dialog):
         self.setMinimumWidth(440)
         self.message = self.hint(text)
         self.message.setObjectName("")
+        self.message.setAccessibleName(self.tr("Notice"))
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.confirm_button = self.add_button(
             action, accessible, role=QDialogButtonBox.ButtonRole.AcceptRole
@@ -48,4 +49,5 @@ class NoticeDialog(Dialog):
         self.setMinimumWidth(400)
         self.message = self.hint(text)
         self.message.setObjectName("")
+        self.message.setAccessibleName(self.tr("Notice"))
         self.add_primary(self.tr("OK")).clicked.connect(self.accept)
