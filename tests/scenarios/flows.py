@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.scenarios.harness import DrivenApp
+from tests.scenarios.harness import DriveError, DrivenApp
 
 PASSPHRASE = "correct horse battery staple"
 WELCOME = "Welcome to Hearth"
@@ -117,22 +117,29 @@ def joined(app: DrivenApp, limit: float = 60.0) -> None:
 
 def let_in(host: DrivenApp, invite: str, name: str, guest: DrivenApp | None = None) -> None:
     """The host approves a newcomer in the open invite dialog. If the newcomer's Join dialog
-    says no invitation was found (finding the host by mDNS can outlast the 15 s search on a
-    loaded machine), the newcomer presses Join again, as a person would (at most 3 times)."""
-    retries = 0
+    shows a problem (finding the host by mDNS can outlast the 15 s search on a loaded machine,
+    or a busy join point turn a try away), the newcomer presses Join again, as a person would
+    (at most 3 times); what the dialog said is in the error if the host is never asked."""
+    problems: list[str] = []
 
     def asked() -> bool:
-        nonlocal retries
         if host.exists(f"Let {name} in", within=invite):
             return True
-        if guest is not None and retries < 3 and guest.exists("Problem", within="Join a circle"):
+        if (
+            guest is not None
+            and len(problems) < 3
+            and guest.exists("Problem", within="Join a circle")
+        ):
             problem = guest.text("Problem", within="Join a circle")
-            if "No invitation" in problem:
-                retries += 1
+            if problem:
+                problems.append(problem)
                 guest.call("click", name="Join", within="Join a circle")
         return False
 
-    host.wait(asked, f"widget 'Let {name} in'", 90)
+    try:
+        host.wait(asked, f"widget 'Let {name} in'", 90)
+    except DriveError as exc:
+        raise DriveError(f"{exc} (the newcomer's Join dialog said: {problems})") from None
     host.call("click", name=f"Let {name} in", within=invite)
 
 
