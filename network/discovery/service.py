@@ -11,6 +11,9 @@ A thin asyncio adapter around zeroconf and the sans-IO parts (:mod:`.hints`, :mo
   hints, new decoys) under the same label. A fresh label would gain nothing against an observer
   (our IP address links the two names anyway), while it would cost a goodbye, a new
   announcement, and a PeerGone/PeerFound pair at every peer; an update is one PeerUpdated.
+  The update is announced once more a little later, since an answer zeroconf queued before it
+  can still carry the old TXT (:data:`REANNOUNCE_AFTER`); a seeker asks everyone again
+  (:meth:`Discovery.refresh`) rather than trust what its cache holds.
 - **Browsing** asks QM (multicast-answer) questions only: on a LAN this costs nothing, and it
   keeps several instances on one host working, since a unicast answer to ``127.0.0.1:5353`` (QU)
   reaches just one of the sockets sharing that port.
@@ -37,9 +40,18 @@ import secrets
 import socket
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from zeroconf import DNSQuestionType, IPVersion, ServiceStateChange, Zeroconf
+from zeroconf import (  # type: ignore[attr-defined]  # DNSOutgoing, DNSQuestion: not in __all__
+    DNSOutgoing,
+    DNSQuestion,
+    DNSQuestionType,
+    IPVersion,
+    RecordUpdate,
+    RecordUpdateListener,
+    ServiceStateChange,
+    Zeroconf,
+)
 from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
 
 from ..clock import Seconds, to_millis
@@ -60,6 +72,16 @@ DEFAULT_TTL = 120
 DEFAULT_SWEEP_INTERVAL = 20.0
 RESOLVE_TIMEOUT = Seconds(3.0)
 MAX_RESOLVE_ROUNDS = 3
+REANNOUNCE_AFTER = Seconds(2.5)
+"""After a change, the new TXT goes out once more this long after zeroconf's own three
+announcements. zeroconf queues a multicast answer with the records it held when the question
+came (for up to ~1.6 s), so an answer to a question asked just before the change can follow
+the change's announcements with the *old* TXT; receivers would keep that until it expires
+(``ttl``): a newcomer would not see a code that is open, a member not recognise a circle."""
+_DNS_QUERY = 0x0000  # RFC 1035 header flags of a standard query
+_DNS_PTR = 12  # RFC 1035 record types
+_DNS_TXT = 16
+_DNS_IN = 1  # RFC 1035 class
 EVENT_QUEUE_SIZE = 1024
 IP_MULTICAST_ALL = 49  # Linux, include/uapi/linux/in.h (not in Python 3.11's socket module)
 
@@ -82,6 +104,26 @@ class _Sighting:
     addresses: tuple[str, ...]
     port: int | None
     text: bytes | None
+
+
+class _TxtHeard(RecordUpdateListener):
+    """Every live TXT record of a Hearth instance that arrives on one zeroconf, to ``heard``."""
+
+    def __init__(self, heard: Callable[[str, bytes], None]) -> None:
+        self._heard = heard
+
+    def async_update_records(self, zc: Zeroconf, now: float, records: list[RecordUpdate]) -> None:
+        for update in records:
+            record = update.new
+            if (
+                record.type == _DNS_TXT
+                and record.name.lower().endswith(SERVICE_TYPE.lower())
+                and not record.is_expired(now)
+            ):
+                self._heard(record.name, record.text)  # type: ignore[attr-defined]
+
+    def async_update_records_complete(self) -> None:
+        pass
 
 
 class DiscoveryState(enum.Enum):
@@ -128,6 +170,8 @@ class Discovery:
         self._update_lock = asyncio.Lock()
         self._ifaces: dict[str, _Interface] = {}  # by our address on it
         self._sightings: dict[str, dict[str, _Sighting]] = {}  # peer -> interface -> records
+        self._latest_txt: dict[tuple[str, str], bytes] = {}  # (peer, interface) -> last TXT
+        self._again: asyncio.Task[None] | None = None
         self._label = random_label(rng)
         self._server = server_name(random_label(rng))
         self._addresses: list[str] = []
@@ -219,6 +263,9 @@ class Discovery:
         """Browse and announce (that interface's address only) on one started interface."""
         zc = iface.aiozc.zeroconf
         _listen_only_on_joined_interfaces(zc)
+        zc.async_add_listener(
+            _TxtHeard(lambda name, text: self._heard_txt(iface, name, text)), None
+        )
         iface.browser = AsyncServiceBrowser(
             zc, SERVICE_TYPE, handlers=[self._on_service_change], question_type=DNSQuestionType.QM
         )
@@ -248,19 +295,21 @@ class Discovery:
         async with self._update_lock:
             if self._state is not DiscoveryState.RUNNING:
                 return
-            txt = build_txt(self._keys, self._rng)
-            for iface in list(self._ifaces.values()):
-                if iface.info is None:
-                    continue
-                # Stop repeating the previous announcement, so that no stale TXT goes out
-                # after the new one (receivers would flip back and forth).
-                if iface.announcing is not None:
-                    iface.announcing.cancel()
-                iface.info = self._service_info(iface.address, txt)
-                announced = await iface.aiozc.async_update_service(iface.info)
-                iface.announcing = self._tasks.spawn(
-                    self._await(announced), name="discovery-reannounce"
-                )
+            await self._announce()
+        if self._again is not None:
+            self._again.cancel()
+        self._again = self._tasks.spawn(self._announce_again(), name="discovery-announce-again")
+
+    def refresh(self) -> None:
+        """Ask the LAN for every Hearth announcement now, past my cache (a seeker does this:
+        the announcement it holds may be stale, see :data:`REANNOUNCE_AFTER`). Each peer
+        answers with its current TXT; a changed one gives a PeerUpdated as usual."""
+        if self._state is not DiscoveryState.RUNNING:
+            return
+        for iface in self._ifaces.values():
+            question = DNSOutgoing(_DNS_QUERY, multicast=True)
+            question.add_question(DNSQuestion(SERVICE_TYPE, _DNS_PTR, _DNS_IN))
+            iface.aiozc.zeroconf.async_send(question)
 
     async def close(self) -> None:
         """Say goodbye on the LAN, stop everything, and end :meth:`events`. Idempotent."""
@@ -276,6 +325,7 @@ class Discovery:
         for iface in ifaces:
             await iface.aiozc.async_close()  # unregisters all services: mDNS goodbye
         self._sightings.clear()
+        self._latest_txt.clear()
         self._table.clear()
         self._end_events()
         log.info("discovery closed")
@@ -365,6 +415,7 @@ class Discovery:
         """``peer_id`` left interface ``where`` (goodbye, or stopped answering)."""
         per_iface = self._sightings.get(peer_id, {})
         per_iface.pop(where, None)
+        self._latest_txt.pop((peer_id, where), None)
         if per_iface:
             latest = next(reversed(per_iface.values()))
             self._seen(peer_id, next(reversed(per_iface)), latest)
@@ -391,7 +442,7 @@ class Discovery:
                     sighting = _Sighting(
                         tuple(info.parsed_addresses(IPVersion.V4Only)),
                         info.port,
-                        info.text if info.text else None,
+                        self._latest_txt.get(slot) or info.text or None,
                     )
                     self._seen(peer_id, iface.address, sighting)
                 elif drop_on_failure:
@@ -424,6 +475,45 @@ class Discovery:
     async def _await(announced: Awaitable[object]) -> None:
         """Own zeroconf's broadcast task: cancelling this cancels the broadcasts."""
         await announced
+
+    async def _announce(self) -> None:
+        """Announce my keys under a fresh nonce on every interface (call under the lock)."""
+        txt = build_txt(self._keys, self._rng)
+        for iface in list(self._ifaces.values()):
+            if iface.info is None:
+                continue
+            # Stop repeating the previous announcement, so that no stale TXT goes out
+            # after the new one (receivers would flip back and forth).
+            if iface.announcing is not None:
+                iface.announcing.cancel()
+            iface.info = self._service_info(iface.address, txt)
+            announced = await iface.aiozc.async_update_service(iface.info)
+            iface.announcing = self._tasks.spawn(self._await(announced), name="discovery-update")
+
+    async def _announce_again(self) -> None:
+        """A change's second announcement, :data:`REANNOUNCE_AFTER` later, under a fresh nonce
+        (a TXT a receiver already holds, even expiring, gives its browser no update)."""
+        await asyncio.sleep(REANNOUNCE_AFTER)
+        async with self._update_lock:
+            if self._state is DiscoveryState.RUNNING:
+                await self._announce()
+
+    def _heard_txt(self, iface: _Interface, name: str, text: bytes) -> None:
+        """A TXT answer came on ``iface``: the last one heard is the peer's announcement.
+
+        zeroconf's cache keeps every TXT it was given (the last-inserted one wins a lookup, an
+        answer it already holds is not re-inserted), so after a late answer it can hold the
+        old one in front of the current; what was heard last is what the peer says now."""
+        peer_id = label_of(name)
+        if peer_id is None or peer_id == self._label:
+            return
+        slot = (peer_id, iface.address)
+        sighting = self._sightings.get(peer_id, {}).get(iface.address)
+        if sighting is None and slot not in self._resolving:
+            return  # a peer not (yet) known: its first resolve reads the TXT
+        self._latest_txt[slot] = text
+        if sighting is not None and sighting.text != text:
+            self._seen(peer_id, iface.address, replace(sighting, text=text))
 
     # -- delivery ---------------------------------------------------------------------------
 

@@ -46,6 +46,10 @@ from .tiebreak import keep_outgoing
 
 log = logging.getLogger(__name__)
 
+FIND_REFRESH_FIRST = 1.0
+FIND_REFRESHES = 5
+""":meth:`Node.find` asks the LAN for announcements at once, then after 1, 2, 4 and 8 s."""
+
 
 DiscoveredPeer = PeerFound | PeerUpdated
 
@@ -180,6 +184,15 @@ class Node:
         future: asyncio.Future[DiscoveredPeer] = asyncio.get_running_loop().create_future()
         self._seekers.setdefault(key, []).append(future)
         try:
+            # What discovery holds may be stale: ask the LAN again now, then less and less often.
+            wait = FIND_REFRESH_FIRST
+            for _ in range(FIND_REFRESHES):
+                if self._discovery is not None:
+                    self._discovery.refresh()
+                done, _pending = await asyncio.wait({future}, timeout=wait)
+                if done:
+                    return future.result()
+                wait *= 2
             return await future
         finally:
             waiting = self._seekers.get(key, [])

@@ -111,6 +111,9 @@ def test_injected_identities_are_refused_and_get_no_rotation(lab: Netlab) -> Non
         host.wait_for(
             lambda e: e.get("event") == "peer_connected" and e["member"] == me(nina)["member"], 40
         )
+        # The host's link to her can be up a moment before its yes reaches her (until then she
+        # is told "waiting for the host to let you in"): she speaks once she is in.
+        nina.wait_for(lambda e: e.get("event") == "info" and "you were let in" in e["message"], 30)
         nina.send("/say hello from nina")
         host.wait_event("post", 30, body="hello from nina")
 

@@ -21,9 +21,11 @@ from messenger.joincode import (
     generate,
     join_over_stream,
 )
+from network.discovery import service as discovery_service
 from network.node import Node, hello
+from tests.discovery.stale import current_txt, send_stale
 
-from .helpers import started, until
+from .helpers import discovered, started, until
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.timeout(60)]
 
@@ -190,3 +192,31 @@ async def test_a_full_house_of_idle_connections_still_lets_a_newcomer_join_by_co
         for _, w in held:
             w.close()
         await node.close()
+
+
+async def test_a_seeker_finds_an_open_point_past_a_stale_announcement(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A late answer left the seeker holding the host's TXT from before the code opened (seen
+    in a scenario run: three tries, each "no invitation with that code is open"). The search
+    asks the LAN again instead of waiting for the record to expire."""
+    monkeypatch.setattr(discovery_service, "REANNOUNCE_AFTER", 600.0)  # the host stays quiet
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+
+    host, _ = await started([])
+    seeker, _ = await started([])
+    try:
+        await discovered(seeker, host)
+        before = await current_txt(host.label)
+        await host.set_join_points({POINT: handler})
+        await seeker.set_join_points({POINT: None})
+        await until(lambda: POINT in seeker._peers[host.label].matched_keys)
+        await send_stale(before)
+        await until(lambda: POINT not in seeker._peers[host.label].matched_keys)
+        found = await asyncio.wait_for(seeker.find(POINT), 10)
+        assert found.peer_id == host.label and POINT in found.matched_keys
+    finally:
+        await seeker.close()
+        await host.close()
