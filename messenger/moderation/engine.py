@@ -86,7 +86,7 @@ from .rotation import (
     plan_rotation,
 )
 from .state import ModerationLimits, ModerationState
-from .wire import Digest, Events, Handovers, Report, chunked, decode, encode
+from .wire import PREFIX, Digest, Events, Handovers, Report, chunked, decode, encode, prefixes
 
 Result = tuple[list[Outgoing], list[Effect]]
 ENGINE_FORMAT = 1
@@ -124,14 +124,20 @@ def _merged(first: list[Outgoing], second: list[Outgoing]) -> list[Outgoing]:
     """Two results' messages with each peer's EVENTS joined into one (a removal and its
     rotation arrive together, so no member sees the removal alone and rotates as well)."""
     events: dict[bytes, list[bytes]] = {}
+    also: dict[bytes, set[bytes]] = {}
     rest: list[Outgoing] = []
     for item in [*first, *second]:
         msg = decode(item.data)
         if isinstance(msg, Events):
             events.setdefault(item.peer, []).extend(msg.events)
+            also.setdefault(item.peer, set()).update(msg.also)
         else:
             rest.append(item)
-    joined = [Outgoing(p, m) for p, blobs in events.items() for m in chunked(Events, blobs)]
+    joined = [
+        Outgoing(p, m)
+        for p, blobs in events.items()
+        for m in chunked(Events, blobs, sorted(also[p]))
+    ]
     return joined + rest
 
 
@@ -325,7 +331,7 @@ class CircleModeration:
                 blobs = [e.signed for e in self.state.events()]
                 return [Outgoing(member, m) for m in chunked(Events, blobs)], []
             case Events():
-                return self._on_events(member, msg.events, now)
+                return self._on_events(member, msg.events, now, msg.also)
             case Handovers():
                 return self._on_handovers(member, msg.handovers, now)
             case Report():
@@ -334,7 +340,9 @@ class CircleModeration:
                 return self._on_report(member, msg.data, now)
         return [], []  # pragma: no cover - every message type is handled above
 
-    def _on_events(self, member: bytes, blobs: Sequence[bytes], now: int) -> Result:
+    def _on_events(
+        self, member: bytes, blobs: Sequence[bytes], now: int, also: Sequence[bytes] = ()
+    ) -> Result:
         effects: list[Effect] = []
         events: list[SignedEvent] = []
         for blob in blobs:
@@ -347,7 +355,7 @@ class CircleModeration:
                 self.stats[Reason.DUPLICATE] += 1
                 continue
             events.append(event)
-        return self._apply(events, now, effects, exclude=member)
+        return self._apply(events, now, effects, exclude=member, also=also)
 
     def _apply(
         self,
@@ -356,8 +364,16 @@ class CircleModeration:
         effects: list[Effect],
         *,
         exclude: bytes | None,
+        also: Sequence[bytes] = (),
     ) -> Result:
-        targets = [k for k, p in self._peers.items() if k != exclude and not p.pending]
+        """Apply ``events`` (from ``exclude``'s link, which named ``also``) and pass the ones
+        accepted on to every linked member nobody named, naming them, myself and the sender."""
+        named = set(also)
+        targets = [
+            k
+            for k, p in self._peers.items()
+            if k != exclude and not p.pending and k[:PREFIX] not in named
+        ]
         applied = self.state.apply_many(events, now)
         for event, error in applied.rejected:
             if error.reason is Reason.DUPLICATE:
@@ -368,14 +384,22 @@ class CircleModeration:
             self.dirty = True
         effects += applied.effects
         blobs = [e.signed for e in applied.accepted]
-        out = [Outgoing(p, m) for m in chunked(Events, blobs) for p in targets] if blobs else []
+        out: list[Outgoing] = []
+        if blobs and targets:
+            senders = [self.me_key, *([exclude] if exclude is not None else [])]
+            names = sorted(named | set(prefixes([*targets, *senders])))
+            out = [Outgoing(p, m) for m in chunked(Events, blobs, names) for p in targets]
         return out + self._promote(applied.effects), effects + self._recheck()
 
     def _promote(self, effects: Iterable[Effect]) -> list[Outgoing]:
         """Links of members just admitted stop pending: they carry the conversation (at the
-        current epoch) and both sides exchange their logs."""
+        current epoch). A member who was in already sends the newcomer the whole log (the
+        newcomer could not take anything before); a newcomer just admitted itself, whose
+        pending links were to members already in, sends a DIGEST (they answer with the log only
+        if theirs differs), not its whole log to each of them."""
         out: list[Outgoing] = []
-        blobs = [e.signed for e in self.state.events()]
+        newcomer = any(isinstance(e, MemberAdmitted) and e.is_me for e in effects)
+        blobs = [] if newcomer else [e.signed for e in self.state.events()]
         for effect in effects:
             if not isinstance(effect, MemberAdmitted):
                 continue
@@ -557,7 +581,8 @@ class CircleModeration:
             error = applied.rejected[0][1]
             raise NotPermitted(error.reason, error.detail)
         self.dirty = True
-        out = [Outgoing(p, encode(Events((event.signed,)))) for p in targets]
+        names = prefixes([self.me_key, *targets])
+        out = [Outgoing(p, encode(Events((event.signed,), names))) for p in targets]
         return out + self._promote(applied.effects), list(applied.effects)
 
     def admit(self, member: bytes, pseudonym: str, now: int) -> Result:
@@ -603,10 +628,10 @@ class CircleModeration:
         self.dirty = True
         out: list[Outgoing] = []
         blobs = [h.signed for h in rotation.handovers]
-        for key in self._peers:
-            if not self.state.is_member(key):
-                continue
-            out.append(Outgoing(key, encode(Events((rotation.event.signed,)))))
+        told = [key for key in self._peers if self.state.is_member(key)]
+        names = prefixes([self.me_key, *told])
+        for key in told:
+            out.append(Outgoing(key, encode(Events((rotation.event.signed,), names))))
             out += [Outgoing(key, m) for m in chunked(Handovers, blobs)]
         self._carry_over(rotation.circle.epoch)
         return out, [SecretRotated(rotation.circle), *applied.effects, BindingsChanged()]

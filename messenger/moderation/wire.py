@@ -1,13 +1,18 @@
 """The messages of the moderation lane (``Lane.MODERATION``): msgpack arrays, a type tag first::
 
     DIGEST     [1, digest (32), count]          the events I hold, summarised
-    EVENTS     [2, [signed event, ...]]         moderation events
+    EVENTS     [2, [signed event, ...], [also]] moderation events, and who else they went to
     HANDOVERS  [3, [hand-over, ...]]            sealed new secrets (:mod:`.rotation`)
     REPORT     [4, sealed report]               for moderators only (:mod:`.reports`)
 
 Events are few, so they spread simply: on connect each side sends DIGEST; a side whose digest
-differs sends every event it holds (in chunks), the other keeps what it lacks; an event accepted
-live is passed on to every other linked member. Decoding is strict and bounded; anything else
+differs sends every event it holds (in chunks), the other keeps what it lacks. An event accepted
+live is passed on to every other linked member *not named* in ``also``: each sender names (by
+8-byte key prefix, :data:`PREFIX`) itself and every member it sends the event to, so in a full
+mesh the author's one round reaches everyone and nobody passes it on (each event used to cost
+every member a message to every other, O(N²) per event); across missing links it spreads on from
+whoever has links the names do not cover. A push lost with a dying link is caught up by the
+DIGEST of the next connect. Decoding is strict and bounded; anything else
 raises :class:`~.errors.WireError`.
 """
 
@@ -27,6 +32,8 @@ from .rotation import MAX_HANDOVER
 
 MAX_MESSAGE = 64 * 1024 - 64  # what one channel message carries, with the lane tag
 MAX_ITEMS = 256
+MAX_ALSO = 256  # member prefixes in one EVENTS message (a circle's roster cap)
+PREFIX = 8  # bytes of a member key that name it in ``also``
 DIGEST_LEN = 32
 
 
@@ -46,6 +53,7 @@ class Digest:
 @dataclass(frozen=True)
 class Events:
     events: tuple[bytes, ...]
+    also: tuple[bytes, ...] = ()  # key prefixes of members that were sent these too
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,7 @@ def encode(msg: Message) -> bytes:
         case Digest():
             fields = [MsgType.DIGEST, msg.digest, msg.count]
         case Events():
-            fields = [MsgType.EVENTS, list(msg.events)]
+            fields = [MsgType.EVENTS, list(msg.events), list(msg.also[:MAX_ALSO])]
         case Handovers():
             fields = [MsgType.HANDOVERS, list(msg.handovers)]
         case Report():
@@ -87,7 +95,7 @@ def decode(data: bytes) -> Message:
             kind = MsgType(tag)
         except ValueError:
             fail(Reason.UNKNOWN_TYPE, f"type {tag}")
-        want = 3 if kind is MsgType.DIGEST else 2
+        want = 3 if kind in (MsgType.DIGEST, MsgType.EVENTS) else 2
         if len(raw) != want:
             fail(Reason.BAD_FIELDS, f"{kind.name.lower()} fields")
         if kind is MsgType.DIGEST:
@@ -99,20 +107,39 @@ def decode(data: bytes) -> Message:
         limit = MAX_EVENT if kind is MsgType.EVENTS else MAX_HANDOVER
         blobs = tuple(codec.need_bytes(item, Bad, "item", 1, limit) for item in items)
         if kind is MsgType.EVENTS:
-            return Events(blobs)
+            also = codec.need_list(raw[2], Bad, "also", MAX_ALSO)
+            return Events(
+                blobs, tuple(codec.need_bytes(a, Bad, "also", PREFIX, PREFIX) for a in also)
+            )
         return Handovers(blobs)
 
 
-def chunked(kind: type[Events] | type[Handovers], blobs: Iterable[bytes]) -> Iterator[bytes]:
-    """Encoded EVENTS or HANDOVERS messages carrying ``blobs``, each within one channel message."""
+def chunked(
+    kind: type[Events] | type[Handovers], blobs: Iterable[bytes], also: Iterable[bytes] = ()
+) -> Iterator[bytes]:
+    """Encoded EVENTS or HANDOVERS messages carrying ``blobs``, each within one channel message
+    (EVENTS naming ``also``)."""
+    named = tuple(also)[:MAX_ALSO] if kind is Events else ()
+    start = 16 + len(named) * (PREFIX + 2)
     batch: list[bytes] = []
-    size = 16
+    size = start
     for blob in blobs:
         cost = len(blob) + 5
         if batch and (size + cost > MAX_MESSAGE or len(batch) >= MAX_ITEMS):
-            yield encode(kind(tuple(batch)))
-            batch, size = [], 16
+            yield _one(kind, batch, named)
+            batch, size = [], start
         batch.append(blob)
         size += cost
     if batch:
-        yield encode(kind(tuple(batch)))
+        yield _one(kind, batch, named)
+
+
+def _one(
+    kind: type[Events] | type[Handovers], batch: list[bytes], also: tuple[bytes, ...]
+) -> bytes:
+    return encode(Events(tuple(batch), also) if kind is Events else Handovers(tuple(batch)))
+
+
+def prefixes(members: Iterable[bytes]) -> tuple[bytes, ...]:
+    """The names ``also`` gives these members (sorted, each once)."""
+    return tuple(sorted({m[:PREFIX] for m in members}))

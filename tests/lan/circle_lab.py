@@ -29,11 +29,21 @@ def start_peer(
 
 
 def form_circle(peers: Sequence[HeadlessPeer], name: str = "Evening Circle") -> dict[str, object]:
-    """The first peer creates a circle, the others join by its link."""
+    """The first peer creates a circle, the others join by its link and are let in (the host's
+    link to a newcomer can be up a moment before its yes reaches them: a post before it is
+    refused, "waiting for the host to let you in")."""
     circle = peers[0].command(f"/create {name}", "circle")
+    marks = {}
     for peer in peers[1:]:
+        marks[peer.name] = len(peer.events)
         joined = peer.command(f"/join {circle['invite']}", "circle")
         assert joined["id"] == circle["id"]
+    for peer in peers[1:]:
+        peer.wait_for(
+            lambda e: e.get("event") == "info" and "you were let in" in str(e["message"]),
+            60,
+            after=marks[peer.name],
+        )
     return circle
 
 

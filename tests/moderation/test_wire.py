@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from messenger.moderation import Reason, WireError
 from messenger.moderation.wire import (
+    MAX_ALSO,
     MAX_ITEMS,
     MAX_MESSAGE,
     Digest,
@@ -30,6 +31,7 @@ from messenger.moderation.wire import (
         Digest(bytes([7]) * 32, 12),
         Events(()),
         Events((b"a", b"bc")),
+        Events((b"a",), (bytes(8), b"\xff" * 8)),
         Handovers((b"x" * 300,)),
         Report(b"sealed"),
     ],
@@ -48,10 +50,14 @@ def test_round_trip(msg: object) -> None:
         ([1, bytes(32)], Reason.BAD_FIELDS),
         ([1, bytes(31), 0], Reason.BAD_VALUE),
         ([1, bytes(32), -1], Reason.BAD_VALUE),
-        ([2, [b"ok", 3]], Reason.BAD_TYPE),
-        ([2, [b""]], Reason.BAD_VALUE),
+        ([2, [b"ok", 3], []], Reason.BAD_TYPE),
+        ([2, [b""], []], Reason.BAD_VALUE),
+        ([2, [b"ok"]], Reason.BAD_FIELDS),
+        ([2, [b"ok"], [b"short"]], Reason.BAD_VALUE),
+        ([2, [b"ok"], "names"], Reason.BAD_TYPE),
+        ([2, [b"ok"], [bytes(8)] * (MAX_ALSO + 1)], Reason.OVERSIZE),
         ([3, [b"x" * 600]], Reason.BAD_VALUE),
-        ([2, [b"x"] * (MAX_ITEMS + 1)], Reason.OVERSIZE),
+        ([2, [b"x"] * (MAX_ITEMS + 1), []], Reason.OVERSIZE),
         ([4, b""], Reason.BAD_VALUE),
         ([4, "text"], Reason.BAD_TYPE),
     ],
@@ -76,6 +82,17 @@ def test_chunks_fit_a_channel_message() -> None:
     back = [blob for m in messages for blob in decode(m).events]  # type: ignore[union-attr]
     assert back == blobs
     assert list(chunked(Handovers, [])) == []
+
+
+def test_chunks_name_everyone_they_went_to_and_still_fit() -> None:
+    """Every chunk of a forwarded batch carries the whole ``also`` (a full roster's worth)."""
+    blobs = [bytes([i % 256]) * 9000 for i in range(20)]
+    names = [bytes([i]) * 8 for i in range(MAX_ALSO)]
+    messages = list(chunked(Events, blobs, names))
+    assert len(messages) > 1 and all(len(m) <= MAX_MESSAGE for m in messages)
+    decoded = [decode(m) for m in messages]
+    assert all(isinstance(d, Events) and d.also == tuple(names) for d in decoded)
+    assert [b for d in decoded for b in d.events] == blobs  # type: ignore[union-attr]
 
 
 @settings(max_examples=200, deadline=None)
