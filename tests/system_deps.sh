@@ -10,6 +10,11 @@ command -v nft >/dev/null 2>&1 || need+=(nftables)  # bench_circle counts post f
 command -v makensis >/dev/null 2>&1 || need+=(nsis)  # the Windows installer script compiles here
 command -v desktop-file-validate >/dev/null 2>&1 || need+=(desktop-file-utils)
 command -v appstreamcli >/dev/null 2>&1 || need+=(appstream)
+# Notifications without a tray (a private session bus, the app's gdbus) and with one (trayer).
+command -v dbus-daemon >/dev/null 2>&1 || need+=(dbus-daemon)
+command -v dbus-monitor >/dev/null 2>&1 || need+=(dbus-bin)
+command -v gdbus >/dev/null 2>&1 || need+=(libglib2.0-bin)
+command -v trayer >/dev/null 2>&1 || need+=(trayer)
 # Qt's xcb platform plugin (for real windows under Xvfb and for screenshots).
 for lib in libxcb-cursor0 libxkbcommon-x11-0 libegl1 libfontconfig1 libdbus-1-3 libxcb-icccm4 \
            libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core \

@@ -513,13 +513,10 @@ class Controller(QObject):
         self.spawn(self._show_request(event))
 
     async def _show_request(self, event: DmRequestEvent) -> None:
+        """The request's first message goes in its row (the notification is DmRequests')."""
         first = await self.messenger.direct_messages(event.circle, event.key, 1)
         for message in first:
             self.window.sidebar.direct_model.add_message(message, unread=True)
-        circle = self.messenger.circle(event.circle)
-        self.window.notify(
-            circle.name, event.member, self.window.tr("would like to talk with you privately")
-        )
         self.dmRequested.emit(event)
 
     def _on_dm_state(self, event: DmStateEvent) -> None:

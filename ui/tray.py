@@ -93,6 +93,8 @@ class Tray(QObject):
         self.icon: QSystemTrayIcon | None = None
         self.base_icon = icon
         self.last: tuple[str, str] | None = None  # the last notification (title, message)
+        self.count = 0  # unread messages and requests, as the icon shows them
+        self.shown = 0  # notifications shown so far
         # The menu exists even without a tray (its actions are the ones a tray would show).
         menu = QMenu()
         menu.setAccessibleName(translate("Tray", "Tray menu"))
@@ -132,6 +134,7 @@ class Tray(QObject):
     def show(self, title: str, message: str) -> tuple[str, str]:
         """In the tray's bubble, or through the desktop's notifications where there is none."""
         self.last = (title, message)
+        self.shown += 1
         if self.icon is not None and QSystemTrayIcon.supportsMessages():
             self.icon.showMessage(title, message, QSystemTrayIcon.MessageIcon.NoIcon, 5000)
         else:
@@ -139,7 +142,8 @@ class Tray(QObject):
         return title, message
 
     def set_count(self, count: int) -> None:
-        """The number of unread messages and requests, on the tray icon's tooltip."""
+        """The number of unread messages and requests, on the tray icon and its tooltip."""
+        self.count = count
         if self.icon is not None:
             self.icon.setIcon(badged_icon(self.base_icon, count))
             self.icon.setToolTip(

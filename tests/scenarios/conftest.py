@@ -35,8 +35,10 @@ def start_app(display: Display, tmp_path: Path) -> Iterator[StartApp]:
     """Start a real app instance (``host`` None: no network namespace); all closed at the end."""
     started: list[DrivenApp] = []
 
-    def start(name: str, args: list[str], host: Host | None = None) -> DrivenApp:
-        app = DrivenApp(display, tmp_path / name, args, host=host, name=name)
+    def start(
+        name: str, args: list[str], host: Host | None = None, env: dict[str, str] | None = None
+    ) -> DrivenApp:
+        app = DrivenApp(display, tmp_path / name, args, host=host, name=name, extra_env=env)
         started.append(app)
         return app
 

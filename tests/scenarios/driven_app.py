@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QModelIndex, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -62,11 +63,13 @@ def _windows() -> list[QWidget]:
 
 
 def _all_widgets(within: str | None) -> Iterator[QWidget]:
+    """Every widget of the visible windows (``within`` one of them), skipping any that Qt has
+    already deleted (a tray bubble going away leaves wrappers behind)."""
     for top in _windows():
         if within and within not in (top.windowTitle(), top.accessibleName(), top.objectName()):
             continue
         yield top
-        yield from top.findChildren(QWidget)
+        yield from (w for w in top.findChildren(QWidget) if shiboken6.isValid(w))
 
 
 def _matches(widget: QWidget, name: str) -> bool:
@@ -93,6 +96,7 @@ def _find(args: Reply, prefer: tuple[type[QWidget], ...] = ()) -> QWidget:
         and _matches(w, name)
         and (kind is None or kind in (type(w).__name__, *[c.__name__ for c in type(w).__mro__]))
     ]
+    found = [w for w in found if shiboken6.isValid(w)]
     found.sort(key=lambda w: (not isinstance(w, prefer), _rank(w, name)))
     index = int(args.get("index", 0))
     if len(found) <= index:
@@ -298,6 +302,25 @@ class Driver:
                 action.trigger()
                 return {}
         raise Problem(f"no action {wanted!r}")
+
+    def op_tray(self, args: Reply) -> Reply:
+        """What the main window's tray shows: whether there is one, its tooltip, the count on
+        its icon and the last notification (the tray's bubble or the desktop's portal)."""
+        for widget in QApplication.topLevelWidgets():
+            tray = getattr(widget, "tray", None)
+            if isinstance(widget, QMainWindow) and tray is not None:
+                icon = tray.icon
+                return {
+                    "available": icon is not None and icon.isVisible(),
+                    "tooltip": icon.toolTip() if icon is not None else None,
+                    "count": tray.count,
+                    "last": list(tray.last) if tray.last is not None else None,
+                    "shown": tray.shown,
+                    "active": widget.isActiveWindow(),
+                    "visible": widget.isVisible(),
+                    "minimized": widget.isMinimized(),
+                }
+        raise Problem("no main window with a tray")
 
     def op_close(self, args: Reply) -> Reply:
         """Close a window as its title bar's X (or Alt+F4 in a window manager) does."""

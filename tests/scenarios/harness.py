@@ -96,6 +96,7 @@ class DrivenApp:
         hearth_args: list[str],
         host: Host | None = None,
         name: str = "app",
+        extra_env: dict[str, str] | None = None,
     ) -> None:
         self.name = name
         self.workdir = workdir
@@ -114,7 +115,8 @@ class DrivenApp:
             "NO_AT_BRIDGE": "1",
         }
         (workdir / "run").mkdir(mode=0o700, exist_ok=True)
-        env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        env.pop("DBUS_SESSION_BUS_ADDRESS", None)  # no desktop session unless a test makes one
+        env.update(extra_env or {})
         command = [
             sys.executable,
             "-m",
