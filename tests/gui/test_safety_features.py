@@ -60,6 +60,10 @@ def test_panic_asks_first_when_the_settings_say_so(qtbot: QtBot) -> None:
     window = _window(qtbot)
     wiped: list[int] = []
     window.panicWipeRequested.connect(lambda: wiped.append(1))
+    on_screen: list[bool] = []  # was the window still showing when the wipe was asked for?
+    window.panicWipeRequested.connect(
+        lambda: on_screen.append(window.isVisible() and not window.isMinimized())
+    )
     opened: list[object] = []
     window.dialogOpened.connect(opened.append)
     window.action("panic").trigger()
@@ -73,6 +77,7 @@ def test_panic_asks_first_when_the_settings_say_so(qtbot: QtBot) -> None:
     assert isinstance(box, ConfirmDialog) and box.confirm_button.text() == "Wipe now"
     box.confirm_button.click()
     assert wiped == [1]
+    assert on_screen == [False]  # off the screen first, then the wipe
     assert not window.isVisible() or window.isMinimized()
 
 
@@ -80,8 +85,13 @@ def test_panic_without_confirmation_wipes_at_once(qtbot: QtBot) -> None:
     window = _window(qtbot, preferences=Preferences(panic_confirm=False))
     wiped: list[int] = []
     window.panicWipeRequested.connect(lambda: wiped.append(1))
+    on_screen: list[bool] = []
+    window.panicWipeRequested.connect(
+        lambda: on_screen.append(window.isVisible() and not window.isMinimized())
+    )
     window.action("panic").trigger()
     assert wiped == [1]
+    assert on_screen == [False]  # the window left the screen before the wipe was asked for
 
 
 def test_settings_wipe_button_always_confirms(qtbot: QtBot) -> None:
