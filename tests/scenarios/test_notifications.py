@@ -26,6 +26,7 @@ import pytest
 from tests.netlab import Netlab
 from tests.scenarios.conftest import StartApp
 from tests.scenarios.flows import (
+    accept_rules,
     circle_with_guests,
     main_window_ready,
     messages,
@@ -199,9 +200,7 @@ def test_without_a_tray_the_desktop_portal_is_asked(
     # every notice the request and the posts caused has been asked for (the tray counts them;
     # the bus shows what reached the desktop).
     guest.call("select", name="Circles", row="Tuesday Evening")
-    rules = "The rules of Tuesday Evening"  # shown once the guest was connected
-    guest.wait_widget("I accept", within=rules)
-    guest.call("click", name="I accept", within=rules)
+    accept_rules(guest)  # shown once the guest was connected
     guest.wait(lambda: guest.text("ConversationTitle") == "Tuesday Evening", "the circle open")
     for text in ("See you all on Tuesday", "Bring a friend if you like"):
         send_message(guest, text)

@@ -1,6 +1,8 @@
 """Issue 15 item 3 (the window's side): after the host removes a member, neither "People here"
-nor the circle's member list shows them any more (they stayed listed as present); the removed
-person reads a calm explanation in a circle that stays readable, and cannot write."""
+nor the circle's member list shows them any more (they stayed listed as present), while the
+member who stays is still there and the two go on talking; the removed person reads a calm
+explanation in a circle that stays readable, cannot write, is told plainly why the old link no
+longer works, and can leave the circle."""
 
 from __future__ import annotations
 
@@ -10,7 +12,16 @@ import pytest
 
 from tests.netlab import Netlab
 from tests.scenarios.conftest import StartApp
-from tests.scenarios.flows import circle_with_guests, main_window_ready, open_panel_member
+from tests.scenarios.flows import (
+    accept_rules,
+    circle_with_guests,
+    join,
+    main_window_ready,
+    messages,
+    open_invite,
+    open_panel_member,
+    send_message,
+)
 
 pytestmark = [pytest.mark.gui, pytest.mark.netns, pytest.mark.timeout(180)]
 
@@ -25,7 +36,12 @@ def test_a_removed_member_leaves_people_here(
     for app in (host, amber, still):
         main_window_ready(app)
     circle_with_guests(host, [(amber, "Amber Fox"), (still, "Still Lake")])
+    for guest in (amber, still):
+        accept_rules(guest)
     host.wait(lambda: {"Amber Fox", "Still Lake"} <= set(host.rows("People here")), "both here", 60)
+    invite = open_invite(host)  # the link everyone was given, which Still Lake will try later
+    old_link = host.text("Invite link", within=invite)
+    host.call("click", name="Done", within=invite)
 
     open_panel_member(host, "Still Lake")
     host.call("click", name="Remove this member from the circle")
@@ -39,6 +55,12 @@ def test_a_removed_member_leaves_people_here(
     members = host.rows("Members")
     assert "Still Lake" not in " ".join(members) and any("Amber Fox" in m for m in members)
     host.screenshot(tmp_path / "after-removal.png", name="Hearth")
+    # The member who stays is still here, and the two go on talking.
+    host.wait(lambda: "Amber Fox" in host.rows("People here"), "Amber Fox still here", 30)
+    send_message(host, "Still with us, Amber?")
+    amber.wait(lambda: "Still with us, Amber?" in messages(amber), "the host's post", 60)
+    send_message(amber, "Yes, still here.")
+    host.wait(lambda: "Yes, still here." in messages(host), "Amber's answer", 60)
 
     # The removed person is told calmly, can still read, and can no longer write.
     note = still.wait_widget("You were removed from this circle", limit=60)
@@ -46,5 +68,24 @@ def test_a_removed_member_leaves_people_here(
     composer = still.call("read", name="Message", cls="QPlainTextEdit")
     assert not composer["enabled"] and "removed" in composer["placeholder"]
     still.screenshot(tmp_path / "removed.png", name="Hearth")
-    # That the others keep talking through the secret's rotation is the core's part
-    # (tests/headless/test_removal_keeps_links.py on the core's branch).
+    assert "Still with us, Amber?" not in messages(still)
+
+    # The old link says plainly why it no longer works.
+    join(still, old_link, "Still Lake")
+    problem = still.wait(
+        lambda: still.exists("Problem", within="Join a circle")
+        and still.text("Problem", within="Join a circle"),
+        "the join dialog's answer",
+        60,
+    )
+    assert "You were removed from this circle" in problem, problem
+    still.screenshot(tmp_path / "old-link.png", name="Join a circle")
+    still.call("close", name="Join a circle")
+
+    # The removed person leaves the circle: it goes from the list.
+    still.call("click", name="Show the circle's rules and members")
+    still.call("click", name="Leave this circle")
+    leave = "Leave Tuesday Evening?"
+    still.wait_widget("Leave circle", within=leave)
+    still.call("click", name="Leave circle", within=leave)
+    still.wait(lambda: "Tuesday Evening" not in still.rows("Circles"), "the circle to go")
