@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -63,6 +63,9 @@ from .widgets.conversation_area import ConversationArea, Mode
 from .widgets.sidebar import Sidebar
 
 D = TypeVar("D", bound=QDialog)
+
+
+CONVERSATION_MIN_WIDTH = 440  # its header and composer whole beside the sidebar and the panel
 
 
 class MainWindow(QMainWindow):
@@ -308,11 +311,23 @@ class MainWindow(QMainWindow):
         self.panel.show_circle(circle, members)
         self.panel.setVisible(True)
         self.conversation.panel_button.setChecked(True)
+        self._fit_panes()
         self.membersRequested.emit(circle.id)
 
     def hide_panel(self) -> None:
         self.panel.setVisible(False)
         self.conversation.panel_button.setChecked(False)
+        self._fit_panes()
+
+    def _fit_panes(self) -> None:
+        """Too narrow for all three panes, the open circle panel takes the conversation's place
+        (nothing squeezed or cut); closing the panel, or a wider window, brings it back."""
+        three = self.sidebar.minimumWidth() + CONVERSATION_MIN_WIDTH + self.panel.minimumWidth()
+        self.conversation.setVisible(not (self.panel.isVisible() and self.width() < three))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_panes()
 
     def toggle_panel(self, circle_id: bytes) -> None:
         circle = self.circles.get(circle_id) or self.conversation.circle

@@ -2004,7 +2004,7 @@ Reported by {by}, {when}.{details}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Ephemeral session: nothing is kept</source>
+        <source>Ephemeral: nothing is kept</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2338,10 +2338,6 @@ Reported by {by}, {when}.{details}</source>
     </message>
     <message>
         <source>Sent automatically: they sent far too much, too fast.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>would like to talk with you privately</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

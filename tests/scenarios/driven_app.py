@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QTextEdit,
@@ -321,6 +322,16 @@ class Driver:
                     "minimized": widget.isMinimized(),
                 }
         raise Problem("no main window with a tray")
+
+    def op_reveal(self, args: Reply) -> Reply:
+        """Scroll the widget's scroll area until the widget is in view, as a person scrolls."""
+        widget = _find(args)
+        parent = widget.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.ensureWidgetVisible(widget)
+        return {}
 
     def op_close(self, args: Reply) -> Reply:
         """Close a window as its title bar's X (or Alt+F4 in a window manager) does."""

@@ -44,14 +44,28 @@ def test_host_tools_reach_the_members(lab: Netlab, start_app: StartApp, tmp_path
 
     # Appoint: the guest's header says they moderate now.
     open_panel_member(host, "Amber Fox")
-    # Item 12: nothing in the panel is cut off at the window's default size.
-    for button in (
+    # Item 12: nothing in the panel is cut off or squeezed, at the window's default size and
+    # at its minimum size (the panel scrolls up and down; nothing is cut at the side).
+    buttons = (
         "Send a direct message to this member",
+        "Make this member a co-moderator",
         "Remove this member from the circle",
         "Block this member",
-    ):
+    )
+
+    def whole(button: str) -> bool:
+        host.call("reveal", name=button)
         seen = host.call("read", name=button)
-        assert seen["shown"][0] == seen["size"][0], (button, seen)
+        return bool(seen["shown"][0] == seen["size"][0] >= seen["hint"][0])
+
+    for button in buttons:
+        assert whole(button), host.call("read", name=button)
+    host.call("resize", name="Hearth", cls="MainWindow", size=[720, 480])
+    host.wait(lambda: host.call("read", name="Hearth", cls="MainWindow")["size"][0] == 720, "720")
+    for button in buttons:
+        host.wait(lambda b=button: whole(b), f"{button} whole at the minimum size")  # type: ignore[misc]
+    host.screenshot(tmp_path / "panel-minimum-size.png", name="Hearth")
+    host.call("resize", name="Hearth", cls="MainWindow", size=[1040, 680])
     host.call("click", name="Make this member a co-moderator")
     guest.wait(lambda: "you moderate it" in guest.text("ConversationSubtitle"), "the new role", 60)
 

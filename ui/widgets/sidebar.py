@@ -185,7 +185,8 @@ class Sidebar(QWidget):
         self.join_button.setToolTip(self.tr("Join a circle with a code or a link (Ctrl+J)"))
         self.join_button.setAccessibleName(self.tr("Join a circle"))
         self.join_button.clicked.connect(self.joinCircleRequested)
-        self.ephemeral_mark = QLabel(self.tr("Ephemeral session: nothing is kept"))
+        # Short enough to stay whole at the sidebar's narrowest; the full words in its tooltip.
+        self.ephemeral_mark = QLabel(self.tr("Ephemeral: nothing is kept"))
         self.ephemeral_mark.setObjectName("EphemeralMark")
         self.ephemeral_mark.setAccessibleName(
             self.tr("Ephemeral session: nothing is kept when you quit")
