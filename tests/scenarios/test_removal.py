@@ -73,8 +73,10 @@ def test_a_removed_member_leaves_people_here(
     # The old link says plainly why it no longer works.
     join(still, old_link, "Still Lake")
     problem = still.wait(
-        lambda: still.exists("Problem", within="Join a circle")
-        and still.text("Problem", within="Join a circle"),
+        lambda: (
+            still.exists("Problem", within="Join a circle")
+            and still.text("Problem", within="Join a circle")
+        ),
         "the join dialog's answer",
         60,
     )
