@@ -316,7 +316,7 @@ class CircleModeration:
             return [], [self._drop(member, Reason.WRONG_PEER, "message")]
         if self.state.is_removed(member):
             return [], [self._drop(member, Reason.REMOVED, "message")]
-        if peer.pending:
+        if peer.pending and self.state.is_member(self.me_key):
             return [], [self._drop(member, Reason.NOT_ADMITTED, "message")]
         if not peer.bucket.take(now):
             return [], [self._drop(member, Reason.RATE_LIMITED, "message")]
@@ -324,6 +324,11 @@ class CircleModeration:
             msg = decode(data)
         except WireError as exc:
             return [], [self._drop(member, exc.reason, "message")]
+        if peer.pending and not isinstance(msg, Events):
+            # A newcomer not yet let in takes signed events from anyone it reached (each
+            # carries its own authority: a co-moderator's ADMIT counts once the host's
+            # appointment is in the same log), and nothing else.
+            return [], [self._drop(member, Reason.NOT_ADMITTED, "message")]
         match msg:
             case Digest():
                 if msg.digest == self.state.digest():

@@ -189,3 +189,35 @@ def test_a_co_moderator_removes_while_the_host_is_away(lab: Netlab) -> None:
     finally:
         for peer in [*peers, *([rex2] if rex2 else [])]:
             peer.close()
+
+
+def test_a_co_moderator_lets_a_newcomer_in_while_the_host_is_away(lab: Netlab) -> None:
+    """A co-moderator's ADMIT certifies like the host's: the newcomer, who knew nobody but the
+    host, takes it from the co-moderator's log (before, it refused everything from a link it
+    did not know as a member, and waited for a host who was not there)."""
+    hosts = lab.lan(4)
+    peers = [start_peer(h, n) for h, n in zip(hosts[:3], ("host", "carol", "ada"), strict=True)]
+    host, carol, ada = peers
+    nina: HeadlessPeer | None = None
+    try:
+        circle = form_circle(peers)
+        wait_all_connected(peers, 40)
+        assert host.command("/approval ask", "circle")["approval"] == "ask"
+        host.send(f"/appoint {me(carol)['member']}")
+        carol.wait_for(lambda e: e.get("event") == "info" and "co-moderator" in e["message"], 20)
+        ada.send("/say said before Nina came")
+        carol.wait_event("post", 30, body="said before Nina came")
+        assert host.quit() == 0  # the host goes home
+
+        nina = start_peer(hosts[3], "nina")
+        nina.command(f"/join {circle['invite']}", "circle")
+        asked = carol.wait_event("join_request", 40)
+        assert bodies(nina) == []
+        carol.send(f"/approve {asked['request']}")
+        nina.wait_event("post", 30, body="said before Nina came")
+        nina.send("/say thank you, Carol")
+        ada.wait_event("post", 30, body="thank you, Carol")
+        assert asked["member"] in names(ada)
+    finally:
+        for peer in [*peers, *([nina] if nina else [])]:
+            peer.close()

@@ -156,3 +156,60 @@ def test_an_identity_let_in_by_a_host_who_missed_a_removal_loses_its_link_at_the
     world.post("ada", "after the removal")
     world.post("host", "and the host is back")
     assert not {"after the removal", "and the host is back"} & set(world["rex2"].bodies())
+
+
+def test_a_co_moderator_admits_while_the_host_is_away() -> None:
+    world = World(["host", "carol", "alice"])
+    nina = newcomer(world, "nina")
+    world.connect()
+    host, carol, alice = world["host"], world["carol"], world["alice"]
+    world.run("host", host.mod.act(Appoint(carol.key), world.now))
+    world.go_offline("host")
+    assert alice.mod.is_pending(nina.member_key)
+    world.run("carol", carol.mod.admit(nina.member_key, "Nina", world.now))
+    assert alice.mod.state.is_member(nina.member_key)
+    assert world["nina"].mod.state.is_member(nina.member_key)
+    world.post("nina", "hello, Carol let me in")
+    assert "hello, Carol let me in" in alice.bodies()
+    world.go_online("host")
+    world.connect()
+    assert host.mod.state.is_member(nina.member_key)
+    assert host.mod.state.derived.admitted[nina.member_key] == "Nina"
+
+
+def test_only_a_moderator_in_term_certifies_a_member() -> None:
+    """A modified client signs ADMIT events itself: a plain member's, and a co-moderator's
+    after their term ended, certify nobody; the client refuses to make the first at all."""
+    from messenger.moderation import Dismiss, EventRejected
+
+    from .helpers import ALICE, BOB, CAROL, HOST, MALLORY, T0, event, state
+
+    s = state(HOST)
+    forged = event(MALLORY, 1, Admit(BOB.member_key, "Bob"))
+    try:
+        s.apply(forged, T0)
+    except EventRejected:
+        pass
+    assert not s.is_member(BOB.member_key)
+
+    s.apply(event(HOST, 1, Appoint(ALICE.member_key, 1)), T0)
+    s.apply(event(ALICE, 1, Admit(CAROL.member_key, "Carol")), T0)  # in her term: counts
+    assert s.is_member(CAROL.member_key)
+    s.apply(event(HOST, 2, s.complete(Dismiss(ALICE.member_key))), T0)
+    late = event(ALICE, 2, Admit(BOB.member_key, "Bob"))  # after her term: counts for nothing
+    try:
+        s.apply(late, T0)
+    except EventRejected:
+        pass
+    assert not s.is_member(BOB.member_key) and s.is_member(CAROL.member_key)
+
+    world = World(["host", "alice"])
+    nina = newcomer(world, "nina")
+    world.connect()
+    try:
+        world["alice"].mod.admit(nina.member_key, "Nina", world.now)
+    except Exception as exc:  # the stock client says why
+        assert getattr(exc, "reason", None) is not None
+    else:
+        raise AssertionError("a plain member admitted someone")
+    assert not world["host"].mod.state.is_member(nina.member_key)
