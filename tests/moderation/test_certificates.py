@@ -8,6 +8,8 @@ removal's rotation is due, no new identity links at all.
 
 from __future__ import annotations
 
+import pytest
+
 from messenger.identity import Membership
 from messenger.moderation import (
     Admit,
@@ -186,21 +188,16 @@ def test_only_a_moderator_in_term_certifies_a_member() -> None:
 
     s = state(HOST)
     forged = event(MALLORY, 1, Admit(BOB.member_key, "Bob"))
-    try:
+    with pytest.raises(EventRejected) as refused:
         s.apply(forged, T0)
-    except EventRejected:
-        pass
-    assert not s.is_member(BOB.member_key)
+    assert refused.value.reason is Reason.NOT_MODERATOR and not s.is_member(BOB.member_key)
 
     s.apply(event(HOST, 1, Appoint(ALICE.member_key, 1)), T0)
     s.apply(event(ALICE, 1, Admit(CAROL.member_key, "Carol")), T0)  # in her term: counts
     assert s.is_member(CAROL.member_key)
     s.apply(event(HOST, 2, s.complete(Dismiss(ALICE.member_key))), T0)
-    late = event(ALICE, 2, Admit(BOB.member_key, "Bob"))  # after her term: counts for nothing
-    try:
-        s.apply(late, T0)
-    except EventRejected:
-        pass
+    late = event(ALICE, 2, Admit(BOB.member_key, "Bob"))  # after her term: kept, counts nothing
+    s.apply(late, T0)
     assert not s.is_member(BOB.member_key) and s.is_member(CAROL.member_key)
 
     world = World(["host", "alice"])
