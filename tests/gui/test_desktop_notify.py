@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ui import desktop_notify
@@ -26,6 +28,17 @@ def test_the_portal_call_quotes_what_it_shows() -> None:
 def test_without_gdbus_nothing_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("ui.desktop_notify.shutil.which", lambda name: None)
     assert desktop_notify.send("Hearth", "Someone asks to talk privately") is False
+
+
+def test_without_a_session_bus_nothing_is_sent(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No desktop session (a bare X server, a service): gdbus is not started (it would try
+    to launch a bus of its own and print an error for every notice)."""
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))  # no "bus" socket in it
+    monkeypatch.setattr("ui.desktop_notify.shutil.which", lambda name: "/usr/bin/gdbus")
+    assert desktop_notify.send("Hearth", "New private message") is False
 
 
 def test_private_messages_notify_at_the_chosen_detail() -> None:
