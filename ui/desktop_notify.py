@@ -48,7 +48,7 @@ def _session_bus() -> bool:
     """Whether there is a desktop session bus to ask (else gdbus would try to start one)."""
     if os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         return True
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
     return bool(runtime) and os.path.exists(os.path.join(runtime, "bus"))
 
 
