@@ -2,7 +2,7 @@
 
 Off POSIX a test that is about them skips with this reason; a test that only checks a mode on
 the way checks it through :func:`assert_mode`, which skips the check (not the test) there. The
-owner-only ACL Windows gets instead is tested in tests/storage/test_private_acl.py.
+owner-only ACL Windows gets instead is tested in tests/storage/test_protect.py.
 """
 
 from __future__ import annotations

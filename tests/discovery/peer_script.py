@@ -4,7 +4,8 @@ Usage: ``python peer_script.py --address ADDR... --port N [--key HEX]... [--ttl 
 
 Prints one JSON object per line: ``ready`` (with ``peer_id``), then ``found``/``updated``/
 ``gone`` (``peer_id``, ``addresses``, ``port``, ``matched``: hex keys), and ``bye`` at the end.
-Reads commands on stdin: ``circles HEX,HEX`` (re-announce) and ``quit`` (close with goodbye).
+``--refuse-groups-after N`` makes the kernel refuse the mDNS group to every interface after the
+first N (the namespace's membership limit drops to 0). Reads commands on stdin: ``circles HEX,HEX`` (re-announce) and ``quit`` (close with goodbye).
 Exits by itself after ``--lifetime`` seconds, or when stdin closes.
 
 Anything else it was given (extra argv, the environment) it ignores on purpose: privacy tests
@@ -17,6 +18,7 @@ import argparse
 import asyncio
 import json
 import logging
+import subprocess
 import sys
 from pathlib import Path
 
@@ -50,8 +52,30 @@ def report(event: DiscoveryEvent) -> None:
     )
 
 
+def refuse_groups_after(discovery: Discovery, joins: int) -> None:
+    """After ``joins`` interfaces joined the mDNS group, this namespace lets no socket join any
+    group (``net.ipv4.igmp_max_memberships=0``): the kernel refuses the next interface, as a
+    driver without multicast or a host out of memberships does."""
+    opened = 0
+    real = discovery._open_interface
+
+    async def open_interface(address: str) -> bool:
+        nonlocal opened
+        if opened == joins:
+            limit = subprocess.run(
+                ["sysctl", "-w", "net.ipv4.igmp_max_memberships=0"], capture_output=True
+            )
+            assert limit.returncode == 0, limit.stderr
+        opened += 1
+        return await real(address)
+
+    discovery._open_interface = open_interface  # type: ignore[method-assign]
+
+
 async def main(args: argparse.Namespace) -> None:
     discovery = Discovery(report, ttl=args.ttl, sweep_interval=args.sweep)
+    if args.refuse_groups_after is not None:
+        refuse_groups_after(discovery, args.refuse_groups_after)
     await discovery.set_circles([bytes.fromhex(k) for k in args.key])
     await discovery.start(args.address, args.port)
     say(event="ready", peer_id=discovery.peer_id, senders=discovery.sender_addresses())
@@ -83,6 +107,7 @@ if __name__ == "__main__":
     parser.add_argument("--ttl", type=int, default=120)
     parser.add_argument("--sweep", type=float, default=20.0)
     parser.add_argument("--lifetime", type=float, default=20.0)
+    parser.add_argument("--refuse-groups-after", type=int, default=None)
     known, _ignored = parser.parse_known_args()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     asyncio.run(main(known))

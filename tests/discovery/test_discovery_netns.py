@@ -100,6 +100,33 @@ def test_one_group_membership_per_socket_is_enough_for_two_interfaces(lab: netla
     assert b"mDNS works on" not in p_two.proc.stderr.read()
 
 
+def test_discovery_goes_on_when_one_interface_cannot_join_the_group(lab: netlab.Netlab) -> None:
+    """Issue 19 item 4: a host on two networks whose second interface the kernel refuses the
+    mDNS group (the namespace's membership limit drops to 0 after the first joined) still
+    finds and is found on the first, and says how many interfaces work; when none can join,
+    discovery fails with a clear error."""
+    first, second = lab.segment(), lab.segment()
+    two = lab.host(first, second)
+    one = lab.host(first)
+    extra = ["--address", two.address(second.index), "--refuse-groups-after", "1"]
+    p_two = start_peer(two, [K1], "two-interfaces", extra, stderr=-1)
+    p_one = start_peer(one, [K1], "one-interface")
+    ready = p_two.wait_for(lambda e: e["event"] == "ready")
+    assert ready["senders"] == [two.address(first.index)]
+    assert p_two.found(p_one.ready())["matched"] == [K1.hex()]
+    assert p_one.found(str(ready["peer_id"]))["addresses"] == [two.address(first.index)]
+    p_one.quit()
+    p_two.quit()
+    assert p_two.proc.stderr is not None
+    assert b"mDNS works on 1 of 2 interfaces" in p_two.proc.stderr.read()
+
+    none = lab.host(first)
+    p_none = start_peer(none, [K1], "no-interface", ["--refuse-groups-after", "0"], stderr=-1)
+    assert p_none.proc.wait(timeout=30) != 0
+    assert p_none.proc.stderr is not None
+    assert b"could not join the multicast group on any interface" in p_none.proc.stderr.read()
+
+
 # -- privacy ------------------------------------------------------------------------------------
 
 
