@@ -5,7 +5,8 @@ Usage: ``python peer_script.py --address ADDR... --port N [--key HEX]... [--ttl 
 Prints one JSON object per line: ``ready`` (with ``peer_id``), then ``found``/``updated``/
 ``gone`` (``peer_id``, ``addresses``, ``port``, ``matched``: hex keys), and ``bye`` at the end.
 ``--refuse-groups-after N`` makes the kernel refuse the mDNS group to every interface after the
-first N (the namespace's membership limit drops to 0). Reads commands on stdin: ``circles HEX,HEX`` (re-announce) and ``quit`` (close with goodbye).
+first N (the namespace's membership limit drops to 0). Reads commands on stdin:
+``circles HEX,HEX`` (re-announce) and ``quit`` (close with goodbye).
 Exits by itself after ``--lifetime`` seconds, or when stdin closes.
 
 Anything else it was given (extra argv, the environment) it ignores on purpose: privacy tests
@@ -59,13 +60,16 @@ def refuse_groups_after(discovery: Discovery, joins: int) -> None:
     opened = 0
     real = discovery._open_interface
 
+    def refuse_all() -> None:
+        limit = subprocess.run(
+            ["sysctl", "-w", "net.ipv4.igmp_max_memberships=0"], capture_output=True
+        )
+        assert limit.returncode == 0, limit.stderr
+
     async def open_interface(address: str) -> bool:
         nonlocal opened
         if opened == joins:
-            limit = subprocess.run(
-                ["sysctl", "-w", "net.ipv4.igmp_max_memberships=0"], capture_output=True
-            )
-            assert limit.returncode == 0, limit.stderr
+            refuse_all()
         opened += 1
         return await real(address)
 
