@@ -191,6 +191,8 @@ class AnonymousLane:
 
     # -- the lane -----------------------------------------------------------------------------
     async def link_up(self, peer: PeerKey) -> None:
+        if self._member is not None:
+            self._member.link_came_up()  # what waited while I was away goes out at random
         known = await self._known_ids()
         await self.session.send_anonymous(peer, wire.encode(wire.Have(tuple(sorted(known)))))
         newest = window_of(self.session.now_ms()) - 1

@@ -13,6 +13,10 @@ nothing from the outputs, each of which is uniformly random to it; it can only s
 name a smaller crowd, and a member sends nothing real in a round that leaves out someone it is
 linked to (:func:`dcnet.safe_to_send`). A member's message leaves its queue only when it came out
 whole; after a collision it waits a random number of rounds, so two colliders part ways.
+
+When one of its links comes up the member draws its wait again (0 to ``LINK_UP_ROUNDS``
+rounds, from the OS's randomness): a report that became due while it was away does not go out
+in the first round after it is back, where "X came back, then a report" would point at X.
 """
 
 from __future__ import annotations
@@ -59,17 +63,31 @@ class _Round:
     slot_bits: list[int] = field(default_factory=list)
 
 
+LINK_UP_ROUNDS = 4  # after a link comes up, wait 0..4 rounds (drawn again each time)
+
+
 class MemberRounds:
     """One member's part: answers announcements, keeps its queue until its message is out."""
 
-    def __init__(self, me: bytes, pair_keys: Mapping[bytes, bytes], max_backoff: int = 3) -> None:
+    def __init__(
+        self,
+        me: bytes,
+        pair_keys: Mapping[bytes, bytes],
+        max_backoff: int = 3,
+        link_up_rounds: int = LINK_UP_ROUNDS,
+    ) -> None:
         self.me = me
         self._keys = dict(pair_keys)
         self._queue: deque[bytes] = deque()
         self._round: _Round | None = None
         self._skip = 0
         self._max_backoff = max_backoff
+        self._link_up_rounds = link_up_rounds
         self.last_round = -1
+
+    def link_came_up(self) -> None:
+        """One of my links came up: draw again how many rounds to wait before sending."""
+        self._skip = secrets.randbelow(self._link_up_rounds + 1)
 
     @property
     def pending(self) -> int:
@@ -95,7 +113,7 @@ class MemberRounds:
             return None  # someone this member shares no key with: not a round of this epoch
         self.last_round = announce.round_no
         want = bool(self._queue) and dcnet.safe_to_send(announce.participants, self.me, linked)
-        if want and self._skip:
+        if self._skip:  # a wait drawn after a collision or a link coming up: rounds use it up
             self._skip -= 1
             want = False
         out, bit = dcnet.reservation(

@@ -8,7 +8,15 @@ from hashlib import blake2b
 import nacl.signing
 
 from messenger.anonymous import dcnet
-from messenger.anonymous.rounds import Announce, Collector, Combined, MemberRounds, Output, Phase
+from messenger.anonymous.rounds import (
+    LINK_UP_ROUNDS,
+    Announce,
+    Collector,
+    Combined,
+    MemberRounds,
+    Output,
+    Phase,
+)
 
 CIRCLE = bytes(16)
 
@@ -120,3 +128,35 @@ def test_stale_foreign_or_malformed_round_messages_are_ignored() -> None:
     assert collector.on_output(keys[0], Output(1, Phase.RESERVATION, bytes(8))) is None
     assert collector.on_output(keys[0], Output(1, Phase.RESERVATION, bytes(8))) is None  # twice
     assert announce.participants == tuple(sorted(keys))
+
+
+def _rounds_until_sent(after_link_up: bool, seed_round: int) -> int:
+    keys, people = members(4)
+    people[1].submit(b"a report written while away")
+    if after_link_up:
+        people[1].link_came_up()
+    for r in range(1, 20):
+        if play(keys, people, seed_round + r)[0]:
+            return r - 1
+    raise AssertionError("never sent")
+
+
+def test_a_link_coming_up_draws_the_wait_again() -> None:
+    """Issue 17: a report that became due while its writer was away must not go out in the
+    first round after a link of theirs comes up ("X is back, then a report" names X). The wait
+    is drawn again at each link-up, 0 to LINK_UP_ROUNDS rounds."""
+    assert {_rounds_until_sent(False, 100 * t) for t in range(5)} == {0}  # no link came up
+    waits = [_rounds_until_sent(True, 100 * t) for t in range(60)]
+    assert set(waits) <= set(range(LINK_UP_ROUNDS + 1))
+    # Each of the 5 waits is drawn with probability 1/5: in 60 tries every one shows
+    # (a value missing has probability under 5 * (4/5)**60 = 8e-6).
+    assert set(waits) == set(range(LINK_UP_ROUNDS + 1)), waits
+
+
+def test_a_link_up_while_nothing_waits_delays_nothing_written_later() -> None:
+    keys, people = members(4)
+    people[1].link_came_up()
+    for r in range(1, 2 + LINK_UP_ROUNDS):  # rounds pass with nothing to send: they use it up
+        play(keys, people, r)
+    people[1].submit(b"written later")
+    assert play(keys, people, 50)[0] == [b"written later"]
