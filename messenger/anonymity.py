@@ -81,6 +81,13 @@ class AnonymousPostError(HearthError):
     code = "anonymous_post_too_long"
 
 
+class AnonymousLimitError(HearthError):
+    """My own anonymous posts this window reached the circle's budget, or a moderator cut my
+    posts off for the window: the others would refuse the next one, so it is not sent."""
+
+    code = "anonymous_limit"
+
+
 def seal_report(
     rt: CircleRuntime,
     member: bytes,
@@ -119,6 +126,7 @@ class AnonymousLane:
         self.budget = AnonymousBudget()
         self.configure(limits or RoundLimits())
         self.mine: set[bytes] = set()
+        self._sent: dict[int, int] = {}  # my anonymous posts queued, by window
         self._member: MemberRounds | None = None
         self._keyed: tuple[int, tuple[bytes, ...]] | None = None
         self._collector = Collector()
@@ -174,6 +182,19 @@ class AnonymousLane:
             raise AnonymousPostError(
                 "this post is too long to send anonymously in a circle this size"
             )
+        window, tag = made.proof.window, made.proof.linkage_tag
+        if self.budget.is_cut_off(window, tag):
+            raise AnonymousLimitError(
+                "a moderator has paused anonymous posts from you until the hour is over"
+            )
+        sent = self._sent.get(window, 0)
+        if sent >= self.budget.per_window:
+            raise AnonymousLimitError(
+                f"this circle takes {self.budget.per_window} anonymous posts an hour from each "
+                "person; you can post again in the next hour"
+            )
+        self._sent = {w: n for w, n in self._sent.items() if w >= window - 1}
+        self._sent[window] = sent + 1
         self.member().submit(message)
         self.mine.add(made.id)
         view = presenting.post_view(rt, made.post, present=False)

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from nacl.signing import SigningKey
 
-from messenger.anonymity import NobodyToName, ring
+from messenger.anonymity import POST, NobodyToName, ring
 from messenger.anonymous import wire
 from messenger.anonymous.rounds import RoundLimits
 from messenger.conversation import sign_post
@@ -19,6 +19,7 @@ from messenger.conversation.anon_envelope import (
     make_anonymous_post,
 )
 from messenger.conversation.errors import ComposeError
+from messenger.errors import HearthError
 from messenger.moderating import ModerationRefused
 from messenger.session import CircleSession
 from tests.headless.inprocess import FAST, Peer
@@ -180,6 +181,52 @@ async def test_a_moderator_cuts_off_an_anonymous_flood_without_naming_anyone() -
         for peer in peers:
             await peer.until(lambda p=peer: posts_with(p, "after the flood"), 30)  # type: ignore[misc]
             assert not posts_with(peer, "flood two")
+    finally:
+        for peer in peers:
+            await peer.close()
+
+
+async def test_the_hourly_budget_refuses_more_posts_from_one_person_without_naming_them() -> None:
+    """Each person's anonymous posts are counted by the linkage tag of the hour (never by who
+    they are): past the budget the stock client says so and keeps the words; a modified client
+    that sends anyway is refused by every member."""
+    limits = replace(LIMITS, per_window=2)
+    config = replace(FAST, anonymous=limits)
+    peers = [await Peer(config=config).start() for _ in range(4)]
+    host, author, other = peers[0], peers[2], peers[3]
+    try:
+        await host.do("/create --anonymous Feedback")
+        link = str(host.last("circle")["invite"])
+        for member in peers[1:]:
+            await member.do(f"/join {link}")
+        for peer in peers:
+            await peer.until(lambda p=peer: len({e["key"] for e in p.of("peer_connected")}) >= 3)  # type: ignore[misc]
+        circle_id = bytes.fromhex(str(host.last("circle")["id"]))
+        for n in (1, 2):
+            await author.do(f"/say feedback {n}")
+        with pytest.raises(HearthError) as refused:
+            await author.do("/say feedback 3")
+        assert refused.value.code == "anonymous_limit" and "2 anonymous posts an hour" in str(
+            refused.value
+        )
+        # A modified client signs a third and puts it in the rounds all the same.
+        lane = session_of(author, circle_id).anon
+        rt = session_of(author, circle_id).rt
+        third = make_anonymous_post(
+            rt.membership.signing_seed,
+            ring(rt),
+            circle_id,
+            rt.circle.epoch,
+            "feedback 3, sent anyway",
+            lane.session.now_ms(),
+        )
+        lane.member().submit(bytes([POST]) + third.post.signed)
+        await author.until(lambda: lane.pending == 0, 30)
+        await other.do("/say barrier after the budget")  # someone else's post, a later round
+        for peer in peers:
+            await peer.until(lambda p=peer: posts_with(p, "barrier after the budget"), 30)  # type: ignore[misc]
+            assert posts_with(peer, "feedback 1") and posts_with(peer, "feedback 2")
+            assert not posts_with(peer, "feedback 3, sent anyway")
     finally:
         for peer in peers:
             await peer.close()
