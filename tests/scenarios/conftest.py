@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.netlab import Host
+from tests.netlab import Host, Netlab
 from tests.scenarios.harness import Display, DrivenApp, xvfb_reason
 
 pytestmark = [pytest.mark.gui, pytest.mark.netns]
@@ -49,3 +49,17 @@ def start_app(display: Display, tmp_path: Path) -> Iterator[StartApp]:
             if app.proc.poll() is None:
                 app.evidence("at-the-end")  # what each window showed, for a failing run
             app.close()
+
+
+def start_pair(
+    lab: Netlab, start_app: StartApp, host_env: dict[str, str] | None = None
+) -> tuple[DrivenApp, DrivenApp]:
+    """Two ephemeral apps on a new LAN segment, "host" and "guest", their windows ready."""
+    from tests.scenarios.flows import main_window_ready
+
+    h1, h2 = lab.lan(2)
+    host = start_app("host", ["--ephemeral", "--interface", h1.address()], h1, env=host_env)
+    guest = start_app("guest", ["--ephemeral", "--interface", h2.address()], h2)
+    for app in (host, guest):
+        main_window_ready(app)
+    return host, guest

@@ -157,6 +157,14 @@ def circle_with_guests(
     host.call("click", name="Done", within=invite)
 
 
+def accept_dm_request(host: DrivenApp, who: str) -> None:
+    """The sidebar's "<who> asks to talk" row, then Accept in its dialog."""
+    host.call("select", name="Direct messages", row=f"{who} asks to talk")
+    dialog = f"{who} asks to talk privately"
+    host.wait_widget(f"Accept {who}'s request", within=dialog)
+    host.call("click", name=f"Accept {who}'s request", within=dialog)
+
+
 def open_direct_with(app: DrivenApp, name: str) -> None:
     """Double-click ``name`` in "People here": their private conversation opens."""
     app.wait(lambda: any(name in r for r in app.rows("People here")), f"{name} nearby")

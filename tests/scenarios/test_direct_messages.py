@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.netlab import Netlab
-from tests.scenarios.conftest import StartApp
+from tests.scenarios.conftest import StartApp, start_pair
 from tests.scenarios.flows import (
+    accept_dm_request,
     accept_rules,
     circle_with_guests,
     first_run,
@@ -92,10 +93,7 @@ def test_the_direct_message_list_survives_a_restart(
     open_direct_with(guest, "Quiet Heron")
     send_message(guest, "Thank you for tonight.")
     host.wait(lambda: "Amber Fox asks to talk" in host.rows("Direct messages"), "the request", 60)
-    host.call("select", name="Direct messages", row="Amber Fox asks to talk")
-    dialog = "Amber Fox asks to talk privately"
-    host.wait_widget("Accept Amber Fox's request", within=dialog)
-    host.call("click", name="Accept Amber Fox's request", within=dialog)
+    accept_dm_request(host, "Amber Fox")
     host.wait(lambda: "Thank you for tonight." in messages(host), "the message", 30)
     assert quit_app(host) == 0
 
@@ -112,20 +110,13 @@ def test_a_private_message_after_block_and_unblock_arrives(
 ) -> None:
     """Issue 15 item 2: a message sent after the recipient blocked and unblocked the sender was
     lost for good while the sender's screen said Delivered; now it arrives, as a request."""
-    h1, h2 = lab.lan(2)
-    host = start_app("host", ["--ephemeral", "--interface", h1.address()], h1)
-    guest = start_app("guest", ["--ephemeral", "--interface", h2.address()], h2)
-    for app in (host, guest):
-        main_window_ready(app)
+    host, guest = start_pair(lab, start_app)
     circle_with_guests(host, [(guest, "Amber Fox")])
     accept_rules(guest)
     open_direct_with(guest, "Quiet Heron")
     send_message(guest, "Are you around tonight?")
     host.wait(lambda: "Amber Fox asks to talk" in host.rows("Direct messages"), "the request", 60)
-    host.call("select", name="Direct messages", row="Amber Fox asks to talk")
-    dialog = "Amber Fox asks to talk privately"
-    host.wait_widget("Accept Amber Fox's request", within=dialog)
-    host.call("click", name="Accept Amber Fox's request", within=dialog)
+    accept_dm_request(host, "Amber Fox")
     host.wait(lambda: "Are you around tonight?" in messages(host), "the first message", 30)
 
     # The host blocks Amber, then thinks better of it.
@@ -142,9 +133,7 @@ def test_a_private_message_after_block_and_unblock_arrives(
     # (nothing shows without the host's yes), and accepting shows it: nothing is lost.
     send_message(guest, "Sorry, I wrote too much earlier.")
     host.wait(lambda: "Amber Fox asks to talk" in host.rows("Direct messages"), "asked again", 60)
-    host.call("select", name="Direct messages", row="Amber Fox asks to talk")
-    host.wait_widget("Accept Amber Fox's request", within=dialog)
-    host.call("click", name="Accept Amber Fox's request", within=dialog)
+    accept_dm_request(host, "Amber Fox")
     host.wait(lambda: "Sorry, I wrote too much earlier." in messages(host), "the message after", 60)
     assert "Are you around tonight?" in messages(host)  # the earlier one is still there
     host.screenshot(tmp_path / "after-unblock.png", name="Hearth")

@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 
 from tests.netlab import Netlab
-from tests.scenarios.conftest import StartApp
+from tests.scenarios.conftest import StartApp, start_pair
 from tests.scenarios.flows import (
+    accept_dm_request,
     accept_rules,
     circle_with_guests,
-    main_window_ready,
     messages,
     open_direct_with,
     send_message,
@@ -171,22 +171,11 @@ def _show(app: DrivenApp) -> None:
     )
 
 
-def _accept_request(host: DrivenApp, who: str) -> None:
-    host.call("select", name="Direct messages", row=f"{who} asks to talk")
-    dialog = f"{who} asks to talk privately"
-    host.wait_widget(f"Accept {who}'s request", within=dialog)
-    host.call("click", name=f"Accept {who}'s request", within=dialog)
-
-
 def test_without_a_tray_the_desktop_portal_is_asked(
     lab: Netlab, start_app: StartApp, session_bus: SessionBus, tmp_path: Path
 ) -> None:
-    h1, h2 = lab.lan(2)
     bus = {"DBUS_SESSION_BUS_ADDRESS": session_bus.address}
-    host = start_app("host", ["--ephemeral", "--interface", h1.address()], h1, env=bus)
-    guest = start_app("guest", ["--ephemeral", "--interface", h2.address()], h2)
-    for app in (host, guest):
-        main_window_ready(app)
+    host, guest = start_pair(lab, start_app, host_env=bus)
     circle_with_guests(host, [(guest, "Amber Fox")])
     assert host.call("tray")["available"] is False  # Xvfb alone has no tray, as stock GNOME
 
@@ -215,7 +204,7 @@ def test_without_a_tray_the_desktop_portal_is_asked(
 
     # Accepted, then a private message while the window is away again.
     _show(host)
-    _accept_request(host, "Amber Fox")
+    accept_dm_request(host, "Amber Fox")
     host.wait(
         lambda: "Could we talk after the meeting?" in messages(host), "the waiting message", 30
     )
@@ -236,11 +225,7 @@ def test_without_a_tray_the_desktop_portal_is_asked(
 def test_the_tray_icon_counts_and_notifies(
     lab: Netlab, start_app: StartApp, system_tray: None, tmp_path: Path
 ) -> None:
-    h1, h2 = lab.lan(2)
-    host = start_app("host", ["--ephemeral", "--interface", h1.address()], h1)
-    guest = start_app("guest", ["--ephemeral", "--interface", h2.address()], h2)
-    for app in (host, guest):
-        main_window_ready(app)
+    host, guest = start_pair(lab, start_app)
     host.wait(lambda: host.call("tray")["available"], "the tray icon")
     circle_with_guests(host, [(guest, "Amber Fox")])
     assert host.call("tray")["tooltip"] == "Hearth"
@@ -255,7 +240,7 @@ def test_the_tray_icon_counts_and_notifies(
 
     _show(host)
     assert host.call("read", name="Hearth", cls="MainWindow")["title"] == "Hearth (1)"
-    _accept_request(host, "Amber Fox")
+    accept_dm_request(host, "Amber Fox")
     host.wait(
         lambda: "Could we talk after the meeting?" in messages(host), "the waiting message", 30
     )
