@@ -38,6 +38,7 @@ from .dialogs import (
 )
 from .main_window import MainWindow
 from .preferences import Preferences
+from .screenshot_states import STATES
 from .texts import faq_markdown, intro_templates, support_entries, support_file
 from .theme import ThemeChoice, apply_theme
 
@@ -360,6 +361,7 @@ SCENES: dict[str, Scene] = {
     "rules": _rules,
     "safety-verified": _safety_verified,
     "join-word-check": _join_word_check,
+    **STATES,
 }
 
 

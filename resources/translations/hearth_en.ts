@@ -600,6 +600,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>The host has been asked to let you in. What is said here shows once they do.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>You can no longer write here: you were removed from this circle.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -269,11 +269,15 @@ class ConversationArea(QWidget):
         )
         self.removed_note.setVisible(circle.removed)
         self.messages.can_act = not circle.removed
-        self.no_posts.setText(
-            self.tr("Nothing was said here while you were in this circle.")
-            if circle.removed
-            else self.tr("No messages yet. Say hello, or try a conversation starter.")
-        )
+        if circle.removed:
+            empty = self.tr("Nothing was said here while you were in this circle.")
+        elif circle.waiting:
+            empty = self.tr(
+                "The host has been asked to let you in. What is said here shows once they do."
+            )
+        else:
+            empty = self.tr("No messages yet. Say hello, or try a conversation starter.")
+        self.no_posts.setText(empty)
         if circle.removed:
             self.composer.set_available(
                 False, self.tr("You can no longer write here: you were removed from this circle.")
