@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from nacl.signing import SigningKey
 
-from messenger.anonymity import POST, NobodyToName, ring
+from messenger.anonymity import POST, AnonymousLane, NobodyToName, ring
 from messenger.anonymous import wire
 from messenger.anonymous.rounds import RoundLimits
 from messenger.conversation import sign_post
@@ -21,6 +21,7 @@ from messenger.conversation.anon_envelope import (
 from messenger.conversation.errors import ComposeError
 from messenger.errors import HearthError
 from messenger.moderating import ModerationRefused
+from messenger.runtime import CircleRuntime
 from messenger.session import CircleSession
 from tests.headless.inprocess import FAST, Peer
 
@@ -175,7 +176,23 @@ async def test_a_moderator_cuts_off_an_anonymous_flood_without_naming_anyone() -
             await other.messenger.moderation.cut_off(circle_id, flood)
         await host.messenger.moderation.cut_off(circle_id, flood)
         lane = session_of(author, circle_id).anon
-        await author.do("/say flood two")
+        rt = session_of(author, circle_id).rt
+        # The author's own client learns of the cut-off (it cannot tell whose tag it is: it
+        # only knows the tag is its own) and says so instead of sending.
+        await author.until(lambda: lane.budget.is_cut_off(*_my_tag(rt, lane)), 30)
+        with pytest.raises(HearthError) as refused:
+            await author.do("/say flood two")
+        assert refused.value.code == "anonymous_limit"
+        # A modified client sends anyway: every member refuses it.
+        forced = make_anonymous_post(
+            rt.membership.signing_seed,
+            ring(rt),
+            circle_id,
+            rt.circle.epoch,
+            "flood two",
+            lane.session.now_ms(),
+        )
+        lane.member().submit(bytes([POST]) + forced.post.signed)
         await author.until(lambda: lane.pending == 0, 30)  # released in a round, to everyone
         await other.do("/say after the flood")  # a later round: the barrier
         for peer in peers:
@@ -184,6 +201,14 @@ async def test_a_moderator_cuts_off_an_anonymous_flood_without_naming_anyone() -
     finally:
         for peer in peers:
             await peer.close()
+
+
+def _my_tag(rt: CircleRuntime, lane: AnonymousLane) -> tuple[int, bytes]:
+    """My anonymous posts' (window, linkage tag) now: what a cut-off names."""
+    probe = make_anonymous_post(
+        rt.membership.signing_seed, ring(rt), rt.id, rt.circle.epoch, "probe", lane.session.now_ms()
+    )
+    return probe.proof.window, probe.proof.linkage_tag
 
 
 async def test_the_hourly_budget_refuses_more_posts_from_one_person_without_naming_them() -> None:
