@@ -64,6 +64,9 @@ _FAILURES = {
 }
 
 
+RECHECK = 30.0  # seconds: open codes are looked at at least this often
+
+
 @dataclass
 class OpenInvitation:
     circle_id: bytes
@@ -88,6 +91,7 @@ class Joining:
         self._emit = emit
         self._clock = clock
         self._open: dict[bytes, OpenInvitation] = {}  # by the code's discovery key
+        self._next_check: float | None = None  # when open codes are looked at again at the latest
         self._seeking: set[bytes] = set()
 
     # -- points announced ------------------------------------------------------------------
@@ -177,12 +181,25 @@ class Joining:
         session.deny(message)
 
     def has_open(self) -> bool:
-        """Whether a code is open (then :meth:`expire` is due every tick)."""
+        """Whether a code is open."""
         return bool(self._open)
+
+    def seconds_to_expiry(self) -> float | None:
+        """How long until :meth:`expire` has something to do: the earliest open code's expiry,
+        looked at again at least every ``RECHECK`` seconds (a code closed by wrong tries, or
+        one whose newcomer is still mid-join); None with no code open."""
+        if not self._open:
+            return None
+        now = self._clock()
+        if self._next_check is None:
+            self._next_check = now + RECHECK
+        earliest = min(entry.invitation.expires_at for entry in self._open.values())
+        return max(0.0, min(earliest, self._next_check) - now)
 
     async def expire(self) -> None:
         """Stop announcing invitations that expired or closed."""
         now = self._clock()
+        self._next_check = now + RECHECK
         stale = [
             key
             for key, entry in self._open.items()

@@ -28,9 +28,9 @@ class Due(Protocol):
 
 
 class Expiring(Protocol):
-    """Spoken codes: open ones are checked for expiry every tick."""
+    """Spoken codes: open ones are checked when the earliest may have expired."""
 
-    def has_open(self) -> bool: ...
+    def seconds_to_expiry(self) -> float | None: ...
     async def expire(self) -> None: ...
 
 
@@ -60,7 +60,8 @@ class Scheduler:
         """Seconds until the earliest deadline (None: nothing due), and the sessions due now."""
         now = self._config.now_ms()
         joining = self._joining()
-        earliest: int | None = now if joining is not None and joining.has_open() else None
+        expiry = None if joining is None else joining.seconds_to_expiry()
+        earliest: int | None = None if expiry is None else now + int(expiry * 1000)
         due_now: list[Due] = []
         for session in self._sessions():
             deadline = session.next_deadline()
@@ -88,7 +89,8 @@ class Scheduler:
                 next_round = now + config.tick
                 self.rounds += 1
                 joining = self._joining()
-                if joining is not None and joining.has_open():
+                expiry = None if joining is None else joining.seconds_to_expiry()
+                if joining is not None and expiry is not None and expiry <= 0:
                     await joining.expire()
                 for session in due_now:
                     await session.tick()

@@ -19,7 +19,7 @@ from messenger.facade import Messenger
 from messenger.options import LaunchOptions
 from messenger.paths import resource
 
-from . import gc_guard, local_network, single_instance
+from . import gc_guard, local_network, quiet_caret, single_instance
 from .controller import Controller, preferences_from_dict, preferences_to_dict
 from .dm_requests import DmRequests
 from .host_tools import HostTools
@@ -54,6 +54,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app.setWindowIcon(QIcon(str(icon)))
     install_translator(app)
     gc_guard.install(app)
+    quiet_caret.install(app)
     apply_theme(app)
     return app
 

@@ -323,6 +323,10 @@ class Driver:
                 }
         raise Problem("no main window with a tray")
 
+    def op_caret(self, args: Reply) -> Reply:
+        """The caret's blink period now (0: a steady caret)."""
+        return {"flash_ms": QApplication.styleHints().cursorFlashTime()}
+
     def op_reveal(self, args: Reply) -> Reply:
         """Scroll the widget's scroll area until the widget is in view, as a person scrolls."""
         widget = _find(args)
