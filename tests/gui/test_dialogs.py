@@ -459,3 +459,31 @@ def test_circle_settings_let_the_host_change_who_asks_to_join(parent: QWidget) -
     member = CircleSettingsDialog(sample.circle(Role.MEMBER), parent)
     member.auto_approve.setChecked(True)  # not shown to members, and never sent
     assert member.auto_approve.isHidden() and member.changes().auto_approve is None
+
+
+def test_turning_anonymous_posting_on_says_how_strong_it_is(parent: QWidget) -> None:
+    """Issue 17's honest words where the setting is turned on: nobody, not even the host, can
+    tell who wrote a post, and that is only as strong as the circle is big."""
+    dialog = _opened(CreateCircleDialog(lambda: "Gentle Fern", parent))
+    assert not dialog.anonymity_note.isVisible()
+    dialog.anonymous.setChecked(True)
+    note = dialog.anonymity_note
+    assert note.isVisible() and "not even the host" in note.text()
+    assert "only as strong as the circle is big" in note.text()
+    dialog.anonymous.setChecked(False)
+    assert not note.isVisible()
+
+
+def test_circle_settings_say_among_how_many_people_an_anonymous_post_hides(
+    parent: QWidget,
+) -> None:
+    anonymous = next(c for c in sample.other_circles() if c.settings.anonymous_posting)
+    for members, words in ((2, "at least 3 people"), (4, "weak"), (12, "among the 12 people")):
+        circle = replace(anonymous, members=members)
+        dialog = _opened(CircleSettingsDialog(circle, parent))
+        assert dialog.anonymity_note.isVisible() and words in dialog.anonymity_note.text()
+        dialog.close()
+    named = next(c for c in sample.other_circles() if not c.settings.anonymous_posting)
+    dialog = _opened(CircleSettingsDialog(named, parent))
+    assert not dialog.anonymity_note.isVisible()
+    dialog.close()
