@@ -57,28 +57,15 @@ def _reports_queue() -> QWidget:
     now = time.time()
     members = {m.pseudonym: m for m in sample.members()}
     post = next(p for p in sample.conversation(now) if p.author == "Bright Wren")
-    reports = [
-        ModerationReport(
-            id="r1",
-            circle_id=sample.circle().id,
-            member=members["Bright Wren"],
-            reason=ReportReason.HARASSMENT,
-            details="This keeps happening after meetings.",
-            reporter="",
-            ts=now - 600,
-            post=post,
-        ),
-        ModerationReport(
-            id="r2",
-            circle_id=sample.circle().id,
-            member=members["Patient Willow"],
-            reason=ReportReason.OTHER,
-            details="Shared someone's name from outside the circle.",
-            reporter="Amber Fox",
-            ts=now - 3600,
-        ),
+    circle_id = sample.circle().id
+    rows = [
+        ("Bright Wren", ReportReason.HARASSMENT, "This keeps happening after meetings.", "", post),
+        ("Patient Willow", ReportReason.OTHER, "Shared a name from outside.", "Amber Fox", None),
     ]
-    return ModerationQueueDialog(reports)
+    return ModerationQueueDialog(
+        ModerationReport(f"r{k}", circle_id, members[who], why, said, by, now - 600 * k, evidence)
+        for k, (who, why, said, by, evidence) in enumerate(rows, 1)
+    )
 
 
 def _invite_reopened() -> QWidget:

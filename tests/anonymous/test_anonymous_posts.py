@@ -184,15 +184,7 @@ async def test_a_moderator_cuts_off_an_anonymous_flood_without_naming_anyone() -
             await author.do("/say flood two")
         assert refused.value.code == "anonymous_limit"
         # A modified client sends anyway: every member refuses it.
-        forced = make_anonymous_post(
-            rt.membership.signing_seed,
-            ring(rt),
-            circle_id,
-            rt.circle.epoch,
-            "flood two",
-            lane.session.now_ms(),
-        )
-        lane.member().submit(bytes([POST]) + forced.post.signed)
+        _send_anyway(rt, lane, "flood two")
         await author.until(lambda: lane.pending == 0, 30)  # released in a round, to everyone
         await other.do("/say after the flood")  # a later round: the barrier
         for peer in peers:
@@ -201,6 +193,15 @@ async def test_a_moderator_cuts_off_an_anonymous_flood_without_naming_anyone() -
     finally:
         for peer in peers:
             await peer.close()
+
+
+def _send_anyway(rt: CircleRuntime, lane: AnonymousLane, body: str) -> None:
+    """What a modified client does: sign an anonymous post and put it in the rounds without
+    asking its own budget."""
+    made = make_anonymous_post(
+        rt.membership.signing_seed, ring(rt), rt.id, rt.circle.epoch, body, lane.session.now_ms()
+    )
+    lane.member().submit(bytes([POST]) + made.post.signed)
 
 
 def _my_tag(rt: CircleRuntime, lane: AnonymousLane) -> tuple[int, bytes]:
@@ -237,15 +238,7 @@ async def test_the_hourly_budget_refuses_more_posts_from_one_person_without_nami
         # A modified client signs a third and puts it in the rounds all the same.
         lane = session_of(author, circle_id).anon
         rt = session_of(author, circle_id).rt
-        third = make_anonymous_post(
-            rt.membership.signing_seed,
-            ring(rt),
-            circle_id,
-            rt.circle.epoch,
-            "feedback 3, sent anyway",
-            lane.session.now_ms(),
-        )
-        lane.member().submit(bytes([POST]) + third.post.signed)
+        _send_anyway(rt, lane, "feedback 3, sent anyway")
         await author.until(lambda: lane.pending == 0, 30)
         await other.do("/say barrier after the budget")  # someone else's post, a later round
         for peer in peers:
