@@ -4,9 +4,11 @@ Hearth hides, and what it does not").
 Six real headless peers on one switch, in two circles of three. The observer sees every frame
 on the switch's ports (as a managed switch, a Wi-Fi access point or anyone on a hub does) but
 holds no key. From which pairs of addresses exchange TCP segments alone it rebuilds both
-circles exactly: members keep links (and keepalives every few seconds) only with members of
-their own circles, and dial nobody else. This test pins that limitation so the README stays
-honest; it is not a property Hearth provides.
+circles exactly: members keep links only with members of their own circles, and dial nobody
+else. The suite's short timings make idle links send something every few seconds; with the
+product's (an idle link's kernel keepalive every two minutes) an observer watches longer and
+learns the same. This test pins that limitation so the README stays honest; it is not a
+property Hearth provides.
 """
 
 from __future__ import annotations
