@@ -180,10 +180,6 @@ class Joining:
         assert session is not None
         session.deny(message)
 
-    def has_open(self) -> bool:
-        """Whether a code is open."""
-        return bool(self._open)
-
     def seconds_to_expiry(self) -> float | None:
         """How long until :meth:`expire` has something to do: the earliest open code's expiry,
         looked at again at least every ``RECHECK`` seconds (a code closed by wrong tries, or

@@ -56,12 +56,14 @@ class Scheduler:
         """Something changed: look at the deadlines again."""
         self._wake.set()
 
-    def _due(self) -> tuple[float | None, list[Due]]:
-        """Seconds until the earliest deadline (None: nothing due), and the sessions due now."""
+    def _due(self) -> tuple[float | None, list[Due], Expiring | None]:
+        """Seconds until the earliest deadline (None: nothing due), the sessions due now, and
+        the spoken codes when one may have expired."""
         now = self._config.now_ms()
         joining = self._joining()
         expiry = None if joining is None else joining.seconds_to_expiry()
         earliest: int | None = None if expiry is None else now + int(expiry * 1000)
+        codes_due = joining if expiry is not None and expiry <= 0 else None
         due_now: list[Due] = []
         for session in self._sessions():
             deadline = session.next_deadline()
@@ -70,7 +72,7 @@ class Scheduler:
             if deadline <= now:
                 due_now.append(session)
             earliest = deadline if earliest is None else min(earliest, deadline)
-        return (None if earliest is None else (earliest - now) / 1000), due_now
+        return (None if earliest is None else (earliest - now) / 1000), due_now, codes_due
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -84,14 +86,12 @@ class Scheduler:
                 self.purges += 1
                 await self._purge()
                 continue
-            until, due_now = self._due()
+            until, due_now, codes_due = self._due()
             if until is not None and until <= 0 and now >= next_round:
                 next_round = now + config.tick
                 self.rounds += 1
-                joining = self._joining()
-                expiry = None if joining is None else joining.seconds_to_expiry()
-                if joining is not None and expiry is not None and expiry <= 0:
-                    await joining.expire()
+                if codes_due is not None:
+                    await codes_due.expire()
                 for session in due_now:
                     await session.tick()
                 continue
