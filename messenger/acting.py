@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from . import acts
 from .acts import Settled
-from .conversation import Outgoing
 from .conversation.envelope import REACT, RETRACT, sign_act
 from .conversation.records import post_from_record
 from .errors import HearthError
@@ -118,14 +117,14 @@ class Acts:
         rt, now = session.rt, self._now_ms()
         key, circle_id, me = rt.membership.signing_key, rt.id, rt.membership.member_key
 
-        def call(db: Store) -> tuple[list[Outgoing], Settled]:
-            signed = sign_act(key, circle_id, rt.engine.next_seq(), kind, target, now, reaction)
-            out = rt.engine.publish(signed, now)
+        signed = sign_act(key, circle_id, rt.engine.next_seq(), kind, target, now, reaction)
+
+        def then(db: Store) -> Settled:
             settled = Settled([])
             acts.apply(db, circle_id, me, [signed], settled, acts.members_of(rt))
-            return out, settled
+            return settled
 
-        out, settled = await session.store.run(call)
+        out, settled = await session.publish(lambda: rt.engine.publish(signed, now), then)
         await session.deliver(out)
         acts.announce(session.emit, session.id, settled)
         return settled

@@ -42,6 +42,7 @@ class Settled:
     quoted: dict[bytes, SignedPost | None] = field(default_factory=dict)  # None: deleted
     reactions: dict[bytes, tuple[ReactionView, ...]] = field(default_factory=dict)
     retracted: list[bytes] = field(default_factory=list)
+    deleted: list[bytes] = field(default_factory=list)  # every post this step deleted here
     refused: int = 0
 
 
@@ -71,7 +72,7 @@ def settle(
     dead = _already_retracted(db, circle_id, received)
     for pid in dead:
         db.retract_post(pid)
-    settled = Settled([])
+    settled = Settled([], deleted=list(dead))
     apply(db, circle_id, me, [p for p in received if p.id not in dead], settled, member)
     settled.shown = [
         e
@@ -107,6 +108,7 @@ def apply(
                 log.info("refused a retraction: %s", why)
                 continue
             db.retract_post(target.id)
+            out.deleted.append(target.id)
             if target.kind == REACT and target.reply_to is not None:
                 changed.add(target.reply_to)
             else:

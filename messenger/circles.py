@@ -15,7 +15,7 @@ from . import admission, dm_history, persist
 from .circle import Circle, CircleSettings, DirectMessages, RetentionPolicy
 from .config import MessengerConfig
 from .conversation import CircleSync, DmSettings
-from .conversation.records import StorePostLog
+from .engine_storage import EngineStorage
 from .errors import HearthError
 from .events import Event
 from .identity import Membership
@@ -24,7 +24,7 @@ from .pinning import KeyPins
 from .roster import Roster
 from .runtime import CircleRuntime
 from .session import CircleSession
-from .storage import AsyncStore, Store
+from .storage import AsyncStore
 from .views import CircleSettingsView, CircleView, DmPolicy, Retention
 
 
@@ -149,9 +149,9 @@ class CircleTable:
     async def make(
         self, store: AsyncStore, circle: Circle, membership: Membership
     ) -> CircleSession:
-        """A session for ``circle``: its engines built (the conversation engine on the
-        database thread), direct messages still waiting queued again, unanswered requests held
-        again."""
+        """A session for ``circle``: its engines built (the conversation engine over its post
+        log's index, on the loop), direct messages still waiting queued again, unanswered
+        requests held again."""
         policy = circle.settings.retention
 
         def cutoff(now_ms: int) -> int | None:
@@ -169,36 +169,34 @@ class CircleTable:
         stored = await store.get_setting(dm_history.accepted_key(circle.circle_id), [])
         accepted = [k for k in stored if isinstance(k, bytes)] if isinstance(stored, list) else []
 
-        def build(s: Store) -> CircleSync:
-            return CircleSync(
-                circle.circle_id,
-                membership.member_key,
-                StorePostLog(s, circle.circle_id),
-                is_member=mod.is_member,
-                retention_cutoff=cutoff,
-                rate_limits=self._rate_limits,
-                dm_allowed=dm_allowed,
-                dm_declined=personal.blocked,
-                dm_accepted=accepted,
-                dm_settings=self.dm_settings,
-                dm_already_received=lambda message_id: s.get_dm(message_id) is not None,
-            )
-
-        engine = await store.run(build)
+        storage = await EngineStorage.open(store, circle.circle_id)
+        engine = CircleSync(
+            circle.circle_id,
+            membership.member_key,
+            storage.index,
+            is_member=mod.is_member,
+            retention_cutoff=cutoff,
+            rate_limits=self._rate_limits,
+            dm_allowed=dm_allowed,
+            dm_declined=personal.blocked,
+            dm_accepted=accepted,
+            dm_settings=self.dm_settings,
+            dm_already_received=storage.dm_kept,
+        )
         now = self._clock_ms()
-
-        def requeue(s: Store) -> None:
-            for message in dm_history.waiting(s, circle.circle_id):
-                engine.send_dm(message, now)
-            unanswered = [
-                peer
-                for peer, _ in dm_history.threads(s, circle.circle_id)
-                if peer not in engine.dms.accepted and not personal.is_blocked(peer)
-            ]
-            for message in dm_history.held(s, circle.circle_id, unanswered):
-                engine.dms.hold(message)  # requests nobody answered before the restart
-
-        await store.run(requeue)
+        cid = circle.circle_id
+        waiting, threads = await store.run(
+            lambda s: (dm_history.waiting(s, cid), dm_history.threads(s, cid))
+        )
+        for message in waiting:
+            engine.send_dm(message, now)
+        unanswered = [
+            peer
+            for peer, _ in threads
+            if peer not in engine.dms.accepted and not personal.is_blocked(peer)
+        ]
+        for message in await store.run(lambda s: dm_history.held(s, cid, unanswered)):
+            engine.dms.hold(message)  # requests nobody answered before the restart
         rt = CircleRuntime(mod.circle, membership, engine, Roster(circle.circle_id), mod, personal)
         rt.clock_ms = self._clock_ms
         rt.rendezvous = self._rendezvous
@@ -206,6 +204,7 @@ class CircleTable:
         session = CircleSession(
             rt,
             store=store,
+            storage=storage,
             wire=self._wire,
             emit=self._emit,
             pins=self.pins,

@@ -8,7 +8,6 @@ from .conversation import Outgoing, SignedPost, sign_post
 from .conversation.records import post_from_record
 from .events import PostEvent
 from .session import CircleSession
-from .storage import Store
 from .views import PostView
 
 
@@ -29,7 +28,7 @@ async def publish(
         )
     key, circle_id = rt.membership.signing_key, rt.circle.circle_id
 
-    def call(_db: Store) -> tuple[SignedPost, list[Outgoing]]:  # one call: the seq is ours
+    def call() -> tuple[SignedPost, list[Outgoing]]:  # one call: the seq is ours
         signed = sign_post(
             key,
             circle_id,
@@ -41,7 +40,7 @@ async def publish(
         )
         return signed, rt.engine.publish(signed, now)
 
-    signed, out = await session.store.run(call)  # on the database thread
+    (signed, out), _ = await session.publish(call)  # stored, then sent
     session.posted(now)
     await session.deliver(out)
     [view] = await acting.decorate_page(session, [presenting.post_view(rt, signed)])

@@ -91,6 +91,7 @@ class Profile:
                 cutoff = policy.cutoff(now)
             if cutoff is not None:
                 result = await store.purge_older_than(session.id, int(cutoff * 1000))
+                session.storage.purged(int(cutoff * 1000))
                 removed += result.posts
         return removed
 

@@ -20,37 +20,34 @@ import msgpack
 from network.lograte import RefusalLog
 from network.node import PeerKey
 
-from . import acts, admission, dm_history, effects, persist, presenting, roster_lane, roster_sync
+from . import (
+    acts,
+    admission,
+    dm_history,
+    effects,
+    persist,
+    presenting,
+    roster_lane,
+    roster_sync,
+    showing,
+)
 from .anonymity import AnonymousLane
 from .circle import Circle
 from .circle_info import CircleInfoError, verify_info
 from .conversation import (
     ConversationEvent,
-    CoolDown,
     DirectMessage,
-    DmReceived,
-    DmRequest,
-    DmStateChanged,
     Outgoing,
-    PeerGoodbye,
-    PeerTyping,
-    PostReceived,
     SignedPost,
 )
+from .engine_storage import EngineStorage
 from .errors import HearthError
 from .events import (
     CirclesChanged,
-    DmEvent,
-    DmRequestEvent,
-    DmStateEvent,
     Event,
-    Info,
-    MemberLeftEvent,
     PeerConnectedEvent,
     PeerLostEvent,
-    PostEvent,
     RulesEvent,
-    TypingEvent,
 )
 from .identity import Membership
 from .moderation import PersonalSettings
@@ -99,6 +96,7 @@ class CircleSession:
         rt: CircleRuntime,
         *,
         store: AsyncStore,
+        storage: EngineStorage,
         wire: Wire,
         emit: Callable[[Event], None],
         pins: KeyPins,
@@ -109,6 +107,8 @@ class CircleSession:
         """The circle's state: others read it; only this session writes it."""
         self.id = rt.id
         self.store = store
+        self.storage = storage
+        """The conversation engine's post log and the storage work it asks for."""
         self.wire = wire
         self.emit = emit
         self.pins = pins
@@ -182,13 +182,24 @@ class CircleSession:
 
     # -- the conversation engine -------------------------------------------------------------
     async def engine(self, fn: Callable[[], T]) -> T:
-        """Run ``fn`` on the database thread (where the conversation engine lives); what runs
-        here adds no time-driven work (:meth:`step` does, and wakes the scheduler)."""
-        return await self.store.run(lambda _db: self._noted(fn()))
-
-    def _noted(self, result: T) -> T:  # on the database thread, after an engine call
+        """Call the conversation engine for an answer that is neither shown nor stored; what
+        runs here adds no time-driven work (:meth:`step` does, and wakes the scheduler)."""
+        result = fn()
         self._engine_due = self.rt.engine.next_deadline(self.now_ms())
+        if self.storage.index.has_writes:
+            await self.storage.commit([], lambda _db: None)
+        await self.serve_loads()
         return result
+
+    async def publish(
+        self, fn: Callable[[], T], then: Callable[[Store], acts.Settled] | None = None
+    ) -> tuple[T, acts.Settled]:
+        """Call the engine to publish a post of ours, then store it and run ``then`` (an act's
+        effects) in one call on the database thread, before the caller sends it."""
+        result = fn()
+        settled = await self.storage.commit([], then or (lambda _db: acts.Settled([])))
+        self.storage.deleted(settled.deleted)
+        return result, settled
 
     def next_deadline(self) -> int | None:
         """When this circle next has time-driven work (ms), None when nothing waits on time."""
@@ -202,20 +213,36 @@ class CircleSession:
         then send the messages, then show the events. Returns the events."""
 
         me, member = self.rt.membership.member_key, acts.members_of(self.rt)
+        out, events = fn()
+        self._engine_due = self.rt.engine.next_deadline(self.now_ms())
 
-        def call(db: Store) -> tuple[list[Outgoing], list[ConversationEvent], acts.Settled]:
-            out, events = fn()
+        def then(db: Store) -> acts.Settled:
             dm_history.record_events(db, events)
-            return self._noted((out, events, acts.settle(db, self.id, me, events, member)))
+            return acts.settle(db, self.id, me, events, member)
 
-        out, events, settled = await self.store.run(call)
+        settled = await self.storage.commit(events, then)
+        self.storage.deleted(settled.deleted)
         self._wake()
         await self.deliver(out)
-        self._show(settled)
+        showing.show(self.rt, settled, self.emit, self.wire.disconnect)
         acts.announce(self.emit, self.id, settled)
         for peer in roster_sync.to_ask(self.rt, events):  # posts whose author we cannot name
             await self.wire.send(peer, Lane.ROSTER, roster_sync.ask(roster_sync.known(self.rt)))
+        await self.serve_loads()
         return events
+
+    async def serve_loads(self) -> None:
+        """Read the stored posts the engine asked for, then let it send them."""
+        engine = self.rt.engine
+        for _ in range(8):  # a send that loads once more is answered next time
+            loads = engine.take_loads()
+            if not loads:
+                return
+            found = await self.storage.load(loads)
+            now = self.now_ms()
+            for load, posts in zip(loads, found, strict=True):
+                self.storage.index.loaded(load.author, load.lo, load.hi, posts)
+                await self.deliver(engine.loaded(load, now))
 
     async def deliver(self, out: Sequence[Outgoing]) -> None:
         """Conversation traffic: over current-epoch links only."""
@@ -365,36 +392,6 @@ class CircleSession:
             self.emit(RulesEvent(rt.id, info.rules, info.revision))
 
     # -- what the front ends are shown -------------------------------------------------------
-    def _show(self, settled: acts.Settled) -> None:
-        rt = self.rt
-        for event in settled.shown:
-            if isinstance(event, PostReceived):
-                view = acts.decorate(rt, presenting.post_view(rt, event.post), settled)
-                rt.unread += 0 if view.hidden else 1
-                self.emit(PostEvent(view))
-            elif isinstance(event, DmReceived):
-                sender = event.message.envelope.sender_key
-                self.emit(DmEvent(self.dm_view(sender, event.message, outgoing=False)))
-            elif isinstance(event, DmRequest):
-                sender = event.message.envelope.sender_key
-                self.emit(DmRequestEvent(rt.id, rt.name_of(sender), sender))
-            elif isinstance(event, PeerTyping):
-                self.emit(TypingEvent(rt.id, rt.name_of(event.peer), event.peer, event.typing))
-            elif isinstance(event, DmStateChanged):
-                self.emit(DmStateEvent(rt.id, event.message_id, event.state))
-            elif isinstance(event, PeerGoodbye):
-                text = f": {event.text}" if event.text else ""
-                self.emit(Info(f"{rt.name_of(event.peer)} left {rt.circle.name}{text}"))
-                self.emit(
-                    MemberLeftEvent(rt.id, rt.name_of(event.peer), event.peer, event.text or "")
-                )
-            elif isinstance(event, CoolDown):
-                peer = rt.link_for(event.peer)
-                if peer is not None:
-                    self.wire.disconnect(peer)
-            else:
-                log.debug("conversation event %s", type(event).__name__)
-
     def post_view(
         self, post: SignedPost, *, hidden: bool = False, present: bool = True
     ) -> PostView:

@@ -46,6 +46,19 @@ class GapAbandoned(ConversationEvent):
     last: int
 
 
+@dataclass(frozen=True, slots=True)
+class LoadPosts:
+    """Storage as an output (drained with :meth:`~.sync.CircleSync.take_loads`): read
+    ``author``'s stored posts ``lo..hi`` and hand them to :meth:`~.sync.CircleSync.loaded`,
+    which sends them to ``peer`` (a request the engine could not answer from the bodies it
+    holds in memory)."""
+
+    peer: bytes
+    author: bytes
+    lo: int
+    hi: int
+
+
 @dataclass(frozen=True)
 class PeerSynced(ConversationEvent):
     """The peer's high-water marks arrived; catch-up in both directions is under way."""

@@ -1,8 +1,8 @@
 """What the sync engine needs from storage (:class:`PostLog`), and an in-memory one.
 
-The engine owns one log per circle. The SQLCipher store satisfies this through a thin adapter
-(its methods take the circle id; records convert with :mod:`.records`); :class:`MemoryPostLog` is
-for tests and ephemeral sessions.
+The engine owns one log per circle. In the messenger it is a :class:`~.logindex.LogIndex` (an
+index in memory, storage an output performed by ``messenger/engine_storage.py``);
+:class:`MemoryPostLog` holds everything in memory, for the simulator and tests.
 """
 
 from __future__ import annotations

@@ -44,11 +44,13 @@ from .events import (
     ConversationEvent,
     Dropped,
     GapAbandoned,
+    LoadPosts,
     Outgoing,
     PeerSynced,
     PostReceived,
 )
 from .holdback import HoldBack
+from .logindex import LogMiss
 from .postlog import PostLog
 from .ranges import Range, RangeSet
 from .ratelimit import PeerLimiter
@@ -137,6 +139,7 @@ class PostSync:
         self.peers: dict[bytes, PeerView] = {}
         self.pull_since: dict[bytes, int] = {}  # author -> when we started pulling it, unmet
         self.silent: dict[bytes, set[bytes]] = {}  # author -> peers that did not answer a pull
+        self.loads: list[LoadPosts] = []  # bodies to read from storage, then send (an output)
 
     # -- peers ----------------------------------------------------------------------------
     def add_peer(self, peer: bytes, now: int) -> Outgoing:
@@ -201,16 +204,19 @@ class PostSync:
             told = view.told.get(author, 0)
             if top > told:
                 view.known[author] = max(view.known.get(author, 0), told)
-                sent, missing = self._lacking(view, author, cutoff)
+                sent, missing = self._lacking(peer, view, author, cutoff, batch)
                 posts += sent
                 if missing:
                     gone[author] = missing
         budget = self.limits.max_want_posts
         for author, gaps in view.gaps.items():
             for lo, hi in gaps.ranges():
-                sent, _, _ = self._collect(
-                    author, lo, min(hi, self.hwm.get(author, 0)), cutoff, budget
-                )
+                top = min(hi, self.hwm.get(author, 0))
+                try:
+                    sent, _, _ = self._collect(author, lo, top, cutoff, budget)
+                except LogMiss:
+                    self._load(peer, author, lo, top, batch)
+                    continue
                 budget -= len(sent)
                 posts += sent
                 for post in sent:
@@ -218,7 +224,36 @@ class PostSync:
         self._send_posts(peer, posts, gone, batch)
         batch.events.append(PeerSynced(peer))
 
-    def on_want(self, peer: bytes, msg: Want, now: int, batch: Batch) -> None:
+    def on_want(
+        self, peer: bytes, msg: Want, now: int, batch: Batch, *, loaded: bool = False
+    ) -> None:
+        """Serve what ``peer`` asked for; bodies not in memory are loaded first (the whole
+        request is answered after that, ``loaded``: a second miss is not loaded again)."""
+        try:
+            posts, gone = self._wanted(msg, now)
+        except LogMiss:
+            budget = 0 if loaded else self.limits.max_want_posts
+            for author, ranges in msg.ranges.items():
+                for lo, hi in ranges:
+                    if budget > 0 and lo <= hi:
+                        top = min(hi, lo + budget - 1)
+                        self._load(peer, author, lo, top, batch)
+                        budget -= top - lo + 1
+            return
+        self._send_posts(peer, posts, gone, batch)
+
+    def serve_loaded(
+        self, peer: bytes, author: bytes, lo: int, hi: int, now: int, batch: Batch
+    ) -> None:
+        """Storage loaded ``author``'s posts ``lo..hi`` for ``peer``: send them now."""
+        if peer in self.peers:
+            self.on_want(peer, Want({author: ((lo, hi),)}), now, batch, loaded=True)
+
+    def _load(self, peer: bytes, author: bytes, lo: int, hi: int, _batch: Batch) -> None:
+        if lo <= hi:
+            self.loads.append(LoadPosts(peer, author, lo, hi))
+
+    def _wanted(self, msg: Want, now: int) -> tuple[list[SignedPost], dict[bytes, Ranges]]:
         cutoff = self.retention_cutoff(now)
         budget = self.limits.max_want_posts
         posts: list[SignedPost] = []
@@ -237,7 +272,7 @@ class PostSync:
                     break
             if missing:
                 gone[author] = missing.ranges()
-        self._send_posts(peer, posts, gone, batch)
+        return posts, gone
 
     def on_posts(
         self, peer: bytes, msg: Posts, now: int, limiter: PeerLimiter, batch: Batch
@@ -534,7 +569,7 @@ class PostSync:
             posts: list[SignedPost] = []
             gone: dict[bytes, Ranges] = {}
             for author in batch.changed:
-                sent, missing = self._lacking(view, author, cutoff, reads)
+                sent, missing = self._lacking(peer, view, author, cutoff, batch, reads)
                 posts += sent
                 if missing:
                     gone[author] = missing
@@ -551,32 +586,42 @@ class PostSync:
 
     def _lacking(
         self,
+        peer: bytes,
         view: PeerView,
         author: bytes,
         cutoff: int | None,
+        batch: Batch,
         reads: dict[tuple[bytes, int], tuple[list[SignedPost], Ranges]] | None = None,
     ) -> tuple[list[SignedPost], Ranges]:
         """What ``view`` lacks of ``author`` above its mark (and what we cannot send of that);
-        ``reads`` keeps what one round read from the log, so each range is read once."""
+        ``reads`` keeps what one round read from the log, so each range is read once. Bodies
+        not in memory are loaded and sent to the peer afterwards."""
         top = self.hwm.get(author, 0)
         after = view.known.get(author, 0)
         if top <= after:
             return [], ()
+        view.known[author] = top
         key = (author, after)
         found = reads.get(key) if reads is not None else None
         if found is None:
-            sent, missing, _ = self._collect(author, after + 1, top, cutoff, None)
+            try:
+                sent, missing, _ = self._collect(author, after + 1, top, cutoff, None)
+            except LogMiss:
+                budget = self.limits.max_want_posts
+                for lo in range(after + 1, top + 1, budget):
+                    self._load(peer, author, lo, min(top, lo + budget - 1), batch)
+                return [], ()
             found = (sent, tuple(missing))
             if reads is not None:
                 reads[key] = found
-        view.known[author] = top
         return found
 
     def _collect(
         self, author: bytes, lo: int, hi: int, cutoff: int | None, budget: int | None
     ) -> tuple[list[SignedPost], list[Range], bool]:
         """The author's posts in ``lo..hi`` within retention (at most ``budget``), the seqs of that
-        range we cannot send, and whether the whole range was covered."""
+        range we cannot send, and whether the whole range was covered. Raises
+        :class:`~.logindex.LogMiss` when the log holds bodies of that range elsewhere."""
         sent: list[SignedPost] = []
         missing = RangeSet()
         expected, cursor = lo, lo - 1

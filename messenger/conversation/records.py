@@ -1,4 +1,4 @@
-"""Conversions between the core's signed values and the store's records, and a store-backed log.
+"""Conversions between the core's signed values and the store's records.
 
 Records keep the exact signed bytes; reading one back decodes those bytes strictly (they were
 verified before they were stored, so the signature is not checked again) and checks that the
@@ -7,10 +7,7 @@ record's columns agree with them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from ..storage.records import STORED_STATES, Direction, DirectMessageRecord, PostRecord
-from ..storage.store import Store
 from ..views import DeliveryState
 from .anon_envelope import ANONYMOUS_AUTHOR, decode_anonymous_post, is_anonymous, storage_seq
 from .dm_envelope import DirectMessage, decode_dm
@@ -80,35 +77,3 @@ def dm_from_record(record: DirectMessageRecord) -> tuple[DirectMessage, Delivery
     if message.id != record.id or message.envelope.circle_id != record.circle_id:
         raise EnvelopeError(DropReason.BAD_VALUE, "the record does not match its signed bytes")
     return message, record.state
-
-
-class StorePostLog:
-    """A :class:`~.postlog.PostLog` over the profile store, for one circle.
-
-    Synchronous: use it on the thread that owns the :class:`Store` (or load a
-    :class:`~.postlog.MemoryPostLog` from the store and persist ``PostReceived`` events instead).
-    """
-
-    def __init__(self, store: Store, circle_id: bytes) -> None:
-        self.store = store
-        self.circle_id = circle_id
-
-    def contains(self, post_id: bytes) -> bool:
-        return self.store.get_post(post_id) is not None
-
-    def add(self, post: SignedPost, received_at: int) -> bool:
-        if post.circle_id != self.circle_id:
-            return False
-        return self.store.add_post(post_to_record(post, received_at))
-
-    def high_water_marks(self) -> dict[bytes, int]:
-        """Named authors only: anonymous posts are synced by id (``messenger/anonymity.py``)."""
-        marks = self.store.high_water_marks(self.circle_id)
-        marks.pop(ANONYMOUS_AUTHOR, None)
-        return marks
-
-    def posts_after(self, author_key: bytes, seq: int, limit: int) -> Sequence[SignedPost]:
-        if author_key == ANONYMOUS_AUTHOR:
-            return []
-        records = self.store.posts_after(self.circle_id, author_key, seq, limit)
-        return [post_from_record(r) for r in records]

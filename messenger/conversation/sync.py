@@ -25,6 +25,7 @@ from .events import (
     ConversationEvent,
     CoolDown,
     Dropped,
+    LoadPosts,
     Outgoing,
     PeerGoodbye,
     PeerLimited,
@@ -225,6 +226,19 @@ class CircleSync:
         batch = Batch()
         self.posts.publish(post, now, batch)
         self.posts.finish(now, batch)
+        return batch.out
+
+    # -- storage, an output ---------------------------------------------------------------
+    def take_loads(self) -> list[LoadPosts]:
+        """Posts to read from storage: hand each to :meth:`loaded` once read."""
+        loads, self.posts.loads = self.posts.loads, []
+        return loads
+
+    def loaded(self, load: LoadPosts, now: int) -> list[Outgoing]:
+        """The log now holds the bodies ``load`` asked for: send them to the peer that wanted
+        them (if it is still here)."""
+        batch = Batch()
+        self.posts.serve_loaded(load.peer, load.author, load.lo, load.hi, now, batch)
         return batch.out
 
     # -- direct messages ------------------------------------------------------------------

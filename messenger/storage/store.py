@@ -460,6 +460,19 @@ class Store:
         )
         return [_post(r) for r in rows]
 
+    def post_index(self, circle_id: bytes) -> list[tuple[bytes, bytes, int, int]]:
+        """Every stored post of the circle as (id, author, seq, ts), bodies left out: what the
+        sync engine keeps in memory (messenger/conversation/logindex.py)."""
+        rows = self._read(
+            "SELECT id, author_key, seq, ts FROM posts WHERE circle_id = ?", (circle_id,)
+        )
+        return [(bytes(r[0]), bytes(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+    def dm_ids(self, circle_id: bytes) -> set[bytes]:
+        """The ids of the circle's stored direct messages (to recognise one seen before)."""
+        rows = self._read("SELECT id FROM direct_messages WHERE circle_id = ?", (circle_id,))
+        return {bytes(r[0]) for r in rows}
+
     def post_at(self, circle_id: bytes, author_key: bytes, seq: int) -> PostRecord | None:
         """The post an author numbered ``seq`` (to spot a second, different post with one seq)."""
         row = self._one(

@@ -3,6 +3,11 @@
 Each link carries wire messages both ways, in order (like a channel); links can be cut and
 restored (the engines see ``peer_lost`` / ``peer_connected``). Delivery is round-robin over the
 links, one message at a time, so relayed and direct copies interleave. Every loop is bounded.
+
+With ``cached=K`` each engine runs as the messenger runs it: over a
+:class:`~messenger.conversation.logindex.LogIndex` holding at most K bodies, its storage an
+output that the simulator performs after every call (writes into the member's ``log``, the
+"disk"; loads read from it and handed back), as ``messenger/session.py`` does.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from messenger.conversation import (
     sign_dm,
     sign_post,
 )
+from messenger.conversation.logindex import LogIndex
 
 CIRCLE = b"circle-one-" + bytes(21)
 T0 = 1_700_000_000_000  # ms
@@ -44,6 +50,7 @@ class Member:
     engine: CircleSync
     key: SigningKey
     log: MemoryPostLog
+    index: LogIndex | None = None  # storage as an output (``cached``): ``log`` is the disk
     events: list[ConversationEvent] = field(default_factory=list)
     published: list[SignedPost] = field(default_factory=list)
 
@@ -82,6 +89,7 @@ class Network:
         circle: bytes = CIRCLE,
         now: int = T0,
         members: set[bytes] | None = None,
+        cached: int | None = None,
         **engine_args: Any,
     ) -> None:
         self.circle = circle
@@ -94,10 +102,15 @@ class Network:
             if members is None:
                 self._member_keys.add(bytes(key.verify_key))
             log = MemoryPostLog()
+            index = None if cached is None else LogIndex(cached=cached)
             engine = CircleSync(
-                circle, bytes(key.verify_key), log, is_member=self.is_member, **engine_args
+                circle,
+                bytes(key.verify_key),
+                log if index is None else index,
+                is_member=self.is_member,
+                **engine_args,
             )
-            member = Member(name, engine, key, log)
+            member = Member(name, engine, key, log, index)
             self.members[name] = member
             self._by_pk[member.pk] = member
         self.links: set[frozenset[str]] = set()
@@ -106,6 +119,8 @@ class Network:
         self.lost_in_cuts = 0
         self.idle_ticks_skipped = 0  # ticks not given because nothing was due
         self.taps: list[Callable[[str, str, bytes], None]] = []
+        self.writes = 0  # storage calls performed (``cached``)
+        self.loads = 0  # ranges loaded from storage (``cached``)
 
     def __getitem__(self, name: str) -> Member:
         return self.members[name]
@@ -158,11 +173,35 @@ class Network:
 
     def _handle(self, name: str, result: tuple[list[Outgoing], list[ConversationEvent]]) -> None:
         outs, events = result
+        self._storage(name)
         self[name].events += events
         self._send(name, outs)
+        self._loads(name)
         for event in events:
             if isinstance(event, CoolDown):
                 self.cut(name, self._by_pk[event.peer].name)
+
+    def _storage(self, name: str) -> None:
+        member = self[name]
+        if member.index is not None:
+            for post, at in member.index.take_writes():
+                assert member.log.add(post, at)
+            self.writes += 1
+
+    def _loads(self, name: str) -> None:
+        member, index = self[name], self[name].index
+        if index is None:
+            return
+        for _ in range(8):
+            loads = member.engine.take_loads()
+            if not loads:
+                return
+            for load in loads:
+                self.loads += 1
+                size = load.hi - load.lo + 1
+                posts = member.log.posts_after(load.author, load.lo - 1, size)
+                index.loaded(load.author, load.lo, load.hi, posts)
+                self._send(name, member.engine.loaded(load, self.now))
 
     def inject(self, src: str, dst: str, data: bytes) -> None:
         """Deliver raw bytes from ``src`` to ``dst`` now (they must be linked)."""
@@ -220,7 +259,7 @@ class Network:
             member.key, self.circle, member.engine.next_seq(), body, self.now, **kwargs
         )
         member.published.append(post)
-        self._send(name, member.engine.publish(post, self.now))
+        self._handle(name, (member.engine.publish(post, self.now), []))
         return post
 
     def dm(self, src: str, dst: str, body: str) -> bytes:

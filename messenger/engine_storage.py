@@ -1,0 +1,114 @@
+"""The conversation engine's storage, performed by the adapter: storage is an output.
+
+The engine (:mod:`messenger.conversation`) runs on the event loop over a
+:class:`~messenger.conversation.logindex.LogIndex`: every stored post's id, author, seq and
+date, and the recent bodies. It never reads or writes the database. This module, used by the
+circle's session:
+
+- loads that index (and the ids of the direct messages kept) when the session starts;
+- writes what a step stored, all in one transaction on the database thread, together with what
+  else the step records there (direct messages, acts), before anything acknowledging it leaves;
+- reads the bodies the engine asked for (``LoadPosts``) into the index, so the engine can send
+  them;
+- tells the index of posts deleted here (retracted) or purged for retention.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+from .conversation import (
+    ConversationEvent,
+    DmHeld,
+    DmReceived,
+    EnvelopeError,
+    LoadPosts,
+    SignedPost,
+)
+from .conversation.anon_envelope import ANONYMOUS_AUTHOR
+from .conversation.logindex import LogIndex
+from .conversation.records import post_from_record, post_to_record
+from .storage import AsyncStore, Store
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+PAGE = 1000  # posts read at a time
+
+
+class EngineStorage:
+    """One circle's post log for its engine, and the storage work the engine asks for."""
+
+    def __init__(self, store: AsyncStore, circle_id: bytes, index: LogIndex, dms: set[bytes]):
+        self.store = store
+        self.circle_id = circle_id
+        self.index = index
+        """What the engine reads: owned by the event loop."""
+        self._dms = dms
+
+    @classmethod
+    async def open(cls, store: AsyncStore, circle_id: bytes) -> EngineStorage:
+        def read(db: Store) -> tuple[LogIndex, set[bytes]]:
+            named = [e for e in db.post_index(circle_id) if e[1] != ANONYMOUS_AUTHOR]
+            return LogIndex(named), db.dm_ids(circle_id)
+
+        index, dms = await store.run(read)
+        return cls(store, circle_id, index, dms)
+
+    def dm_kept(self, message_id: bytes) -> bool:
+        """Whether a direct message with this id is kept (the engine's ``already_received``)."""
+        return message_id in self._dms
+
+    async def commit(self, events: Sequence[ConversationEvent], then: Callable[[Store], T]) -> T:
+        """Write the posts the engine stored since the last commit, then run ``then``, in one
+        call on the database thread; returns what ``then`` returned."""
+        writes = self.index.take_writes()
+        for event in events:
+            if isinstance(event, DmReceived | DmHeld):
+                self._dms.add(event.message.id)
+
+        def call(db: Store) -> T:
+            if writes:
+                db.add_posts(post_to_record(post, at) for post, at in writes)
+            return then(db)
+
+        return await self.store.run(call)
+
+    def deleted(self, post_ids: Iterable[bytes]) -> None:
+        """These posts were deleted from the store (retracted): never send them again."""
+        self.index.forget(post_ids)
+
+    def purged(self, cutoff_ms: int) -> None:
+        """The store's retention purge removed the posts dated before ``cutoff_ms``."""
+        self.index.forget_before(cutoff_ms)
+
+    async def load(self, loads: Sequence[LoadPosts]) -> list[list[SignedPost]]:
+        """Read the stored posts each of ``loads`` asks for (each range once, in one call on the
+        database thread); the caller hands each to the index and the engine in turn."""
+        ranges = list(dict.fromkeys((item.author, item.lo, item.hi) for item in loads))
+        circle_id = self.circle_id
+
+        def read(db: Store) -> list[list[SignedPost]]:
+            return [_read_range(db, circle_id, author, lo, hi) for author, lo, hi in ranges]
+
+        found = dict(zip(ranges, await self.store.run(read), strict=True))
+        return [found[(item.author, item.lo, item.hi)] for item in loads]
+
+
+def _read_range(db: Store, circle_id: bytes, author: bytes, lo: int, hi: int) -> list[SignedPost]:
+    posts: list[SignedPost] = []
+    cursor = lo - 1
+    for _ in range((hi - lo) // PAGE + 2):
+        page = db.posts_after(circle_id, author, cursor, PAGE)
+        for record in page:
+            if record.seq > hi:
+                break
+            try:
+                posts.append(post_from_record(record))
+            except EnvelopeError:
+                log.info("a stored post does not match its signed bytes; not sent")
+        if len(page) < PAGE or page[-1].seq >= hi:
+            break
+        cursor = page[-1].seq
+    return posts
