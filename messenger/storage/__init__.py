@@ -8,6 +8,7 @@ an :func:`open_ephemeral` session that writes nothing to disk. :func:`wipe_profi
 from __future__ import annotations
 
 from .async_store import AsyncStore
+from .database import Cursor
 from .errors import (
     DatabaseFailure,
     InvalidRecord,
@@ -48,7 +49,7 @@ from .records import (
     PostRecord,
     PurgeResult,
 )
-from .store import Cursor, Store
+from .store import Store
 
 __all__ = [
     "DB_FILE",

@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .database import Cursor
 from .errors import StoreClosed
 from .lock import ProfileLock
 from .records import (
@@ -27,7 +28,7 @@ from .records import (
     PostRecord,
     PurgeResult,
 )
-from .store import Cursor, Store
+from .store import Store
 
 T = TypeVar("T")
 
@@ -86,9 +87,9 @@ class AsyncStore:
         """Finish queued calls, close the database on its thread, stop the thread."""
         await self._shutdown(Store.close, cancel_pending=False)
 
-    async def _close_for_wipe(self) -> ProfileLock | None:
+    async def close_for_wipe(self) -> ProfileLock | None:
         """Drop queued calls, close the database, hand back the profile lock (for the wipe)."""
-        return await self._shutdown(Store._detach, cancel_pending=True)
+        return await self._shutdown(Store.detach, cancel_pending=True)
 
     async def _shutdown(self, closer: Callable[[Store], T], *, cancel_pending: bool) -> T | None:
         if self._executor is None:

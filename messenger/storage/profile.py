@@ -114,7 +114,7 @@ class PendingOpen:
                 try:
                     write_atomic(key_path(self.path), self.new_keyfile.encode())
                 except BaseException:
-                    store._detach()
+                    store.detach()
                     raise
         except BaseException:
             if creating:
@@ -257,7 +257,7 @@ def wipe_profile(path: PathLike, store: Store | None = None) -> None:
     Afterwards the directory is empty. Raises :class:`ProfileLocked` if another process has the
     profile open. Wiping where there is nothing is not an error.
     """
-    lock = store._detach() if store is not None else None
+    lock = store.detach() if store is not None else None
     _wipe_files(Path(path), lock)
 
 
@@ -336,6 +336,6 @@ async def wipe_profile_async(
     path: PathLike, store: AsyncStore | None = None, *, executor: Executor | None = None
 ) -> None:
     """:func:`wipe_profile` for an :class:`AsyncStore`: queued calls are dropped, not run."""
-    lock = await store._close_for_wipe() if store is not None else None
+    lock = await store.close_for_wipe() if store is not None else None
     wipe = functools.partial(_wipe_files, Path(path), lock)
     await asyncio.get_running_loop().run_in_executor(executor, wipe)

@@ -158,9 +158,9 @@ def _fts_integrity(store: Store) -> None:
 
 @pytest.mark.parametrize("probe", [500, 10_000])  # the many-hits plan, and the few-hits plan
 def test_both_search_plans_agree(monkeypatch: pytest.MonkeyPatch, probe: int) -> None:
-    from messenger.storage import store as store_module
+    from messenger.storage import search as search_module
 
-    monkeypatch.setattr(store_module, "_SEARCH_PROBE", probe)
+    monkeypatch.setattr(search_module, "SEARCH_PROBE", probe)
     memory = open_ephemeral()
     memory.save_circle(circle())
     memory.save_circle(circle(OTHER_CIRCLE))
