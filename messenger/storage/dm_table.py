@@ -103,6 +103,12 @@ def dm_peers(database: Database, circle_id: bytes) -> list[tuple[bytes, int]]:
     return [(bytes(r[0]), int(r[1])) for r in rows]
 
 
+def dm_ids(database: Database, circle_id: bytes) -> set[bytes]:
+    """The ids of the circle's stored direct messages."""
+    rows = database.read("SELECT id FROM direct_messages WHERE circle_id = ?", (circle_id,))
+    return {bytes(r[0]) for r in rows}
+
+
 def dms_in_state(
     database: Database, circle_id: bytes, state: DmState, limit: int = MAX_PAGE
 ) -> list[DirectMessageRecord]:

@@ -209,6 +209,14 @@ def posts_after(
     return [post_from_row(r) for r in rows]
 
 
+def post_index(database: Database, circle_id: bytes) -> list[tuple[bytes, bytes, int, int]]:
+    """Every stored post of the circle as (id, author, seq, ts), bodies left out."""
+    rows = database.read(
+        "SELECT id, author_key, seq, ts FROM posts WHERE circle_id = ?", (circle_id,)
+    )
+    return [(bytes(r[0]), bytes(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+
 def post_at(database: Database, circle_id: bytes, author_key: bytes, seq: int) -> PostRecord | None:
     """The post an author numbered ``seq`` (to spot a second, different post with one seq)."""
     row = database.one(

@@ -198,15 +198,11 @@ class Store:
     def post_index(self, circle_id: bytes) -> list[tuple[bytes, bytes, int, int]]:
         """Every stored post of the circle as (id, author, seq, ts), bodies left out: what the
         sync engine keeps in memory (messenger/conversation/logindex.py)."""
-        rows = self._read(
-            "SELECT id, author_key, seq, ts FROM posts WHERE circle_id = ?", (circle_id,)
-        )
-        return [(bytes(r[0]), bytes(r[1]), int(r[2]), int(r[3])) for r in rows]
+        return post_table.post_index(self._database, circle_id)
 
     def dm_ids(self, circle_id: bytes) -> set[bytes]:
         """The ids of the circle's stored direct messages (to recognise one seen before)."""
-        rows = self._read("SELECT id FROM direct_messages WHERE circle_id = ?", (circle_id,))
-        return {bytes(r[0]) for r in rows}
+        return dm_table.dm_ids(self._database, circle_id)
 
     def post_at(self, circle_id: bytes, author_key: bytes, seq: int) -> PostRecord | None:
         """The post an author numbered ``seq`` (to spot a second, different post with one seq)."""
