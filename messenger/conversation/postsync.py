@@ -31,117 +31,36 @@ How it works, in the order things happen:
 - **Limits.** Unsolicited new posts (not catch-up we asked for: seqs at or below the peer's
   advertised high-water mark, or in our WANTs) take a token from the peer's bucket; posts dropped
   for that are asked for again later, paid from the same bucket, so a burst is delayed, not lost.
+
+:class:`PostSync` takes the calls; its state is :class:`~.syncstate.SyncState`, and the work is
+done in :mod:`.receiving` (checks, order, gaps), :mod:`.asking` (pulls and WANTs) and
+:mod:`.serving` (answers, loads from storage).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import replace
 
-from .envelope import SignedPost, decode_post, post_id, verify_post
-from .errors import DropReason, EnvelopeError, PublishError
+from . import asking, receiving, serving
+from .envelope import SignedPost, decode_post
+from .errors import EnvelopeError, PublishError
 from .events import (
-    ConversationEvent,
-    Dropped,
-    GapAbandoned,
-    LoadPosts,
     Outgoing,
     PeerSynced,
-    PostReceived,
 )
-from .holdback import HoldBack
 from .logindex import LogMiss
-from .postlog import PostLog
-from .ranges import Range, RangeSet
+from .ranges import RangeSet
 from .ratelimit import PeerLimiter
-from .stats import DropStats
-from .wire import PREFIX, Hello, Posts, Ranges, Want, WireLimits, encode, posts_messages
+from .syncstate import Batch, IsMember, PeerView, RetentionCutoff, SyncLimits, SyncState
+from .wire import PREFIX, Hello, Posts, Ranges, Want, encode
 
-IsMember = Callable[[bytes], bool]
-RetentionCutoff = Callable[[int], int | None]
-
-
-@dataclass(frozen=True)
-class SyncLimits:
-    batch_posts: int = 200  # posts per POSTS message
-    batch_bytes: int = 60 * 1024  # bytes per POSTS message (the channel carries 64 KiB)
-    max_held: int = 2000  # out-of-order posts held back, over all authors
-    max_ahead: int = 5000  # how far past an author's high-water mark a post may be held
-    gap_timeout_ms: int = 30_000  # stop waiting for a gap after this long
-    want_retry_ms: int = 5_000  # then ask every peer, not just the one that sent the later post
-    max_want_posts: int = 2000  # posts served for one WANT
-    pull_chunks: int = 2  # WANTs of max_want_posts a catch-up keeps in flight (pipelining)
-    max_clock_skew_ms: int = 10 * 60_000  # posts dated further ahead are refused
-    max_hello_gaps: int = 128  # known-gap ranges advertised in HELLO
-    hello_retry_ms: int = 3_000  # no HELLO from a peer by then: ours again, asking for an answer
-    max_gone_ranges: int = 256  # "gone" ranges remembered per author
-    log_page: int = 1000  # posts read from the log at a time
+__all__ = ["Batch", "IsMember", "PeerView", "PostSync", "RetentionCutoff", "SyncLimits"]
 
 
-@dataclass
-class Batch:
-    """What one call into the engine produces."""
+class PostSync(SyncState):
+    """One circle's post replication for one member: the calls the conversation engine makes."""
 
-    out: list[Outgoing] = field(default_factory=list)
-    events: list[ConversationEvent] = field(default_factory=list)
-    changed: set[bytes] = field(default_factory=set)  # authors whose high-water mark moved
-    late: list[SignedPost] = field(default_factory=list)  # gap fills below the mark
-    held: dict[bytes, bytes] = field(default_factory=dict)  # author -> peer that sent posts ahead
-
-
-@dataclass
-class PeerView:
-    """What we know of one connected peer's posts."""
-
-    synced: bool = False  # its HELLO arrived
-    known: dict[bytes, int] = field(default_factory=dict)  # it has up to here (but its gaps)
-    advertised: dict[bytes, int] = field(default_factory=dict)  # its HELLO's marks
-    gaps: dict[bytes, RangeSet] = field(default_factory=dict)  # its known gaps, to fill
-    wanted: dict[bytes, RangeSet] = field(default_factory=dict)  # what we asked it for
-    deferred: dict[bytes, int] = field(default_factory=dict)  # dropped for rate, to ask again
-    told: dict[bytes, int] = field(default_factory=dict)  # the marks our HELLO to it said
-    hello_at: int = 0  # when our last HELLO to it went
-    hellos: int = 1  # how many we sent it (the retry waits double each time)
-
-    def solicited(self, author: bytes, seq: int) -> bool:
-        if seq <= self.advertised.get(author, 0):
-            return True
-        wanted = self.wanted.get(author)
-        return wanted is not None and seq in wanted
-
-
-class PostSync:
-    def __init__(
-        self,
-        circle_id: bytes,
-        me: bytes,
-        log: PostLog,
-        *,
-        is_member: IsMember,
-        retention_cutoff: RetentionCutoff,
-        limits: SyncLimits,
-        wire_limits: WireLimits,
-        stats: DropStats,
-    ) -> None:
-        self.circle_id = circle_id
-        self.me = me
-        self.log = log
-        self.is_member = is_member
-        self.retention_cutoff = retention_cutoff
-        self.limits = limits
-        self.wire_limits = wire_limits
-        self.stats = stats
-        self.hwm: dict[bytes, int] = dict(log.high_water_marks())
-        self.holes: dict[bytes, RangeSet] = {}  # gaps we gave up on, below the marks
-        self.gone: dict[bytes, RangeSet] = {}  # seqs above the marks a peer cannot send
-        self.asked: dict[bytes, RangeSet] = {}  # seqs above the marks we sent a WANT for
-        self.held = HoldBack(limits.max_held)
-        self.peers: dict[bytes, PeerView] = {}
-        self.pull_since: dict[bytes, int] = {}  # author -> when we started pulling it, unmet
-        self.silent: dict[bytes, set[bytes]] = {}  # author -> peers that did not answer a pull
-        self.loads: list[LoadPosts] = []  # bodies to read from storage, then send (an output)
-
-    # -- peers ----------------------------------------------------------------------------
     def add_peer(self, peer: bytes, now: int) -> Outgoing:
         hello = self.hello()
         self.peers[peer] = PeerView(told=dict(hello.hwm), hello_at=now)
@@ -188,7 +107,6 @@ class PostSync:
         theirs = (view.advertised.get(self.me, 0) for view in self.peers.values())
         return min(max(mark, *theirs, 0), mark + self.limits.max_ahead) + 1
 
-    # -- incoming -------------------------------------------------------------------------
     def on_hello(self, peer: bytes, msg: Hello, now: int, batch: Batch) -> None:
         view = self.peers[peer]
         if msg.answer:
@@ -213,15 +131,15 @@ class PostSync:
             for lo, hi in gaps.ranges():
                 top = min(hi, self.hwm.get(author, 0))
                 try:
-                    sent, _, _ = self._collect(author, lo, top, cutoff, budget)
+                    sent, _, _ = serving.collect(self, author, lo, top, cutoff, budget)
                 except LogMiss:
-                    self._load(peer, author, lo, top, batch)
+                    serving.load(self, peer, author, lo, top, batch)
                     continue
                 budget -= len(sent)
                 posts += sent
                 for post in sent:
                     gaps.remove(post.seq, post.seq)
-        self._send_posts(peer, posts, gone, batch)
+        serving.send_posts(self, peer, posts, gone, batch)
         batch.events.append(PeerSynced(peer))
 
     def on_want(
@@ -230,17 +148,17 @@ class PostSync:
         """Serve what ``peer`` asked for; bodies not in memory are loaded first (the whole
         request is answered after that, ``loaded``: a second miss is not loaded again)."""
         try:
-            posts, gone = self._wanted(msg, now)
+            posts, gone = serving.wanted(self, msg, now)
         except LogMiss:
             budget = 0 if loaded else self.limits.max_want_posts
             for author, ranges in msg.ranges.items():
                 for lo, hi in ranges:
                     if budget > 0 and lo <= hi:
                         top = min(hi, lo + budget - 1)
-                        self._load(peer, author, lo, top, batch)
+                        serving.load(self, peer, author, lo, top, batch)
                         budget -= top - lo + 1
             return
-        self._send_posts(peer, posts, gone, batch)
+        serving.send_posts(self, peer, posts, gone, batch)
 
     def serve_loaded(
         self, peer: bytes, author: bytes, lo: int, hi: int, now: int, batch: Batch
@@ -249,210 +167,6 @@ class PostSync:
         if peer in self.peers:
             self.on_want(peer, Want({author: ((lo, hi),)}), now, batch, loaded=True)
 
-    def _load(self, peer: bytes, author: bytes, lo: int, hi: int, _batch: Batch) -> None:
-        if lo <= hi:
-            self.loads.append(LoadPosts(peer, author, lo, hi))
-
-    def _wanted(self, msg: Want, now: int) -> tuple[list[SignedPost], dict[bytes, Ranges]]:
-        cutoff = self.retention_cutoff(now)
-        budget = self.limits.max_want_posts
-        posts: list[SignedPost] = []
-        gone: dict[bytes, Ranges] = {}
-        for author, ranges in msg.ranges.items():
-            missing = RangeSet()
-            for lo, hi in ranges:
-                if budget <= 0:
-                    break
-                sent, not_here, complete = self._collect(author, lo, hi, cutoff, budget)
-                budget -= len(sent)
-                posts += sent
-                for a, b in not_here:
-                    missing.add(a, b)
-                if not complete:
-                    break
-            if missing:
-                gone[author] = missing.ranges()
-        return posts, gone
-
-    def on_posts(
-        self, peer: bytes, msg: Posts, now: int, limiter: PeerLimiter, batch: Batch
-    ) -> None:
-        view = self.peers[peer]
-        for author, ranges in msg.gone.items():
-            mark = self.hwm.get(author, 0)
-            gone = self.gone.setdefault(author, RangeSet())
-            for lo, hi in ranges:
-                if hi > mark:
-                    gone.add(max(lo, mark + 1), hi)
-            if len(gone) > self.limits.max_gone_ranges:
-                gone.discard_below(gone.ranges()[-self.limits.max_gone_ranges][0])
-        cutoff = self.retention_cutoff(now)
-        tops: dict[bytes, int] = {}
-        for data in msg.posts:
-            seen = self._accept(peer, view, data, now, cutoff, limiter, batch)
-            if seen is not None:
-                author, seq = seen
-                tops[author] = max(tops.get(author, 0), seq)
-        if msg.also and tops:
-            self._pushed_elsewhere(peer, msg.also, tops)
-        for author in msg.gone:
-            if self.held.lowest(author) is not None:
-                batch.held.setdefault(author, peer)
-
-    def _pushed_elsewhere(
-        self, sender: bytes, also: tuple[bytes, ...], tops: Mapping[bytes, int]
-    ) -> None:
-        """``sender`` pushed these posts to the members named in ``also`` too: count them as
-        having them (up to each author's top seq here), so we do not forward to them."""
-        named = set(also)
-        for member, view in self.peers.items():
-            if member == sender or member[:PREFIX] not in named:
-                continue
-            for author, seq in tops.items():
-                if seq > view.known.get(author, 0):
-                    view.known[author] = seq
-
-    def _accept(
-        self,
-        peer: bytes,
-        view: PeerView,
-        data: bytes,
-        now: int,
-        cutoff: int | None,
-        limiter: PeerLimiter,
-        batch: Batch,
-    ) -> tuple[bytes, int] | None:
-        """Take in one post from ``peer``; its (author, seq) when it is a post of this circle the
-        peer holds (new, held back or a duplicate), else None."""
-        pid = post_id(data)
-        if self.log.contains(pid) or self.held.has_id(pid):
-            self.stats.add(peer, DropReason.DUPLICATE)
-            try:  # the peer has it: never send it back (a parse, no signature check)
-                dup = decode_post(data, verify=False).envelope
-            except EnvelopeError:
-                return None
-            view.known[dup.author_key] = max(view.known.get(dup.author_key, 0), dup.seq)
-            return dup.author_key, dup.seq
-        try:
-            post = decode_post(data, verify=False)
-        except EnvelopeError as exc:
-            self._drop(peer, exc.reason, batch)
-            return None
-        env = post.envelope
-        if env.circle_id != self.circle_id:
-            self._drop(peer, DropReason.WRONG_CIRCLE, batch)
-            return None
-        if not self.is_member(env.author_key):
-            self._drop(peer, DropReason.NOT_MEMBER, batch)
-            return None
-        if not view.solicited(env.author_key, env.seq) and not limiter.allow_post(now):
-            self.stats.add(peer, DropReason.RATE_LIMITED)
-            view.deferred[env.author_key] = max(view.deferred.get(env.author_key, 0), env.seq)
-            return None
-        try:
-            verify_post(post)
-        except EnvelopeError as exc:
-            self._drop(peer, exc.reason, batch)
-            return None
-        if env.ts > now + self.limits.max_clock_skew_ms:
-            self._drop(peer, DropReason.FUTURE, batch)
-            return None
-        if cutoff is not None and env.ts < cutoff:
-            self._drop(peer, DropReason.EXPIRED, batch)
-            return None
-        author, seq = env.author_key, env.seq
-        view.known[author] = max(view.known.get(author, 0), seq)
-        mark = self.hwm.get(author, 0)
-        if seq <= mark:
-            if self._store(post, peer, now, batch, late=True):
-                holes = self.holes.get(author)
-                if holes is not None:
-                    holes.remove(seq, seq)
-                batch.late.append(post)
-        elif seq == mark + 1:
-            if self._store(post, peer, now, batch):
-                self._release(author, now, batch)
-        elif seq - self._front(author, mark) > self.limits.max_ahead:
-            self._drop(peer, DropReason.TOO_FAR_AHEAD, batch)
-            return None
-        elif self.held.at(author, seq) is not None:
-            self._drop(peer, DropReason.EQUIVOCATION, batch)
-            return None
-        elif not self.held.hold(post, peer, now):
-            self._drop(peer, DropReason.BUFFER_FULL, batch)
-            return None
-        else:
-            batch.held.setdefault(author, peer)
-        return author, seq
-
-    def _front(self, author: bytes, mark: int) -> int:
-        """The author's mark, moved past the seqs just above it that a peer said are gone."""
-        gone = self.gone.get(author)
-        if gone is not None:
-            for lo, hi in gone.ranges():
-                if lo <= mark + 1 <= hi:
-                    return hi
-        return mark
-
-    def _store(
-        self, post: SignedPost, peer: bytes, now: int, batch: Batch, *, late: bool = False
-    ) -> bool:
-        if not self.log.add(post, now):
-            self._drop(peer, DropReason.EQUIVOCATION, batch)
-            return False
-        if post.seq > self.hwm.get(post.author_key, 0):
-            self.hwm[post.author_key] = post.seq
-            self.pull_since.pop(post.author_key, None)
-            batch.changed.add(post.author_key)
-        batch.events.append(PostReceived(post=post, peer=peer, late=late))
-        return True
-
-    def _release(self, author: bytes, now: int, batch: Batch) -> None:
-        """Store the held posts that now follow on from the author's mark."""
-        released = False
-        while (item := self.held.pop(author, self.hwm.get(author, 0) + 1)) is not None:
-            released = True
-            if not self._store(item.post, item.peer, now, batch):
-                break
-        if released:
-            self.held.gap_filled(author, now)
-        mark = self.hwm.get(author, 0)
-        for ranges in (self.gone.get(author), self.asked.get(author)):
-            if ranges is not None:
-                ranges.discard_below(mark + 1)
-        for view in self.peers.values():
-            wanted = view.wanted.get(author)
-            if wanted is not None:
-                wanted.discard_below(mark + 1)
-
-    def _give_up(self, author: bytes, now: int, batch: Batch) -> None:
-        """Stop waiting for the front gap: remember it, show the held posts after it."""
-        low = self.held.lowest(author)
-        if low is None:
-            return
-        first = self.hwm.get(author, 0) + 1
-        if low > first:
-            self.holes.setdefault(author, RangeSet()).add(first, low - 1)
-            batch.events.append(GapAbandoned(author, first, low - 1))
-        item = self.held.pop(author, low)
-        assert item is not None
-        self._store(item.post, item.peer, now, batch)
-        self._release(author, now, batch)
-        self.held.gap_filled(author, now)
-
-    def _settle(self, author: bytes, now: int, batch: Batch) -> None:
-        """Give up on front gaps that peers told us are gone (bounded by what is held)."""
-        for _ in range(self.limits.max_held + 1):
-            low = self.held.lowest(author)
-            if low is None:
-                return
-            gone = self.gone.get(author)
-            first = self.hwm.get(author, 0) + 1
-            if not (gone is not None and gone.covers(first, low - 1)):
-                return
-            self._give_up(author, now, batch)
-
-    # -- outgoing -------------------------------------------------------------------------
     def publish(self, post: SignedPost, now: int, batch: Batch) -> None:
         env = post.envelope
         if env.circle_id != self.circle_id:
@@ -478,82 +192,11 @@ class PostSync:
         """After a call: settle gaps, ask for what is missing, forward what peers lack."""
         waiting = {a for a in batch.changed if self.held.lowest(a) is not None}
         for author in waiting | set(batch.held):
-            self._settle(author, now, batch)
+            receiving.settle(self, author, now, batch)
         for author, peer in batch.held.items():
-            self._want_missing(author, [peer], batch, again=False)
-        self._pull(now, batch)
+            asking.want_missing(self, author, [peer], batch, again=False)
+        asking.pull(self, now, batch)
         self._forward(now, batch)
-
-    def _pull(self, now: int, batch: Batch) -> None:
-        """Ask for what synced peers advertised beyond our marks and nobody was asked for yet:
-        each range from one peer (the one ahead furthest), at most ``max_want_posts`` at a time."""
-        tops: dict[bytes, tuple[bool, int, bytes]] = {}
-        for peer, view in self.peers.items():
-            if not view.synced:
-                continue
-            for author, seq in view.advertised.items():
-                # the furthest ahead, a peer that has not let us down first
-                rank = (peer not in self.silent.get(author, ()), seq, peer)
-                if seq > self.hwm.get(author, 0) and rank > tops.get(author, (False, 0, b"")):
-                    tops[author] = rank
-        for author, (reliable, top, peer) in tops.items():
-            if not reliable:
-                self.silent.pop(author, None)  # everyone let us down once: start over
-            mark = self.hwm.get(author, 0)
-            if self.held.lowest(author) is not None:
-                continue  # the gap logic is asking already
-            front = self._front(author, mark)
-            if top <= front:
-                continue
-            need = RangeSet()
-            chunk = self.limits.max_want_posts
-            need.add(front + 1, min(top, front + chunk * self.limits.pull_chunks))
-            asked = self.asked.setdefault(author, RangeSet())
-            for lo, hi in asked.ranges():
-                need.remove(lo, hi)
-            gone = self.gone.get(author)
-            if gone is not None:
-                for lo, hi in gone.ranges():
-                    need.remove(lo, hi)
-            ranges = need.ranges()[: self.wire_limits.max_ranges]
-            if not ranges:
-                continue
-            wanted = self.peers[peer].wanted.setdefault(author, RangeSet())
-            for lo, hi in ranges:
-                asked.add(lo, hi)
-                wanted.add(lo, hi)
-            self.pull_since.setdefault(author, now)
-            for part in _chunks(ranges, chunk):
-                batch.out.append(Outgoing(peer, encode(Want({author: part}))))
-
-    def _want_missing(
-        self, author: bytes, peers: list[bytes], batch: Batch, *, again: bool
-    ) -> None:
-        """Ask ``peers`` for the seqs missing before the author's held posts (``again``: even
-        those asked for already, from someone else). Seqs we dropped for a peer's rate are not
-        asked of that peer here: they come back only as its bucket allows (see ``_recover``)."""
-        mark = self.hwm.get(author, 0)
-        missing = RangeSet(self.held.missing(author, mark))
-        asked = self.asked.setdefault(author, RangeSet())
-        if not again:
-            for lo, hi in asked.ranges():
-                missing.remove(lo, hi)
-        if not missing:
-            return
-        for peer in peers:
-            view = self.peers.get(peer)
-            if view is None or not view.synced:
-                continue
-            mine = RangeSet(missing.ranges())
-            mine.remove(mark + 1, view.deferred.get(author, 0))
-            ranges = mine.ranges()[: self.wire_limits.max_ranges]
-            if not ranges:
-                continue
-            wanted = view.wanted.setdefault(author, RangeSet())
-            for lo, hi in ranges:
-                wanted.add(lo, hi)
-                asked.add(lo, hi)
-            batch.out.append(Outgoing(peer, encode(Want({author: ranges}))))
 
     def _forward(self, now: int, batch: Batch) -> None:
         """Push what each synced peer lacks of the authors that moved; every push names all the
@@ -582,7 +225,7 @@ class PostSync:
                 pushes.append((peer, posts, gone))
         also = tuple(peer[:PREFIX] for peer, posts, _ in pushes if posts)
         for peer, posts, gone in pushes:
-            self._send_posts(peer, posts, gone, batch, also if posts else ())
+            serving.send_posts(self, peer, posts, gone, batch, also if posts else ())
 
     def _lacking(
         self,
@@ -605,95 +248,39 @@ class PostSync:
         found = reads.get(key) if reads is not None else None
         if found is None:
             try:
-                sent, missing, _ = self._collect(author, after + 1, top, cutoff, None)
+                sent, missing, _ = serving.collect(self, author, after + 1, top, cutoff, None)
             except LogMiss:
                 budget = self.limits.max_want_posts
                 for lo in range(after + 1, top + 1, budget):
-                    self._load(peer, author, lo, min(top, lo + budget - 1), batch)
+                    serving.load(self, peer, author, lo, min(top, lo + budget - 1), batch)
                 return [], ()
             found = (sent, tuple(missing))
             if reads is not None:
                 reads[key] = found
         return found
 
-    def _collect(
-        self, author: bytes, lo: int, hi: int, cutoff: int | None, budget: int | None
-    ) -> tuple[list[SignedPost], list[Range], bool]:
-        """The author's posts in ``lo..hi`` within retention (at most ``budget``), the seqs of that
-        range we cannot send, and whether the whole range was covered. Raises
-        :class:`~.logindex.LogMiss` when the log holds bodies of that range elsewhere."""
-        sent: list[SignedPost] = []
-        missing = RangeSet()
-        expected, cursor = lo, lo - 1
-        page_size = self.limits.log_page
-        complete = True
-        for _ in range((hi - lo) // max(page_size, 1) + 2):
-            if cursor >= hi:
-                break
-            page = self.log.posts_after(author, cursor, page_size)
-            for post in page:
-                if post.seq > hi:
-                    break
-                if cutoff is not None and post.ts < cutoff:
-                    continue
-                if budget is not None and len(sent) >= budget:
-                    complete = False
-                    break
-                if post.seq > expected:
-                    missing.add(expected, post.seq - 1)
-                sent.append(post)
-                expected = post.seq + 1
-            if not complete or len(page) < page_size:
-                break
-            cursor = page[-1].seq
-        top = min(hi, self.hwm.get(author, 0))  # above our mark we lack it too, for now
-        if complete and expected <= top:
-            missing.add(expected, top)
-        return sent, list(missing.ranges()), complete
-
-    def _send_posts(
-        self,
-        peer: bytes,
-        posts: list[SignedPost],
-        gone: Mapping[bytes, Ranges],
-        batch: Batch,
-        also: tuple[bytes, ...] = (),
-    ) -> None:
-        if not posts and not gone:
-            return
-        gone = _cap_ranges(gone, self.wire_limits.max_ranges)
-        for data in posts_messages(
-            [p.signed for p in posts],
-            gone,
-            self.limits.batch_posts,
-            self.limits.batch_bytes,
-            also[: self.wire_limits.max_also],
-        ):
-            batch.out.append(Outgoing(peer, data))
-
-    # -- time -----------------------------------------------------------------------------
     def tick(self, now: int, limiters: Mapping[bytes, PeerLimiter], batch: Batch) -> None:
         """Time-driven work: give up on old gaps, ask everyone for young ones, recover drops."""
         everyone = [p for p, v in self.peers.items() if v.synced]
         for author in self.held.authors():
             since = self.held.gap_since.get(author, now)
             if now - since >= self.limits.gap_timeout_ms:
-                self._give_up(author, now, batch)
-                self._settle(author, now, batch)
+                receiving.give_up(self, author, now, batch)
+                receiving.settle(self, author, now, batch)
             elif now - since >= self.limits.want_retry_ms and author not in self.held.retried:
                 self.held.retried.add(author)
-                self._want_missing(author, everyone, batch, again=True)
+                asking.want_missing(self, author, everyone, batch, again=True)
         for author, since in list(self.pull_since.items()):
             if now - since >= self.limits.want_retry_ms:  # unanswered: ask the next peer
                 del self.pull_since[author]
-                self._forget_asks(author)
+                asking.forget_asks(self, author)
         for peer, view in self.peers.items():
             limiter = limiters.get(peer)
             if limiter is not None and view.deferred and view.synced:
-                self._recover(peer, view, now, limiter, batch)
-            if not view.synced and now >= self._hello_due(view):
+                asking.recover(self, peer, view, now, limiter, batch)
+            if not view.synced and now >= self.hello_due(view):
                 batch.out.append(self._hello_again(peer, view, now, answer=True))
-        self._pull(now, batch)
+        asking.pull(self, now, batch)
         self._forward(now, batch)
 
     def next_deadline(self, now: int) -> int | None:
@@ -710,82 +297,10 @@ class PostSync:
         due += [since + limits.want_retry_ms for since in self.pull_since.values()]
         if any(view.deferred and view.synced for view in self.peers.values()):
             due.append(now)
-        due += [self._hello_due(view) for view in self.peers.values() if not view.synced]
+        due += [self.hello_due(view) for view in self.peers.values() if not view.synced]
         return min(due, default=None)
 
-    def _hello_due(self, view: PeerView) -> int:
-        """When to send an unanswered HELLO again: 3 s, 6 s, 12 s ... at most a minute apart."""
-        wait: int = self.limits.hello_retry_ms << min(view.hellos - 1, 5)
-        return view.hello_at + min(wait, 60_000)
-
-    def _forget_asks(self, author: bytes) -> None:
-        """The peers we asked for ``author``'s posts did not answer in time: forget the asks
-        and count those peers as silent for this author, so the next pull asks another."""
-        self.asked.pop(author, None)
-        silent = self.silent.setdefault(author, set())
-        for peer, view in self.peers.items():
-            if view.wanted.pop(author, None) is not None:
-                silent.add(peer)
-
-    def _recover(
-        self, peer: bytes, view: PeerView, now: int, limiter: PeerLimiter, batch: Batch
+    def on_posts(
+        self, peer: bytes, msg: Posts, now: int, limiter: PeerLimiter, batch: Batch
     ) -> None:
-        """Ask again, as far as the peer's bucket allows, for posts dropped for its rate."""
-        asks: dict[bytes, Ranges] = {}
-        for author, top in list(view.deferred.items()):
-            mark = self.hwm.get(author, 0)
-            if top <= mark:
-                del view.deferred[author]
-                continue
-            wanted = view.wanted.setdefault(author, RangeSet())
-            seqs = [
-                s
-                for s in range(mark + 1, min(top, mark + self.limits.max_ahead) + 1)
-                if self.held.at(author, s) is None and s not in wanted
-            ]
-            granted = limiter.posts.take_up_to(now, len(seqs))
-            if not granted:
-                continue
-            ranges = RangeSet()
-            for s in seqs[:granted]:
-                ranges.add(s, s)
-            for lo, hi in ranges.ranges():
-                wanted.add(lo, hi)
-            asks[author] = ranges.ranges()
-        if asks:
-            batch.out.append(
-                Outgoing(peer, encode(Want(_cap_ranges(asks, self.wire_limits.max_ranges))))
-            )
-
-    def _drop(self, peer: bytes, reason: DropReason, batch: Batch) -> None:
-        self.stats.add(peer, reason)
-        batch.events.append(Dropped(peer=peer, reason=reason, what="post"))
-
-
-def _chunks(ranges: Ranges | list[Range], size: int) -> list[Ranges]:
-    """``ranges`` cut into pieces of at most ``size`` seqs each, in order."""
-    out: list[Ranges] = []
-    part: list[Range] = []
-    room = size
-    for lo, hi in ranges:
-        while lo <= hi:
-            take = min(hi, lo + room - 1)
-            part.append((lo, take))
-            room -= take - lo + 1
-            lo = take + 1
-            if room == 0:
-                out.append(tuple(part))
-                part, room = [], size
-    if part:
-        out.append(tuple(part))
-    return out
-
-
-def _cap_ranges(ranges: Mapping[bytes, Ranges], limit: int) -> dict[bytes, Ranges]:
-    out: dict[bytes, Ranges] = {}
-    for author, rs in ranges.items():
-        if limit <= 0:
-            break
-        out[author] = tuple(rs[:limit])
-        limit -= len(out[author])
-    return out
+        receiving.on_posts(self, peer, msg, now, limiter, batch)
