@@ -6,7 +6,8 @@
   way by every member;
 - :mod:`.rotation` — the new secret after a removal, sealed to each remaining member, and the
   grace period for members who were away;
-- :mod:`.reports` — reports sealed to the moderators, anonymous or signed, and the queue;
+- :mod:`.reports`, :mod:`.report_queue` — reports sealed to the moderators, anonymous or signed,
+  and a moderator's queue;
 - :mod:`.personal`, :mod:`.boundaries` — block, mute, boundaries, content warnings;
 - :mod:`.flood` — strikes, cool-downs and a notice for the host;
 - :mod:`.engine` — :class:`CircleModeration`, the per-circle object the facade drives, on
@@ -65,16 +66,8 @@ from .errors import (
 )
 from .flood import FloodGuard, FloodPolicy
 from .personal import PersonalSettings, Shown, Visibility, should_notify, should_show
-from .reports import (
-    OpenedReport,
-    QueuedReport,
-    ReportQueue,
-    ReportReason,
-    ReportStatus,
-    SealedReport,
-    make_report,
-    open_report,
-)
+from .report_queue import QueuedReport, ReportQueue, ReportStatus
+from .reports import OpenedReport, ReportReason, SealedReport, make_report, open_report
 from .rotation import (
     EpochBinding,
     Handover,

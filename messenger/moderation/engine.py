@@ -66,8 +66,8 @@ from .errors import (
     WireError,
 )
 from .flood import FloodGuard, FloodPolicy
+from .report_queue import ReportQueue
 from .reports import (
-    ReportQueue,
     ReportReason,
     SealedReport,
     decode_sealed,
