@@ -29,7 +29,7 @@ reporter, to anyone — moderators included. A signed report lets moderators kno
 signature — a reporter cannot make up what someone said.
 
 **Relaying.** The report id is BLAKE2b-256 of the sealed report. It travels only over links to
-moderators (:mod:`.engine`); a moderator passes it on to the other moderators it is linked to;
+moderators (:mod:`.report_relay`); a moderator passes it on to the other moderators it is linked to;
 an ordinary member who receives one can open nothing and passes nothing on.
 """
 
