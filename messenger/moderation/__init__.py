@@ -4,9 +4,11 @@
   slow mode, close, rotate, admit);
 - :mod:`.state`, :mod:`.derive` — one circle's moderation state, derived from the events the same
   way by every member;
-- :mod:`.rotation` — the new secret after a removal, sealed to each remaining member, and the
-  grace period for members who were away;
-- :mod:`.reports` — reports sealed to the moderators, anonymous or signed, and the queue;
+- :mod:`.permissions` — who may take which action;
+- :mod:`.rotation`, :mod:`.grace` — the new secret after a removal, sealed to each remaining
+  member, and the grace period for members who were away;
+- :mod:`.reports`, :mod:`.report_queue` — reports sealed to the moderators, anonymous or signed,
+  and a moderator's queue;
 - :mod:`.personal`, :mod:`.boundaries` — block, mute, boundaries, content warnings;
 - :mod:`.flood` — strikes, cool-downs and a notice for the host;
 - :mod:`.engine` — :class:`CircleModeration`, the per-circle object the facade drives, on
@@ -26,6 +28,7 @@ from .actions import (
     SlowMode,
 )
 from .boundaries import BoundaryMatcher, compile_boundaries, matches_boundaries
+from .context import EngineLimits
 from .effects import (
     BindingsChanged,
     CircleClosed,
@@ -49,7 +52,7 @@ from .effects import (
     SlowModeChanged,
     StaleLink,
 )
-from .engine import CircleModeration, EngineLimits
+from .engine import CircleModeration
 from .envelope import SignedEvent, decode_event, sign_event
 from .errors import (
     EventError,
@@ -64,28 +67,11 @@ from .errors import (
     WireError,
 )
 from .flood import FloodGuard, FloodPolicy
+from .grace import EpochBinding, LinkDecision, LinkKind, RotationKeeper
 from .personal import PersonalSettings, Shown, Visibility, should_notify, should_show
-from .reports import (
-    OpenedReport,
-    QueuedReport,
-    ReportQueue,
-    ReportReason,
-    ReportStatus,
-    SealedReport,
-    make_report,
-    open_report,
-)
-from .rotation import (
-    EpochBinding,
-    Handover,
-    LinkDecision,
-    LinkKind,
-    RotationKeeper,
-    decode_handover,
-    make_handover,
-    open_handover,
-    plan_rotation,
-)
+from .report_queue import QueuedReport, ReportQueue, ReportStatus
+from .reports import OpenedReport, ReportReason, SealedReport, make_report, open_report
+from .rotation import Handover, decode_handover, make_handover, open_handover, plan_rotation
 from .state import ModerationLimits, ModerationState
 
 __all__ = [

@@ -33,7 +33,7 @@ same way by everyone, and every member who holds the same events agrees on it. T
    in term) to the pseudonym it was let in under.
 
 Because the state is a function of a set, :func:`derive` may be called again with more events at
-any time; comparing two results gives what changed (:mod:`.state`).
+any time; comparing two results gives what changed (:func:`~.effects.changes`).
 """
 
 from __future__ import annotations

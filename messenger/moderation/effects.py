@@ -1,8 +1,8 @@
 """What the moderation core hands back to the facade: frozen dataclasses to act on.
 
 State effects come from comparing the circle's moderation state before and after new events
-(:mod:`.state`), so they say what changed, not what was asked: an event that changes nothing
-yields nothing. Keys are members' Ed25519 keys in the circle.
+(:func:`changes`, called by :mod:`.state`), so they say what changed, not what was asked: an
+event that changes nothing yields nothing. Keys are members' Ed25519 keys in the circle.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..circle import Circle
+from .derive import Derived
 from .errors import Reason
 from .reports import OpenedReport
 
@@ -104,7 +105,7 @@ class RotationDue(Effect):
 @dataclass(frozen=True)
 class SecretRotated(Effect):
     """We hold the circle's new secret: save ``circle``, then bind it (and keep the old epoch
-    only as :meth:`~.rotation.RotationKeeper.bindings` says)."""
+    only as :meth:`~.grace.RotationKeeper.bindings` says)."""
 
     circle: Circle
 
@@ -164,3 +165,33 @@ class HostNotice(Effect):
     peer: bytes
     offence: int
     until: int
+
+
+# -- what changed ------------------------------------------------------------------------------
+def changes(
+    old: Derived, new: Derived, *, me: bytes | None, base_slow_mode: int
+) -> tuple[Effect, ...]:
+    """The state effects of going from ``old`` to ``new`` (``me``: our member key, to mark what
+    concerns us; ``base_slow_mode``: the circle's own setting, when no event sets one)."""
+    out: list[Effect] = []
+    for key in sorted(set(new.admitted) - set(old.admitted)):
+        out.append(MemberAdmitted(key, new.admitted[key], is_me=key == me))
+    for key in sorted(set(new.removed) - set(old.removed)):
+        out.append(MemberRemoved(key, new.removed[key], is_me=key == me))
+    out += [MemberRestored(k) for k in sorted(set(old.removed) - set(new.removed))]
+    for key in sorted(new.moderators - old.moderators):
+        out.append(ModeratorAppointed(key, is_me=key == me))
+    for key in sorted(old.moderators - new.moderators):
+        out.append(ModeratorDismissed(key, is_me=key == me))
+    out += [PostHidden(p) for p in sorted(new.hidden - old.hidden)]
+    out += [PostUnhidden(p) for p in sorted(old.hidden - new.hidden)]
+    if new.slow_mode != old.slow_mode:
+        seconds = base_slow_mode if new.slow_mode is None else new.slow_mode
+        out.append(SlowModeChanged(seconds))
+    if new.closed != old.closed:
+        out.append(CircleClosed() if new.closed else CircleReopened())
+    if new.epoch != old.epoch:
+        out.append(RotationAnnounced(new.epoch))
+    if new.rotation_due and not old.rotation_due:
+        out.append(RotationDue())
+    return tuple(out)

@@ -29,7 +29,7 @@ reporter, to anyone — moderators included. A signed report lets moderators kno
 signature — a reporter cannot make up what someone said.
 
 **Relaying.** The report id is BLAKE2b-256 of the sealed report. It travels only over links to
-moderators (:mod:`.engine`); a moderator passes it on to the other moderators it is linked to;
+moderators (:mod:`.report_relay`); a moderator passes it on to the other moderators it is linked to;
 an ordinary member who receives one can open nothing and passes nothing on.
 """
 
@@ -55,7 +55,7 @@ from . import codec
 from .actions import KEY_LEN
 from .codec import Bad, fail, strict
 from .derive import MAX_MODERATORS
-from .errors import Reason, ReportError, StateError
+from .errors import Reason, ReportError
 from .rotation import x25519_public
 
 VERSION = 1
@@ -66,8 +66,6 @@ SIG_LEN = 64
 KEY_BOX_LEN = nacl.secret.SecretBox.KEY_SIZE + 48  # a sealed 32-byte key
 MAX_INNER = MAX_ENVELOPE + MAX_DETAILS + 512
 MAX_REPORT = MAX_INNER + 64 + (MAX_MODERATORS + 1) * (KEY_LEN + KEY_BOX_LEN + 8) + 64
-MAX_QUEUE = 500
-QUEUE_FORMAT = 1
 _OUTER = ("v", "c", "b", "k")
 _CONTENT = ("v", "c", "m", "r", "d", "e", "t", "n")
 _INNER = (*_CONTENT, "s")
@@ -287,99 +285,3 @@ def _check_content(fields: dict[str, Any]) -> ReportReason:
     codec.need_int(fields["t"], Bad, "timestamp", 0, 2**53)
     codec.need_bytes(fields["n"], Bad, "nonce", NONCE_LEN)
     return reason
-
-
-# -- the moderation queue ------------------------------------------------------------------------
-class ReportStatus(Enum):
-    OPEN = "open"
-    ACTIONED = "actioned"  # a moderator acted on it (hid the post, removed the member)
-    DISMISSED = "dismissed"
-
-
-@dataclass(frozen=True)
-class QueuedReport:
-    report: OpenedReport
-    received: int  # ms
-    status: ReportStatus = ReportStatus.OPEN
-
-
-class ReportQueue:
-    """A moderator's reports of one circle, newest last; at most :data:`MAX_QUEUE` (closed ones
-    are forgotten first)."""
-
-    def __init__(self, circle_id: bytes, *, max_items: int = MAX_QUEUE) -> None:
-        self.circle_id = circle_id
-        self.max_items = max_items
-        self._items: dict[bytes, QueuedReport] = {}
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __contains__(self, report_id: object) -> bool:
-        return report_id in self._items
-
-    def add(self, report: OpenedReport, now: int) -> QueuedReport | None:
-        """Queue a report; ``None`` if it is queued already (or is for another circle)."""
-        if report.id in self._items or report.circle_id != self.circle_id:
-            return None
-        while len(self._items) >= self.max_items:
-            closed = [r for r in self._items.values() if r.status is not ReportStatus.OPEN]
-            victim = min(closed or self._items.values(), key=lambda r: r.received)
-            del self._items[victim.report.id]
-        item = QueuedReport(report, now)
-        self._items[report.id] = item
-        return item
-
-    def get(self, report_id: bytes) -> QueuedReport:
-        item = self._items.get(report_id)
-        if item is None:
-            raise ReportError(Reason.UNKNOWN_REPORT)
-        return item
-
-    def set_status(self, report_id: bytes, status: ReportStatus) -> QueuedReport:
-        item = self.get(report_id)
-        updated = QueuedReport(item.report, item.received, status)
-        self._items[report_id] = updated
-        return updated
-
-    def items(self, status: ReportStatus | None = None) -> list[QueuedReport]:
-        """Reports in the order they arrived (only those with ``status`` if given)."""
-        found = [r for r in self._items.values() if status is None or r.status is status]
-        return sorted(found, key=lambda r: r.received)
-
-    @property
-    def open_count(self) -> int:
-        return sum(1 for r in self._items.values() if r.status is ReportStatus.OPEN)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": QUEUE_FORMAT,
-            "circle": self.circle_id,
-            "items": [
-                [r.report.id, r.report.inner, r.received, r.status.value] for r in self.items()
-            ],
-        }
-
-    @classmethod
-    def from_dict(cls, data: object) -> ReportQueue:
-        if not isinstance(data, dict) or data.get("format") != QUEUE_FORMAT:
-            raise StateError(Reason.UNKNOWN_VERSION, "stored report queue")
-        circle, items = data.get("circle"), data.get("items")
-        if not isinstance(circle, bytes) or not isinstance(items, list):
-            raise StateError(Reason.MALFORMED, "stored report queue")
-        queue = cls(circle)
-        for item in items:
-            if not (isinstance(item, list) and len(item) == 4):
-                raise StateError(Reason.MALFORMED, "a stored report")
-            report_id, inner, received, status = item
-            if not (isinstance(report_id, bytes) and isinstance(inner, bytes)):
-                raise StateError(Reason.MALFORMED, "a stored report")
-            if not isinstance(received, int):
-                raise StateError(Reason.MALFORMED, "a stored report")
-            try:
-                report = decode_inner(inner, report_id)
-                state = ReportStatus(status)
-            except (ReportError, ValueError) as exc:
-                raise StateError(Reason.MALFORMED, f"a stored report: {exc}") from None
-            queue._items[report_id] = QueuedReport(report, received, state)
-        return queue

@@ -7,10 +7,9 @@ and reports what changed as effects. Sans-IO: the clock is passed in (ms since t
 Refusals (:class:`~.errors.EventRejected`): the open lobby has no moderation (``no_host``); an
 event for another circle (``wrong_circle``); one we hold already (``duplicate`` — a replay);
 one dated more than :attr:`ModerationLimits.max_clock_skew_ms` ahead (``future``: not stored,
-it comes back with the next exchange); one from a member who never was a co-moderator
-(``not_moderator``); a host-only action from a co-moderator (``not_permitted``); an action no
-one may take, like removing the host (``bad_target``); and past the log's bounds (``log_full``).
-An event a co-moderator signed outside their term is stored but changes nothing.
+it comes back with the next exchange); one its signer may not take (:mod:`.permissions`); and
+past the log's bounds (``log_full``). An event a co-moderator signed outside their term is
+stored but changes nothing.
 """
 
 from __future__ import annotations
@@ -22,35 +21,12 @@ from typing import Any
 
 from ..circle import Circle
 from ..views import Role
-from .actions import (
-    HOST_ONLY,
-    MAX_TERM_EVENTS,
-    Action,
-    Admit,
-    Appoint,
-    Dismiss,
-    Remove,
-    Rotate,
-    fingerprint,
-)
-from .derive import MAX_MODERATORS, Derived, derive
-from .effects import (
-    CircleClosed,
-    CircleReopened,
-    Effect,
-    MemberAdmitted,
-    MemberRemoved,
-    MemberRestored,
-    ModeratorAppointed,
-    ModeratorDismissed,
-    PostHidden,
-    PostUnhidden,
-    RotationAnnounced,
-    RotationDue,
-    SlowModeChanged,
-)
+from .actions import MAX_TERM_EVENTS, Action, Appoint, Dismiss, Remove, fingerprint
+from .derive import Derived, derive
+from .effects import Effect, changes
 from .envelope import SignedEvent, decode_event
 from .errors import EventError, EventRejected, NotPermitted, Reason, StateError
+from .permissions import check_permitted, check_signer
 
 STATE_FORMAT = 1
 
@@ -80,7 +56,9 @@ class ModerationState:
         me: bytes | None = None,
         base_slow_mode: int = 0,
         limits: ModerationLimits | None = None,
+        events: Iterable[SignedEvent] = (),
     ) -> None:
+        """``events``: a log we checked before (a stored one), held as it is."""
         self.circle_id = circle_id
         self.host_key = host_key
         self.me = me
@@ -89,7 +67,12 @@ class ModerationState:
         self._events: dict[bytes, SignedEvent] = {}
         self._per_actor: dict[bytes, int] = {}
         self._high: dict[bytes, int] = {}
+        for event in events:
+            if event.id not in self._events:
+                self._store(event)
         self._derived = Derived()
+        if host_key is not None and self._events:
+            self._derived = derive(host_key, self._events.values())
         self._digest: bytes | None = None
 
     @classmethod
@@ -255,7 +238,7 @@ class ModerationState:
             self._digest = None
             self._derived = derive(self._host(), self._events.values())
         return Applied(
-            effects=self._changes(before, self._derived),
+            effects=changes(before, self._derived, me=self.me, base_slow_mode=self.base_slow_mode),
             accepted=tuple(accepted),
             rejected=tuple(rejected),
         )
@@ -274,53 +257,19 @@ class ModerationState:
             raise EventRejected(Reason.DUPLICATE)
         if event.ts > now + self.limits.max_clock_skew_ms:
             raise EventRejected(Reason.FUTURE)
-        action = event.action
-        count = self._per_actor.get(event.actor, 0)
+        check_signer(host, self._derived, event)
         if event.actor == host:
-            if isinstance(action, Remove | Appoint) and action.member == host:
-                raise EventRejected(Reason.BAD_TARGET, "the host cannot be removed or appointed")
-            if count >= self.limits.max_host_events:
-                raise EventRejected(Reason.LOG_FULL)
+            limit = self.limits.max_host_events
         else:
-            if event.actor not in self._derived.terms:
-                raise EventRejected(Reason.NOT_MODERATOR)
-            if action.kind in HOST_ONLY:
-                raise EventRejected(Reason.NOT_PERMITTED, action.kind.name.lower())
-            if isinstance(action, Remove) and action.member in (host, event.actor):
-                raise EventRejected(Reason.BAD_TARGET, "a co-moderator cannot remove that member")
-            if count >= self.limits.max_moderator_events:
-                raise EventRejected(Reason.LOG_FULL)
+            limit = self.limits.max_moderator_events
+        if self._per_actor.get(event.actor, 0) >= limit:
+            raise EventRejected(Reason.LOG_FULL)
         self._store(event)
 
     def _store(self, event: SignedEvent) -> None:
         self._events[event.id] = event
         self._per_actor[event.actor] = self._per_actor.get(event.actor, 0) + 1
         self._high[event.actor] = max(self._high.get(event.actor, 0), event.seq)
-
-    def _changes(self, old: Derived, new: Derived) -> tuple[Effect, ...]:
-        me = self.me
-        out: list[Effect] = []
-        for key in sorted(set(new.admitted) - set(old.admitted)):
-            out.append(MemberAdmitted(key, new.admitted[key], is_me=key == me))
-        for key in sorted(set(new.removed) - set(old.removed)):
-            out.append(MemberRemoved(key, new.removed[key], is_me=key == me))
-        out += [MemberRestored(k) for k in sorted(set(old.removed) - set(new.removed))]
-        for key in sorted(new.moderators - old.moderators):
-            out.append(ModeratorAppointed(key, is_me=key == me))
-        for key in sorted(old.moderators - new.moderators):
-            out.append(ModeratorDismissed(key, is_me=key == me))
-        out += [PostHidden(p) for p in sorted(new.hidden - old.hidden)]
-        out += [PostUnhidden(p) for p in sorted(old.hidden - new.hidden)]
-        if new.slow_mode != old.slow_mode:
-            seconds = self.base_slow_mode if new.slow_mode is None else new.slow_mode
-            out.append(SlowModeChanged(seconds))
-        if new.closed != old.closed:
-            out.append(CircleClosed() if new.closed else CircleReopened())
-        if new.epoch != old.epoch:
-            out.append(RotationAnnounced(new.epoch))
-        if new.rotation_due and not old.rotation_due:
-            out.append(RotationDue())
-        return tuple(out)
 
     # -- our own actions ------------------------------------------------------------------
     def complete(self, action: Action) -> Action:
@@ -352,41 +301,24 @@ class ModerationState:
         return b"".join(fingerprint(e.id) for e in mine[-MAX_TERM_EVENTS:])
 
     def check_permitted(self, actor: bytes, action: Action) -> None:
-        """Raise :class:`NotPermitted` unless ``actor`` may take ``action`` now."""
-        host = self.host_key
-        if host is None:
-            raise NotPermitted(Reason.NO_HOST, "nobody moderates the open lobby")
-        if isinstance(action, Rotate):
-            raise NotPermitted(Reason.NOT_PERMITTED, "rotations are made by rotate()")
-        target = getattr(action, "member", None)
-        if actor != host and not self.is_co_moderator(actor):
-            raise NotPermitted(Reason.NOT_MODERATOR, "only the host and co-moderators moderate")
-        if isinstance(action, Admit):
-            if target in self._derived.admitted or target == host:
-                raise NotPermitted(Reason.BAD_TARGET, "already a member")
-            if self.is_removed(action.member):
-                raise NotPermitted(Reason.REMOVED, "that person was removed from this circle")
-            return
-        if actor != host and action.kind in HOST_ONLY:
-            raise NotPermitted(Reason.NOT_PERMITTED, "only the host may do that")
-        if target is not None:
-            if target == host:
-                raise NotPermitted(Reason.BAD_TARGET, "nobody can remove or appoint the host")
-            if self.is_removed(target):
-                raise NotPermitted(Reason.BAD_TARGET, "that member was removed already")
-        if (
-            isinstance(action, Remove)
-            and actor != host
-            and (target == actor or self.is_co_moderator(action.member))
-        ):
-            raise NotPermitted(Reason.BAD_TARGET, "only the host removes co-moderators")
-        if isinstance(action, Appoint):
-            if self.is_co_moderator(action.member):
-                raise NotPermitted(Reason.BAD_TARGET, "already a co-moderator")
-            if len(self._derived.moderators) >= MAX_MODERATORS:
-                raise NotPermitted(Reason.TOO_MANY, f"at most {MAX_MODERATORS} co-moderators")
-        if isinstance(action, Dismiss) and not self.is_co_moderator(action.member):
-            raise NotPermitted(Reason.BAD_TARGET, "not a co-moderator")
+        """Raise :class:`~.errors.NotPermitted` unless ``actor`` may take ``action`` now."""
+        check_permitted(self.host_key, self._derived, actor, action)
+
+    def check_may_post(self, member: bytes, last_post: int | None, now: int) -> None:
+        """Raise :class:`NotPermitted` if ``member`` may not post now: removed, the circle
+        closed, or slow mode (``last_post``: when they last posted, ms; ``detail`` says how
+        many seconds to wait). Moderators are not slowed down."""
+        if self.is_removed(member):
+            raise NotPermitted(Reason.REMOVED, "you were removed from this circle")
+        if self.closed:
+            raise NotPermitted(Reason.CLOSED, "the host closed this circle")
+        if not self.is_certified(member):
+            raise NotPermitted(Reason.NOT_ADMITTED, "waiting for the host to let you in")
+        seconds = self.slow_mode
+        if seconds and last_post is not None and not self.is_moderator(member):
+            wait_ms = last_post + seconds * 1000 - now
+            if wait_ms > 0:
+                raise NotPermitted(Reason.SLOW_MODE, str(-(-wait_ms // 1000)))
 
     # -- storage --------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -416,7 +348,7 @@ class ModerationState:
             raise StateError(Reason.MALFORMED, "stored moderation state keys")
         if not isinstance(events, list):
             raise StateError(Reason.MALFORMED, "stored moderation events")
-        state = cls(circle, host, me=me, base_slow_mode=base_slow_mode, limits=limits)
+        held: list[SignedEvent] = []
         for raw in events:
             if not isinstance(raw, bytes):
                 raise StateError(Reason.MALFORMED, "a stored moderation event")
@@ -426,8 +358,5 @@ class ModerationState:
                 raise StateError(exc.reason, "a stored moderation event") from None
             if event.circle_id != circle:
                 raise StateError(Reason.WRONG_CIRCLE, "a stored moderation event")
-            if event.id not in state._events:
-                state._store(event)
-        if host is not None:
-            state._derived = derive(host, state._events.values())
-        return state
+            held.append(event)
+        return cls(circle, host, me=me, base_slow_mode=base_slow_mode, limits=limits, events=held)

@@ -32,7 +32,7 @@ from messenger.moderation import (
     StateError,
     sign_event,
 )
-from messenger.moderation.engine import EngineLimits
+from messenger.moderation.context import EngineLimits
 from messenger.moderation.reports import make_report
 from messenger.moderation.wire import Digest, Events, Report, decode, encode
 from messenger.mux import Lane
