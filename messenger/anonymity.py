@@ -1,17 +1,14 @@
 """One circle's anonymous lane: posts and reports through dining-cryptographers rounds over the
 circle's own member links, anonymous posts synced by id (docs/ANONYMITY.md).
 
-- :func:`ring` (:meth:`CircleRuntime.ring`) is the one place that says who is in the ring and in
-  the rounds: the circle's current roster, removed members left out (to become the certified
-  roster when it exists).
 - :class:`AnonymousLane` drives :mod:`messenger.anonymous.rounds`: the collector (the present
   member with the lowest key, me included) announces a round every ``round_every_ms`` (at once
   again after a round that carried messages); every participant answers; released messages are
-  anonymous posts (checked against the ring and the per-window budget, stored by id, shown with
-  no author) or sealed reports (opened by the moderators).
-- On link up each side sends the ids of the anonymous posts it holds (``HAVE``); the other pushes
-  what is missing (``POSTS``). A post of mine enters the catch-up set only once a round released
-  it, so nothing of mine ever leaves over my own link before it is everyone's.
+  anonymous posts (handed to :class:`~messenger.anonymous_posts.AnonymousPosts`) or sealed
+  reports (opened by the moderators).
+- :mod:`messenger.anonymous_posts` holds what a round released: the posts (checked against the
+  ring and the per-window budget, stored and caught up by id) and the moderators' cut-offs; the
+  ring (:func:`ring`) and :func:`named` live there too.
 """
 
 from __future__ import annotations
@@ -19,62 +16,41 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Protocol
 
 from network.node import PeerKey
 
 from . import presenting
-from .anonymous import (
-    AnonymousBudget,
-    BudgetVerdict,
-    RingSignatureError,
-    cutoff,
-    dcnet,
-    window_of,
-    wire,
-)
+from .anonymous import AnonymousBudget, dcnet, wire
 from .anonymous.rounds import Announce, Collector, Combined, MemberRounds, Output, RoundLimits
+from .anonymous_posts import MIN_RING, AnonymousPosts, NobodyToName, PostsPort, named, ring
 from .conversation import Outgoing, SignedPost
-from .conversation.anon_envelope import (
-    ANONYMOUS_AUTHOR,
-    AnonymousPost,
-    check_anonymous_post,
-    decode_anonymous_post,
-    make_anonymous_post,
-)
-from .conversation.errors import DropReason, EnvelopeError
-from .conversation.records import post_from_record, post_to_record
+from .conversation.anon_envelope import make_anonymous_post
 from .errors import HearthError
-from .events import Event, Info, PostEvent
+from .events import Info
 from .moderation import ReportReason, SealedReport, make_report
 from .moderation.effects import Effect
 from .runtime import CircleRuntime
-from .storage import AsyncStore, Store
 from .views import DeliveryState, PostView
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "MIN_RING",
+    "POST",
+    "REPORT",
+    "AnonymousLane",
+    "AnonymousLimitError",
+    "AnonymousPostError",
+    "NobodyToName",
+    "Port",
+    "named",
+    "ring",
+    "seal_report",
+]
+
 POST, REPORT = 1, 2  # the first byte of a released message
-MIN_RING = 3
-
-
-def ring(rt: CircleRuntime) -> list[bytes]:
-    """The ring and the rounds' crowd: :meth:`CircleRuntime.ring` (the current roster)."""
-    return rt.ring()
-
-
-class NobodyToName(HearthError):
-    code = "not_found"
-
-
-def named(who: bytes) -> bytes:
-    """A member key a front end passed (to DM, block, mute, report ...): never "the author of
-    an anonymous post", whose view carries an empty key."""
-    if len(who) != 32 or who == ANONYMOUS_AUTHOR:
-        raise NobodyToName("an anonymous post names nobody: you can only hide it")
-    return who
 
 
 class AnonymousPostError(HearthError):
@@ -107,15 +83,9 @@ def seal_report(
     return sealed
 
 
-class Port(Protocol):
-    """What the lane needs of its circle's session."""
+class Port(PostsPort, Protocol):
+    """What the lane needs of its circle's session (what its posts need, and moderation)."""
 
-    rt: CircleRuntime
-    store: AsyncStore
-    emit: Callable[[Event], None]
-    now_ms: Callable[[], int]
-
-    async def send_anonymous(self, peer: PeerKey, body: bytes) -> None: ...
     async def run_moderation(self, result: tuple[list[Outgoing], list[Effect]]) -> None: ...
 
 
@@ -125,7 +95,7 @@ class AnonymousLane:
         self.limits = RoundLimits()
         self.budget = AnonymousBudget()
         self.configure(limits or RoundLimits())
-        self.mine: set[bytes] = set()
+        self.posts = AnonymousPosts(session, self.budget)
         self._sent: dict[int, int] = {}  # my anonymous posts queued, by window
         self._member: MemberRounds | None = None
         self._keyed: tuple[int, tuple[bytes, ...]] | None = None
@@ -133,9 +103,7 @@ class AnonymousLane:
         self._collecting: tuple[int, int, tuple[bytes, ...]] | None = None  # round, started, who
         self._announced_by: bytes | None = None
         self._next_round = 0
-        self._known: set[bytes] | None = None
         self._my_reports: set[bytes] = set()
-        self._cuts: dict[tuple[int, bytes], cutoff.CutOff] = {}
         self._answers: set[asyncio.Task[None]] = set()
 
     def configure(self, limits: RoundLimits) -> None:
@@ -196,7 +164,7 @@ class AnonymousLane:
         self._sent = {w: n for w, n in self._sent.items() if w >= window - 1}
         self._sent[window] = sent + 1
         self.member().submit(message)
-        self.mine.add(made.id)
+        self.posts.mine.add(made.id)
         view = presenting.post_view(rt, made.post, present=False)
         return replace(view, mine=True, state=DeliveryState.QUEUED)
 
@@ -214,12 +182,7 @@ class AnonymousLane:
     async def link_up(self, peer: PeerKey) -> None:
         if self._member is not None:
             self._member.link_came_up()  # what waited while I was away goes out at random
-        known = await self._known_ids()
-        await self.session.send_anonymous(peer, wire.encode(wire.Have(tuple(sorted(known)))))
-        newest = window_of(self.session.now_ms()) - 1
-        self._cuts = {k: c for k, c in self._cuts.items() if k[0] >= newest}
-        for cut in self._cuts.values():  # cut-offs still in force
-            await self.session.send_anonymous(peer, wire.encode(cut))
+        await self.posts.link_up(peer)
 
     async def receive(self, member: bytes, peer: PeerKey, body: bytes) -> None:
         try:
@@ -235,39 +198,20 @@ class AnonymousLane:
             if member == self._announced_by:
                 await self._on_combined(msg, peer)
         elif isinstance(msg, wire.Have):
-            await self._on_have(peer, msg)
+            await self.posts.on_have(peer, msg)
         elif isinstance(msg, wire.Posts):
             for data in msg.posts:
-                await self._take_post(data, live=False)
+                await self.posts.take(data, live=False)
         else:
-            await self._on_cut(msg, exclude=peer)
+            await self.posts.on_cut(msg, exclude=peer)
 
     # -- moderation ---------------------------------------------------------------------------
     async def cut_off(self, post_id: bytes) -> None:
-        """(Moderators.) Refuse, everywhere, the rest of this window's anonymous posts with the
-        linkage tag of ``post_id``: its author's, whoever that is. Names nobody."""
-        rt = self.session.rt
-        record = await self.session.store.get_post(post_id)
-        if record is None or record.circle_id != rt.id or record.author_key != ANONYMOUS_AUTHOR:
-            raise NobodyToName("no such anonymous post in this circle")
-        post = decode_anonymous_post(record.signed)
-        key = rt.membership.signing_key
-        await self._on_cut(cutoff.sign(key, rt.id, post.epoch, post.proof.window, post.linkage_tag))
+        """(Moderators.) Refuse, everywhere, the rest of this window's anonymous posts by the
+        author of ``post_id`` (:meth:`AnonymousPosts.cut_off`). Names nobody."""
+        await self.posts.cut_off(post_id)
 
-    async def _on_cut(self, cut: cutoff.CutOff, exclude: PeerKey | None = None) -> None:
-        rt = self.session.rt
-        if (cut.window, cut.tag) in self._cuts or not rt.mod.state.is_moderator(cut.moderator):
-            return
-        try:
-            cutoff.verify(cut, rt.id, rt.circle.epoch)
-        except cutoff.CutOffError:
-            return
-        self._cuts[cut.window, cut.tag] = cut
-        self.budget.cut_off(cut.window, cut.tag)
-        for peer in list(rt.links):
-            if peer != exclude:
-                await self.session.send_anonymous(peer, wire.encode(cut))
-
+    # -- when rounds run ----------------------------------------------------------------------
     def next_deadline(self, now: int) -> int | None:
         """When the lane next has time-driven work (ms): the running round's timeout, or, as the
         collector of three or more present members, the next round; None otherwise."""
@@ -390,7 +334,7 @@ class AnonymousLane:
         kind, data = message[0], message[1:]
         rt = self.session.rt
         if kind == POST:
-            await self._take_post(data, live=True)
+            await self.posts.take(data, live=True)
         elif message in self._my_reports:  # out in a round: every present moderator has it
             self._my_reports.discard(message)
             self.session.emit(Info(f"your report reached the moderators of {rt.circle.name}"))
@@ -401,75 +345,3 @@ class AnonymousLane:
         elif kind == REPORT and rt.is_moderator:
             now = self.session.now_ms()
             await self.session.run_moderation(rt.mod.released_report(data, now))
-
-    # -- posts --------------------------------------------------------------------------------
-    async def _take_post(self, data: bytes, *, live: bool) -> None:
-        rt, now = self.session.rt, self.session.now_ms()
-        try:
-            post = decode_anonymous_post(data)
-            if post.post.circle_id != rt.id:
-                raise EnvelopeError(DropReason.BAD_VALUE, "another circle's post")
-            window = post.proof.window
-            windows = [window_of(now) + d for d in (-1, 0, 1)] if live else [window]
-            members = ring(rt)
-            tag = check_anonymous_post(
-                post,
-                epoch=rt.circle.epoch,
-                members=members,
-                windows=windows,
-                min_ring=max(MIN_RING, len(members) - 2),
-            )
-        except (EnvelopeError, RingSignatureError) as exc:
-            log.info("refused an anonymous post: %s", getattr(exc, "code", "malformed"))
-            return
-        known = await self._known_ids()
-        if post.id in known:
-            return
-        verdict = (
-            self.budget.admit(window, tag)
-            if live
-            else (
-                BudgetVerdict.CUT_OFF
-                if self.budget.is_cut_off(window, tag)
-                else BudgetVerdict.ACCEPT
-            )
-        )
-        if verdict is not BudgetVerdict.ACCEPT:
-            log.info("refused an anonymous post: %s", verdict.value)
-            return
-        if not await self._store(post, now):
-            return
-        known.add(post.id)
-        view = presenting.post_view(rt, post.post)
-        if post.id in self.mine:
-            view = replace(view, mine=True)
-        else:
-            rt.unread += 0 if view.hidden else 1
-        self.session.emit(PostEvent(view))
-
-    async def _store(self, post: AnonymousPost, now: int) -> bool:
-        record = post_to_record(post.post, now)
-        return bool(await self.session.store.run(lambda db: db.add_post(record)))
-
-    async def _known_ids(self) -> set[bytes]:
-        if self._known is None:
-            circle_id = self.session.rt.id
-
-            def load(db: Store) -> set[bytes]:
-                return {r.id for r in db.posts_after(circle_id, ANONYMOUS_AUTHOR, -1, 100_000)}
-
-            self._known = await self.session.store.run(load)
-        return self._known
-
-    async def _on_have(self, peer: PeerKey, have: wire.Have) -> None:
-        lacking = sorted((await self._known_ids()) - set(have.ids))
-        for start in range(0, len(lacking), wire.MAX_POSTS):
-            chunk = lacking[start : start + wire.MAX_POSTS]
-
-            def load(db: Store, ids: Sequence[bytes] = chunk) -> list[bytes]:
-                records = [db.get_post(i) for i in ids]
-                return [post_from_record(r).signed for r in records if r is not None]
-
-            posts = await self.session.store.run(load)
-            if posts:
-                await self.session.send_anonymous(peer, wire.encode(wire.Posts(tuple(posts))))

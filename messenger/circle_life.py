@@ -1,6 +1,7 @@
 """A circle's life in this profile: created, joined (by link; a code ends in a link), its
-details changed by the host, my pseudonym in it changed, left. Each ends by keeping the circle,
-serving it on the network and telling the front ends."""
+details changed by the host, its rules accepted, my pseudonym in it changed, left. Each ends by
+keeping the circle, serving it on the network and telling the front ends. The open lobby is
+forgotten when the peer stops."""
 
 from __future__ import annotations
 
@@ -123,6 +124,12 @@ class CircleLife:
         self._emit(CirclesChanged())
         return rt.view()
 
+    async def accept_rules(self, circle_id: bytes) -> CircleView:
+        session = self._circles.session(circle_id)
+        await session.accept_rules()
+        self._emit(CirclesChanged())
+        return session.rt.view()
+
     async def set_pseudonym(self, circle_id: bytes, name: str) -> CircleView:
         session = self._circles.session(circle_id)
         await session.set_membership(session.rt.membership.with_pseudonym(name))
@@ -142,3 +149,10 @@ class CircleLife:
         self._circles.drop(circle_id)
         await self._wire.rebind()
         await self._profile.forget_circle(circle_id)
+
+    async def forget_lobby(self) -> None:
+        """The peer stops (its network already closed): the open lobby's keys and history are
+        never kept past the session."""
+        if LOBBY_ID in self._circles and self._profile.is_open:
+            self._circles.drop(LOBBY_ID)
+            await self._profile.forget_circle(LOBBY_ID)

@@ -1,20 +1,57 @@
 """Direct messages of one circle, on its :class:`~messenger.session.CircleSession`: sending,
 consent (accept, decline, what a block and an unblock change), the list of conversations and
 their pages. The engine decides (:mod:`messenger.conversation.dm`); :mod:`messenger.dm_history`
-keeps; this is the glue the facade calls.
+keeps; this is the glue the facade calls (:class:`DirectMessaging`: to a member a front end
+names, in a circle given by id).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from . import dm_history
+from .anonymous_posts import named
 from .conversation import sign_dm
 from .events import DmRequestEvent, DmSentEvent
+from .runtime import CircleRuntime
 from .session import CircleSession
 from .storage import Store
 from .views import DirectMessageView, DirectThreadView
+
+
+def peer_of(session: CircleSession, who: str | bytes) -> bytes:
+    """The member a front end means: a key (never "the author of an anonymous post",
+    :func:`~messenger.anonymous_posts.named`) or a pseudonym in the circle."""
+    return named(who) if isinstance(who, bytes) else session.find_member(who)
+
+
+class DirectMessaging:
+    """Direct messages with a member a front end names (:func:`peer_of`) in a circle given by
+    id; a message I send is first checked against who may write to whom (``may_dm``:
+    :meth:`~messenger.moderating.Moderation.check_may_dm`)."""
+
+    def __init__(
+        self,
+        session: Callable[[bytes], CircleSession],
+        may_dm: Callable[[CircleRuntime, bytes], None],
+    ) -> None:
+        self._session = session
+        self._may_dm = may_dm
+
+    async def send_dm(self, circle_id: bytes, who: str | bytes, body: str) -> DirectMessageView:
+        session = self._session(circle_id)
+        peer = peer_of(session, who)
+        self._may_dm(session.rt, peer)
+        return await send(session, peer, body)
+
+    async def accept_dm(self, circle_id: bytes, who: str | bytes) -> None:
+        session = self._session(circle_id)
+        await accept(session, peer_of(session, who))
+
+    async def decline_dm(self, circle_id: bytes, who: str | bytes) -> None:
+        session = self._session(circle_id)
+        await decline(session, peer_of(session, who))
 
 
 async def send(session: CircleSession, peer: bytes, body: str) -> DirectMessageView:

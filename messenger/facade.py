@@ -15,7 +15,7 @@ from network.errors import NetworkError
 from network.node import CircleBinding, Node, NodeConfig
 from network.tasks import TaskSet
 
-from . import anonymity, direct, posting
+from . import direct, posting
 from . import pseudonym as pseudonyms
 from .acting import Acts
 from .circle_life import CircleLife, NotAllowed
@@ -23,18 +23,18 @@ from .circles import CircleTable, NotFound
 from .config import MessengerConfig
 from .conversation import RateLimits
 from .errors import HearthError
-from .events import CirclesChanged, Event
+from .events import Event
 from .invite_link import parse as parse_link
 from .joining import Joining
 from .keyschedule import LOBBY_ID
 from .moderating import Moderation
 from .moderation import EngineLimits
 from .network_port import NodeWire
+from .newcomers import Newcomers
 from .options import LaunchOptions
 from .profile import NotRunning, Profile
 from .router import LinkRouter
 from .schedule import Scheduler
-from .session import CircleSession
 from .storage import AsyncStore, KdfParams
 from .verification import Verification
 from .views import (
@@ -45,7 +45,6 @@ from .views import (
     JoinCodeView,
     MemberView,
     PostView,
-    Role,
 )
 
 log = logging.getLogger(__name__)
@@ -110,9 +109,11 @@ class Messenger:
             emit=self.emit,
             rendezvous=options.rendezvous,
         )
+        self._newcomers = Newcomers(self._circles, self._wire, self._tasks, self._scheduler.wake)
         self._started = False
         self.moderation = Moderation(self._session)
         """Remove, block, mute, report, hide, slow mode, the moderation queue (moderating.py)."""
+        self._dms = direct.DirectMessaging(self._session, self.moderation.check_may_dm)
         self.acts = Acts(self._session, self._now_ms)  # react, delete mine, search (acting.py)
         self.verification = Verification(lambda c: self._session(c).rt.member_views(), self._db)
         """Safety numbers compared in person, kept in the profile (verification.py)."""
@@ -137,8 +138,7 @@ class Messenger:
 
     @property
     def listen_addresses(self) -> list[str]:
-        node = self._wire.node
-        return [str(a) for a in node.listen_addresses] if node else []
+        return self._wire.listen_addresses
 
     @property
     def running(self) -> bool:
@@ -181,9 +181,8 @@ class Messenger:
         """Leave the network (mDNS goodbye, links closed), close the database."""
         self._started = False
         await self._tasks.close()
-        await self._close_network()
-        if LOBBY_ID in self._circles and self._profile.is_open:
-            await self._forget_circle(LOBBY_ID)
+        await self._wire.detach()
+        await self._life.forget_lobby()
         await self._profile.close(self._circles)
         self._circles.clear()
 
@@ -191,34 +190,17 @@ class Messenger:
         """Crypto-erase the whole profile now: keys gone, database deleted, nothing readable."""
         self._started = False
         await self._tasks.close()
-        await self._close_network()
+        await self._wire.detach()
         self._circles.clear()
         await self._profile.wipe()
-
-    async def _close_network(self) -> None:
-        node, joining = self._wire.node, self._wire.joining
-        self._wire.attach(None, None)
-        if joining is not None:
-            await joining.close()
-        if node is not None:
-            await node.close()
 
     def _db(self) -> AsyncStore:
         if self._wire.node is None:
             raise NotRunning("the peer is not running")
         return self._profile.store
 
-    def _joiner(self) -> Joining:
-        if self._wire.joining is None:
-            raise NotRunning("the peer is not running")
-        return self._wire.joining
-
     def _bindings(self) -> list[CircleBinding]:
         return [b for s in self._circles for b in s.rt.bindings()]
-
-    async def _forget_circle(self, circle_id: bytes) -> None:
-        self._circles.drop(circle_id)
-        await self._profile.forget_circle(circle_id)
 
     # -- circles ------------------------------------------------------------------------------
     def circles(self) -> list[CircleView]:
@@ -267,10 +249,7 @@ class Messenger:
 
     async def accept_rules(self, circle_id: bytes) -> CircleView:
         """This member accepts the circle's current rules."""
-        session = self._session(circle_id)
-        await session.accept_rules()
-        self.emit(CirclesChanged())
-        return session.rt.view()
+        return await self._life.accept_rules(circle_id)
 
     async def save_ui_preferences(self, values: dict[str, object]) -> None:
         """The desktop app's own settings, kept in the profile (in memory when ephemeral)."""
@@ -316,31 +295,20 @@ class Messenger:
         """Open a spoken-code invitation (host only): read the code aloud; 10 minutes. With
         ``reuse``, the circle's code that still works, if there is one, rather than a new one
         (a code someone may be typing is never replaced behind their back)."""
-        rt = self._session(circle_id).rt
-        if rt.role is not Role.HOST:
-            raise NotAllowed("only the circle's host can open a join code")
-        joiner = self._joiner()
-        event = joiner.current(circle_id) if reuse else None
-        if event is None:
-            event = await joiner.open(circle_id, rt.invite_link(), auto_approve=auto_approve)
-            self._scheduler.wake()  # an open code is checked for expiry every tick
-        return JoinCodeView(circle_id, event.code, event.expires)
+        return await self._newcomers.open_code(circle_id, auto_approve=auto_approve, reuse=reuse)
 
     def approve(self, request: str) -> None:
         """Let a newcomer in: one who typed a spoken code, or came with the link."""
-        if not self._circles.decide(request, True, self._tasks):
-            self._joiner().approve(request)
+        self._newcomers.approve(request)
 
     def deny(self, request: str, message: str | None = None) -> None:
-        if not self._circles.decide(request, False, self._tasks):
-            self._joiner().deny(request, message)
+        self._newcomers.deny(request, message)
 
     async def join_code(self, text: str, *, pseudonym: str | None = None) -> CircleView:
         """Join with a code the host read aloud: find the host on the LAN, prove the code with
         SPAKE2, wait for the host's approval, then join with the link it sends."""
         name = pseudonym or pseudonyms.generate()
-        link = await self._joiner().join(text, name)
-        return await self.join_link(link, pseudonym=name)
+        return await self.join_link(await self._newcomers.join_code(text, name), pseudonym=name)
 
     # -- posts --------------------------------------------------------------------------------
     async def post(
@@ -368,22 +336,14 @@ class Messenger:
         return await posting.history(self._session(circle_id), limit, before)
 
     # -- direct messages (messenger/direct.py) ------------------------------------------------
-    def _peer(self, session: CircleSession, who: str | bytes) -> bytes:
-        return anonymity.named(who) if isinstance(who, bytes) else session.find_member(who)
-
     async def send_dm(self, circle_id: bytes, who: str | bytes, body: str) -> DirectMessageView:
-        session = self._session(circle_id)
-        peer = self._peer(session, who)
-        self.moderation.check_may_dm(session.rt, peer)
-        return await direct.send(session, peer, body)
+        return await self._dms.send_dm(circle_id, who, body)
 
     async def accept_dm(self, circle_id: bytes, who: str | bytes) -> None:
-        session = self._session(circle_id)
-        await direct.accept(session, self._peer(session, who))
+        await self._dms.accept_dm(circle_id, who)
 
     async def decline_dm(self, circle_id: bytes, who: str | bytes) -> None:
-        session = self._session(circle_id)
-        await direct.decline(session, self._peer(session, who))
+        await self._dms.decline_dm(circle_id, who)
 
     async def direct_messages(
         self, circle_id: bytes, peer_key: bytes, limit: int = 50

@@ -1,6 +1,7 @@
 """The sessions' :class:`~messenger.session.Wire` over the network node: send on a link (tagged
 with its lane), close a link in the background, serve every circle's bindings again, and tell
-open spoken codes of a new invite link."""
+open spoken codes of a new invite link; the node and the spoken codes attached while the peer
+runs, and closed when it stops."""
 
 from __future__ import annotations
 
@@ -33,6 +34,19 @@ class NodeWire:
 
     def attach(self, node: Node | None, joining: Joining | None) -> None:
         self.node, self.joining = node, joining
+
+    async def detach(self) -> None:
+        """Leave the network: spoken codes closed, then the node (mDNS goodbye, links closed)."""
+        node, joining = self.node, self.joining
+        self.attach(None, None)
+        if joining is not None:
+            await joining.close()
+        if node is not None:
+            await node.close()
+
+    @property
+    def listen_addresses(self) -> list[str]:
+        return [str(a) for a in self.node.listen_addresses] if self.node else []
 
     async def send(self, peer: PeerKey, lane: Lane, body: bytes) -> None:
         node = self.node

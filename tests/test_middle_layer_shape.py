@@ -10,8 +10,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MIDDLE = (
+    "anonymous_posts",
     "api",
     "circle_life",
+    "circle_settings",
     "circles",
     "config",
     "direct",
@@ -22,6 +24,7 @@ MIDDLE = (
     "joining",
     "moderating",
     "network_port",
+    "newcomers",
     "persist",
     "posting",
     "presenting",
