@@ -2,10 +2,11 @@
 peer to the ``post`` event on another (two in-process peers on 127.0.0.1, discovery off).
 
 Counted: every call event (a coroutine resuming counts again) in a top-level ``messenger/``
-module, on the event loop's thread; not counted: the engines and the store
-(``messenger/conversation``, ``moderation``, ``storage`` ...), the network, and calls on the
-database thread. Run it on any checkout: ``python -m benchmarks.count_hops [ROOT]`` (ROOT goes
-first on ``sys.path``). docs/ARCHITECTURE.md quotes its figures.
+module, on the event loop's thread and on each peer's database thread (before issue 14's
+storage-as-output the conversation engine's calls ran on the latter); not counted: the engines
+and the store (``messenger/conversation``, ``moderation``, ``storage`` ...) and the network.
+Run it on any checkout: ``python -m benchmarks.count_hops [ROOT]`` (ROOT goes first on
+``sys.path``). docs/ARCHITECTURE.md quotes its figures.
 """
 
 from __future__ import annotations
@@ -62,12 +63,17 @@ def main(root: str) -> list[tuple[str, str]]:
             await bob.dial("127.0.0.1", port, circle.id)
             await asyncio.wait_for(met.wait(), 20)
             await asyncio.sleep(0.5)  # the catch-up after linking is done
+            stores = [peer._db() for peer in (alice, bob)]  # the database threads count too
+            for store in stores:
+                await store.run(lambda _db: sys.setprofile(profile))
             sys.setprofile(profile)
             try:
                 await alice.post(circle.id, "hello")
                 await asyncio.wait_for(shown.wait(), 20)
             finally:
                 sys.setprofile(None)
+                for store in stores:
+                    await store.run(lambda _db: sys.setprofile(None))
         finally:
             await alice.close()
             await bob.close()

@@ -124,7 +124,8 @@ class Acts:
             acts.apply(db, circle_id, me, [signed], settled, acts.members_of(rt))
             return settled
 
-        out, settled = await session.publish(lambda: rt.engine.publish(signed, now), then)
+        out = rt.engine.publish(signed, now)
+        settled = await session.storage.commit((), then)  # stored, then sent
         await session.deliver(out)
         acts.announce(session.emit, session.id, settled)
         return settled

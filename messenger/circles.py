@@ -14,7 +14,7 @@ from network.tasks import TaskSet
 from . import admission, dm_history, persist
 from .circle import Circle, CircleSettings, DirectMessages, RetentionPolicy
 from .config import MessengerConfig
-from .conversation import CircleSync, DmSettings
+from .conversation import CircleSync, DmSettings, keep_for
 from .engine_storage import EngineStorage
 from .errors import HearthError
 from .events import Event
@@ -152,12 +152,8 @@ class CircleTable:
         """A session for ``circle``: its engines built (the conversation engine over its post
         log's index, on the loop), direct messages still waiting queued again, unanswered
         requests held again."""
-        policy = circle.settings.retention
-
-        def cutoff(now_ms: int) -> int | None:
-            value = policy.cutoff(now_ms / 1000)
-            return None if value is None else int(value * 1000)
-
+        age = circle.settings.retention.max_age_seconds
+        cutoff = keep_for(None if age is None else age * 1000)
         mod, personal = await persist.load_moderation(
             store, circle, membership, self._moderation_limits
         )

@@ -10,15 +10,16 @@ circle's session:
   else the step records there (direct messages, acts), before anything acknowledging it leaves;
 - reads the bodies the engine asked for (``LoadPosts``) into the index, so the engine can send
   them;
-- tells the index of posts deleted here (retracted) or purged for retention.
+- tells the index of posts deleted here (retracted, see :mod:`messenger.acts`) or purged for
+  retention.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Sequence
 
+from .acts import Settled
 from .conversation import (
     ConversationEvent,
     DmHeld,
@@ -33,7 +34,6 @@ from .conversation.records import post_from_record, post_to_record
 from .storage import AsyncStore, Store
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 PAGE = 1000  # posts read at a time
 
 
@@ -60,24 +60,28 @@ class EngineStorage:
         """Whether a direct message with this id is kept (the engine's ``already_received``)."""
         return message_id in self._dms
 
-    async def commit(self, events: Sequence[ConversationEvent], then: Callable[[Store], T]) -> T:
-        """Write the posts the engine stored since the last commit, then run ``then``, in one
-        call on the database thread; returns what ``then`` returned."""
-        writes = self.index.take_writes()
+    async def commit(
+        self,
+        events: Sequence[ConversationEvent] = (),
+        then: Callable[[Store], Settled] | None = None,
+    ) -> Settled:
+        """Write the posts the engine stored since the last commit, then run ``then`` (what a
+        step's events do to the store: direct messages recorded, acts applied), in one call on
+        the database thread; the posts that deleted are forgotten by the index. Returns what
+        ``then`` settled."""
+        records = [post_to_record(post, at) for post, at in self.index.take_writes()]
         for event in events:
             if isinstance(event, DmReceived | DmHeld):
                 self._dms.add(event.message.id)
 
-        def call(db: Store) -> T:
-            if writes:
-                db.add_posts(post_to_record(post, at) for post, at in writes)
-            return then(db)
+        def call(db: Store) -> Settled:
+            if records:
+                db.add_posts(records)
+            return Settled([]) if then is None else then(db)
 
-        return await self.store.run(call)
-
-    def deleted(self, post_ids: Iterable[bytes]) -> None:
-        """These posts were deleted from the store (retracted): never send them again."""
-        self.index.forget(post_ids)
+        settled = await self.store.run(call)
+        self.index.forget(settled.deleted)
+        return settled
 
     def purged(self, cutoff_ms: int) -> None:
         """The store's retention purge removed the posts dated before ``cutoff_ms``."""

@@ -4,7 +4,7 @@ stored and sent in one step on the database thread, then shown) and reading page
 from __future__ import annotations
 
 from . import acting, presenting
-from .conversation import Outgoing, SignedPost, sign_post
+from .conversation import sign_post
 from .conversation.records import post_from_record
 from .events import PostEvent
 from .session import CircleSession
@@ -28,19 +28,17 @@ async def publish(
         )
     key, circle_id = rt.membership.signing_key, rt.circle.circle_id
 
-    def call() -> tuple[SignedPost, list[Outgoing]]:  # one call: the seq is ours
-        signed = sign_post(
-            key,
-            circle_id,
-            rt.engine.next_seq(),
-            body,
-            now,
-            reply_to=reply_to,
-            content_warning=content_warning or None,
-        )
-        return signed, rt.engine.publish(signed, now)
-
-    (signed, out), _ = await session.publish(call)  # stored, then sent
+    signed = sign_post(  # and published at once: the seq is ours
+        key,
+        circle_id,
+        rt.engine.next_seq(),
+        body,
+        now,
+        reply_to=reply_to,
+        content_warning=content_warning or None,
+    )
+    out = rt.engine.publish(signed, now)
+    await session.storage.commit()  # stored, then sent
     session.posted(now)
     await session.deliver(out)
     [view] = await acting.decorate_page(session, [presenting.post_view(rt, signed)])

@@ -187,19 +187,10 @@ class CircleSession:
         result = fn()
         self._engine_due = self.rt.engine.next_deadline(self.now_ms())
         if self.storage.index.has_writes:
-            await self.storage.commit([], lambda _db: None)
-        await self.serve_loads()
+            await self.storage.commit()
+        if self.rt.engine.posts.loads:  # bodies to read before they can be sent
+            await self.serve_loads()
         return result
-
-    async def publish(
-        self, fn: Callable[[], T], then: Callable[[Store], acts.Settled] | None = None
-    ) -> tuple[T, acts.Settled]:
-        """Call the engine to publish a post of ours, then store it and run ``then`` (an act's
-        effects) in one call on the database thread, before the caller sends it."""
-        result = fn()
-        settled = await self.storage.commit([], then or (lambda _db: acts.Settled([])))
-        self.storage.deleted(settled.deleted)
-        return result, settled
 
     def next_deadline(self) -> int | None:
         """When this circle next has time-driven work (ms), None when nothing waits on time."""
@@ -221,14 +212,14 @@ class CircleSession:
             return acts.settle(db, self.id, me, events, member)
 
         settled = await self.storage.commit(events, then)
-        self.storage.deleted(settled.deleted)
         self._wake()
         await self.deliver(out)
         showing.show(self.rt, settled, self.emit, self.wire.disconnect)
         acts.announce(self.emit, self.id, settled)
         for peer in roster_sync.to_ask(self.rt, events):  # posts whose author we cannot name
             await self.wire.send(peer, Lane.ROSTER, roster_sync.ask(roster_sync.known(self.rt)))
-        await self.serve_loads()
+        if self.rt.engine.posts.loads:  # bodies to read before they can be sent
+            await self.serve_loads()
         return events
 
     async def serve_loads(self) -> None:

@@ -37,7 +37,7 @@ from .events import (
 from .postlog import MemoryPostLog, PostLog
 from .postsync import SyncLimits
 from .ratelimit import RateLimits
-from .sync import CircleSync, keep_forever
+from .sync import CircleSync, keep_for, keep_forever
 
 __all__ = [
     "CircleSync",
@@ -73,6 +73,7 @@ __all__ = [
     "WireError",
     "decode_dm",
     "decode_post",
+    "keep_for",
     "keep_forever",
     "sign_dm",
     "sign_post",

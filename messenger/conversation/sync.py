@@ -58,6 +58,18 @@ def keep_forever(now: int) -> int | None:
     return None
 
 
+def keep_for(max_age_ms: int | None) -> RetentionCutoff:
+    """A retention cutoff that keeps posts ``max_age_ms`` old at most (None: everything)."""
+    if max_age_ms is None:
+        return keep_forever
+    age = max_age_ms
+
+    def cutoff(now: int) -> int | None:
+        return now - age
+
+    return cutoff
+
+
 class CircleSync:
     """Posts, catch-up and direct messages of one circle, for one member (``me``)."""
 
