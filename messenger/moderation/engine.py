@@ -230,6 +230,10 @@ class CircleModeration:
             msg = decode(data)
         except WireError as exc:
             return [], [drop(member, exc.reason, "message")]
+        if link.pending and isinstance(msg, Digest):
+            # A newcomer not yet let in, told of a log it lacks by a member who promoted it,
+            # answers with its DIGEST only: that member then sends the log (see promote()).
+            return event_sync.ask_for_log(self._ctx, member, msg.digest, msg.count), []
         if link.pending and not isinstance(msg, Events):
             # A newcomer not yet let in takes signed events from anyone it reached (each
             # carries its own authority: a co-moderator's ADMIT counts once the host's

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ..conversation.events import Outgoing
-from .actions import Action
+from .actions import Action, Admit
 from .context import Context, Result
 from .effects import Effect, MemberAdmitted
 from .envelope import SignedEvent, decode_event, sign_event
@@ -33,6 +33,14 @@ def answer_digest(ctx: Context, member: bytes, digest: bytes) -> list[Outgoing]:
         return []
     blobs = [e.signed for e in ctx.state.events()]
     return [Outgoing(member, m) for m in chunked(Events, blobs)]
+
+
+def ask_for_log(ctx: Context, member: bytes, digest: bytes, count: int) -> list[Outgoing]:
+    """A newcomer not let in yet heard of ``count`` events it lacks: our DIGEST, so the
+    member who sent it sends its log."""
+    if digest == ctx.state.digest() or count <= len(ctx.state):
+        return []
+    return [Outgoing(member, digest_message(ctx.state))]
 
 
 def take_events(
@@ -91,13 +99,15 @@ def apply(
 
 def promote(ctx: Context, effects: Iterable[Effect]) -> list[Outgoing]:
     """Links of members just admitted stop pending: they carry the conversation (at the
-    current epoch). A member who was in already sends the newcomer the whole log (the
-    newcomer could not take anything before); a newcomer just admitted itself, whose
-    pending links were to members already in, sends a DIGEST (they answer with the log only
-    if theirs differs), not its whole log to each of them."""
+    current epoch). The moderator whose ADMIT let the newcomer in sends it the whole log (the
+    newcomer could not take anything before); every other member sends a DIGEST (a newcomer
+    that lacks what they hold answers with its own, :func:`ask_for_log`, and they send their
+    log), so a newcomer receives the log about once, not from each member (issue 18: forming
+    a circle cost O(N) logs per member joined). A newcomer just admitted itself, whose pending links
+    were to members already in, sends a DIGEST too, not its whole log to each of them."""
     out: list[Outgoing] = []
     newcomer = any(isinstance(e, MemberAdmitted) and e.is_me for e in effects)
-    blobs = [] if newcomer else [e.signed for e in ctx.state.events()]
+    admitted_by_me: set[bytes] | None = None
     for effect in effects:
         if not isinstance(effect, MemberAdmitted):
             continue
@@ -106,9 +116,22 @@ def promote(ctx: Context, effects: Iterable[Effect]) -> list[Outgoing]:
             continue
         link.pending = False
         link.handover_only = link.epoch != ctx.circle.epoch
-        out += [Outgoing(effect.member, m) for m in chunked(Events, blobs)]
+        if admitted_by_me is None:
+            admitted_by_me = set() if newcomer else _admitted_by(ctx, ctx.me_key)
+        if effect.member in admitted_by_me:
+            blobs = [e.signed for e in ctx.state.events()]
+            out += [Outgoing(effect.member, m) for m in chunked(Events, blobs)]
         out.append(Outgoing(effect.member, digest_message(ctx.state)))
     return out
+
+
+def _admitted_by(ctx: Context, actor: bytes) -> set[bytes]:
+    """The members whose ADMIT ``actor`` signed."""
+    return {
+        e.action.member
+        for e in ctx.state.events()
+        if e.actor == actor and isinstance(e.action, Admit)
+    }
 
 
 def act(ctx: Context, action: Action, now: int) -> Result:

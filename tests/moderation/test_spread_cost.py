@@ -104,3 +104,42 @@ def test_a_newcomer_let_in_gets_the_log_and_sends_none_back() -> None:
     admits = [(s, r) for s, r, m in sent if r != "nina"]
     assert len(admits) == len(NAMES) - 1  # the ADMIT: from the host to each member, once
     assert world["nina"].mod.state.digest() == world["host"].mod.state.digest()
+
+
+def test_a_newcomer_receives_the_log_from_the_moderator_who_let_it_in_only() -> None:
+    """Forming a circle (issue 18): every member that promoted a newcomer sent it the whole
+    log, O(N) logs per member joined; now the admitting moderator sends it, the others a
+    DIGEST that matches."""
+    world = World(NAMES)
+    world.connect()
+    world.run("host", world["host"].mod.act(Hide(P1), world.now))
+    nina = newcomer(world, "nina")
+    world.connect()
+    mark = len(world.sent)
+    world.run("host", world["host"].mod.admit(nina.member_key, "Nina", world.now))
+    to_nina = [(s, len(m.events)) for s, r, m in event_messages(world, mark) if r == "nina"]
+    assert {s for s, _ in to_nina} == {"host"}, to_nina  # was every one of the 12 members
+    assert sum(n for _, n in to_nina) == len(world["host"].mod.state)
+    assert world["nina"].mod.state.digest() == world["host"].mod.state.digest()
+    assert all(world[n].mod.state.is_member(nina.member_key) for n in NAMES)
+
+
+def test_a_newcomer_whose_log_from_the_moderator_was_lost_gets_it_from_another() -> None:
+    world = World(["host", "alice", "bob"])
+    world.connect()
+    world.run("host", world["host"].mod.act(Hide(P1), world.now))
+    nina = newcomer(world, "nina")
+    world.connect()
+    sender = world.by_key
+    send = world._send
+
+    def lossy(peer: object, out: object, lane: Lane) -> None:  # the host's log never arrives
+        kept = [o for o in out if not (peer is world["host"] and sender(o.peer).name == "nina")]  # type: ignore[attr-defined]
+        send(peer, kept, lane)  # type: ignore[arg-type]
+
+    world._send = lossy  # type: ignore[method-assign]
+    world.run("host", world["host"].mod.admit(nina.member_key, "Nina", world.now))
+    world._send = send  # type: ignore[method-assign]
+    assert world["nina"].mod.state.is_member(nina.member_key)
+    assert world["nina"].mod.state.is_hidden(P1)
+    assert world["nina"].mod.state.digest() == world["host"].mod.state.digest()
