@@ -22,7 +22,8 @@ from .identity import IdentityError, VerifiedIdentity, verify
 
 MAX_ENTRIES = 256
 MAX_UPDATE_BYTES = 64 * 1024
-ENTRIES, SUMMARY = 1, 2  # the two kinds of roster message
+ENTRIES, SUMMARY, WANT = 1, 2, 3  # the kinds of roster message
+ASK_AGAIN_MS = 10_000  # an entry asked for and not received is asked of another after this
 ID_BYTES = 8
 
 
@@ -73,6 +74,42 @@ class Summary:
     def unknown_to(self, entries: Iterable[RosterEntry]) -> bool:
         """Whether the summary names an entry not among ``entries``."""
         return bool(self.ids - {e.short_id for e in entries})
+
+
+@dataclass(frozen=True)
+class Want:
+    """The entries named by these short ids, please (the answer to a :class:`Summary` that
+    names entries we lack: asked of one member, not pushed by every member who has them)."""
+
+    ids: frozenset[bytes]
+
+    def encode(self) -> bytes:
+        items = sorted(self.ids)[:MAX_ENTRIES]
+        return bytes(msgpack.packb([WANT, items], use_bin_type=True))
+
+
+class RosterAsks:
+    """Which entries we asked for and when, so that summaries from several members bring one
+    ask, not one from each (an unanswered ask is made again after :data:`ASK_AGAIN_MS`)."""
+
+    def __init__(self) -> None:
+        self._asked: dict[bytes, int] = {}
+
+    def take(self, ids: Iterable[bytes], now_ms: int) -> frozenset[bytes]:
+        """Of ``ids``, those not asked for lately; they count as asked now."""
+        fresh = frozenset(
+            i for i in ids if now_ms - self._asked.get(i, -ASK_AGAIN_MS) >= ASK_AGAIN_MS
+        )
+        for i in fresh:
+            self._asked[i] = now_ms
+        if len(self._asked) > 4 * MAX_ENTRIES:  # a member naming junk ids cannot grow it
+            self._asked = dict(list(self._asked.items())[-MAX_ENTRIES:])
+        return fresh
+
+    def answered(self, ids: Iterable[bytes]) -> None:
+        """These arrived (learned or not): ask for them again when a summary names them."""
+        for i in ids:
+            self._asked.pop(i, None)
 
 
 class Roster:
@@ -129,9 +166,17 @@ class Roster:
         items = [[e.statement, e.noise_static] for e in entries][:MAX_ENTRIES]
         return bytes(msgpack.packb([ENTRIES, items], use_bin_type=True))
 
-    def read(self, data: bytes) -> list[RosterEntry] | Summary:
-        """A roster message: verified entries (see :meth:`decode`) or a :class:`Summary`."""
+    def read(self, data: bytes) -> list[RosterEntry] | Summary | Want:
+        """A roster message: verified entries (see :meth:`decode`), a :class:`Summary` or a
+        :class:`Want`."""
         value = _unpack(data)
+        if isinstance(value, list) and len(value) == 2 and value[0] == WANT:
+            ids = value[1]
+            if not (isinstance(ids, list) and len(ids) <= MAX_ENTRIES):
+                raise RosterError("roster want has the wrong shape")
+            if not all(isinstance(i, bytes) and len(i) == ID_BYTES for i in ids):
+                raise RosterError("roster want has a malformed id")
+            return Want(frozenset(ids))
         if isinstance(value, list) and len(value) == 3 and value[0] == SUMMARY:
             ids, answer = value[1], value[2]
             if not (isinstance(ids, list) and isinstance(answer, bool)):

@@ -19,7 +19,7 @@ from . import persist, roster_sync
 from .events import Event, KeyChangedEvent
 from .mux import Lane
 from .pinning import KeyPins
-from .roster import Roster, RosterEntry, RosterError, Summary
+from .roster import Roster, RosterEntry, RosterError, Summary, Want
 from .runtime import CircleRuntime
 from .storage import AsyncStore
 
@@ -68,18 +68,25 @@ async def learn(session: Session, entries: Sequence[RosterEntry]) -> list[Roster
 
 
 async def receive(session: Session, peer: PeerKey, body: bytes, drops: RefusalLog) -> None:
-    """One roster-lane message from ``peer``: a summary is answered, entries are learned and
-    what was new is pushed on."""
+    """One roster-lane message from ``peer``: a summary is answered (what we lack asked for),
+    a want given, entries learned and what was new pushed on."""
     try:
         message = session.rt.roster.read(body)
     except RosterError as exc:
         drops.note(peer.remote_static.hex(), f"roster update: {exc}")
         return
+    rt = session.rt
     if isinstance(message, Summary):
-        for reply in roster_sync.answer(message, roster_sync.known(session.rt)):
+        mine = roster_sync.known(rt)
+        for reply in roster_sync.answer(message, mine, rt.roster_asks, rt.clock_ms()):
             await session.wire.send(peer, Lane.ROSTER, reply)
-    elif learned := await learn(session, message):
-        await push(session, learned, exclude=peer)
+    elif isinstance(message, Want):
+        for reply in roster_sync.give(message, roster_sync.known(rt)):
+            await session.wire.send(peer, Lane.ROSTER, reply)
+    else:
+        rt.roster_asks.answered(e.short_id for e in message)
+        if learned := await learn(session, message):
+            await push(session, learned, exclude=peer)
 
 
 async def push(session: Session, entries: list[RosterEntry], *, exclude: PeerKey) -> None:

@@ -1,8 +1,10 @@
 """How rosters travel between members, by summary and by delta (the roster lane's protocol).
 
 On every new link each side sends a :class:`~messenger.roster.Summary` of what it knows (8-byte
-ids, one small frame for a circle of dozens) instead of every entry; the other sends back only
-the entries the summary lacks, so members whose rosters agree exchange no entries at all. An
+ids, one small frame for a circle of dozens) instead of every entry; a side that lacks entries
+the summary names asks for just those (a :class:`~messenger.roster.Want`), of that member only
+unless it goes unanswered (:class:`~messenger.roster.RosterAsks`), so members whose rosters
+agree exchange no entries at all and a newcomer receives each entry about once. An
 entry learned for the first time is pushed, as entries, to at most :data:`FANOUT` other links
 (chosen at random): in a full mesh everyone learns a newcomer from the newcomer's own handshake,
 so telling every link again would cost O(N) messages per member for every join; across
@@ -20,7 +22,7 @@ from typing import TypeVar
 from network.node import PeerKey
 
 from .conversation import ConversationEvent, PostReceived
-from .roster import Roster, RosterEntry, Summary
+from .roster import Roster, RosterAsks, RosterEntry, Summary, Want
 from .runtime import CircleRuntime
 
 FANOUT = 4
@@ -44,16 +46,26 @@ def ask(mine: Sequence[RosterEntry]) -> bytes:
     return Summary.of(mine, answer=True).encode()
 
 
-def answer(summary: Summary, mine: Sequence[RosterEntry]) -> list[bytes]:
-    """The replies to a summary: the entries it lacks, then (if it asks and names entries we
-    lack) our own summary, which is never answered in turn."""
+def answer(
+    summary: Summary, mine: Sequence[RosterEntry], asks: RosterAsks, now_ms: int
+) -> list[bytes]:
+    """The replies to a summary: a :class:`Want` for the entries it names that we lack (and
+    did not ask anyone for lately), then (if it asks and lacks entries of ours) our own summary,
+    which is never answered in turn. Nothing is pushed: whoever lacks an entry asks one member
+    for it, so a newcomer linking to N members gets each entry about once, not N times."""
     replies = []
-    lacking = summary.lacking(mine)
-    if lacking:
-        replies.append(Roster.encode(lacking))
-    if summary.answer and summary.unknown_to(mine):
+    wanted = asks.take(summary.ids - {e.short_id for e in mine}, now_ms)
+    if wanted:
+        replies.append(Want(wanted).encode())
+    if summary.answer and summary.lacking(mine):
         replies.append(Summary.of(mine, answer=False).encode())
     return replies
+
+
+def give(want: Want, mine: Sequence[RosterEntry]) -> list[bytes]:
+    """The entries a :class:`Want` names that we hold."""
+    found = [e for e in mine if e.short_id in want.ids]
+    return [Roster.encode(found)] if found else []
 
 
 def fanout(links: Sequence[T], exclude: T | None) -> list[T]:

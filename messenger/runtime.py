@@ -23,7 +23,7 @@ from .identity import IdentityError, IdentityProblem, Membership, VerifiedIdenti
 from .invite_link import InviteLink
 from .keyschedule import CIRCLE_ID_SIZE, CircleKeys
 from .moderation import CircleModeration, PersonalSettings
-from .roster import Roster, RosterEntry
+from .roster import Roster, RosterAsks, RosterEntry
 from .safety import SafetyError, circle_code, pair_code
 from .views import CircleSettingsView, CircleView, DmPolicy, MemberView, Role
 
@@ -61,7 +61,7 @@ class LinkedPeer:
 class CircleRuntime:
     circle: Circle
     membership: Membership
-    engine: CircleSync  # touched only on the database thread (see Messenger._engine)
+    engine: CircleSync  # on the event loop; its storage is an output (engine_storage.py)
     roster: Roster
     mod: CircleModeration  # on the event loop only (the engine reads ``is_member`` from it)
     personal: PersonalSettings = field(default_factory=PersonalSettings)
@@ -78,6 +78,7 @@ class CircleRuntime:
     waiting: dict[PeerKey, LinkedPeer] = field(default_factory=dict)  # links not admitted yet
     requests: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # id -> key, name
     denied: set[bytes] = field(default_factory=set)  # newcomers a moderator turned away
+    roster_asks: RosterAsks = field(default_factory=RosterAsks)  # entries asked for, when
     expected: dict[str, int] = field(default_factory=dict)  # code joins let in: name -> until
     clock_ms: Callable[[], int] = field(default=_wall_ms, repr=False)
     _bindings: dict[int, tuple[object, CircleBinding]] = field(default_factory=dict, repr=False)

@@ -1,6 +1,7 @@
 """Rosters travel by summary and delta (issue 18): members whose rosters agree exchange no
-entries, a member who lacks some gets exactly those, an exchange ends after at most two
-summaries, a summary is a small message, and a malformed one is refused."""
+entries, a member who lacks some asks for exactly those and asks once however many members
+tell it of them, an exchange ends after at most two summaries, a summary is a small message,
+and a malformed one is refused."""
 
 from __future__ import annotations
 
@@ -9,9 +10,20 @@ import pytest
 
 from messenger import roster_sync
 from messenger.identity import Membership
-from messenger.roster import ENTRIES, ID_BYTES, Roster, RosterEntry, RosterError, Summary
+from messenger.roster import (
+    ASK_AGAIN_MS,
+    ENTRIES,
+    ID_BYTES,
+    Roster,
+    RosterAsks,
+    RosterEntry,
+    RosterError,
+    Summary,
+    Want,
+)
 
 CIRCLE = bytes(range(16))
+T0 = 1_700_000_000_000
 
 
 def entry(name: str) -> RosterEntry:
@@ -24,7 +36,7 @@ def people() -> list[RosterEntry]:
     return [entry(f"Quiet Heron {i}") for i in range(40)]
 
 
-def read(data: bytes) -> list[RosterEntry] | Summary:
+def read(data: bytes) -> list[RosterEntry] | Summary | Want:
     return Roster(CIRCLE).read(data)
 
 
@@ -36,9 +48,10 @@ def summary(data: bytes) -> Summary:
 
 def test_rosters_that_agree_exchange_no_entries(people: list[RosterEntry]) -> None:
     agreeing = summary(roster_sync.greeting(people))
-    assert roster_sync.answer(agreeing, list(reversed(people))) == []
+    assert roster_sync.answer(agreeing, list(reversed(people)), RosterAsks(), T0) == []
     asking = read(roster_sync.ask(people))
-    assert isinstance(asking, Summary) and roster_sync.answer(asking, people) == []
+    assert isinstance(asking, Summary)
+    assert roster_sync.answer(asking, people, RosterAsks(), T0) == []
 
 
 def test_a_summary_of_forty_is_a_small_message(people: list[RosterEntry]) -> None:
@@ -48,24 +61,43 @@ def test_a_summary_of_forty_is_a_small_message(people: list[RosterEntry]) -> Non
     assert len(short) * 10 < len(full)
 
 
-def test_who_lacks_entries_gets_exactly_those(people: list[RosterEntry]) -> None:
-    mine, theirs = people, people[:30]
-    replies = roster_sync.answer(summary(roster_sync.greeting(theirs)), mine)
+def test_who_lacks_entries_asks_for_exactly_those(people: list[RosterEntry]) -> None:
+    theirs, mine = people, people[:30]
+    replies = roster_sync.answer(summary(roster_sync.greeting(theirs)), mine, RosterAsks(), T0)
     assert len(replies) == 1
-    got = read(replies[0])
-    assert isinstance(got, list) and got == people[30:]
+    want = read(replies[0])
+    assert isinstance(want, Want) and want.ids == {e.short_id for e in people[30:]}
+    [given] = roster_sync.give(want, theirs)
+    assert read(given) == people[30:]
+
+
+def test_summaries_from_many_members_bring_one_ask(people: list[RosterEntry]) -> None:
+    """Issue 18: a newcomer linking to N members was pushed the roster by each of them."""
+    asks, mine = RosterAsks(), people[:1]
+    first = roster_sync.answer(summary(roster_sync.greeting(people)), mine, asks, T0)
+    assert len(first) == 1
+    for k in range(1, 39):  # the other members' summaries, moments later: nothing to ask
+        later = roster_sync.answer(summary(roster_sync.greeting(people)), mine, asks, T0 + k)
+        assert later == []
+    asks.answered(e.short_id for e in people[1:20])  # half came; the other half never did
+    again = roster_sync.answer(
+        summary(roster_sync.greeting(people)), people[:20], asks, T0 + ASK_AGAIN_MS
+    )
+    want = read(again[0])
+    assert isinstance(want, Want) and want.ids == {e.short_id for e in people[20:]}
 
 
 def test_an_exchange_ends_after_two_summaries(people: list[RosterEntry]) -> None:
     a, b = people[:25], people[15:]  # each lacks some of the other's
     asked = read(roster_sync.ask(a))
     assert isinstance(asked, Summary)
-    replies = [read(r) for r in roster_sync.answer(asked, b)]
-    entries, answered = replies
-    assert entries == people[25:]  # what a lacks
+    replies = [read(r) for r in roster_sync.answer(asked, b, RosterAsks(), T0)]
+    want, answered = replies
+    assert isinstance(want, Want) and want.ids == {e.short_id for e in people[:15]}
     assert isinstance(answered, Summary) and not answered.answer
-    back = [read(r) for r in roster_sync.answer(answered, a)]
-    assert back == [people[:15]]  # what b lacks, and no summary again: the exchange is over
+    back = [read(r) for r in roster_sync.answer(answered, a, RosterAsks(), T0)]
+    assert len(back) == 1 and isinstance(back[0], Want)  # no summary again: the exchange ends
+    assert back[0].ids == {e.short_id for e in people[25:]}
 
 
 def test_a_new_statement_counts_as_a_new_entry(people: list[RosterEntry]) -> None:
@@ -74,8 +106,10 @@ def test_a_new_statement_counts_as_a_new_entry(people: list[RosterEntry]) -> Non
     newer = renamed.with_pseudonym("Calm Otter Two")
     new = RosterEntry(newer.member_key, newer.pseudonym, newer.noise_public, newer.statement())
     assert old.short_id != new.short_id
-    replies = roster_sync.answer(summary(roster_sync.greeting([old])), [new])
-    assert read(replies[0]) == [new]
+    [want] = roster_sync.answer(summary(roster_sync.greeting([new])), [old], RosterAsks(), T0)
+    asked = read(want)
+    assert isinstance(asked, Want)
+    assert read(roster_sync.give(asked, [new])[0]) == [new]
 
 
 @pytest.mark.parametrize(
@@ -86,6 +120,9 @@ def test_a_new_statement_counts_as_a_new_entry(people: list[RosterEntry]) -> Non
         [2, "ids", False],
         [2, [1, 2], True],
         [3, [], False],
+        [3, [b"short"]],
+        [3, "ids"],
+        [3, [b"x" * ID_BYTES] * 300],
         [ENTRIES],
     ],
 )
