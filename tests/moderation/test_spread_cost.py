@@ -92,12 +92,18 @@ def newcomer(world: World, name: str, circle: Circle = CIRCLE) -> Membership:
     return me
 
 
-def test_a_newcomer_let_in_gets_the_log_and_sends_none_back() -> None:
-    world = World(NAMES)
+def circle_with_a_newcomer(names: list[str]) -> tuple[World, Membership]:
+    """A circle whose log holds a hidden post, and Nina linked to everyone, not let in yet."""
+    world = World(names)
     world.connect()
     world.run("host", world["host"].mod.act(Hide(P1), world.now))
     nina = newcomer(world, "nina")
     world.connect()
+    return world, nina
+
+
+def test_a_newcomer_let_in_gets_the_log_and_sends_none_back() -> None:
+    world, nina = circle_with_a_newcomer(NAMES)
     mark = len(world.sent)
     world.run("host", world["host"].mod.admit(nina.member_key, "Nina", world.now))
     assert world["nina"].mod.state.is_hidden(P1)
@@ -113,11 +119,7 @@ def test_a_newcomer_receives_the_log_from_the_moderator_who_let_it_in_only() -> 
     """Forming a circle (issue 18): every member that promoted a newcomer sent it the whole
     log, O(N) logs per member joined; now the admitting moderator sends it, the others a
     DIGEST that matches."""
-    world = World(NAMES)
-    world.connect()
-    world.run("host", world["host"].mod.act(Hide(P1), world.now))
-    nina = newcomer(world, "nina")
-    world.connect()
+    world, nina = circle_with_a_newcomer(NAMES)
     mark = len(world.sent)
     world.run("host", world["host"].mod.admit(nina.member_key, "Nina", world.now))
     to_nina = [(s, len(m.events)) for s, r, m in event_messages(world, mark) if r == "nina"]
@@ -130,11 +132,7 @@ def test_a_newcomer_receives_the_log_from_the_moderator_who_let_it_in_only() -> 
 def test_a_newcomer_whose_log_from_the_moderator_was_lost_gets_it_from_another(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    world = World(["host", "alice", "bob"])
-    world.connect()
-    world.run("host", world["host"].mod.act(Hide(P1), world.now))
-    nina = newcomer(world, "nina")
-    world.connect()
+    world, nina = circle_with_a_newcomer(["host", "alice", "bob"])
     send = world._send
 
     def lossy(peer: Peer, out: Iterable[Outgoing], lane: Lane) -> None:
