@@ -67,7 +67,8 @@ class EngineStorage:
     ) -> Settled:
         """Write the posts the engine stored since the last commit, then run ``then`` (what a
         step's events do to the store: direct messages recorded, acts applied), in one call on
-        the database thread; the posts that deleted are forgotten by the index. Returns what
+        the database thread; the posts this deleted (retracted) are forgotten by the index.
+        Returns what
         ``then`` settled."""
         records = [post_to_record(post, at) for post, at in self.index.take_writes()]
         for event in events:
