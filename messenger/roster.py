@@ -52,9 +52,8 @@ class RosterEntry:
 
 @dataclass(frozen=True)
 class Summary:
-    """A member's roster by short ids: the receiver sends back only the entries it has and
-    the sender lacks, and answers with its own summary (only when ``answer`` is set: an
-    answer is never answered, so an exchange ends after two summaries) when it lacks some."""
+    """A member's roster by short ids: the receiver asks for the entries it lacks (a
+    :class:`Want`) and, only when ``answer`` is set, sends back the entries the sender lacks."""
 
     ids: frozenset[bytes]
     answer: bool

@@ -4,7 +4,9 @@ On every new link each side sends a :class:`~messenger.roster.Summary` of what i
 ids, one small frame for a circle of dozens) instead of every entry; a side that lacks entries
 the summary names asks for just those (a :class:`~messenger.roster.Want`), of that member only
 unless it goes unanswered (:class:`~messenger.roster.RosterAsks`), so members whose rosters
-agree exchange no entries at all and a newcomer receives each entry about once. An
+agree exchange no entries at all and a newcomer receives each entry about once. A summary can
+ask for an answer (our first link in a circle, a post whose author we cannot name): then the
+entries it lacks come back at once, from that one member. An
 entry learned for the first time is pushed, as entries, to at most :data:`FANOUT` other links
 (chosen at random): in a full mesh everyone learns a newcomer from the newcomer's own handshake,
 so telling every link again would cost O(N) messages per member for every join; across
@@ -36,13 +38,15 @@ def known(rt: CircleRuntime) -> list[RosterEntry]:
     return [rt.me_entry(), *rt.roster.entries()]
 
 
-def greeting(mine: Sequence[RosterEntry]) -> bytes:
-    """What goes on the roster lane when a link comes up (both sides send one)."""
-    return Summary.of(mine, answer=False).encode()
+def greeting(mine: Sequence[RosterEntry], *, first: bool = False) -> bytes:
+    """What goes on the roster lane when a link comes up (both sides send one). On our first
+    link in the circle it asks for an answer: that member sends at once the entries we lack
+    (one member, not every member we link to); on later links what we lack is pulled."""
+    return Summary.of(mine, answer=first).encode()
 
 
 def ask(mine: Sequence[RosterEntry]) -> bytes:
-    """A summary that wants the other's summary back if it lacks something of ours."""
+    """A summary that asks for an answer: the entries it lacks, sent at once."""
     return Summary.of(mine, answer=True).encode()
 
 
@@ -50,15 +54,17 @@ def answer(
     summary: Summary, mine: Sequence[RosterEntry], asks: RosterAsks, now_ms: int
 ) -> list[bytes]:
     """The replies to a summary: a :class:`Want` for the entries it names that we lack (and
-    did not ask anyone for lately), then (if it asks and lacks entries of ours) our own summary,
-    which is never answered in turn. Nothing is pushed: whoever lacks an entry asks one member
-    for it, so a newcomer linking to N members gets each entry about once, not N times."""
+    did not ask anyone for lately); and, if it asks for an answer, the entries it lacks, sent
+    at once. A summary that does not ask gets no entries: whoever lacks them asks one member,
+    so a newcomer linking to N members gets each entry about once, not N times. Entries are
+    never answered with a summary, so an exchange always ends."""
     replies = []
     wanted = asks.take(summary.ids - {e.short_id for e in mine}, now_ms)
     if wanted:
         replies.append(Want(wanted).encode())
-    if summary.answer and summary.lacking(mine):
-        replies.append(Summary.of(mine, answer=False).encode())
+    lacking = summary.lacking(mine) if summary.answer else []
+    if lacking:
+        replies.append(Roster.encode(lacking))
     return replies
 
 

@@ -298,12 +298,14 @@ class CircleSession:
         rt, member, now = self.rt, linked.identity.member_key, self.now_ms()
         rt.old_links.pop(peer, None)
         was_present = member in rt.present()
+        first = not rt.links  # our first link here: it sends us what we lack at once
         rt.links[peer] = member
         entry = RosterEntry.from_verified(linked.identity, linked.statement)
         learned = await roster_lane.learn(self, [entry])
         if rt.info is not None:
             await self.wire.send(peer, Lane.CIRCLE_INFO, rt.info)
-        await self.wire.send(peer, Lane.ROSTER, roster_sync.greeting(roster_sync.known(rt)))
+        greeting = roster_sync.greeting(roster_sync.known(rt), first=first)
+        await self.wire.send(peer, Lane.ROSTER, greeting)
         if learned:
             await roster_lane.push(self, learned, exclude=peer)
         await self.run_moderation(moderation)
