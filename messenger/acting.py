@@ -12,7 +12,7 @@ from .acts import Settled
 from .conversation.envelope import REACT, RETRACT, sign_act
 from .conversation.records import post_from_record
 from .errors import HearthError
-from .session import CircleSession
+from .pump import SessionPump
 from .storage import Store
 from .views import REACTION_LABELS, PostView, ReactionView
 
@@ -26,11 +26,11 @@ class ActRefused(HearthError):
     code = "not_allowed"
 
 
-async def decorate_page(session: CircleSession, views: list[PostView]) -> list[PostView]:
+async def decorate_page(pump: SessionPump, views: list[PostView]) -> list[PostView]:
     """A page of posts (history, search results) with their quotes and reactions."""
     if not views:
         return views
-    rt = session.rt
+    rt = pump.session.rt
     ids = [v.id for v in views]
     replies = [v.reply_to for v in views if v.reply_to is not None]
     member = acts.members_of(rt)
@@ -42,7 +42,7 @@ async def decorate_page(session: CircleSession, views: list[PostView]) -> list[P
             reactions=acts.reactions_on(db, rt.id, ids, rt.membership.member_key, member),
         )
 
-    settled = await session.store.run(call)
+    settled = await pump.store.run(call)
     return [acts.decorate(rt, v, settled) for v in views]
 
 
@@ -50,10 +50,8 @@ async def decorate_page(session: CircleSession, views: list[PostView]) -> list[P
 class Acts:
     """``Messenger.acts``: react, delete my post for everyone, search."""
 
-    def __init__(
-        self, session_of: Callable[[bytes], CircleSession], now_ms: Callable[[], int]
-    ) -> None:
-        self._session_of = session_of
+    def __init__(self, pump_of: Callable[[bytes], SessionPump], now_ms: Callable[[], int]) -> None:
+        self._pump_of = pump_of
         self._now_ms = now_ms
 
     async def react(
@@ -63,8 +61,8 @@ class Acts:
         gave it already. Returns the post's reactions as they are now."""
         if reaction not in REACTION_LABELS:
             raise ActRefused(f"unknown reaction {reaction!r}: one of {', '.join(REACTION_LABELS)}")
-        session = self._usable(circle_id)
-        me = session.rt.membership.member_key
+        pump = self._usable(circle_id)
+        me = pump.session.rt.membership.member_key
 
         def choose(db: Store) -> tuple[str, bytes]:
             target = db.get_post(post_id)
@@ -75,14 +73,14 @@ class Acts:
                     return RETRACT, act.id  # given already: take it back
             return REACT, post_id
 
-        kind, target = await session.store.run(choose)
-        settled = await self._publish(session, kind, target, reaction)
+        kind, target = await pump.store.run(choose)
+        settled = await self._publish(pump, kind, target, reaction)
         return settled.reactions.get(post_id, ())
 
     async def retract(self, circle_id: bytes, post_id: bytes) -> None:
         """Delete my own post for everyone (its text leaves every member's device)."""
-        session = self._usable(circle_id)
-        me = session.rt.membership.member_key
+        pump = self._usable(circle_id)
+        me = pump.session.rt.membership.member_key
 
         def check(db: Store) -> None:
             target = db.get_post(post_id)
@@ -94,26 +92,27 @@ class Acts:
             if why:
                 raise ActRefused("you can only delete your own posts")
 
-        await session.store.run(check)
-        await self._publish(session, RETRACT, post_id)
+        await pump.store.run(check)
+        await self._publish(pump, RETRACT, post_id)
 
     async def search(self, circle_id: bytes, text: str, limit: int = 50) -> list[PostView]:
         """Posts of the circle whose words match ``text`` (any text is safe), newest first;
         hidden ones (a moderator's hide, my blocks) are left out."""
-        session = self._session_of(circle_id)
-        records = await session.store.search(circle_id, text, min(limit, MAX_RESULTS))
-        views = [session.post_view(post_from_record(r), hidden=r.hidden) for r in records]
-        return await decorate_page(session, [v for v in views if not v.hidden])
+        pump = self._pump_of(circle_id)
+        records = await pump.store.search(circle_id, text, min(limit, MAX_RESULTS))
+        views = [pump.session.post_view(post_from_record(r), hidden=r.hidden) for r in records]
+        return await decorate_page(pump, [v for v in views if not v.hidden])
 
-    def _usable(self, circle_id: bytes) -> CircleSession:
-        session = self._session_of(circle_id)
-        if session.rt.removed_me:
+    def _usable(self, circle_id: bytes) -> SessionPump:
+        pump = self._pump_of(circle_id)
+        if pump.session.rt.removed_me:
             raise ActRefused("you were removed from this circle")
-        return session
+        return pump
 
     async def _publish(
-        self, session: CircleSession, kind: str, target: bytes, reaction: str = ""
+        self, pump: SessionPump, kind: str, target: bytes, reaction: str = ""
     ) -> Settled:
+        session = pump.session
         rt, now = session.rt, self._now_ms()
         key, circle_id, me = rt.membership.signing_key, rt.id, rt.membership.member_key
 
@@ -124,8 +123,12 @@ class Acts:
             acts.apply(db, circle_id, me, [signed], settled, acts.members_of(rt))
             return settled
 
-        out = rt.engine.publish(signed, now)
-        settled = await session.storage.commit((), then)  # stored, then sent
-        await session.deliver(out)
-        acts.announce(session.emit, session.id, settled)
-        return settled
+        found: list[Settled] = []
+
+        def done(settled: Settled) -> None:
+            acts.announce(session.emit, session.id, settled)
+            found.append(settled)
+
+        session.publish(signed, now, then, done)  # stored, then sent
+        await pump.drain()
+        return found[0] if found else Settled([])

@@ -39,9 +39,9 @@ class Session(Protocol):
     def emit(self, event: Event) -> None: ...
     def now_ms(self) -> int: ...
     def disconnect_member(self, member: bytes) -> None: ...
-    async def run_moderation(self, result: tuple[list[Outgoing], list[Effect]]) -> None: ...
-    async def link_up(self, peer: PeerKey, linked: LinkedPeer) -> None: ...
-    async def step(
+    def run_moderation(self, result: tuple[list[Outgoing], list[Effect]]) -> None: ...
+    def link_up(self, peer: PeerKey, linked: LinkedPeer) -> None: ...
+    def step(
         self, fn: Callable[[], tuple[list[Outgoing], list[ConversationEvent]]]
     ) -> list[ConversationEvent]: ...
 
@@ -51,7 +51,7 @@ def expect(rt: CircleRuntime, pseudonym: str, now_ms: int) -> None:
     rt.expected[pseudonyms.comparison_key(pseudonym)] = now_ms + EXPECT_MS
 
 
-async def newcomer(session: Session, linked: LinkedPeer) -> None:
+def newcomer(session: Session, linked: LinkedPeer) -> None:
     """A pending link came up: as a moderator, admit or ask; as a member, wait."""
     rt = session.rt
     member, name = linked.identity.member_key, linked.identity.pseudonym
@@ -65,7 +65,7 @@ async def newcomer(session: Session, linked: LinkedPeer) -> None:
     expected = rt.expected.get(wanted, 0) > now
     if rt.circle.settings.auto_approve or expected:
         rt.expected.pop(wanted, None)
-        await _admit(session, member, name)
+        _admit(session, member, name)
         return
     if any(key == member for key, _ in rt.requests.values()):
         return
@@ -74,12 +74,12 @@ async def newcomer(session: Session, linked: LinkedPeer) -> None:
     session.emit(JoinRequestEvent(rt.id, request, name))
 
 
-async def decide(session: Session, request: str, approve: bool) -> None:
+def decide(session: Session, request: str, approve: bool) -> None:
     """The moderator accepted or declined a newcomer who came with the link."""
     rt = session.rt
     member, name = rt.requests.pop(request)
     if approve:
-        await _admit(session, member, name)
+        _admit(session, member, name)
         session.emit(Info(f"{name} was let in"))
     else:
         rt.denied.add(member)
@@ -87,17 +87,17 @@ async def decide(session: Session, request: str, approve: bool) -> None:
         session.emit(Info(f"{name} was not let in"))
 
 
-async def _admit(session: Session, member: bytes, name: str) -> None:
+def _admit(session: Session, member: bytes, name: str) -> None:
     rt = session.rt
     if rt.mod.state.is_certified(member):
         return
     try:
-        await session.run_moderation(rt.mod.admit(member, name, session.now_ms()))
+        session.run_moderation(rt.mod.admit(member, name, session.now_ms()))
     except NotPermitted as exc:
         log.info("could not let a newcomer in: %s", exc.reason.value)
 
 
-async def admitted(session: Session, effect: MemberAdmitted) -> None:
+def admitted(session: Session, effect: MemberAdmitted) -> None:
     """An ADMIT took effect here: the member's waiting links carry the conversation now; if it
     is me, I greet my links again (what I sent before was dropped while I was pending)."""
     rt = session.rt
@@ -107,7 +107,7 @@ async def admitted(session: Session, effect: MemberAdmitted) -> None:
     if effect.is_me:
         now = session.now_ms()
         for member in set(rt.links.values()):
-            await session.step(_greet(rt, member, now))
+            session.step(_greet(rt, member, now))
         session.emit(Info(f"you were let in to {rt.circle.name}"))
         session.emit(CirclesChanged())
     for peer, linked in list(rt.waiting.items()):
@@ -116,7 +116,7 @@ async def admitted(session: Session, effect: MemberAdmitted) -> None:
         ):
             del rt.waiting[peer]
             if peer in rt.old_links:
-                await session.link_up(peer, linked)
+                session.link_up(peer, linked)
 
 
 def _greet(

@@ -13,10 +13,11 @@ circle's own member links, anonymous posts synced by id (docs/ANONYMITY.md).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Protocol
 
 from network.node import PeerKey
@@ -26,11 +27,13 @@ from .anonymous import AnonymousBudget, dcnet, wire
 from .anonymous.rounds import Announce, Collector, Combined, MemberRounds, Output, RoundLimits
 from .anonymous_posts import MIN_RING, AnonymousPosts, NobodyToName, PostsPort, named, ring
 from .conversation import Outgoing, SignedPost
-from .conversation.anon_envelope import make_anonymous_post
+from .conversation.anon_envelope import AnonymousPost, make_anonymous_post
 from .errors import HearthError
 from .events import Info
 from .moderation import ReportReason, SealedReport, make_report
 from .moderation.effects import Effect
+from .mux import Lane
+from .outputs import SendLater
 from .runtime import CircleRuntime
 from .views import DeliveryState, PostView
 
@@ -86,16 +89,16 @@ def seal_report(
 class Port(PostsPort, Protocol):
     """What the lane needs of its circle's session (what its posts need, and moderation)."""
 
-    async def run_moderation(self, result: tuple[list[Outgoing], list[Effect]]) -> None: ...
+    def run_moderation(self, result: tuple[list[Outgoing], list[Effect]]) -> None: ...
 
 
 class AnonymousLane:
-    def __init__(self, session: Port, limits: RoundLimits | None = None) -> None:
+    def __init__(self, session: Port, known: set[bytes], limits: RoundLimits | None = None) -> None:
         self.session = session
         self.limits = RoundLimits()
         self.budget = AnonymousBudget()
         self.configure(limits or RoundLimits())
-        self.posts = AnonymousPosts(session, self.budget)
+        self.posts = AnonymousPosts(session, self.budget, known)
         self._sent: dict[int, int] = {}  # my anonymous posts queued, by window
         self._member: MemberRounds | None = None
         self._keyed: tuple[int, tuple[bytes, ...]] | None = None
@@ -104,7 +107,6 @@ class AnonymousLane:
         self._announced_by: bytes | None = None
         self._next_round = 0
         self._my_reports: set[bytes] = set()
-        self._answers: set[asyncio.Task[None]] = set()
 
     def configure(self, limits: RoundLimits) -> None:
         self.limits = limits
@@ -124,17 +126,17 @@ class AnonymousLane:
             self._keyed = keyed
         return self._member
 
-    async def post(
+    def making(
         self, body: str, now: int, *, reply_to: bytes | None, content_warning: str | None
-    ) -> PostView:
-        """Queue an anonymous post for the next rounds; it shows (as a ``post`` event, here too)
-        once a round released it.
+    ) -> Callable[[], AnonymousPost]:
+        """How to make an anonymous post (its ring signature) from what the circle holds now.
 
-        The ring signature (milliseconds, tens of them in a large circle) is made on a worker
-        thread: on the loop it would hold up this member's answers to a round running meanwhile,
-        and a member who answers late just before a message comes out is a member who wrote."""
+        The ring signature (milliseconds, tens of them in a large circle) is made off the loop,
+        by the caller (:meth:`submit` takes the result): on the loop it would hold up this
+        member's answers to a round running meanwhile, and a member who answers late just
+        before a message comes out is a member who wrote."""
         rt = self.session.rt
-        made = await asyncio.to_thread(
+        return partial(
             make_anonymous_post,
             rt.membership.signing_seed,
             ring(rt),
@@ -145,6 +147,11 @@ class AnonymousLane:
             reply_to=reply_to,
             content_warning=content_warning,
         )
+
+    def submit(self, made: AnonymousPost) -> PostView:
+        """Queue an anonymous post for the next rounds; it shows (as a ``post`` event, here too)
+        once a round released it."""
+        rt = self.session.rt
         message = bytes([POST]) + made.post.signed
         if len(message) > dcnet.MAX_MESSAGE:
             raise AnonymousPostError(
@@ -179,37 +186,37 @@ class AnonymousLane:
         return 0 if self._member is None else self._member.pending
 
     # -- the lane -----------------------------------------------------------------------------
-    async def link_up(self, peer: PeerKey) -> None:
+    def link_up(self, peer: PeerKey) -> None:
         if self._member is not None:
             self._member.link_came_up()  # what waited while I was away goes out at random
-        await self.posts.link_up(peer)
+        self.posts.link_up(peer)
 
-    async def receive(self, member: bytes, peer: PeerKey, body: bytes) -> None:
+    def receive(self, member: bytes, peer: PeerKey, body: bytes) -> None:
         try:
             msg = wire.decode(body)
         except wire.AnonWireError as exc:
             log.debug("anonymous lane: %s", exc)
             return
         if isinstance(msg, Announce):
-            await self._on_announce(member, peer, msg)
+            self._on_announce(member, peer, msg)
         elif isinstance(msg, Output):
-            await self._on_output(member, msg)
+            self._on_output(member, msg)
         elif isinstance(msg, Combined):
             if member == self._announced_by:
-                await self._on_combined(msg, peer)
+                self._on_combined(msg, peer)
         elif isinstance(msg, wire.Have):
-            await self.posts.on_have(peer, msg)
+            self.posts.on_have(peer, msg)
         elif isinstance(msg, wire.Posts):
             for data in msg.posts:
-                await self.posts.take(data, live=False)
+                self.posts.take(data, live=False)
         else:
-            await self.posts.on_cut(msg, exclude=peer)
+            self.posts.on_cut(msg, exclude=peer)
 
     # -- moderation ---------------------------------------------------------------------------
-    async def cut_off(self, post_id: bytes) -> None:
+    def cut_off(self, post_id: bytes) -> None:
         """(Moderators.) Refuse, everywhere, the rest of this window's anonymous posts by the
         author of ``post_id`` (:meth:`AnonymousPosts.cut_off`). Names nobody."""
-        await self.posts.cut_off(post_id)
+        self.posts.cut_off(post_id)
 
     # -- when rounds run ----------------------------------------------------------------------
     def next_deadline(self, now: int) -> int | None:
@@ -230,7 +237,7 @@ class AnonymousLane:
         posting = self.session.rt.circle.settings.anonymous_posting
         return self.limits.round_every_ms if posting else self.limits.quiet_every_ms
 
-    async def tick(self) -> None:
+    def tick(self) -> None:
         rt, now = self.session.rt, self.session.now_ms()
         if (
             self._collecting is not None
@@ -241,10 +248,10 @@ class AnonymousLane:
         if self._collecting is not None or now < self._next_round or not self._collects():
             return  # a round runs, none is due, fewer than three people, or another collects
         present = {m for m in rt.present() if rt.mod.is_member(m)}
-        await self._start_round(now, sorted(present | {rt.me}))
+        self._start_round(now, sorted(present | {rt.me}))
 
     # -- rounds -------------------------------------------------------------------------------
-    async def _start_round(self, now: int, participants: list[bytes]) -> None:
+    def _start_round(self, now: int, participants: list[bytes]) -> None:
         rt = self.session.rt
         member = self.member()
         round_no = max(now, member.last_round + 1)
@@ -255,23 +262,23 @@ class AnonymousLane:
         for key in announce.participants:
             link = rt.link_for(key) if key != rt.me else None
             if link is not None:
-                await self.session.send_anonymous(link, body)
+                self.session.send_anonymous(link, body)
         self._announced_by = rt.me
         out = member.on_announce(announce, rt.present())
         if out is not None:
-            await self._on_output(rt.me, out)
+            self._on_output(rt.me, out)
 
-    async def _on_announce(self, member: bytes, peer: PeerKey, announce: Announce) -> None:
+    def _on_announce(self, member: bytes, peer: PeerKey, announce: Announce) -> None:
         rt = self.session.rt
         if announce.round_no > self.session.now_ms() + 3_600_000:
             return  # a round number from the future would lock out every later round
-        heard = asyncio.get_running_loop().time()
+        heard = self.session.now_ms()
         out = self.member().on_announce(announce, rt.present())
         if out is not None:
             self._announced_by = member
             self._answer(peer, wire.encode(out), heard)
 
-    async def _on_output(self, member: bytes, output: Output) -> None:
+    def _on_output(self, member: bytes, output: Output) -> None:
         combined = self._collector.on_output(member, output)
         if combined is None or self._collecting is None:
             return
@@ -281,67 +288,48 @@ class AnonymousLane:
         for key in participants:
             link = rt.link_for(key) if key != rt.me else None
             if link is not None:
-                await self.session.send_anonymous(link, body)
+                self.session.send_anonymous(link, body)
         if combined.phase.value == dcnet.PHASE_DATA or not dcnet.slots(combined.data):
             self._collecting = None
             if combined.phase.value == dcnet.PHASE_DATA:
                 self._next_round = 0  # messages flowed: more may wait, go again at once
-        await self._on_combined(combined, None)
+        self._on_combined(combined, None)
 
-    async def _on_combined(self, combined: Combined, peer: PeerKey | None) -> None:
-        heard = asyncio.get_running_loop().time()
+    def _on_combined(self, combined: Combined, peer: PeerKey | None) -> None:
+        heard = self.session.now_ms()
         out, messages = self.member().on_combined(combined)
         if out is not None:
             if peer is None:
-                await self._on_output(self.session.rt.me, out)
+                self._on_output(self.session.rt.me, out)
             else:
                 self._answer(peer, wire.encode(out), heard)
         for message in messages:
-            await self._released(message)
+            self._released(message)
 
-    def _answer(self, peer: PeerKey, body: bytes, heard: float) -> None:
+    def _answer(self, peer: PeerKey, body: bytes, heard: int) -> None:
         """Send my output to the collector ``answer_after_ms`` after I heard what it answers,
         plus a random ``answer_jitter_ms``: the moment it arrives depends on neither how long my
         output took to make nor what else this process was doing, so it says nothing of whether
         I sent a message (the collector sees every arrival; docs/ANONYMITY.md "Timing")."""
         limits = self.limits
         delay = limits.answer_after_ms + secrets.randbelow(limits.answer_jitter_ms + 1)
-        task = asyncio.get_running_loop().create_task(
-            self._send_at(peer, body, heard + delay / 1000)
-        )
-        self._answers.add(task)
-        task.add_done_callback(self._answers.discard)
-
-    async def _send_at(self, peer: PeerKey, body: bytes, at: float) -> None:
-        await asyncio.sleep(max(0.0, at - asyncio.get_running_loop().time()))
-        try:
-            await self.session.send_anonymous(peer, body)
-        except Exception as exc:  # the link went away meanwhile: the round times out, no harm
-            log.debug("anonymous lane: an answer was not sent: %s", type(exc).__name__)
+        self.session.out.put(SendLater(heard + delay, peer, Lane.ANONYMOUS, body))
 
     @property
     def in_round(self) -> bool:
-        """Whether a round I collect is running, or an answer of mine waits to go."""
-        return self._collecting is not None or bool(self._answers)
+        """Whether a round I collect is running (answers of mine waiting to go: the pump's)."""
+        return self._collecting is not None
 
-    def close(self) -> None:
-        """The circle is closing: answers still waiting are dropped."""
-        for task in self._answers:
-            task.cancel()
-        self._answers.clear()
-
-    async def _released(self, message: bytes) -> None:
+    def _released(self, message: bytes) -> None:
         kind, data = message[0], message[1:]
         rt = self.session.rt
         if kind == POST:
-            await self.posts.take(data, live=True)
+            self.posts.take(data, live=True)
         elif message in self._my_reports:  # out in a round: every present moderator has it
             self._my_reports.discard(message)
             self.session.emit(Info(f"your report reached the moderators of {rt.circle.name}"))
             if rt.is_moderator:
-                await self.session.run_moderation(
-                    rt.mod.released_report(data, self.session.now_ms())
-                )
+                self.session.run_moderation(rt.mod.released_report(data, self.session.now_ms()))
         elif kind == REPORT and rt.is_moderator:
             now = self.session.now_ms()
-            await self.session.run_moderation(rt.mod.released_report(data, now))
+            self.session.run_moderation(rt.mod.released_report(data, now))

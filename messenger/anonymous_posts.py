@@ -27,7 +27,6 @@ from . import presenting
 from .anonymous import AnonymousBudget, BudgetVerdict, RingSignatureError, cutoff, window_of, wire
 from .conversation.anon_envelope import (
     ANONYMOUS_AUTHOR,
-    AnonymousPost,
     check_anonymous_post,
     decode_anonymous_post,
 )
@@ -35,8 +34,9 @@ from .conversation.errors import DropReason, EnvelopeError
 from .conversation.records import post_from_record, post_to_record
 from .errors import HearthError
 from .events import Event, PostEvent
+from .outputs import Outputs
 from .runtime import CircleRuntime
-from .storage import AsyncStore, Store
+from .storage import Store
 
 log = logging.getLogger(__name__)
 
@@ -64,46 +64,59 @@ class PostsPort(Protocol):
     """What the anonymous posts need of their circle's session."""
 
     rt: CircleRuntime
-    store: AsyncStore
-    emit: Callable[[Event], None]
     now_ms: Callable[[], int]
 
-    async def send_anonymous(self, peer: PeerKey, body: bytes) -> None: ...
+    @property
+    def out(self) -> Outputs: ...
+    def emit(self, event: Event) -> None: ...
+    def send_anonymous(self, peer: PeerKey, body: bytes) -> None: ...
 
 
 class AnonymousPosts:
     """One circle's anonymous posts and cut-offs. ``budget`` is the lane's: the cut-offs I
-    learn are the ones my own posts are checked against before they are sent."""
+    learn are the ones my own posts are checked against before they are sent. ``known``: the
+    ids of the anonymous posts kept (read when the session was made)."""
 
-    def __init__(self, session: PostsPort, budget: AnonymousBudget) -> None:
+    def __init__(self, session: PostsPort, budget: AnonymousBudget, known: set[bytes]) -> None:
         self.session = session
         self.budget = budget
         self.mine: set[bytes] = set()  # ids of my own posts, shown as mine once released
-        self._known: set[bytes] | None = None
+        self._known = known
         self._cuts: dict[tuple[int, bytes], cutoff.CutOff] = {}
 
-    async def link_up(self, peer: PeerKey) -> None:
+    def link_up(self, peer: PeerKey) -> None:
         """Send ``peer`` the ids I hold, and the cut-offs still in force."""
-        known = await self._known_ids()
-        await self.session.send_anonymous(peer, wire.encode(wire.Have(tuple(sorted(known)))))
+        self.session.send_anonymous(peer, wire.encode(wire.Have(tuple(sorted(self._known)))))
         newest = window_of(self.session.now_ms()) - 1
         self._cuts = {k: c for k, c in self._cuts.items() if k[0] >= newest}
         for cut in self._cuts.values():  # cut-offs still in force
-            await self.session.send_anonymous(peer, wire.encode(cut))
+            self.session.send_anonymous(peer, wire.encode(cut))
 
     # -- moderation ---------------------------------------------------------------------------
-    async def cut_off(self, post_id: bytes) -> None:
+    def cut_off(self, post_id: bytes) -> None:
         """(Moderators.) Refuse, everywhere, the rest of this window's anonymous posts with the
         linkage tag of ``post_id``: its author's, whoever that is. Names nobody."""
         rt = self.session.rt
-        record = await self.session.store.get_post(post_id)
-        if record is None or record.circle_id != rt.id or record.author_key != ANONYMOUS_AUTHOR:
+        if post_id not in self._known:
             raise NobodyToName("no such anonymous post in this circle")
-        post = decode_anonymous_post(record.signed)
-        key = rt.membership.signing_key
-        await self.on_cut(cutoff.sign(key, rt.id, post.epoch, post.proof.window, post.linkage_tag))
 
-    async def on_cut(self, cut: cutoff.CutOff, exclude: PeerKey | None = None) -> None:
+        def read(db: Store) -> bytes | None:
+            record = db.get_post(post_id)
+            if record is None or record.circle_id != rt.id:
+                return None
+            return record.signed if record.author_key == ANONYMOUS_AUTHOR else None
+
+        def then(signed: bytes | None) -> None:
+            if signed is None:
+                log.info("an anonymous post to cut off is no longer kept")
+                return
+            post = decode_anonymous_post(signed)
+            key = rt.membership.signing_key
+            self.on_cut(cutoff.sign(key, rt.id, post.epoch, post.proof.window, post.linkage_tag))
+
+        self.session.out.read(read, then)
+
+    def on_cut(self, cut: cutoff.CutOff, exclude: PeerKey | None = None) -> None:
         rt = self.session.rt
         if (cut.window, cut.tag) in self._cuts or not rt.mod.state.is_moderator(cut.moderator):
             return
@@ -115,10 +128,10 @@ class AnonymousPosts:
         self.budget.cut_off(cut.window, cut.tag)
         for peer in list(rt.links):
             if peer != exclude:
-                await self.session.send_anonymous(peer, wire.encode(cut))
+                self.session.send_anonymous(peer, wire.encode(cut))
 
     # -- posts --------------------------------------------------------------------------------
-    async def take(self, data: bytes, *, live: bool) -> None:
+    def take(self, data: bytes, *, live: bool) -> None:
         """A post a round released (``live``: its window must be now's, give or take one, and
         it counts against the budget) or one caught up by id."""
         rt, now = self.session.rt, self.session.now_ms()
@@ -139,8 +152,7 @@ class AnonymousPosts:
         except (EnvelopeError, RingSignatureError) as exc:
             log.info("refused an anonymous post: %s", getattr(exc, "code", "malformed"))
             return
-        known = await self._known_ids()
-        if post.id in known:
+        if post.id in self._known:
             return
         verdict = (
             self.budget.admit(window, tag)
@@ -154,9 +166,9 @@ class AnonymousPosts:
         if verdict is not BudgetVerdict.ACCEPT:
             log.info("refused an anonymous post: %s", verdict.value)
             return
-        if not await self._store(post, now):
-            return
-        known.add(post.id)
+        record = post_to_record(post.post, now)
+        self.session.out.write(lambda db: db.add_post(record))
+        self._known.add(post.id)
         view = presenting.post_view(rt, post.post)
         if post.id in self.mine:
             view = replace(view, mine=True)
@@ -164,23 +176,9 @@ class AnonymousPosts:
             rt.unread += 0 if view.hidden else 1
         self.session.emit(PostEvent(view))
 
-    async def _store(self, post: AnonymousPost, now: int) -> bool:
-        record = post_to_record(post.post, now)
-        return bool(await self.session.store.run(lambda db: db.add_post(record)))
-
-    async def _known_ids(self) -> set[bytes]:
-        if self._known is None:
-            circle_id = self.session.rt.id
-
-            def load(db: Store) -> set[bytes]:
-                return {r.id for r in db.posts_after(circle_id, ANONYMOUS_AUTHOR, -1, 100_000)}
-
-            self._known = await self.session.store.run(load)
-        return self._known
-
-    async def on_have(self, peer: PeerKey, have: wire.Have) -> None:
+    def on_have(self, peer: PeerKey, have: wire.Have) -> None:
         """Push ``peer`` the posts I hold that its ``HAVE`` lacks."""
-        lacking = sorted((await self._known_ids()) - set(have.ids))
+        lacking = sorted(self._known - set(have.ids))
         for start in range(0, len(lacking), wire.MAX_POSTS):
             chunk = lacking[start : start + wire.MAX_POSTS]
 
@@ -188,6 +186,8 @@ class AnonymousPosts:
                 records = [db.get_post(i) for i in ids]
                 return [post_from_record(r).signed for r in records if r is not None]
 
-            posts = await self.session.store.run(load)
-            if posts:
-                await self.session.send_anonymous(peer, wire.encode(wire.Posts(tuple(posts))))
+            def then(posts: list[bytes]) -> None:
+                if posts:
+                    self.session.send_anonymous(peer, wire.encode(wire.Posts(tuple(posts))))
+
+            self.session.out.read(load, then)

@@ -18,7 +18,7 @@ from .invite_link import InviteLink
 from .keyschedule import LOBBY_ID
 from .network_port import NodeWire
 from .profile import Profile
-from .session import CircleSession
+from .pump import SessionPump
 from .storage import AsyncStore
 from .views import CircleSettingsView, CircleView, Role
 
@@ -45,11 +45,12 @@ class CircleLife:
         self._emit = emit
         self._rendezvous = rendezvous
 
-    async def announce(self, session: CircleSession) -> CircleView:
+    async def announce(self, pump: SessionPump) -> CircleView:
         """A circle just created or joined: keep it, serve it, tell the front ends."""
-        await session.save()
+        pump.session.save()
+        await pump.drain()
         await self._wire.rebind()
-        view = session.rt.view()
+        view = pump.session.rt.view()
         self._emit(CirclesChanged())
         self._emit(CircleEvent(view))
         return view
@@ -69,12 +70,13 @@ class CircleLife:
             rules=rules,
             settings=settings_from_view(settings) if settings else None,
         )
-        session = await self._circles.make(self._store(), circle, membership)
-        await session.set_details(circle, sign_info(membership.signing_key, circle, 1).signed, 1)
-        return await self.announce(session)
+        pump = await self._circles.make(self._store(), circle, membership)
+        pump.session.set_details(circle, sign_info(membership.signing_key, circle, 1).signed, 1)
+        return await self.announce(pump)
 
     async def join(self, link: InviteLink, pseudonym: str | None) -> CircleView:
-        existing = self._circles.get(link.circle_id)
+        found = self._circles.get(link.circle_id)
+        existing = None if found is None else found.session
         if existing is not None and existing.rt.removed_me:
             if link.epoch <= existing.rt.circle.epoch:
                 raise NotAllowed(
@@ -89,9 +91,9 @@ class CircleLife:
             return view
         circle = link.to_circle()
         membership = Membership.generate(circle.circle_id, pseudonym or pseudonyms.generate())
-        session = await self._circles.make(self._store(), circle, membership)
-        session.set_rendezvous(link.rendezvous or self._rendezvous)
-        return await self.announce(session)
+        pump = await self._circles.make(self._store(), circle, membership)
+        pump.session.set_rendezvous(link.rendezvous or self._rendezvous)
+        return await self.announce(pump)
 
     async def set_lobby(self, visible: bool) -> CircleView | None:
         present = LOBBY_ID in self._circles
@@ -111,7 +113,8 @@ class CircleLife:
         rules: str | None,
         settings: CircleSettingsView | None,
     ) -> CircleView:
-        session = self._circles.session(circle_id)
+        pump = self._circles.pump(circle_id)
+        session = pump.session
         rt = session.rt
         if rt.role is not Role.HOST:
             raise NotAllowed("only the circle's host can change its details")
@@ -119,27 +122,33 @@ class CircleLife:
         if settings is not None:
             circle = circle.with_settings(settings_from_view(settings))
         info = sign_info(rt.membership.signing_key, circle, rt.info_revision + 1)
-        await session.set_details(circle, info.signed, info.revision)
-        await session.send_details()
+        session.set_details(circle, info.signed, info.revision)
+        session.send_details()
+        await pump.drain()
         self._emit(CirclesChanged())
         return rt.view()
 
     async def accept_rules(self, circle_id: bytes) -> CircleView:
-        session = self._circles.session(circle_id)
-        await session.accept_rules()
+        pump = self._circles.pump(circle_id)
+        pump.session.accept_rules()
+        await pump.drain()
         self._emit(CirclesChanged())
-        return session.rt.view()
+        return pump.session.rt.view()
 
     async def set_pseudonym(self, circle_id: bytes, name: str) -> CircleView:
-        session = self._circles.session(circle_id)
-        await session.set_membership(session.rt.membership.with_pseudonym(name))
+        pump = self._circles.pump(circle_id)
+        session = pump.session
+        session.set_membership(session.rt.membership.with_pseudonym(name))
+        await pump.drain()
         await self._wire.rebind()  # links come back with the new signed statement
         self._emit(CirclesChanged())
         return session.rt.view()
 
     async def leave(self, circle_id: bytes, goodbye: str | None) -> None:
-        session = self._circles.session(circle_id)
-        await session.deliver(await session.engine(lambda: session.rt.engine.goodbye(goodbye)))
+        pump = self._circles.pump(circle_id)
+        session = pump.session
+        session.deliver(session.engine(lambda: session.rt.engine.goodbye(goodbye)))
+        await pump.drain()
         await self.drop(circle_id)
         self._emit(CirclesChanged())
 

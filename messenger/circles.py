@@ -1,5 +1,6 @@
-"""The circles of a running peer: one :class:`~messenger.session.CircleSession` each, made
-from what the profile keeps (or from a circle just created or joined), and forgotten again.
+"""The circles of a running peer: one :class:`~messenger.session.CircleSession` each (the
+circle's protocol) with the :class:`~messenger.pump.SessionPump` that drives it, made from what
+the profile keeps (or from a circle just created or joined), and forgotten again.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .events import Event
 from .identity import Membership
 from .network_port import NodeWire
 from .pinning import KeyPins
+from .pump import SessionPump
 from .roster import Roster
 from .runtime import CircleRuntime
 from .session import CircleSession
@@ -33,7 +35,8 @@ class NotFound(HearthError):
 
 
 class CircleTable:
-    """The sessions by circle id, and how a session is made."""
+    """The circles' pumps (and through them their sessions) by circle id, and how they are
+    made."""
 
     def __init__(
         self,
@@ -48,9 +51,9 @@ class CircleTable:
         """``limits``: the rate limits, moderation limits and anonymous rounds of ``limits``."""
         rate_limits, moderation_limits = limits.rate_limits, limits.moderation
         self._anonymous = limits.anonymous
-        self._sessions: dict[bytes, CircleSession] = {}
+        self._sessions: dict[bytes, SessionPump] = {}
         self.get = self._sessions.get
-        """The session of a circle, or None."""
+        """The pump of a circle, or None."""
         self._wire = wire
         self._emit = emit
         self._clock_ms = clock_ms
@@ -63,7 +66,10 @@ class CircleTable:
 
     # -- lookups -----------------------------------------------------------------------------
     def __iter__(self) -> Iterator[CircleSession]:
-        return iter(list(self._sessions.values()))
+        return iter([pump.session for pump in self._sessions.values()])
+
+    def pumps(self) -> list[SessionPump]:
+        return list(self._sessions.values())
 
     def __contains__(self, circle_id: object) -> bool:
         return circle_id in self._sessions
@@ -72,6 +78,9 @@ class CircleTable:
         return len(self._sessions)
 
     def session(self, circle_id: bytes) -> CircleSession:
+        return self.pump(circle_id).session
+
+    def pump(self, circle_id: bytes) -> SessionPump:
         found = self._sessions.get(circle_id)
         if found is None:
             raise NotFound("no such circle")
@@ -80,14 +89,15 @@ class CircleTable:
     def expect(self, circle_id: bytes, pseudonym: str) -> None:
         """A spoken code was approved: let its newcomer in when they link (no second ask)."""
         if circle_id in self._sessions:
-            admission.expect(self._sessions[circle_id].rt, pseudonym, self._clock_ms())
+            admission.expect(self._sessions[circle_id].session.rt, pseudonym, self._clock_ms())
 
     def decide(self, request: str, approve: bool, tasks: TaskSet) -> bool:
         """The moderator's answer to a newcomer who came with the link, acted on in ``tasks``
         (False: no such request here; a spoken code's, then)."""
-        for session in self._sessions.values():
-            if request in session.rt.requests:
-                tasks.spawn(admission.decide(session, request, approve), "admission")
+        for pump in self._sessions.values():
+            if request in pump.session.rt.requests:
+                admission.decide(pump.session, request, approve)
+                tasks.spawn(pump.drain(), "admission")
                 return True
         return False
 
@@ -105,17 +115,17 @@ class CircleTable:
 
     def rounds_running(self) -> int:
         """Anonymous rounds this peer is in the middle of, over all its circles."""
-        return sum(session.anon.in_round for session in self._sessions.values())
+        return sum(p.session.anon.in_round or p.sending_later for p in self._sessions.values())
 
     def clear(self) -> None:
-        for session in self._sessions.values():
-            session.anon.close()
+        for pump in self._sessions.values():
+            pump.close()
         self._sessions.clear()
 
     def drop(self, circle_id: bytes) -> None:
-        session = self._sessions.pop(circle_id, None)
-        if session is not None:
-            session.anon.close()
+        pump = self._sessions.pop(circle_id, None)
+        if pump is not None:
+            pump.close()
 
     async def set_dm_settings(self, *, read_receipts: bool, typing_indicators: bool) -> None:
         """Read receipts and typing indicators, for every circle (on its database thread)."""
@@ -124,8 +134,9 @@ class CircleTable:
         )
         self.dm_settings = settings
         for session in self:
-            dms = session.rt.engine.dms
-            await session.engine(lambda dms=dms: setattr(dms, "settings", settings))  # type: ignore[misc]
+            session.set_dm_settings(settings)
+        for pump in self.pumps():
+            await pump.drain()
 
     # -- making ------------------------------------------------------------------------------
     async def load(self, store: AsyncStore) -> list[bytes]:
@@ -142,13 +153,11 @@ class CircleTable:
                 leftovers.append(record.id)
                 continue
             membership = Membership.from_dict(msgpack.unpackb(mrec.record, raw=False))
-            session = await self.make(store, circle, membership)
-            await persist.load_extras(store, session.rt)
+            pump = await self.make(store, circle, membership)
+            await persist.load_extras(store, pump.session.rt)
         return leftovers
 
-    async def make(
-        self, store: AsyncStore, circle: Circle, membership: Membership
-    ) -> CircleSession:
+    async def make(self, store: AsyncStore, circle: Circle, membership: Membership) -> SessionPump:
         """A session for ``circle``: its engines built (the conversation engine over its post
         log's index, on the loop), direct messages still waiting queued again, unanswered
         requests held again."""
@@ -197,20 +206,12 @@ class CircleTable:
         rt.clock_ms = self._clock_ms
         rt.rendezvous = self._rendezvous
         made.append(rt)
-        session = CircleSession(
-            rt,
-            store=store,
-            storage=storage,
-            wire=self._wire,
-            emit=self._emit,
-            pins=self.pins,
-            clock_ms=self._clock_ms,
-            wake=self._wake,
-        )
+        session = CircleSession(rt, storage=storage, pins=self.pins, clock_ms=self._clock_ms)
         if self._anonymous is not None:
             session.anon.configure(self._anonymous)
-        self._sessions[circle.circle_id] = session
-        return session
+        pump = SessionPump(session, store=store, wire=self._wire, emit=self._emit, wake=self._wake)
+        self._sessions[circle.circle_id] = pump
+        return pump
 
 
 def settings_from_view(view: CircleSettingsView) -> CircleSettings:

@@ -1,5 +1,6 @@
 """What the results of a circle's moderation engine do in the running peer: send its messages,
-save its state, rebind the node, tell the front ends. Called by the circle's
+save its state, rebind the node, tell the front ends (all queued as the session's outputs,
+:mod:`messenger.outputs`). Called by the circle's
 :class:`~messenger.session.CircleSession` (through its public methods only) for every result of
 the engine, and for the conversation engine's events the moderation engine watches (flooding,
 posts hidden before they arrived).
@@ -50,8 +51,9 @@ from .moderation import (
     SlowModeChanged,
     StaleLink,
 )
+from .outputs import Outputs
 from .runtime import CircleRuntime, LinkedPeer
-from .storage import AsyncStore
+from .storage import Store
 from .views import PostView, ReportView
 
 log = logging.getLogger(__name__)
@@ -62,8 +64,8 @@ Result = tuple[list[Outgoing], list[Effect]]
 class CircleSession(Protocol):
     """What effects need of the circle's session (:class:`messenger.session.CircleSession`)."""
 
-    store: AsyncStore
-
+    @property
+    def out(self) -> Outputs: ...
     @property
     def rt(self) -> CircleRuntime: ...
     @property
@@ -75,63 +77,63 @@ class CircleSession(Protocol):
         self, post: SignedPost, *, hidden: bool = False, present: bool = True
     ) -> PostView: ...
     def disconnect_member(self, member: bytes) -> None: ...
-    async def adopt_circle(self, circle: Circle) -> None: ...
-    async def send_moderation(self, out: Sequence[Outgoing]) -> None: ...
-    async def member_gone(self, member: bytes) -> None: ...
-    async def rebind(self) -> None: ...
-    async def run_moderation(self, result: Result) -> None: ...
-    async def link_up(self, peer: PeerKey, linked: LinkedPeer) -> None: ...
-    async def step(
+    def adopt_circle(self, circle: Circle) -> None: ...
+    def send_moderation(self, out: Sequence[Outgoing]) -> None: ...
+    def member_gone(self, member: bytes) -> None: ...
+    def rebind(self) -> None: ...
+    def run_moderation(self, result: Result) -> None: ...
+    def link_up(self, peer: PeerKey, linked: LinkedPeer) -> None: ...
+    def step(
         self, fn: Callable[[], tuple[list[Outgoing], list[ConversationEvent]]]
     ) -> list[ConversationEvent]: ...
 
 
-async def run(session: CircleSession, result: Result) -> None:
+def run(session: CircleSession, result: Result) -> None:
     """Send what a moderation call produced and act on its effects (a rotated circle is saved
     before anything leaves; the node is rebound once, at the end)."""
     out, effects = result
     for effect in effects:
         if isinstance(effect, SecretRotated):
-            await session.adopt_circle(effect.circle)
+            session.adopt_circle(effect.circle)
             log.info("the circle's secret moved to a new epoch")
             session.emit(CirclesChanged())  # a new invite link
-    await session.send_moderation(out)
+    session.send_moderation(out)
     rebind = False
     for effect in effects:
-        rebind = await _apply(session, effect) or rebind
+        rebind = _apply(session, effect) or rebind
     if session.rt.mod.take_dirty():
-        await persist.save_moderation(session.store, session.rt)
+        persist.save_moderation(session.out, session.rt)
     if rebind:
-        await session.rebind()
+        session.rebind()
 
 
-async def observe(session: CircleSession, events: Sequence[ConversationEvent]) -> None:
+def observe(session: CircleSession, events: Sequence[ConversationEvent]) -> None:
     """The conversation engine's events: flood escalation, and posts hidden before they
     arrived."""
     rt = session.rt
     for event in events:
         if isinstance(event, PostReceived) and rt.mod.state.is_hidden(event.post.id):
-            await session.store.set_post_hidden(event.post.id, True)
+            _set_hidden(session, event.post.id, True)
     found = rt.mod.observe(events, session.now_ms())
     if found:
-        await run(session, ([], found))
+        run(session, ([], found))
 
 
-async def _apply(session: CircleSession, effect: Effect) -> bool:
+def _apply(session: CircleSession, effect: Effect) -> bool:
     """Act on one effect; True if the node needs rebinding."""
     rt, emit = session.rt, session.emit
     if isinstance(effect, MemberRemoved):
-        return await _removed(session, effect)
+        return _removed(session, effect)
     if isinstance(effect, MemberAdmitted):
-        await admission.admitted(session, effect)
+        admission.admitted(session, effect)
     if isinstance(effect, PostHidden | PostUnhidden):
         hidden = isinstance(effect, PostHidden)
-        await session.store.set_post_hidden(effect.post_id, hidden)
+        _set_hidden(session, effect.post_id, hidden)
         emit(PostHiddenEvent(rt.id, effect.post_id, hidden))
     elif isinstance(effect, RotationDue):
         if rt.mod.state.is_host(rt.me) and rt.mod.state.rotation_due:
             try:  # sealed to the certified members, whatever the roster holds
-                await run(session, rt.mod.rotate(session.now_ms()))
+                run(session, rt.mod.rotate(session.now_ms()))
             except NotPermitted as exc:
                 log.info("could not rotate the circle's secret: %s", exc.reason.value)
     elif isinstance(effect, SecretRotated | BindingsChanged):
@@ -150,7 +152,7 @@ async def _apply(session: CircleSession, effect: Effect) -> bool:
                 )
             )
         else:
-            await run(session, rt.mod.notify_moderators(effect, session.now_ms()))
+            run(session, rt.mod.notify_moderators(effect, session.now_ms()))
     elif isinstance(effect, ReportReceived):
         emit(ReportEvent(report_view(session, effect.report, ReportStatus.OPEN)))
     elif isinstance(effect, ReportDelivered):
@@ -186,7 +188,7 @@ def _tell(session: CircleSession, effect: Effect) -> None:
         log.debug("moderation effect %s", type(effect).__name__)
 
 
-async def _removed(session: CircleSession, effect: MemberRemoved) -> bool:
+def _removed(session: CircleSession, effect: MemberRemoved) -> bool:
     rt = session.rt
     if effect.is_me:
         session.emit(MemberRemovedEvent(rt.id, rt.membership.pseudonym, rt.me))
@@ -199,10 +201,17 @@ async def _removed(session: CircleSession, effect: MemberRemoved) -> bool:
         session.emit(CirclesChanged())  # kept, read-only (CircleView.removed), until I leave
         return True  # no binding any more: every link of the circle closes
     member = effect.member
-    await session.member_gone(member)
+    session.member_gone(member)
     session.disconnect_member(member)
     session.emit(MemberRemovedEvent(rt.id, rt.name_of(member), member))
     return False
+
+
+def _set_hidden(session: CircleSession, post_id: bytes, hidden: bool) -> None:
+    def work(db: Store) -> None:
+        db.set_post_hidden(post_id, hidden)
+
+    session.out.write(work)
 
 
 def report_view(session: CircleSession, report: OpenedReport, status: ReportStatus) -> ReportView:

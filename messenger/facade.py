@@ -88,7 +88,10 @@ class Messenger:
         self._profile = Profile(options, kdf, self.config.clock)
         self._wire = NodeWire(self._tasks, self._bindings)
         self._scheduler = Scheduler(
-            config, lambda: self._circles, lambda: self._wire.joining, self.enforce_retention
+            config,
+            lambda: self._circles.pumps(),
+            lambda: self._wire.joining,
+            self.enforce_retention,
         )
         self._circles = CircleTable(
             wire=self._wire,
@@ -111,10 +114,10 @@ class Messenger:
         )
         self._newcomers = Newcomers(self._circles, self._wire, self._tasks, self._scheduler.wake)
         self._started = False
-        self.moderation = Moderation(self._session)
+        self.moderation = Moderation(self._circles.pump)
         """Remove, block, mute, report, hide, slow mode, the moderation queue (moderating.py)."""
-        self._dms = direct.DirectMessaging(self._session, self.moderation.check_may_dm)
-        self.acts = Acts(self._session, self._now_ms)  # react, delete mine, search (acting.py)
+        self._dms = direct.DirectMessaging(self._circles.pump, self.moderation.check_may_dm)
+        self.acts = Acts(self._circles.pump, self._now_ms)  # react, delete mine, search (acting.py)
         self.verification = Verification(lambda c: self._session(c).rt.member_views(), self._db)
         """Safety numbers compared in person, kept in the profile (verification.py)."""
 
@@ -182,6 +185,8 @@ class Messenger:
         self._started = False
         await self._tasks.close()
         await self._wire.detach()
+        for pump in self._circles.pumps():  # what they queued is written before the close
+            await pump.drain()
         await self._life.forget_lobby()
         await self._profile.close(self._circles)
         self._circles.clear()
@@ -321,11 +326,11 @@ class Messenger:
     ) -> PostView:
         """Sign, store and send a post; the screen learns of it through a ``post`` event once
         it is on its way."""
-        session = self._session(circle_id)
+        pump = self._circles.pump(circle_id)
         now = self._now_ms()
-        self.moderation.check_may_post(session.rt, now)
+        self.moderation.check_may_post(pump.session.rt, now)
         return await posting.publish(
-            session, body, now, reply_to=reply_to, content_warning=content_warning
+            pump, body, now, reply_to=reply_to, content_warning=content_warning
         )
 
     async def history(
@@ -333,7 +338,7 @@ class Messenger:
     ) -> list[PostView]:
         """The newest ``limit`` posts (older than ``before``), oldest first."""
         self._db()
-        return await posting.history(self._session(circle_id), limit, before)
+        return await posting.history(self._circles.pump(circle_id), limit, before)
 
     # -- direct messages (messenger/direct.py) ------------------------------------------------
     async def send_dm(self, circle_id: bytes, who: str | bytes, body: str) -> DirectMessageView:
@@ -349,11 +354,11 @@ class Messenger:
         self, circle_id: bytes, peer_key: bytes, limit: int = 50
     ) -> list[DirectMessageView]:
         """The newest ``limit`` direct messages with one member, oldest first."""
-        return await direct.page(self._session(circle_id), peer_key, limit)
+        return await direct.page(self._circles.pump(circle_id), peer_key, limit)
 
     async def direct_threads(self, circle_id: bytes) -> list[DirectThreadView]:
         """The circle's private conversations, latest first, requests flagged."""
-        return await direct.threads(self._session(circle_id))
+        return await direct.threads(self._circles.pump(circle_id))
 
     async def set_dm_preferences(self, *, read_receipts: bool, typing_indicators: bool) -> None:
         """Read receipts and typing indicators (both off by default); each only works when
@@ -364,11 +369,11 @@ class Messenger:
 
     async def typing(self, circle_id: bytes, peer_key: bytes) -> None:
         """I am writing to this member (sent at most every few seconds, when allowed)."""
-        await direct.typing(self._session(circle_id), peer_key)
+        await direct.typing(self._circles.pump(circle_id), peer_key)
 
     async def mark_read(self, circle_id: bytes, peer_key: bytes, ids: Sequence[bytes]) -> None:
         """I have read these messages from this member (tells them only with receipts on)."""
-        await direct.mark_read(self._session(circle_id), peer_key, ids)
+        await direct.mark_read(self._circles.pump(circle_id), peer_key, ids)
 
     # -- time ---------------------------------------------------------------------------------
     async def enforce_retention(self, *, ending_session: bool = False) -> int:

@@ -1,9 +1,9 @@
 """Moderation and personal safety actions in the running peer: what the front ends call as
 ``Messenger.moderation`` (remove, block, mute, report, hide, appoint, dismiss, slow mode, close,
 the moderation queue, boundaries), each taken on the circle's
-:class:`~messenger.session.CircleSession` (what the moderation engine's results then do is in
-:mod:`messenger.effects`). Refusals are typed errors with stable codes: ``not_allowed``,
-``slow_mode`` (with the seconds left), ``removed``, ``closed``.
+:class:`~messenger.session.CircleSession` and performed by its pump (what the moderation
+engine's results then do is in :mod:`messenger.effects`). Refusals are typed errors with
+stable codes: ``not_allowed``, ``slow_mode`` (with the seconds left), ``removed``, ``closed``.
 
 Nothing here is announced that the person did not choose to: block and mute send nothing; an
 anonymous report names nobody, to anybody, and leaves after a random delay.
@@ -38,6 +38,7 @@ from .moderation import (
     should_notify,
     should_show,
 )
+from .pump import SessionPump
 from .runtime import CircleRuntime
 from .session import CircleSession
 from .views import PostView, ReportView
@@ -92,8 +93,15 @@ def refusal(exc: NotPermitted | ModerationError) -> ModerationRefused:
 class Moderation:
     """``Messenger.moderation``: the actions front ends take, each on the circle's session."""
 
-    def __init__(self, sessions: Callable[[bytes], CircleSession]) -> None:
-        self._session = sessions
+    def __init__(self, pumps: Callable[[bytes], SessionPump]) -> None:
+        self._pump = pumps
+
+    def _session(self, circle_id: bytes) -> CircleSession:
+        return self._pump(circle_id).session
+
+    async def _done(self, session: CircleSession) -> None:
+        """Perform what the action queued."""
+        await self._pump(session.id).drain()
 
     def check_may_post(self, rt: CircleRuntime, now: int) -> None:
         try:
@@ -134,7 +142,8 @@ class Moderation:
             result = session.rt.mod.act(action, session.now_ms())
         except NotPermitted as exc:
             raise refusal(exc) from None
-        await session.run_moderation(result)
+        session.run_moderation(result)
+        await self._done(session)
 
     async def remove(self, circle_id: bytes, who: str | bytes) -> None:
         """(Host or co-moderator.) Remove a member; the remover's client then rotates the secret
@@ -146,7 +155,8 @@ class Moderation:
             result = rt.mod.remove(key, session.now_ms())
         except NotPermitted as exc:
             raise refusal(exc) from None
-        await session.run_moderation(result)
+        session.run_moderation(result)
+        await self._done(session)
 
     async def hide(self, circle_id: bytes, post_id: bytes) -> None:
         """(Host or co-moderator.) Hide a post for everyone."""
@@ -158,7 +168,8 @@ class Moderation:
         session = self._session(circle_id)
         if not session.rt.is_moderator:
             raise ModerationRefused("only the host and moderators can cut off a flood")
-        await session.anon.cut_off(post_id)
+        session.anon.cut_off(post_id)
+        await self._done(session)
 
     async def appoint(self, circle_id: bytes, who: str | bytes) -> None:
         """(Host.) Make a member a co-moderator."""
@@ -186,34 +197,37 @@ class Moderation:
         session = self._session(circle_id)
         rt = session.rt
         key = self._other(session, who)
-        await session.set_personal(self._personal(lambda: rt.personal.block(key)))
-        await session.engine(lambda: rt.engine.decline_dm(key))
-        await direct.forget_accepted(session, key)
+        session.set_personal(self._personal(lambda: rt.personal.block(key)))
+        session.engine(lambda: rt.engine.decline_dm(key))
+        await direct.forget_accepted(self._pump(circle_id), key)
         session.emit(Info(f"blocked {rt.name_of(key)}: you will not see them here"))
+        await self._done(session)
 
     async def unblock(self, circle_id: bytes, who: str | bytes) -> None:
         session = self._session(circle_id)
         rt = session.rt
         key = self._other(session, who)
-        await session.set_personal(rt.personal.unblock(key))
+        session.set_personal(rt.personal.unblock(key))
         session.emit(Info(f"unblocked {rt.name_of(key)}"))
-        await direct.reconsider(session, key)
+        await direct.reconsider(self._pump(circle_id), key)
 
     async def mute(self, circle_id: bytes, who: str | bytes, muted: bool = True) -> None:
         """No notifications for the member's posts (they still show); nothing is sent."""
         session = self._session(circle_id)
         rt = session.rt
         key = self._other(session, who)
-        await session.set_personal(
+        session.set_personal(
             self._personal(lambda: rt.personal.mute(key) if muted else rt.personal.unmute(key))
         )
         session.emit(Info(f"{'muted' if muted else 'unmuted'} {rt.name_of(key)}"))
+        await self._done(session)
 
     async def set_boundaries(self, circle_id: bytes, texts: Iterable[str]) -> list[str]:
         """Words or topics whose posts collapse behind a notice, for this person only."""
         session = self._session(circle_id)
         rt = session.rt
-        await session.set_personal(self._personal(lambda: rt.personal.with_boundaries(texts)))
+        session.set_personal(self._personal(lambda: rt.personal.with_boundaries(texts)))
+        await self._done(session)
         return list(rt.personal.boundaries.texts)
 
     def boundaries(self, circle_id: bytes) -> list[str]:
@@ -249,19 +263,21 @@ class Moderation:
             if anonymous:  # through the anonymous rounds, never over my own links
                 sealed = anonymity.seal_report(rt, key, kind, details, session.now_ms(), evidence)
                 session.anon.report(sealed.data)
+                await self._done(session)
                 return sealed.id
             sealed, result = rt.mod.report(
                 key, kind, details, session.now_ms(), evidence=evidence, anonymous=False
             )
         except ModerationError as exc:
             raise refusal(exc) from None
-        await session.run_moderation(result)
+        session.run_moderation(result)
+        await self._done(session)
         return sealed.id
 
     async def _evidence(
         self, session: CircleSession, key: bytes, post_id: bytes | None
     ) -> SignedPost | None:
-        store, rt = session.store, session.rt
+        store, rt = self._pump(session.id).store, session.rt
         if post_id is not None:
             record = await store.get_post(post_id)
             if record is None or record.circle_id != rt.id:
@@ -295,12 +311,13 @@ class Moderation:
             session.rt.mod.queue.set_status(report_id, status)
         except ModerationError as exc:
             raise ModerationRefused(f"no such report: {exc.reason.value}") from None
-        await persist.save_moderation(session.store, session.rt)
+        persist.save_moderation(session.out, session.rt)
+        await self._done(session)
 
     async def author_of(self, circle_id: bytes, post_id: bytes) -> bytes:
         """Who wrote a post of the circle (for reports by post id)."""
         session = self._session(circle_id)
-        record = await session.store.get_post(post_id)
+        record = await self._pump(circle_id).store.get_post(post_id)
         if record is None or record.circle_id != session.id:
             raise ModerationRefused("no such post in this circle")
         return record.author_key
@@ -317,7 +334,7 @@ class Moderation:
             return raw
         if len(wanted) < 6 or any(c not in "0123456789abcdef" for c in wanted):
             raise ModerationRefused("give a post id (at least 6 hex digits)")
-        records = await session.store.newest_posts(session.id, 1000)
+        records = await self._pump(circle_id).store.newest_posts(session.id, 1000)
         found = {r.id for r in records if r.id.hex().startswith(wanted)}
         if len(found) != 1:
             raise ModerationRefused(

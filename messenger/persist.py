@@ -1,7 +1,8 @@
 """What a circle keeps besides its model: the host's signed details, the roster, the pins,
 its moderation state and my personal settings in it.
 
-Kept as profile settings (inside the encrypted database), keyed by the circle's id. The
+Kept as profile settings (inside the encrypted database), keyed by the circle's id: loaded
+when a circle's session is made, saved as writes its protocol queues (:mod:`.outputs`). The
 moderation state holds old circle secrets (kept for members who were away during a rotation):
 it lives in the encrypted database only.
 """
@@ -14,10 +15,11 @@ from .circle import Circle
 from .circle_info import CircleInfoError, verify_info
 from .identity import Membership
 from .moderation import CircleModeration, EngineLimits, ModerationError, PersonalSettings
+from .outputs import Outputs
 from .pinning import KeyPins
 from .roster import Roster, RosterError
 from .runtime import CircleRuntime
-from .storage import AsyncStore
+from .storage import AsyncStore, Store
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,15 @@ PINS = "pins"
 
 def _key(kind: str, circle_id: bytes) -> str:
     return f"{kind}:{circle_id.hex()}"
+
+
+def _set(out: Outputs, key: str, value: object) -> None:
+    """Queue a setting's write (``value`` as it is now)."""
+
+    def work(db: Store) -> None:
+        db.set_setting(key, value)
+
+    out.write(work)
 
 
 async def load_extras(store: AsyncStore, rt: CircleRuntime) -> None:
@@ -49,17 +60,17 @@ async def load_extras(store: AsyncStore, rt: CircleRuntime) -> None:
             log.info("ignoring the stored roster: %s", exc.code)
 
 
-async def save_info(store: AsyncStore, rt: CircleRuntime) -> None:
+def save_info(out: Outputs, rt: CircleRuntime) -> None:
     if rt.info is not None:
-        await store.set_setting(_key("info", rt.id), rt.info)
+        _set(out, _key("info", rt.id), rt.info)
 
 
-async def save_rules_accepted(store: AsyncStore, rt: CircleRuntime) -> None:
-    await store.set_setting(_key("rules_ok", rt.id), rt.rules_accepted_revision)
+def save_rules_accepted(out: Outputs, rt: CircleRuntime) -> None:
+    _set(out, _key("rules_ok", rt.id), rt.rules_accepted_revision)
 
 
-async def save_roster(store: AsyncStore, rt: CircleRuntime) -> None:
-    await store.set_setting(_key("roster", rt.id), Roster.encode(rt.roster.entries()))
+def save_roster(out: Outputs, rt: CircleRuntime) -> None:
+    _set(out, _key("roster", rt.id), Roster.encode(rt.roster.entries()))
 
 
 async def forget(store: AsyncStore, circle_id: bytes) -> None:
@@ -94,12 +105,12 @@ async def load_moderation(
     return mod, personal
 
 
-async def save_moderation(store: AsyncStore, rt: CircleRuntime) -> None:
-    await store.set_setting(_key("moderation", rt.id), rt.mod.to_dict())
+def save_moderation(out: Outputs, rt: CircleRuntime) -> None:
+    _set(out, _key("moderation", rt.id), rt.mod.to_dict())
 
 
-async def save_personal(store: AsyncStore, rt: CircleRuntime) -> None:
-    await store.set_setting(_key("personal", rt.id), rt.personal.to_dict())
+def save_personal(out: Outputs, rt: CircleRuntime) -> None:
+    _set(out, _key("personal", rt.id), rt.personal.to_dict())
 
 
 async def load_pins(store: AsyncStore) -> KeyPins:
@@ -112,5 +123,5 @@ async def load_pins(store: AsyncStore) -> KeyPins:
     return KeyPins()
 
 
-async def save_pins(store: AsyncStore, pins: KeyPins) -> None:
-    await store.set_setting(PINS, pins.to_dict())
+def save_pins(out: Outputs, pins: KeyPins) -> None:
+    _set(out, PINS, pins.to_dict())

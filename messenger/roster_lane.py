@@ -9,7 +9,7 @@ narrow :class:`Session` port below.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from network.lograte import RefusalLog
@@ -18,14 +18,10 @@ from network.node import PeerKey
 from . import persist, roster_sync
 from .events import Event, KeyChangedEvent
 from .mux import Lane
+from .outputs import Outputs
 from .pinning import KeyPins
 from .roster import Roster, RosterEntry, RosterError, Summary, Want
 from .runtime import CircleRuntime
-from .storage import AsyncStore
-
-
-class Wire(Protocol):
-    async def send(self, peer: PeerKey, lane: Lane, body: bytes) -> None: ...
 
 
 class Session(Protocol):
@@ -34,16 +30,13 @@ class Session(Protocol):
     @property
     def rt(self) -> CircleRuntime: ...
     @property
-    def store(self) -> AsyncStore: ...
-    @property
-    def wire(self) -> Wire: ...
+    def out(self) -> Outputs: ...
     @property
     def pins(self) -> KeyPins: ...
-    @property
-    def emit(self) -> Callable[[Event], None]: ...
+    def emit(self, event: Event) -> None: ...
 
 
-async def learn(session: Session, entries: Sequence[RosterEntry]) -> list[RosterEntry]:
+def learn(session: Session, entries: Sequence[RosterEntry]) -> list[RosterEntry]:
     """Add verified entries of certified members; returns those that were new."""
     rt, pins = session.rt, session.pins
     learned = []
@@ -61,13 +54,13 @@ async def learn(session: Session, entries: Sequence[RosterEntry]) -> list[Roster
         if rt.roster.add(entry):
             learned.append(entry)
     if learned:
-        await persist.save_roster(session.store, rt)
+        persist.save_roster(session.out, rt)
     if pins_changed:
-        await persist.save_pins(session.store, pins)
+        persist.save_pins(session.out, pins)
     return learned
 
 
-async def receive(session: Session, peer: PeerKey, body: bytes, drops: RefusalLog) -> None:
+def receive(session: Session, peer: PeerKey, body: bytes, drops: RefusalLog) -> None:
     """One roster-lane message from ``peer``: a summary is answered (what we lack asked for),
     a want given, entries learned and what was new pushed on."""
     try:
@@ -79,18 +72,18 @@ async def receive(session: Session, peer: PeerKey, body: bytes, drops: RefusalLo
     if isinstance(message, Summary):
         mine = roster_sync.known(rt)
         for reply in roster_sync.answer(message, mine, rt.roster_asks, rt.clock_ms()):
-            await session.wire.send(peer, Lane.ROSTER, reply)
+            session.out.send(peer, Lane.ROSTER, reply)
     elif isinstance(message, Want):
         for reply in roster_sync.give(message, roster_sync.known(rt)):
-            await session.wire.send(peer, Lane.ROSTER, reply)
+            session.out.send(peer, Lane.ROSTER, reply)
     else:
         rt.roster_asks.answered(e.short_id for e in message)
-        if learned := await learn(session, message):
-            await push(session, learned, exclude=peer)
+        if learned := learn(session, message):
+            push(session, learned, exclude=peer)
 
 
-async def push(session: Session, entries: list[RosterEntry], *, exclude: PeerKey) -> None:
+def push(session: Session, entries: list[RosterEntry], *, exclude: PeerKey) -> None:
     """Newly learned entries to a few links (see :mod:`messenger.roster_sync`)."""
     update = Roster.encode(entries)
     for peer in roster_sync.fanout(list(session.rt.links), exclude):
-        await session.wire.send(peer, Lane.ROSTER, update)
+        session.out.send(peer, Lane.ROSTER, update)

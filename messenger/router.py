@@ -1,5 +1,6 @@
-"""The link router: the node's events, one at a time and in order, to the session of their
-circle (links up and down, messages). One task drains the queue the node's callback fills."""
+"""The link router: the node's events, one at a time and in order, to the pump of their
+circle (links up and down, messages), which hands each to the circle's protocol and performs
+what it asks. One task drains the queue the node's callback fills."""
 
 from __future__ import annotations
 
@@ -10,14 +11,15 @@ from collections.abc import Callable
 from network.node import NodeEvent, PeerConnected, PeerLost, PeerMessage
 
 from .errors import HearthError
+from .pump import SessionPump
 from .runtime import LinkedPeer, circle_of_tag
-from .session import CircleSession, drops, sender
+from .session import drops, sender
 
 log = logging.getLogger(__name__)
 
 
 class LinkRouter:
-    def __init__(self, sessions: Callable[[bytes], CircleSession | None]) -> None:
+    def __init__(self, sessions: Callable[[bytes], SessionPump | None]) -> None:
         self._sessions = sessions
         self._inbox: asyncio.Queue[NodeEvent] = asyncio.Queue()
 

@@ -16,19 +16,23 @@ MIDDLE = (
     "circle_settings",
     "circles",
     "config",
+    "details_lane",
     "direct",
     "dm_history",
     "effects",
     "events",
     "facade",
     "joining",
+    "links",
     "moderating",
     "network_port",
     "newcomers",
+    "outputs",
     "persist",
     "posting",
     "presenting",
     "profile",
+    "pump",
     "router",
     "runtime",
     "session",
@@ -37,6 +41,20 @@ MIDDLE = (
     "views",
 )
 MAX_LINES = 420  # "no file over ~400 lines"
+PROTOCOL = (
+    "session",
+    "links",
+    "details_lane",
+    "roster_lane",
+    "admission",
+    "effects",
+    "anonymity",
+    "anonymous_posts",
+    "acts",
+    "showing",
+    "outputs",
+)
+"""A circle's protocol and its lanes: sans-IO (issue 14), driven by ``pump.py``."""
 
 
 def _private_uses(path: Path) -> list[str]:
@@ -134,3 +152,21 @@ def test_the_module_check_finds_a_foreign_private_member(tmp_path: Path) -> None
         encoding="utf-8",
     )
     assert [u.split(": ")[1] for u in _foreign_private_uses(sample, tmp_path)] == ["b._theirs"]
+
+
+def test_the_circle_protocol_never_awaits() -> None:
+    """Issue 14: the per-circle protocol is sans-IO. Its modules define no coroutine, await
+    nothing and import no asyncio: what they want done is an output its pump performs."""
+    found = []
+    for name in PROTOCOL:
+        path = ROOT / "messenger" / f"{name}.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.AsyncFunctionDef | ast.Await | ast.AsyncWith | ast.AsyncFor):
+                found.append(f"{name}.py:{node.lineno}: {type(node).__name__}")
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    modules.append(node.module)
+                if any(m.split(".")[0] in {"asyncio", "threading", "socket"} for m in modules):
+                    found.append(f"{name}.py:{node.lineno}: imports {modules}")
+    assert not found, "\n".join(found)

@@ -47,7 +47,7 @@ original_released = anonymity.AnonymousLane._released
 current: dict[int, list[int]] = {}
 
 
-async def receive(self: CircleSession, peer: PeerKey, data: bytes) -> None:
+def receive(self: CircleSession, peer: PeerKey, data: bytes) -> None:
     member = self.rt.links.get(peer) or self.rt.old_links.get(peer) or b""
     record: dict[str, Any] = {"t": time.monotonic(), "from": member.hex(), "size": len(data)}
     record["lane"] = data[0] if data else -1
@@ -58,17 +58,15 @@ async def receive(self: CircleSession, peer: PeerKey, data: bytes) -> None:
             data[10],
         )
     note({"rx": record})
-    await original_receive(self, peer, data)
+    original_receive(self, peer, data)
 
 
-async def on_combined(
-    self: anonymity.AnonymousLane, combined: Combined, peer: PeerKey | None
-) -> None:
+def on_combined(self: anonymity.AnonymousLane, combined: Combined, peer: PeerKey | None) -> None:
     current[id(self)] = [combined.round_no, 0]
-    await original_combined(self, combined, peer)
+    original_combined(self, combined, peer)
 
 
-async def released(self: anonymity.AnonymousLane, message: bytes) -> None:
+def released(self: anonymity.AnonymousLane, message: bytes) -> None:
     round_no, slot = current.get(id(self), [-1, 0])
     current[id(self)] = [round_no, slot + 1]
     label = None
@@ -80,7 +78,7 @@ async def released(self: anonymity.AnonymousLane, message: bytes) -> None:
     except Exception:
         label = None
     note({"out": {"round": round_no, "slot": slot, "label": label, "t": time.monotonic()}})
-    await original_released(self, message)
+    original_released(self, message)
 
 
 original_create = circle_life.create_circle  # type: ignore[attr-defined]

@@ -15,25 +15,24 @@ Anything else is posted normally.
 
 from __future__ import annotations
 
-import asyncio
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from nacl.signing import SigningKey
 
 from messenger import anonymity
 from messenger.anonymous import wire
-from messenger.conversation.anon_envelope import make_anonymous_post
-from messenger.views import PostView
+from messenger.conversation.anon_envelope import AnonymousPost, make_anonymous_post
 
-original_post = anonymity.AnonymousLane.post
-tasks: set[asyncio.Task[None]] = set()
+original_making = anonymity.AnonymousLane.making
 
 
-async def push(lane: anonymity.AnonymousLane, posts: list[bytes]) -> None:
+def push(lane: anonymity.AnonymousLane, posts: list[bytes]) -> None:
+    """Queue each post on every link, as a ``POSTS`` catch-up message (sent by the pump)."""
     for peer in list(lane.session.rt.links):
         for data in posts:
-            await lane.session.send_anonymous(peer, wire.encode(wire.Posts((data,))))
+            lane.session.send_anonymous(peer, wire.encode(wire.Posts((data,))))
 
 
 def signed(
@@ -44,14 +43,14 @@ def signed(
     return made.post.signed
 
 
-async def post(
+def making(
     self: anonymity.AnonymousLane,
     body: str,
     now: int,
     *,
     reply_to: bytes | None,
     content_warning: str | None,
-) -> PostView:
+) -> Callable[[], AnonymousPost]:
     rt = self.session.rt
     command, _, rest = body.partition(" ")
     mine = rt.membership.signing_seed
@@ -60,25 +59,21 @@ async def post(
         ring = [*anonymity.ring(rt), bytes(outsider.verify_key)]
         forged = signed(self, bytes(outsider), ring, rt.circle.epoch, rest)
         barrier = signed(self, mine, anonymity.ring(rt), rt.circle.epoch, f"barrier {rest}")
-        task = asyncio.get_running_loop().create_task(push(self, [forged, barrier]))
+        push(self, [forged, barrier])
     elif command == "forge-export":
         data = signed(self, mine, anonymity.ring(rt), rt.circle.epoch + 1, "from a removed member")
         Path(rest).write_text(data.hex(), encoding="utf-8")
-        return await original_post(self, "exported", now, reply_to=None, content_warning=None)
+        return original_making(self, "exported", now, reply_to=None, content_warning=None)
     elif command == "forge-file":
         forged = bytes.fromhex(Path(rest).read_text(encoding="utf-8"))
         barrier = signed(self, mine, anonymity.ring(rt), rt.circle.epoch, "barrier after the file")
-        task = asyncio.get_running_loop().create_task(push(self, [forged, barrier]))
+        push(self, [forged, barrier])
     else:
-        return await original_post(
-            self, body, now, reply_to=reply_to, content_warning=content_warning
-        )
-    tasks.add(task)
-    task.add_done_callback(tasks.discard)
-    return await original_post(self, f"sent {command}", now, reply_to=None, content_warning=None)
+        return original_making(self, body, now, reply_to=reply_to, content_warning=content_warning)
+    return original_making(self, f"sent {command}", now, reply_to=None, content_warning=None)
 
 
-anonymity.AnonymousLane.post = post  # type: ignore[method-assign]
+anonymity.AnonymousLane.making = making  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     from ui.cli import main

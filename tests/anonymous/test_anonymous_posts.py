@@ -21,6 +21,7 @@ from messenger.conversation.anon_envelope import (
 from messenger.conversation.errors import ComposeError
 from messenger.errors import HearthError
 from messenger.moderating import ModerationRefused
+from messenger.pump import SessionPump
 from messenger.runtime import CircleRuntime
 from messenger.session import CircleSession
 from tests.headless.inprocess import FAST, Peer
@@ -47,6 +48,10 @@ def session_of(peer: Peer, circle_id: bytes) -> CircleSession:
     return peer.messenger._circles.session(circle_id)
 
 
+def pump_of(peer: Peer, circle_id: bytes) -> SessionPump:
+    return peer.messenger._circles.pump(circle_id)
+
+
 def posts_with(peer: Peer, body: str) -> list[dict[str, object]]:
     return [e for e in peer.of("post") if e["body"] == body]
 
@@ -66,7 +71,7 @@ async def test_anonymous_posts_travel_in_rounds_and_name_nobody() -> None:
             (item,) = [i for i in items if i["body"] == "the rota is unfair"]
             assert item["author_key"] == "" and item["seq"] == 0
         # What every other member stored names no key: the bytes hold no member key at all.
-        record = await session_of(peers[0], circle_id).store.get_post(
+        record = await pump_of(peers[0], circle_id).store.get_post(
             bytes.fromhex(str(posts_with(peers[0], "the rota is unfair")[0]["id"]))
         )
         assert record is not None
@@ -114,7 +119,8 @@ async def test_forged_anonymous_posts_are_refused() -> None:
         )
         member_key = members[1] if members[1] != rt.me else members[2]
         push = wire.encode(wire.Posts((forged.post.signed,)))
-        await target.anon.receive(member_key, next(iter(rt.links)), push)
+        target.anon.receive(member_key, next(iter(rt.links)), push)
+        await pump_of(peers[0], circle_id).drain()
         # a barrier: a real anonymous post after the forgery arrives, the forgery never does
         await peers[1].do("/say barrier")
         await peers[0].until(lambda: posts_with(peers[0], "barrier"), 30)
@@ -135,9 +141,10 @@ async def test_forged_anonymous_posts_are_refused() -> None:
             target.now_ms(),
         )
         push = wire.encode(wire.Posts((removed.post.signed,)))
-        await target.anon.receive(member_key, next(iter(rt.links)), push)
+        target.anon.receive(member_key, next(iter(rt.links)), push)
+        await pump_of(peers[0], circle_id).drain()
         assert not posts_with(peers[0], "forged by a removed member")
-        assert await target.store.get_post(removed.id) is None
+        assert await pump_of(peers[0], circle_id).store.get_post(removed.id) is None
     finally:
         for peer in peers:
             await peer.close()

@@ -64,7 +64,7 @@ async def test_reply_react_delete_and_search_with_forgeries_refused(tmp_path: Pa
         assert ada.last("reactions")["mine"] == ["hear"]
 
         # A modified client: the host signs a retraction of ada's post and pushes it.
-        def forge(_db: object) -> list[object]:
+        def forge() -> list[object]:
             act = sign_act(
                 h.membership.signing_key,
                 circle_id,
@@ -75,8 +75,9 @@ async def test_reply_react_delete_and_search_with_forgeries_refused(tmp_path: Pa
             )
             return list(h.engine.publish(act, host.messenger._now_ms()))
 
-        out = await host.messenger._session(circle_id).store.run(forge)
-        await host.messenger._session(circle_id).deliver(out)  # type: ignore[arg-type]
+        out = forge()
+        host.messenger._session(circle_id).deliver(out)  # type: ignore[arg-type]
+        await host.messenger._circles.pump(circle_id).drain()
         # A stranger's reaction, pushed over the same link.
         stranger = SigningKey.generate()
         foreign = sign_act(

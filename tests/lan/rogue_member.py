@@ -46,18 +46,18 @@ injected: set[PeerKey] = set()
 peer_connected = CircleSession.peer_connected
 
 
-async def inject(self: CircleSession) -> None:
+def inject(self: CircleSession) -> None:
     """Send the fakes on every conversation link not sent them yet."""
     entries = made.setdefault(self.id, fakes(self.id, COUNT))
     for peer in list(self.rt.links):
         if peer not in injected:
             injected.add(peer)
-            await self.wire.send(peer, Lane.ROSTER, Roster.encode(entries))
+            self.out.send(peer, Lane.ROSTER, Roster.encode(entries))
 
 
-async def connected_and_inject(self: CircleSession, peer: PeerKey, linked: LinkedPeer) -> None:
-    await peer_connected(self, peer, linked)
-    await inject(self)
+def connected_and_inject(self: CircleSession, peer: PeerKey, linked: LinkedPeer) -> None:
+    peer_connected(self, peer, linked)
+    inject(self)
 
 
 handle = Session.handle
@@ -75,14 +75,15 @@ async def handle_or_report(self: Session, command: Command) -> None:
 
 
 CircleSession.peer_connected = connected_and_inject  # type: ignore[method-assign]
-link_up: Any = getattr(CircleSession, "link_up", None)  # links promoted once let in
-if link_up is not None:
+link_up: Any = CircleSession.link_up  # links promoted once let in
 
-    async def up_and_inject(self: CircleSession, *args: Any) -> None:
-        await link_up(self, *args)
-        await inject(self)
 
-    setattr(CircleSession, "link_up", up_and_inject)  # noqa: B010 - not on every version
+def up_and_inject(self: CircleSession, *args: Any) -> None:
+    link_up(self, *args)
+    inject(self)
+
+
+CircleSession.link_up = up_and_inject  # type: ignore[method-assign,assignment]
 Session.handle = handle_or_report  # type: ignore[method-assign]
 
 if __name__ == "__main__":
