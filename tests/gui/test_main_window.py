@@ -88,6 +88,23 @@ def test_direct_conversation_sends_direct_messages(qtbot: QtBot) -> None:
     assert sent == [(sample.CIRCLE_ID, peer, "See you Tuesday")]
 
 
+def test_a_circle_update_leaves_an_open_direct_conversation_alone(qtbot: QtBot) -> None:
+    """Seen in a scenario's screenshot: a newcomer opened a private conversation, then "you were
+    let in" refreshed its circle and the header named the circle and its people instead of the
+    person they were writing to."""
+    window = _window(qtbot)
+    peer = sample.key("Amber Fox")
+    window.show_direct(sample.CIRCLE_ID, peer, "Amber Fox", [], has_older=False)
+    area = window.conversation
+    area.update_circle(sample.circle())
+    assert area.title.text() == "Amber Fox"
+    assert area.subtitle.text().startswith("Direct messages")
+    assert "Amber Fox" in area.composer.edit.placeholderText()
+    window.show_circle(sample.circle(), [], has_older=False)  # back in the circle, it updates
+    area.update_circle(dataclasses.replace(sample.circle(), name="Renamed"))
+    assert area.title.text() == "Renamed"
+
+
 def test_direct_list_orders_by_latest_and_counts_unread(qtbot: QtBot) -> None:
     window = _window(qtbot)
     model = window.sidebar.direct_model

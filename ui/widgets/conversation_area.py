@@ -235,8 +235,9 @@ class ConversationArea(QWidget):
         self.messages.can_act = False
 
     def update_circle(self, circle: CircleView) -> None:
-        """Refresh the header when the open circle changed (name, people present, role)."""
-        if self.circle is not None and self.circle.id != circle.id:
+        """Refresh the header when the open circle changed (name, people present, role); a
+        direct conversation keeps its own header (the person, and who can read it)."""
+        if self.mode is Mode.DIRECT or (self.circle is not None and self.circle.id != circle.id):
             return
         self.circle = circle
         self.title.setText(circle.name)
