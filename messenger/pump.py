@@ -17,8 +17,10 @@ import logging
 from collections.abc import Callable
 from typing import Protocol
 
+from network.lograte import RefusalLog
 from network.node import PeerKey
 
+from .errors import HearthError
 from .events import Event
 from .mux import Lane
 from .outputs import (
@@ -37,6 +39,9 @@ from .session import CircleSession
 from .storage import AsyncStore
 
 log = logging.getLogger(__name__)
+refusals = RefusalLog(log, "refused what a circle asked")
+failures = RefusalLog(log, "could not do what a circle asked")
+"""Per kind of output, a line a minute at most: a flood of bad messages cannot flood the log."""
 
 
 class Wire(Protocol):
@@ -104,8 +109,11 @@ class SessionPump:
                         await self._perform(output)
                 except asyncio.CancelledError:
                     raise
+                except HearthError as exc:  # refused (bad input): counted, logged at most 1/min
+                    refusals.note(type(output).__name__, exc.code)
                 except Exception:
-                    log.exception("a circle's %s failed", type(output).__name__)
+                    failures.note(type(output).__name__, "an unexpected error")
+                    log.debug("a circle's %s failed", type(output).__name__, exc_info=True)
         if self.session.take_deadline_moved():
             self._wake()
 

@@ -24,17 +24,19 @@ Event = dict[str, Any]
 HEARTH = [sys.executable, "-m", "ui"]
 
 # Every process the suite starts runs with short network timings (test-only, see
-# messenger/headless/timings.py): a cut link is noticed in 5 s instead of 15, a spoken code
-# nobody announces fails in 8 s instead of 15, redials come within 2 s. Each stays well above
-# what the machine needs under load, so they change no outcome, only how long a test waits.
-# Benchmarks pass timings=None: they measure the product's own timings.
+# messenger/headless/timings.py): a cut link is noticed in 4 s instead of 15, a spoken code
+# nobody announces fails in 4 s instead of 15, redials come within 1 s. Each stays well above
+# what the machine needs under load (a quiet link is pinged every second, so 4 s is several
+# missed answers), so they change no outcome, only how long a test waits. The crowded LAN tests
+# (tests/lan/test_lan_fifty.py, test_lan_anonymity.py) set their own, longer ones. Benchmarks
+# pass timings=None: they measure the product's own timings.
 FAST_TIMINGS = encode(
     keepalive_interval=1.0,
-    idle_timeout=5.0,
-    backoff_base=0.25,
-    backoff_cap=2.0,
-    find_timeout=8.0,
-    rendezvous_lookup_interval=0.5,
+    idle_timeout=4.0,
+    backoff_base=0.1,
+    backoff_cap=1.0,
+    find_timeout=4.0,
+    rendezvous_lookup_interval=0.25,
 )
 
 

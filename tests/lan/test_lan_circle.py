@@ -85,22 +85,24 @@ def test_cut_host_is_noticed_catches_up_and_reconnects(lab: Netlab) -> None:
         mark = {p.name: len(p.events) for p in peers}
         hosts[3].link_down()
         cut_at = time.monotonic()
-        # The others notice within the keepalive timeout (15 s) plus slack.
+        # The others notice within the idle timeout (the suite's 4 s; 15 s in the product)
+        # plus slack.
         for peer in peers[:3]:
             lost = peer.wait_for(lambda e: e.get("event") == "peer_lost", 25, after=mark[peer.name])
             assert lost["key"] == away_key
         noticed = time.monotonic() - cut_at
         assert noticed < 25
-        # 100 posts while it is away.
-        for k in range(100):
+        # 60 posts while it is away: 20 from each of the others, what a member's link takes
+        # at once (more waits for the rate limit: 20 posts a member per 10 s, 6 s more here).
+        for k in range(60):
             peers[k % 3].send(f"/say while you were away {k}")
-        peers[0].wait_for(lambda e: len(posts(peers[0])) >= 100, 30)
+        peers[0].wait_for(lambda e: len(posts(peers[0])) >= 60, 30)
         before = len(posts(away))
         hosts[3].link_up()
-        away.wait_for(lambda e: len(posts(away)) >= before + 100, 90)
+        away.wait_for(lambda e: len(posts(away)) >= before + 60, 90)
         barrier(peers)
         got = [e for e in posts(away) if str(e["body"]).startswith("while you were away")]
-        assert len(got) == 100 and len({e["id"] for e in got}) == 100
+        assert len(got) == 60 and len({e["id"] for e in got}) == 60
         # and it is connected again to the others
         for peer in peers[:3]:
             back = peer.wait_for(

@@ -69,9 +69,9 @@ def test_a_removed_member_cannot_reconnect_or_read_while_the_others_keep_talking
         # Rex's link comes back: it still holds the old secret and tries, and reaches nobody.
         hosts[3].link_up()
         rex.send("/say let me back in")
-        # Several discovery and dial rounds for rex: redials come every 0.25-2 s with the
-        # suite's timings (tests/headless_peer.py), links go down after 5 s without traffic.
-        time.sleep(4)
+        # Several discovery and dial rounds for rex: redials come every 0.1-1 s with the
+        # suite's timings (tests/headless_peer.py), links go down after 4 s without traffic.
+        time.sleep(3)
         host.send("/say later that evening")
         for peer in (ada, bo):
             peer.wait_event("post", 30, body="later that evening")
