@@ -19,29 +19,22 @@ from network.node import PeerKey
 from . import admission, roster_lane, roster_sync
 from .anonymity import AnonymousLane
 from .conversation import ConversationEvent, Outgoing
-from .events import Event, PeerConnectedEvent, PeerLostEvent
+from .events import PeerConnectedEvent, PeerLostEvent
 from .moderation.effects import Effect
 from .mux import Lane
-from .outputs import Outputs
-from .pinning import KeyPins
 from .roster import RosterEntry
-from .runtime import CircleRuntime, LinkedPeer
+from .runtime import LinkedPeer
 
 T = TypeVar("T")
 ModerationResult = tuple[list[Outgoing], list[Effect]]
 
 
-class Session(Protocol):
-    @property
-    def rt(self) -> CircleRuntime: ...
-    @property
-    def out(self) -> Outputs: ...
-    @property
-    def pins(self) -> KeyPins: ...
+class Session(roster_lane.Session, Protocol):
+    """What links need of the circle's session (what the roster lane needs, and more)."""
+
     @property
     def anon(self) -> AnonymousLane: ...
     def now_ms(self) -> int: ...
-    def emit(self, event: Event) -> None: ...
     def disconnect(self, peer: PeerKey) -> None: ...
     def disconnect_member(self, member: bytes) -> None: ...
     def deadline_moved(self) -> None: ...
