@@ -58,6 +58,31 @@ def members_of(rt: CircleRuntime) -> Members:
     return lambda key: rt.mod.is_member(key) and (key == me or key in rt.roster)
 
 
+def note_retractions(posts: Iterable[SignedPost], retracted: set[tuple[bytes, bytes]]) -> None:
+    """Remember the posts ``posts``' retractions name (on the loop, as they arrive or are made):
+    a copy of one that comes later is then known to need settling (deleting)."""
+    for post in posts:
+        env = post.envelope
+        if env.kind == RETRACT and env.reply_to is not None:
+            retracted.add((env.reply_to, env.author_key))
+
+
+def needs_settling(
+    events: Sequence[ConversationEvent], retracted: set[tuple[bytes, bytes]]
+) -> bool:
+    """Whether :func:`settle` has work for ``events`` on the database thread: an act to apply,
+    a quote to look up, or a post its author retracted before it reached us. Plain posts
+    (most of them) are shown as they are."""
+    for event in events:
+        if isinstance(event, PostReceived):
+            env = event.post.envelope
+            if env.is_act or env.reply_to is not None:
+                return True
+            if (event.post.id, env.author_key) in retracted and not env.anonymous:
+                return True
+    return False
+
+
 def settle(
     db: Store,
     circle_id: bytes,

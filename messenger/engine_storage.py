@@ -48,6 +48,7 @@ class EngineStorage:
         index: LogIndex,
         dms: set[bytes],
         anonymous: set[bytes] | None = None,
+        retracted: set[tuple[bytes, bytes]] | None = None,
     ):
         self.circle_id = circle_id
         self.index = index
@@ -55,17 +56,19 @@ class EngineStorage:
         self._dms = dms
         self.anonymous: set[bytes] = set() if anonymous is None else anonymous
         """The ids of the anonymous posts kept (synced by id, not by the engine)."""
+        self.retracted: set[tuple[bytes, bytes]] = set() if retracted is None else retracted
+        """(post, author) of every retraction kept here (:func:`messenger.acts.needs_settling`)."""
 
     @classmethod
     async def open(cls, store: AsyncStore, circle_id: bytes) -> EngineStorage:
-        def read(db: Store) -> tuple[LogIndex, set[bytes], set[bytes]]:
+        def read(db: Store) -> EngineStorage:
             entries = db.post_index(circle_id)
             named = [e for e in entries if e[1] != ANONYMOUS_AUTHOR]
             anonymous = {e[0] for e in entries if e[1] == ANONYMOUS_AUTHOR}
-            return LogIndex(named), db.dm_ids(circle_id), anonymous
+            retracted = set(db.retractions(circle_id))
+            return cls(circle_id, LogIndex(named), db.dm_ids(circle_id), anonymous, retracted)
 
-        index, dms, anonymous = await store.run(read)
-        return cls(circle_id, index, dms, anonymous)
+        return await store.run(read)
 
     def dm_kept(self, message_id: bytes) -> bool:
         """Whether a direct message with this id is kept (the engine's ``already_received``)."""

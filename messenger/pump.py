@@ -105,6 +105,8 @@ class SessionPump:
                         await self.wire.send(output.peer, output.lane, output.body)
                     elif isinstance(output, Show):
                         self.emit(output.event)
+                    elif isinstance(output, Write):  # a step's posts, say
+                        await self.store.run(output.work)
                     else:
                         await self._perform(output)
                 except asyncio.CancelledError:
@@ -118,9 +120,7 @@ class SessionPump:
             self._wake()
 
     async def _perform(self, output: Output) -> None:
-        if isinstance(output, Write):
-            await self.store.run(output.work)
-        elif isinstance(output, Read):
+        if isinstance(output, Read):
             answer = await self.store.run(output.work)
             self.session.out.resume(output.then, answer)
         elif isinstance(output, Disconnect):

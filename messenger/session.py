@@ -77,8 +77,8 @@ def sender(peer: PeerKey) -> str:
 T = TypeVar("T")
 EngineResult = tuple[list[Outgoing], list[ConversationEvent]]
 ModerationResult = tuple[list[Outgoing], list[Effect]]
-STORED = (PostReceived, DmReceived, DmHeld, DmStateChanged)
-"""Events a step records or settles on the database thread (the others are only shown)."""
+DM_STORED = (DmReceived, DmHeld, DmStateChanged)
+"""Direct-message events a step records on the database thread."""
 LOAD_ROUNDS = 8  # bodies loaded in a row for one step; a send that loads again waits a step
 
 
@@ -219,16 +219,15 @@ class CircleSession:
         and its direct messages recorded (before any acknowledgement leaves), its acts applied
         (a read: they look at the posts they target); then its messages are sent and its events
         shown. Returns the events."""
-        me, member = self.rt.membership.member_key, acts.members_of(self.rt)
         out, events = fn()
         self._engine_called()
-        circle_id = self.id
-
-        def then(db: Store) -> acts.Settled:
-            dm_history.record_events(db, events)
-            return acts.settle(db, circle_id, me, events, member)
-
-        stores = any(isinstance(e, STORED) for e in events)  # else no database call
+        received = [e.post for e in events if isinstance(e, PostReceived)]
+        acts.note_retractions(received, self.storage.retracted)
+        then = None
+        if any(isinstance(e, DM_STORED) for e in events) or acts.needs_settling(
+            events, self.storage.retracted
+        ):  # else a write at most: no answer to wait for
+            then = self._settling(events)
 
         def done(settled: acts.Settled) -> None:
             self.deliver(out)
@@ -239,8 +238,19 @@ class CircleSession:
             if self.rt.engine.posts.loads:  # bodies to read before they can be sent
                 self.serve_loads()
 
-        self.storage.commit(self.out, events, then if stores else None, done)
+        self.storage.commit(self.out, events, then, done)
         return events
+
+    def _settling(self, events: list[ConversationEvent]) -> Callable[[Store], acts.Settled]:
+        """What ``events`` do on the database thread: direct messages recorded, acts applied
+        (with who counts as a member as of now, read here on the loop)."""
+        circle_id, me, member = self.id, self.rt.membership.member_key, acts.members_of(self.rt)
+
+        def then(db: Store) -> acts.Settled:
+            dm_history.record_events(db, events)
+            return acts.settle(db, circle_id, me, events, member)
+
+        return then
 
     def publish(
         self,
@@ -252,6 +262,7 @@ class CircleSession:
         """A post or act of mine, numbered by :meth:`next_seq`: stored (with ``then``, on the
         database thread), then sent; ``done`` gets what ``then`` settled."""
         out = self.rt.engine.publish(signed, now)
+        acts.note_retractions([signed], self.storage.retracted)
 
         def finish(settled: acts.Settled) -> None:
             self.deliver(out)

@@ -217,6 +217,16 @@ def post_index(database: Database, circle_id: bytes) -> list[tuple[bytes, bytes,
     return [(bytes(r[0]), bytes(r[1]), int(r[2]), int(r[3])) for r in rows]
 
 
+def retractions(database: Database, circle_id: bytes) -> list[tuple[bytes, bytes]]:
+    """Every stored retraction of the circle as (the post it names, its author)."""
+    rows = database.read(
+        "SELECT reply_to, author_key FROM posts"
+        " WHERE circle_id = ? AND kind = 'retract' AND reply_to IS NOT NULL",
+        (circle_id,),
+    )
+    return [(bytes(r[0]), bytes(r[1])) for r in rows]
+
+
 def post_at(database: Database, circle_id: bytes, author_key: bytes, seq: int) -> PostRecord | None:
     """The post an author numbered ``seq`` (to spot a second, different post with one seq)."""
     row = database.one(

@@ -200,6 +200,11 @@ class Store:
         sync engine keeps in memory (messenger/conversation/logindex.py)."""
         return post_table.post_index(self._database, circle_id)
 
+    def retractions(self, circle_id: bytes) -> list[tuple[bytes, bytes]]:
+        """Every stored retraction of the circle as (the post it names, its author): kept in
+        memory so a plain post is shown without asking whether it was retracted already."""
+        return post_table.retractions(self._database, circle_id)
+
     def dm_ids(self, circle_id: bytes) -> set[bytes]:
         """The ids of the circle's stored direct messages (to recognise one seen before)."""
         return dm_table.dm_ids(self._database, circle_id)

@@ -20,7 +20,10 @@ import pytest
 from messenger.circle import Circle, CircleSettings, create_circle
 from messenger.circle_info import sign_info
 from messenger.conversation import CircleSync, sign_post
+from messenger.conversation.envelope import RETRACT, sign_act
+from messenger.conversation.events import PostReceived
 from messenger.conversation.logindex import LogIndex
+from messenger.conversation.records import post_from_record
 from messenger.engine_storage import EngineStorage
 from messenger.events import Event, PeerConnectedEvent, PostEvent
 from messenger.identity import Membership, verify
@@ -166,8 +169,8 @@ def test_a_post_is_written_before_it_is_sent_or_shown() -> None:
     assert [type(o) for o in queued[1:]] == [Send]
     host.performed.clear()
     run(host, ada)
-    # the receiver writes it (with what it settles) before it shows it
-    at_write = next(i for i, o in enumerate(host.performed) if isinstance(o, Read))
+    # the receiver writes it before it shows it
+    at_write = next(i for i, o in enumerate(host.performed) if isinstance(o, Write | Read))
     at_show = next(
         i
         for i, o in enumerate(host.performed)
@@ -219,3 +222,44 @@ def test_garbage_on_every_lane_changes_nothing_and_asks_for_nothing() -> None:
     post(ada, "still talking")  # and the link still works
     run(host, ada)
     assert any(isinstance(e, PostEvent) and e.post.body == "still talking" for e in host.shown)
+
+
+def test_a_late_copy_of_a_retracted_post_is_deleted_on_arrival_even_on_the_quick_path() -> None:
+    """A plain post needs no database answer to be shown; one its author retracted before
+    this copy came does: the session keeps every retraction's (post, author) in memory, also
+    after a restart (EngineStorage.open reads them), and takes the slow path for it."""
+    host, ada = circle_of_two()
+    pid = post(ada, "said too soon")
+    run(host, ada)
+    rt = ada.session.rt
+    kept = host.store.get_post(pid)
+    assert kept is not None
+    retraction = sign_act(rt.membership.signing_key, rt.id, rt.engine.next_seq(), RETRACT, pid, NOW)
+    ada.session.publish(retraction, NOW)
+    run(host, ada)
+    assert host.store.get_post(pid) is None  # deleted here
+    assert (pid, rt.me) in host.session.storage.retracted
+    host.shown.clear()
+    # The engine drops a copy whose seq it has seen; a copy still comes as a late post when the
+    # retraction reached a newcomer first and it stopped waiting for the gap (then a member who
+    # had the post sends it). That step, as the engine hands it over:
+    late = PostReceived(post_from_record(kept), ada.session.rt.me, late=True)
+    host.session.step(lambda: ([], [late]))
+    assert isinstance(host.session.out.queue[0], Read)  # the slow path: it must be settled
+    run(host, ada)
+    assert host.store.get_post(pid) is None  # came again, deleted again
+    assert not [e for e in host.shown if isinstance(e, PostEvent)]
+
+
+def test_a_plain_post_is_shown_without_waiting_for_a_database_answer() -> None:
+    host, ada = circle_of_two()
+    post(ada, "just words")
+    ada_out = list(ada.session.out.queue)
+    peer = next(p for p, who in host.links.items() if who is ada)
+    sent = next(o for o in ada_out if isinstance(o, Send))
+    host.session.receive(peer, pack(sent.lane, sent.body))
+    queued = list(host.session.out.queue)
+    assert isinstance(queued[0], Write)  # written first ...
+    assert not any(isinstance(o, Read) for o in queued)  # ... with nothing to ask
+    shows = [o for o in queued if isinstance(o, Show) and isinstance(o.event, PostEvent)]
+    assert [s.event.post.body for s in shows] == ["just words"]  # type: ignore[attr-defined]
