@@ -117,13 +117,6 @@ class Outputs:
     def show(self, event: Event) -> None:
         self.queue.append(Show(event))
 
-    def next(self) -> Output | None:
-        """The next output to perform, or None."""
-        return self.queue.popleft() if self.queue else None
-
-    def __len__(self) -> int:
-        return len(self.queue)
-
     def resume(self, then: Callable[[T], None], answer: T) -> None:
         """Run a read's ``then`` with its answer; what it queues goes first."""
         waiting = len(self.queue)
@@ -133,6 +126,3 @@ class Outputs:
             added = len(self.queue) - waiting
             if added and waiting:
                 self.queue.rotate(added)  # the last ``added`` to the front, in their order
-
-    def clear(self) -> None:
-        self.queue.clear()

@@ -217,8 +217,8 @@ class CircleSession:
     def step(self, fn: Callable[[], EngineResult]) -> list[ConversationEvent]:
         """One engine call that answers with messages and events: what it stored is written
         and its direct messages recorded (before any acknowledgement leaves), its acts applied
-        (a read: they look at the posts they target); then its messages are sent and its events
-        shown. Returns the events."""
+        (a read, only when there is something to settle); then its messages are sent and its
+        events shown. Returns the events."""
         out, events = fn()
         self._engine_called()
         received = [e.post for e in events if isinstance(e, PostReceived)]
